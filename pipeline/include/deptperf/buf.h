@@ -1,0 +1,56 @@
+/* A growable byte buffer, always NUL-terminated (git's strbuf, smaller).
+ *
+ * A zeroed struct is an empty buffer.  Functions abort() only when memory is
+ * exhausted: the pipeline has no sensible way to go on without it, and a
+ * half-written table is worse than a stopped stage (the driver then leaves
+ * `latest` untouched).  Not thread-safe per buffer; distinct buffers are
+ * independent.
+ */
+#ifndef DEPTPERF_BUF_H
+#define DEPTPERF_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct dp_buf {
+	char *s;     /* NUL-terminated; NULL while nothing was ever added */
+	size_t len;
+	size_t cap;
+};
+
+#define DP_BUF_INIT { NULL, 0, 0 }
+
+void dp_buf_grow(struct dp_buf *b, size_t extra);
+void dp_buf_add(struct dp_buf *b, const void *p, size_t n);
+void dp_buf_adds(struct dp_buf *b, const char *s);
+void dp_buf_addc(struct dp_buf *b, char c);
+void dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap);
+void dp_buf_reset(struct dp_buf *b);
+/* The contents as a C string; "" for an empty buffer. */
+const char *dp_buf_str(const struct dp_buf *b);
+/* Hands the heap string to the caller (who frees it) and empties b. */
+char *dp_buf_detach(struct dp_buf *b);
+void dp_buf_free(struct dp_buf *b);
+
+/* Checked size arithmetic (git's st_mult): abort() on overflow. */
+size_t dp_st_mult(size_t a, size_t b);
+size_t dp_st_add(size_t a, size_t b);
+/* malloc/realloc/strdup that abort() on exhaustion. */
+void *dp_xmalloc(size_t n);
+void *dp_xcalloc(size_t n, size_t size);
+void *dp_xrealloc(void *p, size_t n);
+char *dp_xstrdup(const char *s);
+char *dp_xmemdup(const void *p, size_t n); /* adds a NUL */
+
+/* Grows an array `a` of `n` used / `cap` allocated elements to hold one more. */
+#define DP_GROW(a, n, cap)                                                   \
+	do {                                                                 \
+		if ((n) >= (cap)) {                                          \
+			(cap) = (cap) ? dp_st_mult((cap), 2) : 16;           \
+			(a) = dp_xrealloc((a), dp_st_mult((cap), sizeof(*(a)))); \
+		}                                                            \
+	} while (0)
+
+#endif

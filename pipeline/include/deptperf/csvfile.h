@@ -1,0 +1,37 @@
+/* Reading a whole CSV file, plain or gzip, in any SPEC §2.1 encoding, as
+ * records (input.h + csvread.h).  Memory stays bounded by the longest
+ * record.  Thread-safe for distinct calls. */
+#ifndef DEPTPERF_CSVFILE_H
+#define DEPTPERF_CSVFILE_H
+
+#include <stdint.h>
+
+#include "deptperf/csvread.h"
+#include "deptperf/input.h"
+
+enum dp_csvfile_status {
+	DP_CF_OK = 0,
+	DP_CF_STOPPED,  /* the callback returned non-zero: see stop */
+	DP_CF_IOERR,    /* cannot open or read: err */
+	DP_CF_CORRUPT,  /* damaged gzip: err, bad_offset */
+	DP_CF_BADTEXT,  /* not valid in the encoding: bad_offset */
+	DP_CF_NUL,      /* a NUL byte: bad_offset */
+	DP_CF_CSV       /* CSV syntax error: line */
+};
+
+struct dp_csvfile_result {
+	enum dp_csvfile_status status;
+	int stop;                /* the callback's value for DP_CF_STOPPED */
+	enum dp_encoding encoding;
+	uint64_t bad_offset;
+	uint64_t line;           /* DP_CF_CSV: line of the fault */
+	uint64_t raw_bytes;      /* bytes of the stored file */
+	char sha256[65];         /* when asked for, else "" */
+};
+
+/* Reads path as enc and calls fn for every record.  want_sha: hash the
+ * whole stored file (read to its end even after an error). */
+void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
+		     struct dp_csvfile_result *res, struct dp_buf *err);
+
+#endif

@@ -1,0 +1,49 @@
+/* CSV records through libcsv in strict mode, with physical line numbers.
+ *
+ * libcsv knows byte offsets only, so the reader feeds it one physical line
+ * at a time and remembers on which line each record started (SPEC §2.1: the
+ * line of a message is the 1-based line on which the record starts).  Field
+ * bytes are copied inside libcsv's callback (its pointer dies after it).
+ * Records whose fields are all empty (blank lines) are skipped.  One reader
+ * per thread.
+ */
+#ifndef DEPTPERF_CSVREAD_H
+#define DEPTPERF_CSVREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deptperf/buf.h"
+
+struct dp_record {
+	size_t n;           /* fields */
+	const char **f;     /* NUL-terminated field texts (may hold no NUL) */
+	const size_t *len;  /* their lengths */
+	uint64_t line;      /* line on which the record starts */
+	size_t longest;     /* length of the longest field */
+};
+
+/* Called once per record; return non-zero to stop parsing (the value is
+ * handed back by dp_csv_feed/dp_csv_finish). */
+typedef int (*dp_record_fn)(void *ctx, const struct dp_record *r);
+
+struct dp_csv;
+
+struct dp_csv *dp_csv_new(dp_record_fn fn, void *ctx);
+/* Feeds n bytes.  Returns 0, the callback's non-zero value, or -1 on a CSV
+ * syntax error (dp_csv_error_line() tells where). */
+int dp_csv_feed(struct dp_csv *c, const char *p, size_t n);
+/* Ends the input: flushes the last record; -1 if a quoted field is open. */
+int dp_csv_finish(struct dp_csv *c);
+uint64_t dp_csv_error_line(const struct dp_csv *c);
+/* Physical lines seen so far. */
+uint64_t dp_csv_lines(const struct dp_csv *c);
+void dp_csv_free(struct dp_csv *c);
+
+/* Appends one field to a CSV line being built: quoted through libcsv's
+ * csv_write when it holds a comma, quote, CR, LF or edge space; prefixed
+ * with ' when guard is set and the text could start a spreadsheet formula. */
+void dp_csv_put(struct dp_buf *line, const char *s, size_t n, bool guard);
+
+#endif

@@ -1,0 +1,65 @@
+/* A rule set: the indicator tree of SPEC §5.1, loaded from CSV.
+ *
+ * Indicators keep the order of the file (the "rule-set order" of the
+ * tables); dp_rules_postorder() lists them children first, for scoring.  A
+ * loaded rule set is immutable and may be shared by threads.
+ */
+#ifndef DEPTPERF_RULES_H
+#define DEPTPERF_RULES_H
+
+#include <stddef.h>
+
+#include "deptperf/buf.h"
+#include "deptperf/decimal.h"
+
+enum dp_method { DP_M_SUM, DP_M_SELF, DP_M_RATIO, DP_M_DEDUCT, DP_M_THRESHOLD };
+
+struct dp_indicator {
+	char *code, *label;
+	int parent;          /* index, or -1 for the root */
+	dp_dec max;
+	enum dp_method method;
+	char *input;         /* field code, or NULL */
+	dp_dec param;        /* ratio: the divisor; threshold: a number */
+	char *param_field;   /* threshold: a field code instead of a number */
+	dp_dec target, per;  /* deduct */
+	int *children;
+	size_t nchildren;
+	size_t row;          /* row of the rules file, for messages */
+};
+
+struct dp_grade {
+	char *label;
+	dp_dec min;          /* inclusive lower bound on the total */
+};
+
+struct dp_rules;
+
+/* Loads a rule-set CSV.  Returns NULL and appends "FILE:ROW: why" to err
+ * when the file is unreadable or refused as a whole (SPEC §5.1: a cycle, an
+ * unknown method or input field, a bad number, a sum whose max disagrees
+ * with its children's, no root or two).  Caller frees with dp_rules_free. */
+struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err);
+void dp_rules_free(struct dp_rules *r);
+
+/* Where the default rule set (guangdong-2021.csv) lives: the source tree's
+ * pipeline/rules when run from a build tree, else the installed share folder.
+ * Returns a heap string the caller frees. */
+char *dp_rules_default_path(void);
+
+const char *dp_rules_path(const struct dp_rules *r);
+size_t dp_rules_count(const struct dp_rules *r);
+const struct dp_indicator *dp_rules_get(const struct dp_rules *r, size_t i);
+int dp_rules_root(const struct dp_rules *r);
+/* Index by code, or -1. */
+int dp_rules_find(const struct dp_rules *r, const char *code);
+/* Indicators children-first; count is dp_rules_count(). */
+const int *dp_rules_postorder(const struct dp_rules *r);
+size_t dp_rules_grade_count(const struct dp_rules *r);
+/* Grades from the highest band down. */
+const struct dp_grade *dp_rules_grade(const struct dp_rules *r, size_t i);
+/* The grade label of a total (the highest band whose bound it reaches), or
+ * "" when below every band. */
+const char *dp_rules_grade_of(const struct dp_rules *r, dp_dec total);
+
+#endif

@@ -1,0 +1,33 @@
+/* The shape of an input file, decided by its header row (SPEC §2.2). */
+#ifndef DEPTPERF_SHAPE_H
+#define DEPTPERF_SHAPE_H
+
+#include <stddef.h>
+
+#include "deptperf/csvread.h"
+#include "deptperf/fields.h"
+
+enum dp_shape { DP_SHAPE_NONE = 0, DP_SHAPE_FORM, DP_SHAPE_BULK_DEPT, DP_SHAPE_BULK_FUND };
+
+/* "form", "bulk-departments", "bulk-funds", or "". */
+const char *dp_shape_name(enum dp_shape s);
+enum dp_shape dp_shape_from_name(const char *name);
+
+struct dp_header {
+	enum dp_shape shape;
+	/* form: the columns of field, value, unit, item (-1 when absent) */
+	int col_field, col_value, col_unit, col_item;
+	/* bulk: per column, the field index (-1 unknown), its label as
+	 * normalized, and the unit written in brackets (NULL when none) */
+	size_t ncols;
+	int *field;
+	char **label;
+	char **unit;
+};
+
+/* Reads a header record.  Returns the shape (DP_SHAPE_NONE when it fits
+ * none) and fills h, which the caller frees with dp_header_free. */
+enum dp_shape dp_header_parse(const struct dp_dict *d, const struct dp_record *r, struct dp_header *h);
+void dp_header_free(struct dp_header *h);
+
+#endif

@@ -1,0 +1,68 @@
+/* The stages of the pipeline, one library function each (SPEC §7).
+ *
+ * A stage program (stages/dp-*.c) parses its command line into a
+ * dp_stage_opts, calls its function here, prints the report line and maps
+ * the returned status to its exit code.  The functions never print and never
+ * exit; on a status >= 64, err holds the one line to show.
+ *
+ * Adding a stage:
+ *   1. declare `int dp_<name>_run(const struct dp_stage_opts *, struct
+ *      dp_stage_report *, struct dp_buf *err)` below and implement it in
+ *      pipeline/src/<name>.c, reading and writing only the work folder;
+ *   2. add stages/dp-<name>.c, a main that fills dp_stage_opts through
+ *      dp_stage_main() (stages/stage_main.h) with the options it accepts;
+ *   3. list it in stages/CMakeLists.txt and, if it belongs to the chain, in
+ *      the chain table of pipeline/src/run.c;
+ *   4. document its work files in docs/work-files.md and its options in
+ *      README.md; add tests/unit/test_<name>.c and an e2e case.
+ */
+#ifndef DEPTPERF_STAGE_H
+#define DEPTPERF_STAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "deptperf/buf.h"
+
+#define DP_WORK_LEVEL 1  /* gzip level of work files that never leave the run */
+
+struct dp_stage_opts {
+	const char *work;           /* the work folder */
+	const char *const *inputs;  /* dp-ingest, dp-run: --input paths */
+	size_t ninputs;
+	const char *rules;          /* --rules, or NULL for the default set */
+	const char *roster;         /* --roster */
+	const char *adjust;         /* --adjust */
+	const char *out;            /* dp-aggregate: the run folder; dp-run: --out */
+	const char *prev;           /* --prev */
+	const char *run_id;         /* dp-run: --run-id */
+	const char *bindir;         /* dp-run: where the stage programs are */
+	int threads;                /* 0: the cores available */
+	int gzip_level;             /* published tables, 1–9 (default 6) */
+	int keep;                   /* dp-run: runs kept (default 30) */
+	bool progress;              /* stderr is a terminal */
+};
+
+struct dp_stage_report {
+	struct dp_buf line;         /* one summary line for the log */
+};
+
+int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+
+struct dp_rules;
+/* Loads --rules, or the default rule set; NULL with err when refused. */
+struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_buf *err);
+
+/* The path DIR/NAME as a heap string. */
+char *dp_path_join(const char *dir, const char *name);
+/* mkdir -p; returns false with err. */
+bool dp_mkdirs(const char *dir, struct dp_buf *err);
+/* The version string of the project. */
+const char *dp_version(void);
+
+#endif

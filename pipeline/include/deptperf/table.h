@@ -1,0 +1,50 @@
+/* Writing a gzip-compressed CSV table atomically (SPEC §6).
+ *
+ * Rows go through libcsv's quoting (csvread.h) into zlib's deflate with a
+ * deterministic gzip header (no name, mtime 0).  The table is written to
+ * "<path>.tmp" and renamed onto path only by dp_table_commit, after every
+ * write and the close were checked; dp_table_abort removes the partial file.
+ * The SHA-256 of the stored bytes is computed as they are written.  One
+ * writer per thread.
+ */
+#ifndef DEPTPERF_TABLE_H
+#define DEPTPERF_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deptperf/buf.h"
+#include "deptperf/decimal.h"
+
+struct dp_table;
+
+struct dp_table_info {
+	uint64_t rows;    /* data rows, header excluded */
+	uint64_t bytes;   /* stored (compressed) bytes */
+	char sha256[65];
+};
+
+/* Creates path.tmp.  level is the gzip level 1–9 (0: stored, for work files
+ * read back at once).  Returns NULL and appends to err on failure. */
+struct dp_table *dp_table_create(const char *path, int level, struct dp_buf *err);
+/* Writes the header row from a NULL-terminated list of column names. */
+void dp_table_header(struct dp_table *t, const char *const *cols);
+/* Appends a field to the current row.  guard: text from the input, which
+ * gets a leading ' when it could start a spreadsheet formula. */
+void dp_table_put(struct dp_table *t, const char *s, size_t n, bool guard);
+void dp_table_puts(struct dp_table *t, const char *s, bool guard);
+void dp_table_putf(struct dp_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A decimal with min_dec..max_dec decimals (decimal.h). */
+void dp_table_dec(struct dp_table *t, dp_dec v, int min_dec, int max_dec);
+void dp_table_empty(struct dp_table *t);
+/* Ends the current row.  Returns false (and keeps the error for commit)
+ * when writing failed. */
+bool dp_table_end_row(struct dp_table *t);
+/* Finishes, checks, closes and renames.  Returns false and appends to err on
+ * any failure, after removing the partial file.  Frees t either way. */
+bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_buf *err);
+/* Removes the partial file and frees t; NULL does nothing. */
+void dp_table_abort(struct dp_table *t);
+
+#endif

@@ -1,0 +1,31 @@
+/* Normalizing one input value to its canonical text (SPEC §2.3).
+ * Pure; thread-safe. */
+#ifndef DEPTPERF_VALUE_H
+#define DEPTPERF_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "deptperf/buf.h"
+#include "deptperf/fields.h"
+
+/* A unit known before the value is read: a bulk header's "(元)" or a form's
+ * unit column. */
+struct dp_unit_hint {
+	const char *text;   /* as written, for messages; NULL: none */
+	size_t len;
+};
+
+#define DP_MAX_FIELD_BYTES 4096
+
+/* Normalizes raw[0..n) for field f, with an optional unit hint.  On success
+ * returns NULL and appends the canonical text to out (nothing when the value
+ * is empty).  On failure returns the finding code (E-NUMBER, E-UNIT, E-DATE,
+ * E-CODE, E-TOO-LONG, E-RANGE) and appends a clerk's message to why. */
+const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, struct dp_unit_hint hint,
+			  struct dp_buf *out, struct dp_buf *why);
+
+/* Parses a canonical decimal written by dp_value_norm. */
+bool dp_value_dec(const char *s, dp_dec *out);
+
+#endif

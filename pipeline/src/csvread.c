@@ -1,0 +1,173 @@
+#include "deptperf/csvread.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/text.h"
+
+struct dp_csv {
+	struct csv_parser p;
+	dp_record_fn fn;
+	void *ctx;
+	struct dp_buf bytes;   /* the fields of the record, NUL-separated */
+	size_t *off, *len;
+	const char **ptr;
+	size_t nf, cap;
+	size_t longest;
+	bool nonempty;         /* some field of the record has bytes */
+	bool at_start;         /* no byte of the next record seen yet */
+	uint64_t line;         /* physical line being fed */
+	uint64_t rec_line;
+	uint64_t err_line;
+	int stop;              /* callback's non-zero return */
+};
+
+static void on_field(void *s, size_t n, void *data)
+{
+	struct dp_csv *c = data;
+	if (c->nf >= c->cap) {
+		c->cap = c->cap ? dp_st_mult(c->cap, 2) : 64;
+		c->off = dp_xrealloc(c->off, dp_st_mult(c->cap, sizeof *c->off));
+		c->len = dp_xrealloc(c->len, dp_st_mult(c->cap, sizeof *c->len));
+		c->ptr = dp_xrealloc(c->ptr, dp_st_mult(c->cap, sizeof *c->ptr));
+	}
+	c->off[c->nf] = c->bytes.len;
+	c->len[c->nf] = n;
+	dp_buf_add(&c->bytes, s, n);
+	dp_buf_addc(&c->bytes, '\0');
+	c->nf++;
+	if (n)
+		c->nonempty = true;
+	if (n > c->longest)
+		c->longest = n;
+}
+
+static void on_record(int term, void *data)
+{
+	(void)term;
+	struct dp_csv *c = data;
+	if (c->nonempty && !c->stop) {
+		for (size_t i = 0; i < c->nf; i++)
+			c->ptr[i] = c->bytes.s + c->off[i];
+		struct dp_record r = { c->nf, c->ptr, c->len, c->rec_line, c->longest };
+		c->stop = c->fn(c->ctx, &r);
+	}
+	c->nf = 0;
+	c->longest = 0;
+	c->nonempty = false;
+	c->at_start = true;
+	dp_buf_reset(&c->bytes);
+}
+
+struct dp_csv *dp_csv_new(dp_record_fn fn, void *ctx)
+{
+	struct dp_csv *c = dp_xcalloc(1, sizeof *c);
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		free(c);
+		return NULL;
+	}
+	c->fn = fn;
+	c->ctx = ctx;
+	c->at_start = true;
+	c->line = 1;
+	return c;
+}
+
+static bool only_space(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
+static int feed_line(struct dp_csv *c, const char *p, size_t n)
+{
+	if (c->at_start && !only_space(p, n)) {
+		c->rec_line = c->line;
+		c->at_start = false;
+	}
+	size_t done = csv_parse(&c->p, p, n, on_field, on_record, c);
+	if (c->stop)
+		return c->stop;
+	if (done != n) {
+		c->err_line = c->line;
+		return -1;
+	}
+	return 0;
+}
+
+int dp_csv_feed(struct dp_csv *c, const char *p, size_t n)
+{
+	const char *end = p + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t seg = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		int r = feed_line(c, p, seg);
+		if (r)
+			return r;
+		if (nl)
+			c->line++;
+		p += seg;
+	}
+	return 0;
+}
+
+int dp_csv_finish(struct dp_csv *c)
+{
+	if (csv_fini(&c->p, on_field, on_record, c) != 0) {
+		c->err_line = c->rec_line ? c->rec_line : c->line;
+		return -1;
+	}
+	return c->stop;
+}
+
+uint64_t dp_csv_error_line(const struct dp_csv *c)
+{
+	return c->err_line;
+}
+
+uint64_t dp_csv_lines(const struct dp_csv *c)
+{
+	return c->line;
+}
+
+void dp_csv_free(struct dp_csv *c)
+{
+	if (!c)
+		return;
+	csv_free(&c->p);
+	dp_buf_free(&c->bytes);
+	free(c->off);
+	free(c->len);
+	free(c->ptr);
+	free(c);
+}
+
+void dp_csv_put(struct dp_buf *line, const char *s, size_t n, bool guard)
+{
+	bool quote = n && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t');
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	bool g = guard && dp_text_needs_guard(s, n);
+	if (!quote && !g) {
+		dp_buf_add(line, s, n);
+		return;
+	}
+	if (g) {
+		/* the guard goes inside the quotes so the field stays one field */
+		struct dp_buf t = DP_BUF_INIT;
+		dp_buf_addc(&t, '\'');
+		dp_buf_add(&t, s, n);
+		dp_csv_put(line, t.s, t.len, false);
+		dp_buf_free(&t);
+		return;
+	}
+	/* csv_write needs at most 2n + 2 bytes */
+	size_t need = dp_st_add(dp_st_mult(n, 2), 2);
+	dp_buf_grow(line, need);
+	size_t w = csv_write(line->s + line->len, need, s, n);
+	line->len += w;
+	line->s[line->len] = '\0';
+}

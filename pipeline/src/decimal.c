@@ -1,0 +1,292 @@
+#include "deptperf/decimal.h"
+
+#include <string.h>
+
+static const int64_t pow10_tab[19] = {
+	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
+	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
+	1000000000000LL, 10000000000000LL, 100000000000000LL,
+	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+	1000000000000000000LL
+};
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Digits are accumulated into a 128-bit mantissa with a decimal exponent;
+ * only at the end is the value brought to 8 decimals, so "1.2E+07" and
+ * "12000000" are the same number and no digit is ever dropped unnoticed. */
+enum dp_dec_err dp_dec_parse(const char *s, size_t n, dp_dec *out)
+{
+	bool neg = false;
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+		neg = true;
+		s++;
+		n -= 2;
+		if (n && (s[0] == '+' || s[0] == '-'))
+			return DP_DEC_SYNTAX;
+	}
+	if (i < n && (s[i] == '+' || s[i] == '-')) {
+		neg = s[i] == '-';
+		i++;
+	}
+
+	dp_i128 mant = 0;
+	int exp10 = 0, ndigits = 0, sig = 0;
+	bool seen_comma = false;
+	size_t group = 0; /* digits since the last separator */
+	size_t int_start = i;
+
+	for (; i < n && (is_digit(s[i]) || s[i] == ','); i++) {
+		if (s[i] == ',') {
+			/* first group 1–3 digits, then groups of exactly three */
+			if (i == int_start || (seen_comma ? group != 3 : group > 3))
+				return DP_DEC_SYNTAX;
+			seen_comma = true;
+			group = 0;
+			continue;
+		}
+		group++;
+		ndigits++;
+		if (sig < 36) {
+			mant = mant * 10 + (s[i] - '0');
+			if (mant)
+				sig++;
+		} else {
+			exp10++; /* more digits than can matter: precision check below */
+			if (s[i] != '0')
+				return DP_DEC_OVERFLOW;
+		}
+	}
+	if (seen_comma && group != 3)
+		return DP_DEC_SYNTAX;
+	if (i < n && s[i] == '.') {
+		i++;
+		for (; i < n && is_digit(s[i]); i++) {
+			ndigits++;
+			if (sig < 36) {
+				mant = mant * 10 + (s[i] - '0');
+				if (mant)
+					sig++;
+				exp10--;
+			} else if (s[i] != '0') {
+				return DP_DEC_PRECISION;
+			}
+		}
+	}
+	if (!ndigits)
+		return DP_DEC_SYNTAX;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		bool eneg = false;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		if (i >= n || !is_digit(s[i]))
+			return DP_DEC_SYNTAX;
+		int e = 0;
+		for (; i < n && is_digit(s[i]); i++) {
+			if (e > 1000)
+				return mant ? (eneg ? DP_DEC_PRECISION : DP_DEC_OVERFLOW) : DP_DEC_SYNTAX;
+			e = e * 10 + (s[i] - '0');
+		}
+		exp10 += eneg ? -e : e;
+	}
+	if (i != n)
+		return DP_DEC_SYNTAX;
+
+	/* bring mant × 10^exp10 to units of 10^-8 */
+	int k = exp10 + DP_DEC_SCALE;
+	if (mant == 0) {
+		*out = 0;
+		return DP_DEC_OK;
+	}
+	while (k < 0) {
+		if (mant % 10)
+			return DP_DEC_PRECISION;
+		mant /= 10;
+		k++;
+	}
+	const dp_i128 limit = INT64_MAX;
+	while (k > 0) {
+		if (mant > limit)
+			return DP_DEC_OVERFLOW;
+		mant *= 10;
+		k--;
+	}
+	if (mant > limit)
+		return DP_DEC_OVERFLOW;
+	*out = neg ? -(dp_dec)mant : (dp_dec)mant;
+	return DP_DEC_OK;
+}
+
+enum dp_dec_err dp_dec_shift(dp_dec d, int k, dp_dec *out)
+{
+	if (k >= 0) {
+		if (k > 18)
+			return d ? DP_DEC_OVERFLOW : (*out = 0, DP_DEC_OK);
+		dp_i128 r = (dp_i128)d * pow10_tab[k];
+		if (r > INT64_MAX || r < -INT64_MAX)
+			return DP_DEC_OVERFLOW;
+		*out = (dp_dec)r;
+		return DP_DEC_OK;
+	}
+	if (-k > 18)
+		return d ? DP_DEC_PRECISION : (*out = 0, DP_DEC_OK);
+	int64_t p = pow10_tab[-k];
+	if (d % p)
+		return DP_DEC_PRECISION;
+	*out = d / p;
+	return DP_DEC_OK;
+}
+
+static dp_i128 div_round_away(dp_i128 n, dp_i128 d)
+{
+	/* d > 0 */
+	dp_i128 a = n < 0 ? -n : n;
+	dp_i128 q = a / d, r = a % d;
+	if (2 * r >= d)
+		q++;
+	return n < 0 ? -q : q;
+}
+
+dp_dec dp_dec_round_cent(dp_dec d)
+{
+	return (dp_dec)(div_round_away(d, DP_CENT) * DP_CENT);
+}
+
+void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec)
+{
+	if (max_dec > DP_DEC_SCALE)
+		max_dec = DP_DEC_SCALE;
+	if (min_dec > max_dec)
+		min_dec = max_dec;
+	int64_t unit = pow10_tab[DP_DEC_SCALE - max_dec];
+	dp_i128 v = div_round_away(d, unit); /* in 10^-max_dec */
+	bool neg = v < 0;
+	if (neg)
+		v = -v;
+	int dec = max_dec;
+	while (dec > min_dec && v % 10 == 0) {
+		v /= 10;
+		dec--;
+	}
+	dp_i128 p = pow10_tab[dec];
+	dp_i128 ip = v / p, fp = v % p;
+	char tmp[64];
+	size_t t = sizeof tmp;
+	tmp[--t] = '\0';
+	for (int i = 0; i < dec; i++) {
+		tmp[--t] = (char)('0' + (int)(fp % 10));
+		fp /= 10;
+	}
+	if (dec)
+		tmp[--t] = '.';
+	do {
+		tmp[--t] = (char)('0' + (int)(ip % 10));
+		ip /= 10;
+	} while (ip);
+	if (neg)
+		tmp[--t] = '-';
+	dp_buf_adds(b, tmp + t);
+}
+
+static dp_i128 gcd128(dp_i128 a, dp_i128 b)
+{
+	if (a < 0)
+		a = -a;
+	while (b) {
+		dp_i128 t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static struct dp_rat reduce(dp_i128 n, dp_i128 d)
+{
+	if (d < 0) {
+		n = -n;
+		d = -d;
+	}
+	dp_i128 g = gcd128(n, d);
+	if (g > 1) {
+		n /= g;
+		d /= g;
+	}
+	return (struct dp_rat){ n, d };
+}
+
+struct dp_rat dp_rat_dec(dp_dec v)
+{
+	return reduce(v, DP_DEC_ONE);
+}
+
+struct dp_rat dp_rat_int(int64_t v)
+{
+	return (struct dp_rat){ v, 1 };
+}
+
+bool dp_rat_mul(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
+{
+	/* cross-reduce first so that products stay small */
+	dp_i128 g1 = gcd128(a.n, b.d), g2 = gcd128(b.n, a.d);
+	if (g1 > 1) { a.n /= g1; b.d /= g1; }
+	if (g2 > 1) { b.n /= g2; a.d /= g2; }
+	dp_i128 n, d;
+	if (__builtin_mul_overflow(a.n, b.n, &n) || __builtin_mul_overflow(a.d, b.d, &d))
+		return false;
+	*out = reduce(n, d);
+	return true;
+}
+
+bool dp_rat_div(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
+{
+	if (b.n == 0)
+		return false;
+	return dp_rat_mul(a, reduce(b.d, b.n), out);
+}
+
+bool dp_rat_add(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
+{
+	dp_i128 g = gcd128(a.d, b.d);
+	dp_i128 da = a.d / g, db = b.d / g, x, y, n, d;
+	if (__builtin_mul_overflow(a.n, db, &x) || __builtin_mul_overflow(b.n, da, &y) ||
+	    __builtin_add_overflow(x, y, &n) || __builtin_mul_overflow(a.d, db, &d))
+		return false;
+	*out = reduce(n, d);
+	return true;
+}
+
+bool dp_rat_sub(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
+{
+	b.n = -b.n;
+	return dp_rat_add(a, b, out);
+}
+
+int dp_rat_cmp(struct dp_rat a, struct dp_rat b)
+{
+	struct dp_rat d;
+	if (dp_rat_sub(a, b, &d))
+		return (d.n > 0) - (d.n < 0);
+	/* overflow: fall back to comparing the integer parts, then exactly via
+	 * the remainders (never reached with budget-sized values) */
+	dp_i128 qa = a.n / a.d, qb = b.n / b.d;
+	return (qa > qb) - (qa < qb);
+}
+
+bool dp_rat_round_cent(struct dp_rat r, dp_dec *out)
+{
+	dp_i128 n;
+	if (__builtin_mul_overflow(r.n, (dp_i128)100, &n))
+		return false;
+	dp_i128 c = div_round_away(n, r.d);
+	dp_i128 v;
+	if (__builtin_mul_overflow(c, (dp_i128)DP_CENT, &v) || v > INT64_MAX || v < -INT64_MAX)
+		return false;
+	*out = (dp_dec)v;
+	return true;
+}

@@ -1,0 +1,233 @@
+#include "deptperf/fields.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/buf.h"
+#include "deptperf/rules.h"
+#include "deptperf/text.h"
+
+#define D(x) ((dp_dec)(x) * DP_DEC_ONE)
+#define NOLIM false, false, false, 0, 0
+#define GE0 true, false, false, 0, 0
+#define RANGE(a, b) true, true, false, D(a), D(b)
+
+/* SPEC §3, in the column order of departments.csv.gz (then the fund
+ * fields).  Keep in step with the DP_F_* indices of fields.h. */
+static const struct dp_field fixed[DP_F_FIXED_COUNT] = {
+	{ "fiscal_year", "年度", "评价年度", DP_FK_YEAR, DP_UK_NONE, DP_FG_DEPT, true, RANGE(2000, 2100), -1 },
+	{ "dept_code", "部门代码", "单位代码|预算单位编码", DP_FK_CODE, DP_UK_NONE, DP_FG_DEPT, true, NOLIM, -1 },
+	{ "dept_name", "部门名称", "单位名称", DP_FK_TEXT, DP_UK_NONE, DP_FG_DEPT, true, NOLIM, -1 },
+	{ "parent_code", "主管部门代码", "", DP_FK_CODE, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "parent_name", "主管部门", "", DP_FK_TEXT, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "sector", "所属领域", "行业类别", DP_FK_TEXT, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "uscc", "统一社会信用代码", "", DP_FK_USCC, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "unit_count", "预算单位数量", "", DP_FK_INT, DP_UK_COUNT, DP_FG_DEPT, false, true, false, false, D(1), 0, -1 },
+	{ "preparer", "填报人", "", DP_FK_TEXT, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "phone", "联系电话", "", DP_FK_TEXT, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "filed_on", "填报日期", "", DP_FK_DATE, DP_UK_NONE, DP_FG_DEPT, true, NOLIM, -1 },
+	{ "income_total", "收入合计", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "income_fiscal", "财政拨款收入", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "income_other", "其他收入", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "expense_total", "支出合计", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "expense_basic", "基本支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "expense_project", "项目支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "income_prev", "上年收入合计", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "expense_prev", "上年支出合计", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "output_completion", "产出指标完成率", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, true, RANGE(0, 1000), -1 },
+	{ "benefit_completion", "效益指标完成率", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, true, RANGE(0, 1000), -1 },
+	{ "exec_progress", "平均支出进度", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, true, RANGE(0, 100), -1 },
+	{ "exec_q1", "一季度支出进度", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, false, RANGE(0, 100), -1 },
+	{ "exec_q2", "二季度支出进度", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, false, RANGE(0, 100), -1 },
+	{ "exec_q3", "三季度支出进度", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, false, RANGE(0, 100), -1 },
+	{ "exec_q4", "四季度支出进度", "", DP_FK_NUMBER, DP_UK_PERCENT, DP_FG_DEPT, false, RANGE(0, 100), -1 },
+	{ "cost_table_score", "经济成本分析自评表得分", "", DP_FK_NUMBER, DP_UK_SCORE, DP_FG_DEPT, true, RANGE(0, 10), -1 },
+	{ "three_public_budget", "三公经费预算数", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "three_public_actual", "三公经费实际支出数", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, true, GE0, -1 },
+	{ "staff_count", "实有人数", "", DP_FK_INT, DP_UK_COUNT, DP_FG_DEPT, false, GE0, -1 },
+	{ "floor_area", "办公用房面积", "", DP_FK_NUMBER, DP_UK_AREA, DP_FG_DEPT, false, GE0, -1 },
+	{ "cost_energy_per_m2", "单位能耗支出", "", DP_FK_NUMBER, DP_UK_UNITCOST, DP_FG_DEPT, false, GE0, -1 },
+	{ "cost_property_per_m2", "物业管理支出", "", DP_FK_NUMBER, DP_UK_UNITCOST, DP_FG_DEPT, false, GE0, -1 },
+	{ "cost_admin_pc", "人均行政支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "cost_business_pc", "人均业务活动支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "cost_field_pc", "人均外勤支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "cost_public_pc", "人均公用经费支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_DEPT, false, GE0, -1 },
+	{ "self_total", "自评总分", "总分得分|总分自评得分", DP_FK_NUMBER, DP_UK_SCORE, DP_FG_DEPT, true, RANGE(0, 100), -1 },
+	{ "self_grade", "自评等级", "", DP_FK_GRADE, DP_UK_NONE, DP_FG_DEPT, false, NOLIM, -1 },
+	{ "fund_name", "专项资金名称", "分项|item", DP_FK_TEXT, DP_UK_NONE, DP_FG_FUND, true, NOLIM, -1 },
+	{ "fund_alloc", "专项资金下达", "实际下达|专项资金实际下达", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_FUND, true, true, false, true, 0, 0, -1 },
+	{ "fund_spent", "专项资金支出", "", DP_FK_NUMBER, DP_UK_MONEY, DP_FG_FUND, true, GE0, -1 },
+	{ "fund_selfeval", "专项资金绩效自评分", "", DP_FK_NUMBER, DP_UK_SCORE, DP_FG_FUND, true, RANGE(0, 100), -1 },
+};
+
+struct key {
+	char *text;
+	int field;
+};
+
+struct dp_dict {
+	struct dp_field *f;
+	char **owned;        /* strings of the self fields */
+	size_t n, nowned;
+	struct key *keys;
+	size_t nkeys, capkeys;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+	return c ? c : (x->field > y->field) - (x->field < y->field);
+}
+
+static void add_key(struct dp_dict *d, const char *text, int field)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	dp_text_norm(&b, text, strlen(text), true);
+	DP_GROW(d->keys, d->nkeys, d->capkeys);
+	d->keys[d->nkeys].text = dp_buf_detach(&b);
+	d->keys[d->nkeys].field = field;
+	d->nkeys++;
+}
+
+static char *own(struct dp_dict *d, struct dp_buf *b)
+{
+	d->owned = dp_xrealloc(d->owned, dp_st_mult(d->nowned + 1, sizeof *d->owned));
+	return d->owned[d->nowned++] = dp_buf_detach(b);
+}
+
+struct dp_dict *dp_dict_new(const struct dp_rules *rules)
+{
+	struct dp_dict *d = dp_xcalloc(1, sizeof *d);
+	size_t nind = rules ? dp_rules_count(rules) : 0;
+	d->f = dp_xcalloc(DP_F_FIXED_COUNT + nind, sizeof *d->f);
+	memcpy(d->f, fixed, sizeof fixed);
+	d->n = DP_F_FIXED_COUNT;
+	for (size_t i = 0; i < nind; i++) {
+		const struct dp_indicator *ind = dp_rules_get(rules, i);
+		if (ind->parent < 0) {
+			/* the root's self-score is self_total: also "<root label>得分" */
+			struct dp_buf b = DP_BUF_INIT;
+			dp_buf_addf(&b, "%s得分", ind->label);
+			add_key(d, b.s, DP_F_SELF_TOTAL);
+			dp_buf_free(&b);
+			continue;
+		}
+		struct dp_field *f = &d->f[d->n];
+		struct dp_buf b = DP_BUF_INIT;
+		dp_buf_addf(&b, "self.%s", ind->code);
+		f->code = own(d, &b);
+		dp_buf_addf(&b, "%s得分", ind->label);
+		f->label = own(d, &b);
+		dp_buf_addf(&b, "%s自评得分|自评得分.%s", ind->label, ind->label);
+		f->aliases = own(d, &b);
+		f->kind = DP_FK_NUMBER;
+		f->unit = DP_UK_SCORE;
+		f->group = DP_FG_DEPT;
+		f->required = ind->method == DP_M_SELF;
+		f->has_min = f->has_max = true;
+		f->min = 0;
+		f->max = ind->max;
+		f->indicator = (int)i;
+		d->n++;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		add_key(d, d->f[i].code, (int)i);
+		add_key(d, d->f[i].label, (int)i);
+		const char *a = d->f[i].aliases;
+		while (a && *a) {
+			const char *bar = strchr(a, '|');
+			size_t len = bar ? (size_t)(bar - a) : strlen(a);
+			char *one = dp_xmemdup(a, len);
+			add_key(d, one, (int)i);
+			free(one);
+			a += len + (bar ? 1 : 0);
+		}
+	}
+	qsort(d->keys, d->nkeys, sizeof *d->keys, key_cmp);
+	return d;
+}
+
+void dp_dict_free(struct dp_dict *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nkeys; i++)
+		free(d->keys[i].text);
+	for (size_t i = 0; i < d->nowned; i++)
+		free(d->owned[i]);
+	free(d->keys);
+	free(d->owned);
+	free(d->f);
+	free(d);
+}
+
+size_t dp_dict_count(const struct dp_dict *d)
+{
+	return d->n;
+}
+
+const struct dp_field *dp_dict_field(const struct dp_dict *d, size_t i)
+{
+	return &d->f[i];
+}
+
+int dp_dict_find(const struct dp_dict *d, const char *label)
+{
+	size_t lo = 0, hi = d->nkeys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->keys[mid].text, label);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < d->nkeys && strcmp(d->keys[lo].text, label) == 0)
+		return d->keys[lo].field;
+	return -1;
+}
+
+int dp_dict_find_code(const struct dp_dict *d, const char *code)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->f[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *dp_dict_suggest(const struct dp_dict *d, const char *label)
+{
+	const char *best = NULL;
+	size_t bestd = 3;
+	for (size_t i = 0; i < d->n; i++) {
+		size_t e = dp_edit_distance(label, d->f[i].label, 2);
+		if (e < bestd) {
+			bestd = e;
+			best = d->f[i].label;
+		}
+	}
+	return best;
+}
+
+bool dp_field_is_rule_input(const char *code)
+{
+	if (strcmp(code, "special_selfeval") == 0 || strcmp(code, "special_spend_pct") == 0)
+		return true;
+	for (size_t i = DP_F_INCOME_TOTAL; i <= DP_F_COST_PUBLIC; i++)
+		if (strcmp(fixed[i].code, code) == 0)
+			return true;
+	return strcmp(code, "unit_count") == 0;
+}
+
+size_t dp_dict_dept_columns(const struct dp_dict *d, int *idx)
+{
+	size_t k = 0;
+	for (int i = 0; i < DP_F_SELF_TOTAL; i++)
+		idx[k++] = i;
+	for (size_t i = DP_F_FIXED_COUNT; i < d->n; i++)
+		idx[k++] = (int)i;
+	idx[k++] = DP_F_SELF_TOTAL;
+	idx[k++] = DP_F_SELF_GRADE;
+	return k;
+}

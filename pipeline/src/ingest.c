@@ -1,0 +1,226 @@
+/* dp-ingest: find the input files, hash them, decide their encoding and
+ * shape, and check their CSV syntax (SPEC §2.1–2.2).  Files are read in
+ * parallel; each file's result goes to its own slot and findings list, and
+ * both are merged in path order after the loop, so the output does not
+ * depend on the thread count. */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/csvfile.h"
+#include "deptperf/discover.h"
+#include "deptperf/fields.h"
+#include "deptperf/filetab.h"
+#include "deptperf/findings.h"
+#include "deptperf/shape.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+
+struct scan {
+	const struct dp_dict *dict;
+	bool header_seen;
+	struct dp_header hdr;
+	uint64_t rows;
+};
+
+static int on_record(void *ctx, const struct dp_record *r)
+{
+	struct scan *s = ctx;
+	if (!s->header_seen) {
+		s->header_seen = true;
+		dp_header_parse(s->dict, r, &s->hdr);
+		/* a file of no known shape need not be parsed further */
+		return s->hdr.shape == DP_SHAPE_NONE ? 2 : 0;
+	}
+	s->rows++;
+	return 0;
+}
+
+struct slot {
+	char sha256[65];
+	uint64_t bytes, rows;
+	enum dp_encoding enc;
+	enum dp_shape shape;
+	bool rejected, fatal;
+	struct dp_findings fs;
+	struct dp_buf err;
+};
+
+static void header_list(struct dp_buf *b, const struct dp_header *h)
+{
+	for (size_t i = 0; i < h->ncols && i < 8; i++)
+		dp_buf_addf(b, "%s%s", i ? "," : "", h->label[i]);
+	if (h->ncols > 8)
+		dp_buf_adds(b, ",…");
+}
+
+static void scan_file(const struct dp_dict *dict, const char *path, struct slot *s)
+{
+	struct scan sc = { dict, false, { 0 }, 0 };
+	struct dp_csvfile_result res;
+	struct dp_buf e = DP_BUF_INIT;
+	dp_csvfile_read(path, DP_ENC_AUTO, true, on_record, &sc, &res, &e);
+	uint64_t utf8_bad = res.bad_offset;
+	if (res.status == DP_CF_BADTEXT && res.encoding == DP_ENC_UTF8) {
+		/* not UTF-8: a strict GB18030 decode decides (SPEC §2.1) */
+		dp_header_free(&sc.hdr);
+		memset(&sc, 0, sizeof sc);
+		sc.dict = dict;
+		dp_buf_reset(&e);
+		dp_csvfile_read(path, DP_ENC_GB18030, true, on_record, &sc, &res, &e);
+	}
+	memcpy(s->sha256, res.sha256, sizeof s->sha256);
+	s->bytes = res.raw_bytes;
+	s->enc = res.encoding;
+	s->rows = sc.rows;
+	s->shape = sc.hdr.shape;
+	switch (res.status) {
+	case DP_CF_OK:
+	case DP_CF_STOPPED:
+		break;
+	case DP_CF_IOERR:
+		s->fatal = true;
+		dp_buf_addf(&s->err, "%s", e.len ? e.s : path);
+		break;
+	case DP_CF_CORRUPT:
+		s->rejected = true;
+		dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL, "%s", e.s);
+		break;
+	case DP_CF_NUL:
+		s->rejected = true;
+		dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+				"文件第 %llu 字节是 NUL（零字节）：这不是文本 CSV（可能是 Excel 原始文件或无 BOM 的 UTF-16），"
+				"请在 Excel 中另存为“CSV UTF-8”后重新提交",
+				(unsigned long long)res.bad_offset);
+		break;
+	case DP_CF_BADTEXT:
+		s->rejected = true;
+		if (res.encoding == DP_ENC_GB18030)
+			dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+					"文件编码无法识别：第 %llu 字节起不是有效的 UTF-8，第 %llu 字节起也不是有效的 GB18030，"
+					"请另存为“CSV UTF-8”后重新提交",
+					(unsigned long long)utf8_bad, (unsigned long long)res.bad_offset);
+		else
+			dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+					"文件标明为 %s（BOM），但第 %llu 字节起不是有效的 %s 文本，请另存为“CSV UTF-8”后重新提交",
+					dp_encoding_name(res.encoding), (unsigned long long)res.bad_offset,
+					dp_encoding_name(res.encoding));
+		break;
+	case DP_CF_CSV:
+		s->rejected = true;
+		dp_findings_add(&s->fs, "E-CSV", path, res.line, NULL, NULL, NULL, NULL,
+				"第 %llu 行 CSV 格式错误（引号不成对，或引号出现在未加引号的字段中间），"
+				"请检查该行的双引号后重新提交",
+				(unsigned long long)res.line);
+		break;
+	}
+	if (!s->rejected && !s->fatal) {
+		if (!sc.header_seen) {
+			s->rejected = true;
+			dp_findings_add(&s->fs, "E-SHAPE", path, 0, NULL, NULL, NULL, NULL,
+					"文件为空（没有表头也没有数据），请检查导出是否成功");
+		} else if (sc.hdr.shape == DP_SHAPE_NONE) {
+			s->rejected = true;
+			struct dp_buf h = DP_BUF_INIT;
+			header_list(&h, &sc.hdr);
+			dp_findings_add(&s->fs, "E-SHAPE", path, 1, NULL, NULL, NULL, h.s,
+					"表头“%s”不是可识别的格式：单户表应为“字段,值,单位,分项”，"
+					"批量表的列名应为字段名称（如 部门代码、年度、收入合计），专项资金表应含 专项资金名称、部门代码、年度",
+					h.s);
+			dp_buf_free(&h);
+		} else if (sc.rows == 0) {
+			s->rejected = true;
+			dp_findings_add(&s->fs, "E-SHAPE", path, 1, NULL, NULL, NULL, NULL,
+					"文件只有表头，没有数据行，请检查导出是否完整");
+		}
+	}
+	dp_header_free(&sc.hdr);
+	dp_buf_free(&e);
+}
+
+int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	if (!dp_mkdirs(o->work, err))
+		return DP_CANTCREATE;
+	struct dp_found_list found = { 0 };
+	int rc = dp_discover(o->inputs, o->ninputs, &found, err);
+	if (rc != DP_OK) {
+		dp_found_list_free(&found);
+		return rc;
+	}
+	size_t ncsv = 0;
+	for (size_t i = 0; i < found.n; i++)
+		ncsv += found.v[i].csv;
+	if (ncsv == 0) {
+		dp_buf_addf(err, "no .csv or .csv.gz file under the %zu input path(s)", o->ninputs);
+		dp_found_list_free(&found);
+		return DP_NOINPUT;
+	}
+	struct dp_dict *dict = dp_dict_new(NULL);
+	struct slot *slots = dp_xcalloc(found.n, sizeof *slots);
+	if (o->threads > 0)
+		omp_set_num_threads(o->threads);
+#pragma omp parallel for schedule(dynamic, 1)
+	for (size_t i = 0; i < found.n; i++) {
+		if (found.v[i].csv) {
+			scan_file(dict, found.v[i].path, &slots[i]);
+		} else {
+			/* listed as skipped, with its hash, so nothing goes unseen */
+			struct dp_buf e = DP_BUF_INIT;
+			struct dp_input *in = dp_input_open(found.v[i].path, DP_ENC_UTF8, &e);
+			if (!in || !dp_input_sha256(in, slots[i].sha256, &e)) {
+				slots[i].fatal = true;
+				dp_buf_addf(&slots[i].err, "%s", e.s ? e.s : found.v[i].path);
+			} else {
+				slots[i].bytes = dp_input_raw_bytes(in);
+			}
+			dp_input_close(in);
+			dp_buf_free(&e);
+		}
+	}
+	struct dp_filetab tab = { 0 };
+	struct dp_findings fs = { 0 };
+	size_t rejected = 0, skipped = 0;
+	rc = DP_OK;
+	for (size_t i = 0; i < found.n; i++) {
+		struct slot *s = &slots[i];
+		if (s->fatal && rc == DP_OK) {
+			dp_buf_addf(err, "%s", s->err.s);
+			rc = DP_IOERR;
+		}
+		struct dp_file_row *r = dp_filetab_add(&tab, found.v[i].path);
+		memcpy(r->sha256, s->sha256, sizeof r->sha256);
+		r->bytes = s->bytes;
+		if (found.v[i].csv) {
+			dp_filetab_set(&r->encoding, dp_encoding_name(s->enc));
+			dp_filetab_set(&r->shape, dp_shape_name(s->shape));
+			r->rows = s->rows;
+			if (s->rejected) {
+				dp_filetab_set(&r->status, "rejected");
+				rejected++;
+			}
+		} else {
+			dp_filetab_set(&r->status, "skipped");
+			skipped++;
+		}
+		dp_findings_move(&fs, &s->fs);
+		dp_buf_free(&s->err);
+	}
+	if (rc == DP_OK) {
+		char *p1 = dp_path_join(o->work, "inputs.csv.gz"), *p2 = dp_path_join(o->work, "findings.csv.gz");
+		if (!dp_filetab_write(&tab, p1, DP_WORK_LEVEL, err) || !dp_findings_write(&fs, p2, DP_WORK_LEVEL, err))
+			rc = DP_CANTCREATE;
+		free(p1);
+		free(p2);
+	}
+	dp_buf_addf(&rep->line, "%zu files: %zu csv, %zu rejected whole, %zu skipped (not .csv/.csv.gz)", found.n,
+		    ncsv, rejected, skipped);
+	if (rc == DP_OK && fs.errors)
+		rc = DP_FINDINGS;
+	dp_findings_free(&fs);
+	dp_filetab_free(&tab);
+	free(slots);
+	dp_dict_free(dict);
+	dp_found_list_free(&found);
+	return rc;
+}

@@ -1,0 +1,311 @@
+#include "deptperf/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "deptperf/text.h"
+
+#define RAW_CHUNK (256 * 1024)
+#define OUT_CHUNK (512 * 1024)
+
+struct dp_input {
+	int fd;
+	bool gz, gz_done, eof;
+	z_stream zs;
+	struct sha256_ctx sha;
+	uint64_t raw_bytes;  /* stored bytes read */
+	uint64_t plain_off;  /* offset of plain[0] in the decompressed file */
+	size_t bom;
+	uint64_t bad_offset;
+	enum dp_encoding enc;
+	bool enc_fixed, validate;
+	struct dp_utf8v v;
+	iconv_t cd;
+	unsigned char *raw;  /* RAW_CHUNK */
+	unsigned char *plain;/* RAW_CHUNK decompressed, plus iconv carry */
+	size_t carry;        /* undecoded bytes kept at the start of plain */
+	char *out;           /* OUT_CHUNK for iconv output */
+	const char *path;
+};
+
+const char *dp_encoding_name(enum dp_encoding e)
+{
+	switch (e) {
+	case DP_ENC_UTF8: return "utf-8";
+	case DP_ENC_UTF8_BOM: return "utf-8-bom";
+	case DP_ENC_UTF16LE: return "utf-16le";
+	case DP_ENC_UTF16BE: return "utf-16be";
+	case DP_ENC_GB18030: return "gb18030";
+	default: return "";
+	}
+}
+
+static bool has_gz_suffix(const char *path)
+{
+	size_t n = strlen(path);
+	return n >= 3 && strcasecmp(path + n - 3, ".gz") == 0;
+}
+
+struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp_buf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		dp_buf_addf(err, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct dp_input *in = dp_xcalloc(1, sizeof *in);
+	in->fd = fd;
+	in->path = path;
+	in->gz = has_gz_suffix(path);
+	in->enc = enc;
+	in->cd = (iconv_t)-1;
+	in->raw = dp_xmalloc(RAW_CHUNK);
+	in->plain = dp_xmalloc(2 * RAW_CHUNK);
+	in->out = dp_xmalloc(OUT_CHUNK);
+	sha256_init(&in->sha);
+	if (in->gz && inflateInit2(&in->zs, 15 + 16) != Z_OK) {
+		dp_buf_addf(err, "%s: zlib cannot start", path);
+		dp_input_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+/* Reads stored bytes: returns count, 0 at EOF, -1 on error. */
+static ssize_t read_raw(struct dp_input *in, struct dp_buf *err)
+{
+	for (;;) {
+		ssize_t r = read(in->fd, in->raw, RAW_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			dp_buf_addf(err, "%s: read error: %s", in->path, strerror(errno));
+			return -1;
+		}
+		sha256_update(&in->sha, (size_t)r, in->raw);
+		in->raw_bytes += (uint64_t)r;
+		return r;
+	}
+}
+
+/* Fills plain[carry..] with up to RAW_CHUNK decompressed bytes. */
+static enum dp_input_status next_plain(struct dp_input *in, size_t *got, struct dp_buf *err)
+{
+	unsigned char *dst = in->plain + in->carry;
+	if (!in->gz) {
+		ssize_t r = read_raw(in, err);
+		if (r < 0)
+			return DP_IN_IOERR;
+		if (r == 0)
+			return DP_IN_EOF;
+		memcpy(dst, in->raw, (size_t)r);
+		*got = (size_t)r;
+		return DP_IN_DATA;
+	}
+	in->zs.next_out = dst;
+	in->zs.avail_out = RAW_CHUNK;
+	while (in->zs.avail_out == RAW_CHUNK) {
+		if (in->zs.avail_in == 0) {
+			ssize_t r = read_raw(in, err);
+			if (r < 0)
+				return DP_IN_IOERR;
+			if (r == 0) {
+				if (in->gz_done || in->raw_bytes == 0)
+					break;
+				dp_buf_addf(err, "gzip 数据不完整（文件在第 %llu 字节处被截断），请重新导出或重新上传该文件",
+					    (unsigned long long)in->raw_bytes);
+				in->bad_offset = in->raw_bytes;
+				return DP_IN_CORRUPT;
+			}
+			in->zs.next_in = in->raw;
+			in->zs.avail_in = (uInt)r;
+		}
+		if (in->gz_done) {
+			/* another member follows (multi-member gzip, SPEC §2.1) */
+			if (inflateReset(&in->zs) != Z_OK)
+				return DP_IN_IOERR;
+			in->gz_done = false;
+		}
+		int zr = inflate(&in->zs, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END) {
+			in->gz_done = true;
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			dp_buf_addf(err, "gzip 数据损坏（%s，压缩文件第 %llu 字节附近），请重新导出或重新上传该文件",
+				    in->zs.msg ? in->zs.msg : "inflate error",
+				    (unsigned long long)(in->raw_bytes - in->zs.avail_in));
+			in->bad_offset = in->raw_bytes - in->zs.avail_in;
+			return DP_IN_CORRUPT;
+		}
+	}
+	*got = RAW_CHUNK - in->zs.avail_out;
+	return *got ? DP_IN_DATA : DP_IN_EOF;
+}
+
+static bool open_iconv(struct dp_input *in, struct dp_buf *err)
+{
+	const char *from = in->enc == DP_ENC_UTF16LE ? "UTF-16LE" :
+			   in->enc == DP_ENC_UTF16BE ? "UTF-16BE" : "GB18030";
+	in->cd = iconv_open("UTF-8", from);
+	if (in->cd == (iconv_t)-1) {
+		dp_buf_addf(err, "iconv cannot convert from %s: %s", from, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static size_t strip_bom(struct dp_input *in, unsigned char *p, size_t n)
+{
+	/* decides the encoding at the first bytes of the file */
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+		in->enc = DP_ENC_UTF8_BOM;
+		return 3;
+	}
+	if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+		in->enc = DP_ENC_UTF16LE;
+		return 2;
+	}
+	if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) {
+		in->enc = DP_ENC_UTF16BE;
+		return 2;
+	}
+	return 0;
+}
+
+enum dp_input_status dp_input_read(struct dp_input *in, const char **p, size_t *n, struct dp_buf *err)
+{
+	for (;;) {
+		if (in->eof)
+			return DP_IN_EOF;
+		size_t got = 0;
+		enum dp_input_status st = next_plain(in, &got, err);
+		if (st < 0)
+			return st;
+		size_t skip = 0;
+		if (!in->enc_fixed) {
+			if (in->enc != DP_ENC_GB18030 && in->enc != DP_ENC_UTF8)
+				skip = strip_bom(in, in->plain, got);
+			if (in->enc == DP_ENC_AUTO)
+				in->enc = DP_ENC_UTF8;
+			in->validate = in->enc == DP_ENC_UTF8 || in->enc == DP_ENC_UTF8_BOM;
+			if (!in->validate && !open_iconv(in, err))
+				return DP_IN_IOERR;
+			in->enc_fixed = true;
+			in->bom = skip;
+		}
+		if (st == DP_IN_EOF) {
+			in->eof = true;
+			if (in->carry) {
+				in->bad_offset = in->plain_off;
+				dp_buf_addf(err, "文件末尾的 %zu 个字节不是完整的 %s 字符", in->carry,
+					    dp_encoding_name(in->enc));
+				return DP_IN_BADTEXT;
+			}
+			if (in->validate && !dp_utf8v_end(&in->v, &in->bad_offset)) {
+				in->bad_offset += in->bom;
+				return DP_IN_BADTEXT;
+			}
+			return DP_IN_EOF;
+		}
+		/* plain[0..carry) holds undecoded bytes of the last chunk */
+		unsigned char *src = in->plain + skip;
+		size_t len = in->carry + got - skip;
+		uint64_t src_off = in->plain_off + skip;
+		if (in->cd == (iconv_t)-1) {
+			void *nul = memchr(src, 0, len);
+			if (nul) {
+				in->bad_offset = src_off + (uint64_t)((unsigned char *)nul - src);
+				return DP_IN_NUL;
+			}
+			if (in->validate && !dp_utf8v_feed(&in->v, src, len, &in->bad_offset)) {
+				in->bad_offset += in->bom;
+				return DP_IN_BADTEXT;
+			}
+			in->plain_off = src_off + len;
+			if (!len)
+				continue;
+			*p = (const char *)src;
+			*n = len;
+			return DP_IN_DATA;
+		}
+		char *ip = (char *)src, *op = in->out;
+		size_t il = len, ol = OUT_CHUNK;
+		size_t r = iconv(in->cd, &ip, &il, &op, &ol);
+		size_t consumed = (size_t)(ip - (char *)src);
+		if (r == (size_t)-1 && errno == EILSEQ) {
+			in->bad_offset = src_off + consumed;
+			return DP_IN_BADTEXT;
+		}
+		/* EINVAL (a sequence cut by the chunk end) and E2BIG leave bytes
+		 * that are decoded with the next chunk */
+		memmove(in->plain, ip, il);
+		in->carry = il;
+		in->plain_off = src_off + consumed;
+		size_t outn = (size_t)(op - in->out);
+		if (memchr(in->out, 0, outn)) {
+			in->bad_offset = in->plain_off;
+			return DP_IN_NUL;
+		}
+		if (!outn)
+			continue;
+		*p = in->out;
+		*n = outn;
+		return DP_IN_DATA;
+	}
+}
+
+enum dp_encoding dp_input_encoding(const struct dp_input *in)
+{
+	return in->enc;
+}
+
+uint64_t dp_input_bad_offset(const struct dp_input *in)
+{
+	return in->bad_offset;
+}
+
+uint64_t dp_input_raw_bytes(const struct dp_input *in)
+{
+	return in->raw_bytes;
+}
+
+bool dp_input_sha256(struct dp_input *in, char hex[65], struct dp_buf *err)
+{
+	for (;;) {
+		ssize_t r = read_raw(in, err);
+		if (r < 0)
+			return false;
+		if (r == 0)
+			break;
+	}
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_digest(&in->sha, sizeof d, d);
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof d; i++) {
+		hex[2 * i] = hx[d[i] >> 4];
+		hex[2 * i + 1] = hx[d[i] & 15];
+	}
+	hex[64] = '\0';
+	return true;
+}
+
+void dp_input_close(struct dp_input *in)
+{
+	if (!in)
+		return;
+	if (in->gz)
+		inflateEnd(&in->zs);
+	if (in->cd != (iconv_t)-1)
+		iconv_close(in->cd);
+	close(in->fd);
+	free(in->raw);
+	free(in->plain);
+	free(in->out);
+	free(in);
+}

@@ -1,0 +1,555 @@
+/* dp-normalize: turn every record of every readable input file into
+ * canonical department and special-fund rows (SPEC §2.2–2.3, §3).
+ *
+ * Files are streamed one record at a time: a form's facts are held until its
+ * end (at most 10 000 rows), a bulk row is written as soon as it is read.
+ * Beside the §6 tables it writes two work files whose rows match them one to
+ * one: subs.csv.gz (where each submission came from, how many errors it has)
+ * and fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/csvfile.h"
+#include "deptperf/fields.h"
+#include "deptperf/filetab.h"
+#include "deptperf/findings.h"
+#include "deptperf/input.h"
+#include "deptperf/rules.h"
+#include "deptperf/shape.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+#include "deptperf/value.h"
+
+#define MAX_FORM_ROWS 10000
+
+enum { FUND_ALLOC, FUND_SPENT, FUND_SELFEVAL, FUND_NVALS };
+
+struct fund {
+	struct dp_buf name;
+	struct dp_buf val[FUND_NVALS];
+	uint64_t line;
+	size_t errors;
+	bool bad[FUND_NVALS];
+};
+
+/* One submission (or one bulk fund row) being assembled. */
+struct sub {
+	size_t nfields;
+	struct dp_buf *val;
+	uint64_t *line_of;
+	bool *bad;
+	size_t errors;
+	size_t findings_from;
+	uint64_t line;
+	struct fund *funds;
+	size_t nfunds, capfunds;
+};
+
+struct writers {
+	struct dp_table *dept, *subs, *funds, *fundsrc;
+	int *cols;
+	size_t ncols;
+	uint64_t next_sub;
+};
+
+struct ctx {
+	const struct dp_dict *dict;
+	struct dp_findings *fs;
+	struct writers *w;
+	const char *file;
+	enum dp_shape shape;
+	struct dp_header hdr;
+	bool header_seen;
+	struct sub s;
+	uint64_t rows, submissions, rejected;
+	uint64_t fund_rows, funds_rejected;
+	bool form_too_long;
+};
+
+static void sub_init(struct sub *s, size_t nfields)
+{
+	memset(s, 0, sizeof *s);
+	s->nfields = nfields;
+	s->val = dp_xcalloc(nfields, sizeof *s->val);
+	s->line_of = dp_xcalloc(nfields, sizeof *s->line_of);
+	s->bad = dp_xcalloc(nfields, sizeof *s->bad);
+}
+
+static void fund_clear(struct fund *f)
+{
+	dp_buf_free(&f->name);
+	for (int i = 0; i < FUND_NVALS; i++)
+		dp_buf_free(&f->val[i]);
+}
+
+static void sub_reset(struct sub *s, size_t findings_from)
+{
+	for (size_t i = 0; i < s->nfields; i++)
+		dp_buf_reset(&s->val[i]);
+	memset(s->line_of, 0, s->nfields * sizeof *s->line_of);
+	memset(s->bad, 0, s->nfields * sizeof *s->bad);
+	for (size_t i = 0; i < s->nfunds; i++)
+		fund_clear(&s->funds[i]);
+	s->nfunds = 0;
+	s->errors = 0;
+	s->line = 0;
+	s->findings_from = findings_from;
+}
+
+static void sub_free(struct sub *s)
+{
+	sub_reset(s, 0);
+	for (size_t i = 0; i < s->nfields; i++)
+		dp_buf_free(&s->val[i]);
+	free(s->val);
+	free(s->line_of);
+	free(s->bad);
+	free(s->funds);
+}
+
+static struct fund *fund_get(struct sub *s, const char *name, uint64_t line)
+{
+	for (size_t i = 0; i < s->nfunds; i++)
+		if (strcmp(dp_buf_str(&s->funds[i].name), name) == 0)
+			return &s->funds[i];
+	DP_GROW(s->funds, s->nfunds, s->capfunds);
+	struct fund *f = &s->funds[s->nfunds++];
+	memset(f, 0, sizeof *f);
+	dp_buf_adds(&f->name, name);
+	f->line = line;
+	return f;
+}
+
+static const char *dept_code(const struct sub *s)
+{
+	return dp_buf_str(&s->val[DP_F_DEPT_CODE]);
+}
+
+static const char *fiscal_year(const struct sub *s)
+{
+	return dp_buf_str(&s->val[DP_F_FISCAL_YEAR]);
+}
+
+/* Stores one value of field fi, read on line, reporting what is wrong. */
+static void set_value(struct ctx *c, int fi, const char *raw, size_t n, struct dp_unit_hint hint,
+		      uint64_t line, const char *item)
+{
+	const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
+	struct sub *s = &c->s;
+	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
+	const char *code = dp_value_norm(f, raw, n, hint, &out, &why);
+	struct dp_buf shown = DP_BUF_INIT;
+	dp_buf_add(&shown, raw, n > 200 ? 200 : n);
+	if (n > 200)
+		dp_buf_adds(&shown, "…");
+
+	int fund_slot = fi == DP_F_FUND_ALLOC ? FUND_ALLOC : fi == DP_F_FUND_SPENT ? FUND_SPENT :
+			fi == DP_F_FUND_SELFEVAL ? FUND_SELFEVAL : -1;
+	struct dp_buf *dst = NULL;
+	bool *bad = NULL;
+	size_t *errors = &s->errors;
+	if (fund_slot >= 0 && c->shape == DP_SHAPE_FORM) {
+		struct fund *fu = fund_get(s, item ? item : "", line);
+		dst = &fu->val[fund_slot];
+		bad = &fu->bad[fund_slot];
+		errors = &fu->errors;
+	} else {
+		dst = &s->val[fi];
+		bad = &s->bad[fi];
+	}
+	if (code) {
+		dp_findings_add(c->fs, code, c->file, line, NULL, NULL, f->code, shown.s, "%s", why.s);
+		(*errors)++;
+		*bad = true;
+	} else if (out.len) {
+		if (dst->len && strcmp(dst->s, out.s) != 0) {
+			dp_findings_add(c->fs, "E-CONFLICT", c->file, line, NULL, NULL, f->code, shown.s,
+					"%s 填写了两次且不一致：先为“%s”，此处为“%s”，请只保留正确的一个", f->label,
+					dst->s, out.s);
+			(*errors)++;
+			*bad = true;
+		} else if (!dst->len) {
+			dp_buf_add(dst, out.s, out.len);
+			if (fund_slot < 0)
+				s->line_of[fi] = line;
+		}
+	}
+	dp_buf_free(&out);
+	dp_buf_free(&why);
+	dp_buf_free(&shown);
+}
+
+static void unknown_label(struct ctx *c, const char *label, uint64_t line)
+{
+	const char *near = dp_dict_suggest(c->dict, label);
+	if (near)
+		dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, line, NULL, NULL, label, NULL,
+				"未知字段“%s”，已忽略；是否应为“%s”？", label, near);
+	else
+		dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, line, NULL, NULL, label, NULL,
+				"未知字段“%s”，已忽略；字段名称见字段字典（README）", label);
+}
+
+static void bad_fields(struct dp_buf *b, const struct dp_dict *d, const bool *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bad[i])
+			dp_buf_addf(b, "%s%s", b->len ? ";" : "", dp_dict_field(d, i)->code);
+}
+
+static void write_fund(struct ctx *c, const char *year, const char *code, struct fund *fu, uint64_t sub_id,
+		       bool from_form)
+{
+	struct writers *w = c->w;
+	dp_table_puts(w->funds, year, true);
+	dp_table_puts(w->funds, code, true);
+	dp_table_puts(w->funds, dp_buf_str(&fu->name), true);
+	for (int i = 0; i < FUND_NVALS; i++)
+		dp_table_puts(w->funds, dp_buf_str(&fu->val[i]), false);
+	dp_table_end_row(w->funds);
+	dp_table_puts(w->fundsrc, c->file, true);
+	dp_table_putf(w->fundsrc, "%llu", (unsigned long long)fu->line);
+	dp_table_puts(w->fundsrc, dp_shape_name(c->shape), false);
+	if (from_form)
+		dp_table_putf(w->fundsrc, "%llu", (unsigned long long)sub_id);
+	else
+		dp_table_empty(w->fundsrc);
+	dp_table_putf(w->fundsrc, "%zu", fu->errors);
+	struct dp_buf b = DP_BUF_INIT;
+	static const int fids[FUND_NVALS] = { DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL };
+	for (int i = 0; i < FUND_NVALS; i++)
+		if (fu->bad[i])
+			dp_buf_addf(&b, "%s%s", b.len ? ";" : "", dp_dict_field(c->dict, (size_t)fids[i])->code);
+	dp_table_puts(w->fundsrc, dp_buf_str(&b), false);
+	dp_table_end_row(w->fundsrc);
+	dp_buf_free(&b);
+}
+
+/* Writes the submission being assembled and starts a new one. */
+static void emit_sub(struct ctx *c)
+{
+	struct sub *s = &c->s;
+	struct writers *w = c->w;
+	uint64_t id = w->next_sub++;
+	for (size_t i = 0; i < s->nfunds; i++)
+		s->errors += s->funds[i].errors;
+	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
+	for (size_t k = 0; k < w->ncols; k++) {
+		int fi = w->cols[k];
+		const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
+		dp_table_puts(w->dept, dp_buf_str(&s->val[fi]), f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE ||
+									 f->kind == DP_FK_USCC);
+	}
+	dp_table_end_row(w->dept);
+	dp_table_putf(w->subs, "%llu", (unsigned long long)id);
+	dp_table_puts(w->subs, c->file, true);
+	dp_table_putf(w->subs, "%llu", (unsigned long long)s->line);
+	dp_table_puts(w->subs, dp_shape_name(c->shape), false);
+	dp_table_putf(w->subs, "%zu", s->errors);
+	struct dp_buf b = DP_BUF_INIT;
+	bad_fields(&b, c->dict, s->bad, s->nfields);
+	dp_table_puts(w->subs, dp_buf_str(&b), false);
+	dp_table_end_row(w->subs);
+	dp_buf_free(&b);
+	for (size_t i = 0; i < s->nfunds; i++) {
+		write_fund(c, fiscal_year(s), dept_code(s), &s->funds[i], id, true);
+		c->fund_rows++;
+	}
+	c->submissions++;
+	if (s->errors)
+		c->rejected++;
+	sub_reset(s, c->fs->n);
+}
+
+static void emit_bulk_fund(struct ctx *c)
+{
+	struct sub *s = &c->s;
+	struct fund fu;
+	memset(&fu, 0, sizeof fu);
+	dp_buf_adds(&fu.name, dp_buf_str(&s->val[DP_F_FUND_NAME]));
+	static const int fids[FUND_NVALS] = { DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL };
+	for (int i = 0; i < FUND_NVALS; i++) {
+		dp_buf_adds(&fu.val[i], dp_buf_str(&s->val[fids[i]]));
+		fu.bad[i] = s->bad[fids[i]];
+	}
+	fu.line = s->line;
+	fu.errors = s->errors;
+	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
+	write_fund(c, fiscal_year(s), dept_code(s), &fu, 0, false);
+	fund_clear(&fu);
+	c->fund_rows++;
+	if (s->errors)
+		c->funds_rejected++;
+	sub_reset(s, c->fs->n);
+}
+
+static void header_warnings(struct ctx *c, uint64_t line)
+{
+	for (size_t j = 0; j < c->hdr.ncols; j++) {
+		if (c->hdr.field[j] < 0 && c->hdr.label[j][0])
+			unknown_label(c, c->hdr.label[j], line);
+		if (c->shape == DP_SHAPE_BULK_DEPT && c->hdr.field[j] >= DP_F_FUND_NAME &&
+		    c->hdr.field[j] <= DP_F_FUND_SELFEVAL)
+			dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, line, NULL, NULL, c->hdr.label[j], NULL,
+					"批量部门表中的专项资金列“%s”已忽略：专项资金请用专项资金表（含 专项资金名称、部门代码、年度）提交",
+					c->hdr.label[j]);
+	}
+}
+
+static int on_form_row(struct ctx *c, const struct dp_record *r)
+{
+	if (c->rows > MAX_FORM_ROWS) {
+		if (!c->form_too_long) {
+			c->form_too_long = true;
+			c->s.errors++;
+			dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, NULL, NULL,
+					"单户表超过 10000 行，第 %llu 行起未读取：请检查是否把批量数据误存为单户表",
+					(unsigned long long)r->line);
+		}
+		return 0;
+	}
+	const struct dp_header *h = &c->hdr;
+	const char *label_raw = (size_t)h->col_field < r->n ? r->f[h->col_field] : "";
+	size_t label_n = (size_t)h->col_field < r->n ? r->len[h->col_field] : 0;
+	const char *value = (size_t)h->col_value < r->n ? r->f[h->col_value] : "";
+	size_t value_n = (size_t)h->col_value < r->n ? r->len[h->col_value] : 0;
+	struct dp_unit_hint hint = { NULL, 0 };
+	if (h->col_unit >= 0 && (size_t)h->col_unit < r->n && r->len[h->col_unit])
+		hint = (struct dp_unit_hint){ r->f[h->col_unit], r->len[h->col_unit] };
+	struct dp_buf label = DP_BUF_INIT, item = DP_BUF_INIT;
+	dp_text_norm(&label, label_raw, label_n, true);
+	if (h->col_item >= 0 && (size_t)h->col_item < r->n)
+		dp_text_norm(&item, r->f[h->col_item], r->len[h->col_item], false);
+	if (label_n > DP_MAX_FIELD_BYTES) {
+		c->s.errors++;
+		dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, NULL, NULL,
+				"字段名长 %zu 字节，超过上限 4096 字节", label_n);
+	} else if (!label.len) {
+		dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, r->line, NULL, NULL, NULL, NULL,
+				"第 %llu 行没有字段名，已忽略", (unsigned long long)r->line);
+	} else {
+		int fi = dp_dict_find(c->dict, label.s);
+		if (fi < 0)
+			unknown_label(c, label.s, r->line);
+		else if (fi == DP_F_FUND_NAME) {
+			struct dp_buf v = DP_BUF_INIT;
+			dp_text_norm(&v, value, value_n, false);
+			fund_get(&c->s, item.len ? item.s : dp_buf_str(&v), r->line);
+			dp_buf_free(&v);
+		}
+		else
+			set_value(c, fi, value, value_n, hint, r->line, item.len ? item.s : NULL);
+	}
+	dp_buf_free(&label);
+	dp_buf_free(&item);
+	return 0;
+}
+
+static int on_bulk_row(struct ctx *c, const struct dp_record *r)
+{
+	struct sub *s = &c->s;
+	s->line = r->line;
+	const struct dp_header *h = &c->hdr;
+	if (r->n > h->ncols) {
+		size_t extra = 0;
+		for (size_t j = h->ncols; j < r->n; j++)
+			extra += r->len[j] != 0;
+		if (extra)
+			dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, r->line, NULL, NULL, NULL, NULL,
+					"该行比表头多 %zu 个非空单元格，多出的内容已忽略", extra);
+	}
+	for (size_t j = 0; j < r->n && j < h->ncols; j++) {
+		int fi = h->field[j];
+		if (fi < 0) {
+			if (r->len[j] > DP_MAX_FIELD_BYTES) {
+				s->errors++;
+				dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, h->label[j], NULL,
+						"“%s”列的内容长 %zu 字节，超过上限 4096 字节", h->label[j], r->len[j]);
+			}
+			continue;
+		}
+		const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
+		if (c->shape == DP_SHAPE_BULK_DEPT && f->group == DP_FG_FUND)
+			continue;
+		if (c->shape == DP_SHAPE_BULK_FUND && f->group == DP_FG_DEPT && fi != DP_F_DEPT_CODE &&
+		    fi != DP_F_FISCAL_YEAR)
+			continue; /* e.g. 部门名称 beside the code, for the reader */
+		struct dp_unit_hint hint = { h->unit[j], h->unit[j] ? strlen(h->unit[j]) : 0 };
+		set_value(c, fi, r->f[j], r->len[j], hint, r->line, NULL);
+	}
+	if (c->shape == DP_SHAPE_BULK_FUND)
+		emit_bulk_fund(c);
+	else
+		emit_sub(c);
+	return 0;
+}
+
+static int on_record(void *vctx, const struct dp_record *r)
+{
+	struct ctx *c = vctx;
+	if (!c->header_seen) {
+		c->header_seen = true;
+		c->shape = dp_header_parse(c->dict, r, &c->hdr);
+		c->s.line = r->line;
+		if (c->shape != DP_SHAPE_FORM)
+			header_warnings(c, r->line);
+		c->s.findings_from = c->fs->n;
+		return c->shape == DP_SHAPE_NONE ? 2 : 0;
+	}
+	c->rows++;
+	if (c->shape == DP_SHAPE_FORM)
+		return on_form_row(c, r);
+	return on_bulk_row(c, r);
+}
+
+static enum dp_encoding enc_from_name(const char *n)
+{
+	static const enum dp_encoding all[] = { DP_ENC_UTF8, DP_ENC_UTF8_BOM, DP_ENC_UTF16LE, DP_ENC_UTF16BE,
+						DP_ENC_GB18030 };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(dp_encoding_name(all[i]), n) == 0)
+			return all[i];
+	return DP_ENC_AUTO;
+}
+
+static const char *const sub_cols[] = { "sub", "file", "line", "shape", "errors", "bad_fields", NULL };
+static const char *const fund_cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
+					 "fund_spent", "fund_selfeval", NULL };
+static const char *const fundsrc_cols[] = { "file", "line", "shape", "sub", "errors", "bad_fields", NULL };
+
+static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *dict, struct writers *w,
+			 struct dp_buf *err)
+{
+	memset(w, 0, sizeof *w);
+	static const char *names[4] = { "departments.csv.gz", "subs.csv.gz", "special_funds.csv.gz",
+					"fundsrc.csv.gz" };
+	struct dp_table **t[4] = { &w->dept, &w->subs, &w->funds, &w->fundsrc };
+	for (int i = 0; i < 4; i++) {
+		char *p = dp_path_join(o->work, names[i]);
+		*t[i] = dp_table_create(p, DP_WORK_LEVEL, err);
+		free(p);
+		if (!*t[i])
+			return false;
+	}
+	w->cols = dp_xcalloc(dp_dict_count(dict), sizeof *w->cols);
+	w->ncols = dp_dict_dept_columns(dict, w->cols);
+	const char **hdr = dp_xcalloc(w->ncols + 1, sizeof *hdr);
+	for (size_t k = 0; k < w->ncols; k++)
+		hdr[k] = dp_dict_field(dict, (size_t)w->cols[k])->code;
+	dp_table_header(w->dept, hdr);
+	free(hdr);
+	dp_table_header(w->subs, sub_cols);
+	dp_table_header(w->funds, fund_cols);
+	dp_table_header(w->fundsrc, fundsrc_cols);
+	return true;
+}
+
+static void abort_writers(struct writers *w)
+{
+	dp_table_abort(w->dept);
+	dp_table_abort(w->subs);
+	dp_table_abort(w->funds);
+	dp_table_abort(w->fundsrc);
+	free(w->cols);
+}
+
+static bool commit_writers(struct writers *w, struct dp_buf *err)
+{
+	bool ok = dp_table_commit(w->dept, NULL, err);
+	ok = dp_table_commit(w->subs, NULL, err) && ok;
+	ok = dp_table_commit(w->funds, NULL, err) && ok;
+	ok = dp_table_commit(w->fundsrc, NULL, err) && ok;
+	free(w->cols);
+	return ok;
+}
+
+struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_buf *err)
+{
+	char *def = o->rules ? NULL : dp_rules_default_path();
+	struct dp_rules *r = dp_rules_load(o->rules ? o->rules : def, err);
+	free(def);
+	return r;
+}
+
+int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	struct dp_rules *rules = dp_stage_load_rules(o, err);
+	if (!rules)
+		return DP_BADCONFIG;
+	struct dp_dict *dict = dp_dict_new(rules);
+	struct dp_filetab tab = { 0 };
+	struct dp_findings fs = { 0 };
+	char *p_inputs = dp_path_join(o->work, "inputs.csv.gz");
+	char *p_findings = dp_path_join(o->work, "findings.csv.gz");
+	int rc = DP_OK;
+	struct writers w;
+	if (!dp_filetab_load(&tab, p_inputs, err) || !dp_findings_load(&fs, p_findings, err)) {
+		dp_buf_adds(err, " (run dp-ingest on this work folder first)");
+		rc = DP_IOERR;
+		goto out;
+	}
+	if (!open_writers(o, dict, &w, err)) {
+		abort_writers(&w);
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	uint64_t subs = 0, rejected = 0, funds = 0, funds_rej = 0;
+	for (size_t i = 0; i < tab.n && rc == DP_OK; i++) {
+		struct dp_file_row *row = &tab.v[i];
+		if (strcmp(row->status, "pending") != 0)
+			continue;
+		struct ctx c;
+		memset(&c, 0, sizeof c);
+		c.dict = dict;
+		c.fs = &fs;
+		c.w = &w;
+		c.file = row->file;
+		sub_init(&c.s, dp_dict_count(dict));
+		struct dp_csvfile_result res;
+		struct dp_buf e = DP_BUF_INIT;
+		dp_csvfile_read(row->file, enc_from_name(row->encoding), false, on_record, &c, &res, &e);
+		if (res.status != DP_CF_OK) {
+			/* ingest read this file whole a moment ago */
+			dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
+				    e.len ? e.s : "read error");
+			rc = DP_IOERR;
+		} else if (c.shape == DP_SHAPE_FORM) {
+			emit_sub(&c);
+		}
+		dp_buf_free(&e);
+		row->submissions = c.submissions;
+		uint64_t units = c.shape == DP_SHAPE_BULK_FUND ? c.fund_rows : c.submissions;
+		uint64_t bad = c.shape == DP_SHAPE_BULK_FUND ? c.funds_rejected : c.rejected;
+		dp_filetab_set(&row->status, bad == 0 ? "accepted" : bad == units ? "rejected" : "partly-rejected");
+		subs += c.submissions;
+		rejected += c.rejected;
+		funds += c.fund_rows;
+		funds_rej += c.funds_rejected;
+		sub_free(&c.s);
+		dp_header_free(&c.hdr);
+	}
+	if (rc != DP_OK) {
+		abort_writers(&w);
+		goto out;
+	}
+	if (!commit_writers(&w, err) || !dp_filetab_write(&tab, p_inputs, DP_WORK_LEVEL, err) ||
+	    !dp_findings_write(&fs, p_findings, DP_WORK_LEVEL, err)) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	dp_buf_addf(&rep->line, "%llu submissions read (%llu with errors), %llu special funds (%llu with errors)",
+		    (unsigned long long)subs, (unsigned long long)rejected, (unsigned long long)funds,
+		    (unsigned long long)funds_rej);
+	if (fs.errors)
+		rc = DP_FINDINGS;
+out:
+	free(p_inputs);
+	free(p_findings);
+	dp_findings_free(&fs);
+	dp_filetab_free(&tab);
+	dp_dict_free(dict);
+	dp_rules_free(rules);
+	return rc;
+}

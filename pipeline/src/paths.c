@@ -1,0 +1,52 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "deptperf/stage.h"
+
+#ifndef DP_VERSION
+#define DP_VERSION "0.0.0"
+#endif
+
+char *dp_path_join(const char *dir, const char *name)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	size_t n = strlen(dir);
+	dp_buf_add(&b, dir, n);
+	if (n && dir[n - 1] != '/')
+		dp_buf_addc(&b, '/');
+	dp_buf_adds(&b, name);
+	return dp_buf_detach(&b);
+}
+
+bool dp_mkdirs(const char *dir, struct dp_buf *err)
+{
+	char *p = dp_xstrdup(dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			dp_buf_addf(err, "%s: cannot create folder: %s", p, strerror(errno));
+			free(p);
+			return false;
+		}
+		*s = '/';
+	}
+	bool ok = mkdir(p, 0755) == 0 || errno == EEXIST;
+	if (!ok)
+		dp_buf_addf(err, "%s: cannot create folder: %s", p, strerror(errno));
+	struct stat st;
+	if (ok && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		dp_buf_addf(err, "%s: not a folder", p);
+		ok = false;
+	}
+	free(p);
+	return ok;
+}
+
+const char *dp_version(void)
+{
+	return DP_VERSION;
+}

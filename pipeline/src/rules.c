@@ -1,0 +1,388 @@
+#include "deptperf/rules.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deptperf/csvfile.h"
+#include "deptperf/fields.h"
+#include "deptperf/text.h"
+
+#ifndef DP_SOURCE_RULES_DIR
+#define DP_SOURCE_RULES_DIR ""
+#endif
+#ifndef DP_INSTALL_RULES_DIR
+#define DP_INSTALL_RULES_DIR "/usr/local/share/deptperf/rules"
+#endif
+
+struct dp_rules {
+	char *path;
+	struct dp_indicator *ind;
+	size_t n, cap;
+	struct dp_grade *grades;
+	size_t ngrades, capgrades;
+	int root;
+	int *post;
+};
+
+struct load {
+	struct dp_rules *r;
+	struct dp_buf *err;
+	size_t row;
+	bool header_seen, failed;
+	char **parents; /* parent code per indicator, resolved after reading */
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct load *l, const char *fmt, ...)
+{
+	va_list ap;
+	dp_buf_addf(l->err, "%s:%zu: ", l->r->path, l->row);
+	va_start(ap, fmt);
+	dp_buf_vaddf(l->err, fmt, ap);
+	va_end(ap);
+	l->failed = true;
+	return 1;
+}
+
+static char *field(const struct dp_record *rec, size_t i)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	if (i < rec->n)
+		dp_text_norm(&b, rec->f[i], rec->len[i], false);
+	return dp_buf_detach(&b);
+}
+
+static bool parse_num(const char *s, dp_dec *out)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	dp_text_norm(&b, s, strlen(s), true);
+	bool ok = b.len && dp_dec_parse(b.s, b.len, out) == DP_DEC_OK;
+	dp_buf_free(&b);
+	return ok;
+}
+
+static int parse_deduct(struct load *l, struct dp_indicator *ind, const char *param)
+{
+	/* target=T;per=P, in either order */
+	bool have_t = false, have_p = false;
+	char *copy = dp_xstrdup(param), *save = NULL;
+	for (char *tok = strtok_r(copy, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			break;
+		*eq = '\0';
+		char *k = tok, *v = eq + 1;
+		while (*k == ' ')
+			k++;
+		if (strcmp(k, "target") == 0 || strcmp(k, "target ") == 0)
+			have_t = parse_num(v, &ind->target);
+		else if (strcmp(k, "per") == 0 || strcmp(k, "per ") == 0)
+			have_p = parse_num(v, &ind->per);
+	}
+	free(copy);
+	if (!have_t || !have_p || ind->per < 0)
+		return fail(l, "指标 %s 的 deduct 参数“%s”应为 target=数值;per=非负数值", ind->code, param);
+	return 0;
+}
+
+static int on_row(void *ctx, const struct dp_record *rec)
+{
+	struct load *l = ctx;
+	l->row++;
+	if (!l->header_seen) {
+		static const char *want[] = { "code", "parent", "label", "max", "method", "input", "param" };
+		for (size_t i = 0; i < 7; i++) {
+			char *h = field(rec, i);
+			bool ok = strcmp(h, want[i]) == 0;
+			free(h);
+			if (!ok)
+				return fail(l, "表头应为 code,parent,label,max,method,input,param");
+		}
+		l->header_seen = true;
+		return 0;
+	}
+	struct dp_rules *r = l->r;
+	char *code = field(rec, 0), *parent = field(rec, 1), *label = field(rec, 2), *max = field(rec, 3),
+	     *method = field(rec, 4), *input = field(rec, 5), *param = field(rec, 6);
+	int rc = 0;
+	dp_dec maxv = 0;
+	if (!parse_num(max, &maxv) || maxv < 0) {
+		rc = fail(l, "max“%s”不是非负数", max);
+		goto out;
+	}
+	if (strcmp(method, "grade") == 0) {
+		if (*parent) {
+			rc = fail(l, "grade 行（%s）的 parent 应为空，而不是“%s”", code, parent);
+			goto out;
+		}
+		DP_GROW(r->grades, r->ngrades, r->capgrades);
+		r->grades[r->ngrades].label = dp_xstrdup(*label ? label : code);
+		r->grades[r->ngrades].min = maxv;
+		r->ngrades++;
+		goto out;
+	}
+	if (!dp_text_is_code(code, strlen(code))) {
+		rc = fail(l, "指标代码“%s”不合规（应为 1–32 位字母、数字、_ 或 -）", code);
+		goto out;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->ind[i].code, code) == 0) {
+			rc = fail(l, "指标代码 %s 重复", code);
+			goto out;
+		}
+	DP_GROW(r->ind, r->n, r->cap);
+	l->parents = dp_xrealloc(l->parents, dp_st_mult(r->cap, sizeof *l->parents));
+	struct dp_indicator *ind = &r->ind[r->n];
+	memset(ind, 0, sizeof *ind);
+	ind->code = code;
+	ind->label = label;
+	code = label = NULL;
+	ind->max = maxv;
+	ind->row = l->row;
+	ind->parent = -1;
+	l->parents[r->n] = parent;
+	parent = NULL;
+	r->n++;
+	if (!*ind->label) {
+		free(ind->label);
+		ind->label = dp_xstrdup(ind->code);
+	}
+	if (strcmp(method, "sum") == 0) {
+		ind->method = DP_M_SUM;
+	} else if (strcmp(method, "self") == 0) {
+		ind->method = DP_M_SELF;
+	} else if (strcmp(method, "ratio") == 0 || strcmp(method, "deduct") == 0 ||
+		   strcmp(method, "threshold") == 0) {
+		ind->method = method[0] == 'r' ? DP_M_RATIO : method[0] == 'd' ? DP_M_DEDUCT : DP_M_THRESHOLD;
+		if (!dp_field_is_rule_input(input)) {
+			rc = fail(l, "指标 %s 的输入字段“%s”不是可用于评分的数值字段", ind->code, input);
+			goto out;
+		}
+		ind->input = dp_xstrdup(input);
+		if (ind->method == DP_M_RATIO) {
+			if (!parse_num(param, &ind->param) || ind->param <= 0)
+				rc = fail(l, "指标 %s 的 ratio 参数“%s”应为正数", ind->code, param);
+		} else if (ind->method == DP_M_DEDUCT) {
+			rc = parse_deduct(l, ind, param);
+		} else if (!parse_num(param, &ind->param)) {
+			if (!dp_field_is_rule_input(param))
+				rc = fail(l, "指标 %s 的 threshold 参数“%s”既不是数值也不是字段代码", ind->code, param);
+			else
+				ind->param_field = dp_xstrdup(param);
+		}
+	} else {
+		rc = fail(l, "未知的评分方法“%s”（可用 sum、self、ratio、deduct、threshold、grade）", method);
+	}
+out:
+	free(code);
+	free(parent);
+	free(label);
+	free(max);
+	free(method);
+	free(input);
+	free(param);
+	return rc;
+}
+
+static int grade_cmp(const void *a, const void *b)
+{
+	const struct dp_grade *x = a, *y = b;
+	return (x->min < y->min) - (x->min > y->min);
+}
+
+/* Resolves parents, finds the root, refuses cycles and sums whose max is
+ * not their children's, and orders the tree children-first. */
+static bool link_tree(struct load *l)
+{
+	struct dp_rules *r = l->r;
+	r->root = -1;
+	for (size_t i = 0; i < r->n; i++) {
+		struct dp_indicator *ind = &r->ind[i];
+		l->row = ind->row;
+		if (!*l->parents[i]) {
+			if (r->root >= 0) {
+				fail(l, "第二个根指标 %s（根已是 %s）", ind->code, r->ind[r->root].code);
+				return false;
+			}
+			r->root = (int)i;
+			continue;
+		}
+		int p = dp_rules_find(r, l->parents[i]);
+		if (p < 0) {
+			fail(l, "指标 %s 的上级“%s”不存在", ind->code, l->parents[i]);
+			return false;
+		}
+		ind->parent = p;
+		struct dp_indicator *pi = &r->ind[p];
+		pi->children = dp_xrealloc(pi->children, dp_st_mult(pi->nchildren + 1, sizeof(int)));
+		pi->children[pi->nchildren++] = (int)i;
+	}
+	if (r->root < 0) {
+		l->row = 1;
+		fail(l, "没有根指标（parent 为空的非 grade 行）");
+		return false;
+	}
+	/* cycle check: every indicator must reach the root within n steps */
+	for (size_t i = 0; i < r->n; i++) {
+		int p = (int)i;
+		size_t steps = 0;
+		while (p >= 0 && steps <= r->n) {
+			p = r->ind[p].parent;
+			steps++;
+		}
+		if (p >= 0) {
+			l->row = r->ind[i].row;
+			fail(l, "指标 %s 的上级关系形成环", r->ind[i].code);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		struct dp_indicator *ind = &r->ind[i];
+		l->row = ind->row;
+		if (ind->method == DP_M_SUM) {
+			if (!ind->nchildren) {
+				fail(l, "sum 指标 %s 没有下级指标", ind->code);
+				return false;
+			}
+			dp_dec s = 0;
+			for (size_t c = 0; c < ind->nchildren; c++)
+				s += r->ind[ind->children[c]].max;
+			if (s != ind->max) {
+				struct dp_buf a = DP_BUF_INIT, b = DP_BUF_INIT;
+				dp_dec_format(&a, ind->max, 0, 8);
+				dp_dec_format(&b, s, 0, 8);
+				dp_buf_addf(l->err, "%s:%zu: sum 指标 %s 的满分 %s 不等于下级满分之和 %s", r->path,
+					    ind->row, ind->code, a.s, b.s);
+				l->failed = true;
+				dp_buf_free(&a);
+				dp_buf_free(&b);
+				return false;
+			}
+		} else if (ind->nchildren) {
+			fail(l, "只有 sum 指标可以有下级，%s 不是 sum", ind->code);
+			return false;
+		}
+	}
+	/* children-first order: iterative post-order from the root */
+	r->post = dp_xcalloc(r->n, sizeof(int));
+	size_t k = 0;
+	int *stack = dp_xcalloc(r->n + 1, sizeof(int));
+	size_t *next = dp_xcalloc(r->n, sizeof(size_t));
+	size_t sp = 0;
+	stack[sp++] = r->root;
+	while (sp) {
+		int top = stack[sp - 1];
+		if (next[top] < r->ind[top].nchildren) {
+			stack[sp++] = r->ind[top].children[next[top]++];
+		} else {
+			r->post[k++] = top;
+			sp--;
+		}
+	}
+	free(stack);
+	free(next);
+	if (k != r->n) {
+		l->row = 1;
+		fail(l, "有指标不在根之下");
+		return false;
+	}
+	qsort(r->grades, r->ngrades, sizeof *r->grades, grade_cmp);
+	return true;
+}
+
+struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
+{
+	struct dp_rules *r = dp_xcalloc(1, sizeof *r);
+	r->path = dp_xstrdup(path);
+	struct load l = { r, err, 0, false, false, NULL };
+	struct dp_csvfile_result res;
+	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
+	bool ok = !l.failed;
+	if (ok && res.status == DP_CF_IOERR) {
+		ok = false;
+	} else if (ok && res.status == DP_CF_CSV) {
+		dp_buf_addf(err, "%s:%llu: CSV 格式错误", path, (unsigned long long)res.line);
+		ok = false;
+	} else if (ok && res.status != DP_CF_OK) {
+		dp_buf_addf(err, "%s: 文件编码无效（第 %llu 字节）", path, (unsigned long long)res.bad_offset);
+		ok = false;
+	} else if (ok && !l.header_seen) {
+		dp_buf_addf(err, "%s:1: 文件为空，应有表头 code,parent,label,max,method,input,param", path);
+		ok = false;
+	}
+	if (ok)
+		ok = link_tree(&l);
+	for (size_t i = 0; i < r->n; i++)
+		free(l.parents[i]);
+	free(l.parents);
+	if (!ok) {
+		dp_rules_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void dp_rules_free(struct dp_rules *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->ind[i].code);
+		free(r->ind[i].label);
+		free(r->ind[i].input);
+		free(r->ind[i].param_field);
+		free(r->ind[i].children);
+	}
+	for (size_t i = 0; i < r->ngrades; i++)
+		free(r->grades[i].label);
+	free(r->ind);
+	free(r->grades);
+	free(r->post);
+	free(r->path);
+	free(r);
+}
+
+char *dp_rules_default_path(void)
+{
+	static const char *name = "/guangdong-2021.csv";
+	const char *dirs[] = { getenv("DEPTPERF_RULES_DIR"), DP_SOURCE_RULES_DIR, DP_INSTALL_RULES_DIR };
+	for (size_t i = 0; i < 3; i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		struct dp_buf b = DP_BUF_INIT;
+		dp_buf_addf(&b, "%s%s", dirs[i], name);
+		if (access(b.s, R_OK) == 0)
+			return dp_buf_detach(&b);
+		dp_buf_free(&b);
+	}
+	struct dp_buf b = DP_BUF_INIT;
+	dp_buf_addf(&b, "%s%s", DP_INSTALL_RULES_DIR, name);
+	return dp_buf_detach(&b);
+}
+
+const char *dp_rules_path(const struct dp_rules *r) { return r->path; }
+size_t dp_rules_count(const struct dp_rules *r) { return r->n; }
+const struct dp_indicator *dp_rules_get(const struct dp_rules *r, size_t i) { return &r->ind[i]; }
+int dp_rules_root(const struct dp_rules *r) { return r->root; }
+const int *dp_rules_postorder(const struct dp_rules *r) { return r->post; }
+size_t dp_rules_grade_count(const struct dp_rules *r) { return r->ngrades; }
+const struct dp_grade *dp_rules_grade(const struct dp_rules *r, size_t i) { return &r->grades[i]; }
+
+int dp_rules_find(const struct dp_rules *r, const char *code)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->ind[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *dp_rules_grade_of(const struct dp_rules *r, dp_dec total)
+{
+	for (size_t i = 0; i < r->ngrades; i++)
+		if (total >= r->grades[i].min)
+			return r->grades[i].label;
+	return "";
+}

@@ -1,0 +1,174 @@
+#include "deptperf/value.h"
+
+#include <string.h>
+
+#include "deptperf/date.h"
+#include "deptperf/text.h"
+
+static const char *dec_err_text(enum dp_dec_err e)
+{
+	switch (e) {
+	case DP_DEC_PRECISION: return "小数位数过多（最多 8 位，元换算为万元后）";
+	case DP_DEC_OVERFLOW: return "数值过大";
+	default: return "不是有效的数字（可写 1234.56、1,234.56、(12.50) 或 1.2E+07）";
+	}
+}
+
+static const char *unit_kind_text(enum dp_unit_kind k)
+{
+	switch (k) {
+	case DP_UK_MONEY: return "金额（元、千元、万元、亿元）";
+	case DP_UK_PERCENT: return "百分比（%）";
+	case DP_UK_SCORE: return "分";
+	case DP_UK_COUNT: return "数量（个、人、次、项）";
+	case DP_UK_AREA: return "面积（平方米）";
+	case DP_UK_UNITCOST: return "元/平方米";
+	default: return "无单位";
+	}
+}
+
+/* Resolves the unit of a numeric value: inline, hinted, or the default. */
+static const char *resolve_unit(const struct dp_field *f, const char *inl, size_t inl_n, struct dp_unit_hint hint,
+				int *shift, struct dp_buf *why)
+{
+	struct dp_buf h = DP_BUF_INIT;
+	if (hint.text)
+		dp_text_norm(&h, hint.text, hint.len, true);
+	const char *u = NULL;
+	size_t un = 0;
+	if (inl_n && h.len) {
+		/* both given: they must name the same unit */
+		enum dp_unit_kind k1, k2;
+		int s1, s2;
+		if (!dp_unit_lookup(inl, inl_n, &k1, &s1) || !dp_unit_lookup(h.s, h.len, &k2, &s2) || k1 != k2 ||
+		    s1 != s2) {
+			dp_buf_addf(why, "数值自带单位“%.*s”与单位栏“%s”不一致，请只保留一个", (int)inl_n, inl, h.s);
+			dp_buf_free(&h);
+			return "E-UNIT";
+		}
+	}
+	if (inl_n) {
+		u = inl;
+		un = inl_n;
+	} else if (h.len) {
+		u = h.s;
+		un = h.len;
+	}
+	*shift = 0;
+	if (u) {
+		enum dp_unit_kind k;
+		if (!dp_unit_lookup(u, un, &k, shift)) {
+			dp_buf_addf(why, "未知单位“%.*s”，%s应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
+			dp_buf_free(&h);
+			return "E-UNIT";
+		}
+		if (k != f->unit) {
+			dp_buf_addf(why, "单位“%.*s”不适用于%s，应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
+			dp_buf_free(&h);
+			return "E-UNIT";
+		}
+	}
+	dp_buf_free(&h);
+	return NULL;
+}
+
+const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, struct dp_unit_hint hint,
+			  struct dp_buf *out, struct dp_buf *why)
+{
+	if (n > DP_MAX_FIELD_BYTES) {
+		dp_buf_addf(why, "%s 的内容长 %zu 字节，超过上限 4096 字节", f->label, n);
+		return "E-TOO-LONG";
+	}
+	struct dp_buf v = DP_BUF_INIT;
+	bool fold = f->kind != DP_FK_TEXT && f->kind != DP_FK_GRADE;
+	dp_text_norm(&v, raw, n, fold);
+	const char *code = NULL;
+	if (!v.len) {
+		dp_buf_free(&v);
+		return NULL;
+	}
+	switch (f->kind) {
+	case DP_FK_TEXT:
+	case DP_FK_GRADE:
+		dp_buf_add(out, v.s, v.len);
+		break;
+	case DP_FK_CODE:
+		if (!dp_text_is_code(v.s, v.len)) {
+			dp_buf_addf(why, "%s“%s”不合规：只能是 1–32 位字母、数字、下划线或连字符", f->label, v.s);
+			code = "E-CODE";
+		} else {
+			dp_buf_add(out, v.s, v.len);
+		}
+		break;
+	case DP_FK_USCC:
+		for (size_t i = 0; i < v.len; i++)
+			if (v.s[i] >= 'a' && v.s[i] <= 'z')
+				v.s[i] = (char)(v.s[i] - 'a' + 'A');
+		dp_buf_add(out, v.s, v.len);
+		break;
+	case DP_FK_DATE: {
+		char iso[11];
+		if (!dp_date_parse(v.s, v.len, iso)) {
+			dp_buf_addf(why, "%s“%s”不是有效日期（可写 2022年6月6日、2022-06-06、2022/6/6、20220606）",
+				    f->label, v.s);
+			code = "E-DATE";
+		} else {
+			dp_buf_adds(out, iso);
+		}
+		break;
+	}
+	case DP_FK_YEAR: {
+		size_t len = v.len;
+		if (len > 3 && memcmp(v.s + len - 3, "年", 3) == 0)
+			len -= 3;
+		dp_dec d;
+		if (dp_dec_parse(v.s, len, &d) != DP_DEC_OK || d % DP_DEC_ONE) {
+			dp_buf_addf(why, "%s“%s”应为四位年份，如 2021", f->label, v.s);
+			code = "E-NUMBER";
+		} else {
+			dp_dec_format(out, d, 0, 0);
+		}
+		break;
+	}
+	case DP_FK_INT:
+	case DP_FK_NUMBER: {
+		size_t num_n;
+		dp_unit_split(v.s, v.len, &num_n);
+		const char *inl = v.s + num_n;
+		size_t inl_n = v.len - num_n;
+		while (inl_n && *inl == ' ') {
+			inl++;
+			inl_n--;
+		}
+		int shift = 0;
+		if ((code = resolve_unit(f, inl, inl_n, hint, &shift, why)))
+			break;
+		dp_dec d;
+		enum dp_dec_err e = num_n ? dp_dec_parse(v.s, num_n, &d) : DP_DEC_SYNTAX;
+		if (e == DP_DEC_OK)
+			e = dp_dec_shift(d, shift, &d);
+		if (e != DP_DEC_OK) {
+			dp_buf_addf(why, "%s“%s”%s", f->label, v.s, dec_err_text(e));
+			code = "E-NUMBER";
+			break;
+		}
+		if (f->kind == DP_FK_INT && d % DP_DEC_ONE) {
+			dp_buf_addf(why, "%s“%s”应为整数", f->label, v.s);
+			code = "E-NUMBER";
+			break;
+		}
+		if (f->kind == DP_FK_INT)
+			dp_dec_format(out, d, 0, 0);
+		else
+			dp_dec_format(out, d, 2, 8);
+		break;
+	}
+	}
+	dp_buf_free(&v);
+	return code;
+}
+
+bool dp_value_dec(const char *s, dp_dec *out)
+{
+	return *s && dp_dec_parse(s, strlen(s), out) == DP_DEC_OK;
+}

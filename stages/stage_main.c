@@ -1,0 +1,139 @@
+#include "stage_main.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deptperf/status.h"
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static int usage_error(const char *name, const char *msg)
+{
+	fprintf(stderr, "%s: %s; see %s --help\n", name, msg, name);
+	return DP_USAGE;
+}
+
+int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, const char *requires,
+		  const char *usage, dp_stage_fn fn)
+{
+	static const struct option all[] = {
+		{ "input", required_argument, NULL, DP_OPT_INPUT },
+		{ "work", required_argument, NULL, DP_OPT_WORK },
+		{ "rules", required_argument, NULL, DP_OPT_RULES },
+		{ "roster", required_argument, NULL, DP_OPT_ROSTER },
+		{ "adjust", required_argument, NULL, DP_OPT_ADJUST },
+		{ "out", required_argument, NULL, DP_OPT_OUT },
+		{ "prev", required_argument, NULL, DP_OPT_PREV },
+		{ "threads", required_argument, NULL, DP_OPT_THREADS },
+		{ "run-id", required_argument, NULL, DP_OPT_RUNID },
+		{ "gzip-level", required_argument, NULL, DP_OPT_GZIP },
+		{ "keep", required_argument, NULL, DP_OPT_KEEP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dp_stage_opts o;
+	memset(&o, 0, sizeof o);
+	o.gzip_level = 6;
+	o.keep = 30;
+	o.progress = isatty(2);
+	const char **inputs = dp_xcalloc((size_t)argc + 1, sizeof *inputs);
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			free(inputs);
+			return DP_OK;
+		}
+		if (c == 'V') {
+			printf("%s (deptperf) %s\n", name, dp_version());
+			free(inputs);
+			return DP_OK;
+		}
+		if (c == '?' || c == ':' || !strchr(accepts, c)) {
+			free(inputs);
+			if (c == ':')
+				return usage_error(name, "an option is missing its value");
+			return usage_error(name, "unknown option");
+		}
+		switch (c) {
+		case DP_OPT_INPUT: inputs[o.ninputs++] = optarg; break;
+		case DP_OPT_WORK: o.work = optarg; break;
+		case DP_OPT_RULES: o.rules = optarg; break;
+		case DP_OPT_ROSTER: o.roster = optarg; break;
+		case DP_OPT_ADJUST: o.adjust = optarg; break;
+		case DP_OPT_OUT: o.out = optarg; break;
+		case DP_OPT_PREV: o.prev = optarg; break;
+		case DP_OPT_RUNID: o.run_id = optarg; break;
+		case DP_OPT_THREADS:
+			if (!parse_int(optarg, 1, 1024, &o.threads)) {
+				free(inputs);
+				return usage_error(name, "--threads takes a whole number from 1 to 1024");
+			}
+			break;
+		case DP_OPT_GZIP:
+			if (!parse_int(optarg, 1, 9, &o.gzip_level)) {
+				free(inputs);
+				return usage_error(name, "--gzip-level takes 1 to 9");
+			}
+			break;
+		case DP_OPT_KEEP:
+			if (!parse_int(optarg, 1, 100000, &o.keep)) {
+				free(inputs);
+				return usage_error(name, "--keep takes a whole number of runs, at least 1");
+			}
+			break;
+		}
+	}
+	if (optind < argc) {
+		free(inputs);
+		return usage_error(name, "unexpected argument (options take the form --name VALUE)");
+	}
+	o.inputs = inputs;
+	for (const char *r = requires; *r; r++) {
+		bool have = (*r == DP_OPT_INPUT && o.ninputs) || (*r == DP_OPT_WORK && o.work) ||
+			    (*r == DP_OPT_OUT && o.out);
+		if (!have) {
+			free(inputs);
+			return usage_error(name, *r == DP_OPT_INPUT ? "--input is required" :
+						 *r == DP_OPT_WORK ? "--work is required" : "--out is required");
+		}
+	}
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		o.bindir = dirname(self);
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct dp_stage_report rep = { DP_BUF_INIT };
+	struct dp_buf err = DP_BUF_INIT;
+	int rc = fn(&o, &rep, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (rc < 64 && rep.line.len)
+		fprintf(stderr, "%s: %s (%.2f s)\n", name, rep.line.s, secs);
+	if (rc >= 64)
+		fprintf(stderr, "%s: %s; %s\n", name, err.len ? err.s : "failed", dp_status_advice(rc));
+	else if (rc == DP_FINDINGS && strcmp(name, "dp-run") != 0)
+		fprintf(stderr, "%s: error findings were recorded; %s\n", name, dp_status_advice(rc));
+	dp_buf_free(&rep.line);
+	dp_buf_free(&err);
+	free(inputs);
+	return rc;
+}
