@@ -16,6 +16,7 @@ struct dp_csv {
 	size_t nf, cap;
 	size_t longest;
 	bool nonempty;         /* some field of the record has bytes */
+	bool keep_empty;
 	bool at_start;         /* no byte of the next record seen yet */
 	uint64_t line;         /* physical line being fed */
 	uint64_t rec_line;
@@ -47,7 +48,7 @@ static void on_record(int term, void *data)
 {
 	(void)term;
 	struct dp_csv *c = data;
-	if (c->nonempty && !c->stop) {
+	if ((c->nonempty || (c->keep_empty && c->nf > 1)) && !c->stop) {
 		for (size_t i = 0; i < c->nf; i++)
 			c->ptr[i] = c->bytes.s + c->off[i];
 		struct dp_record r = { c->nf, c->ptr, c->len, c->rec_line, c->longest };
@@ -96,6 +97,11 @@ static int feed_line(struct dp_csv *c, const char *p, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+void dp_csv_keep_empty(struct dp_csv *c)
+{
+	c->keep_empty = true;
 }
 
 int dp_csv_feed(struct dp_csv *c, const char *p, size_t n)

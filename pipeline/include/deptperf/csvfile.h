@@ -34,4 +34,15 @@ struct dp_csvfile_result {
 void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
 		     struct dp_csvfile_result *res, struct dp_buf *err);
 
+
+/* A pull reader over a UTF-8 work table, for reading two tables in
+ * lockstep.  Memory: the records of one decoded chunk. */
+struct dp_rows;
+struct dp_rows *dp_rows_open(const char *path, struct dp_buf *err);
+/* The next record (valid until the next call), or NULL at the end or on an
+ * error (dp_rows_failed tells; err gets the reason). */
+const struct dp_record *dp_rows_next(struct dp_rows *r, struct dp_buf *err);
+bool dp_rows_failed(const struct dp_rows *r);
+void dp_rows_close(struct dp_rows *r);
+
 #endif

@@ -31,6 +31,9 @@ typedef int (*dp_record_fn)(void *ctx, const struct dp_record *r);
 struct dp_csv;
 
 struct dp_csv *dp_csv_new(dp_record_fn fn, void *ctx);
+/* Keeps records whose fields are all empty (for work tables, whose rows
+ * must stay aligned); only truly empty lines are skipped then. */
+void dp_csv_keep_empty(struct dp_csv *c);
 /* Feeds n bytes.  Returns 0, the callback's non-zero value, or -1 on a CSV
  * syntax error (dp_csv_error_line() tells where). */
 int dp_csv_feed(struct dp_csv *c, const char *p, size_t n);

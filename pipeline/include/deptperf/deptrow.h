@@ -1,0 +1,30 @@
+/* Reading rows of departments.csv.gz back into field values. */
+#ifndef DEPTPERF_DEPTROW_H
+#define DEPTPERF_DEPTROW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "deptperf/buf.h"
+#include "deptperf/csvread.h"
+#include "deptperf/decimal.h"
+#include "deptperf/fields.h"
+
+struct dp_deptrow {
+	const struct dp_dict *dict;
+	size_t ncols;
+	int *field;          /* dict index per column (-1: a column this dict lacks) */
+	/* per dict field, for the current row */
+	const char **text;   /* the cell ("" when absent), unguarded */
+	dp_dec *val;         /* numeric fields */
+	bool *has;           /* given (non-empty and, if numeric, parsed) */
+};
+
+/* Reads the header record; false with err when a column is unknown. */
+bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const struct dp_record *hdr,
+		     struct dp_buf *err);
+/* Loads one row into text/val/has (pointers into r: valid while r is). */
+void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r);
+void dp_deptrow_free(struct dp_deptrow *d);
+
+#endif

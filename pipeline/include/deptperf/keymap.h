@@ -1,0 +1,25 @@
+/* A hash map from a string key to a caller-defined fixed-size value (open
+ * addressing, FNV-1a), used for (fiscal_year, dept_code) keys.  Memory grows
+ * with the number of distinct keys only.  One map per thread. */
+#ifndef DEPTPERF_KEYMAP_H
+#define DEPTPERF_KEYMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct dp_keymap;
+
+/* value_size bytes of zeroed value come with every new key. */
+struct dp_keymap *dp_keymap_new(size_t value_size);
+void dp_keymap_free(struct dp_keymap *m);
+/* The value of key, or NULL. */
+void *dp_keymap_get(const struct dp_keymap *m, const char *key);
+/* The value of key, created zeroed when new (*created tells, may be NULL). */
+void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created);
+size_t dp_keymap_count(const struct dp_keymap *m);
+
+/* The key of a submission: "<fiscal_year>\x1f<dept_code>" into b (reset). */
+struct dp_buf;
+void dp_key_make(struct dp_buf *b, const char *fiscal_year, const char *dept_code);
+
+#endif

@@ -1,0 +1,1056 @@
+/* dp-validate: the checks of SPEC §4, resubmissions, the roster, the
+ * quarantine of rejected input, and the accounting that proves nothing was
+ * lost.
+ *
+ * The normalized tables are first renamed to parsed-*.csv.gz (so that the
+ * stage can run again on the same folder), then read in four streaming
+ * passes: the funds (checks, which submissions have funds), the submissions
+ * (checks, the winner of each (fiscal_year, dept_code)), the submissions
+ * again (write the accepted, name the superseded) and the funds again
+ * (write the accepted, name the orphans).  Memory: one small record per
+ * distinct key, one byte per submission. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deptperf/csvfile.h"
+#include "deptperf/deptrow.h"
+#include "deptperf/fields.h"
+#include "deptperf/filetab.h"
+#include "deptperf/findings.h"
+#include "deptperf/keymap.h"
+#include "deptperf/roster.h"
+#include "deptperf/rules.h"
+#include "deptperf/score.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+#include "deptperf/uscc.h"
+#include "deptperf/value.h"
+
+enum { ST_CANDIDATE = 0, ST_REJECTED = 1, ST_ACCEPTED = 2, ST_SUPERSEDED = 3 };
+
+struct winner {
+	bool set;
+	uint64_t sub;
+	long file;
+	uint64_t line;
+	char filed_on[11];
+	bool bulk_fund;      /* some error-free bulk fund row has this key */
+	bool roster_seen;
+};
+
+/* A rejected record to quarantine: the file index and line (0: the file). */
+struct qitem {
+	long file;
+	uint64_t line;
+};
+
+struct vctx {
+	const struct dp_stage_opts *o;
+	const struct dp_dict *dict;
+	const struct dp_rules *rules;
+	struct dp_scorer *scorer;
+	struct dp_filetab *tab;
+	struct dp_findings *fs;
+	struct dp_keymap *keys;
+	struct dp_roster *roster;
+	unsigned char *sub_state;   /* per sub id */
+	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
+	unsigned char *fund_bad;    /* per fund row: rejected by this stage's checks */
+	size_t nfunds, capfunds;
+	size_t nsubs, capsubs;
+	struct qitem *q;
+	size_t nq, capq;
+	uint64_t *file_acc, *file_rej, *file_sup, *file_units;
+	uint64_t read, accepted, rejected, superseded;
+	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
+	struct dp_buf key;
+};
+
+static void ensure_sub(struct vctx *v, uint64_t id)
+{
+	while (id >= v->capsubs) {
+		size_t old = v->capsubs;
+		v->capsubs = v->capsubs ? dp_st_mult(v->capsubs, 2) : 4096;
+		v->sub_state = dp_xrealloc(v->sub_state, v->capsubs);
+		v->sub_fund = dp_xrealloc(v->sub_fund, v->capsubs);
+		memset(v->sub_state + old, 0, v->capsubs - old);
+		memset(v->sub_fund + old, 0, v->capsubs - old);
+	}
+	if (id >= v->nsubs)
+		v->nsubs = id + 1;
+}
+
+static void quarantine_add(struct vctx *v, long file, uint64_t line)
+{
+	DP_GROW(v->q, v->nq, v->capq);
+	v->q[v->nq++] = (struct qitem){ file, line };
+}
+
+static const char *fmt_dec(struct dp_buf *b, dp_dec d)
+{
+	dp_buf_reset(b);
+	dp_dec_format(b, d, 2, 8);
+	return b->s;
+}
+
+static bool in_list(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	for (const char *p = list; (p = strstr(p, code)); p += n)
+		if ((p == list || p[-1] == ';') && (p[n] == ';' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* ---- checks of one submission ---- */
+
+struct subinfo {
+	const char *file;
+	uint64_t line;
+	const char *code, *year;
+	const char *bad_fields;
+	size_t errors;
+};
+
+#define ADD(v, si, c, field, value, ...)                                                          \
+	do {                                                                                     \
+		dp_findings_add((v)->fs, c, (si)->file, (si)->line, (si)->code, (si)->year, field, value, \
+				__VA_ARGS__);                                                    \
+		if ((c)[0] == 'E')                                                               \
+			(si)->errors++;                                                          \
+	} while (0)
+
+static void check_range(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d, size_t fi)
+{
+	const struct dp_field *f = dp_dict_field(v->dict, fi);
+	if (!d->has[fi] || (f->kind != DP_FK_NUMBER && f->kind != DP_FK_INT && f->kind != DP_FK_YEAR))
+		return;
+	dp_dec x = d->val[fi];
+	bool low = f->has_min && (f->min_exclusive ? x <= f->min : x < f->min);
+	bool high = f->has_max && x > f->max;
+	if (!low && !high)
+		return;
+	struct dp_buf a = DP_BUF_INIT, b = DP_BUF_INIT;
+	if (f->indicator >= 0)
+		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 超过该指标满分 %s，请核对自评分", f->label,
+		    d->text[fi], (dp_dec_format(&b, f->max, 0, 8), b.s));
+	else if (f->has_max)
+		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 超出范围（应在 %s 到 %s 之间）", f->label,
+		    d->text[fi], (dp_dec_format(&a, f->min, 0, 8), a.s), (dp_dec_format(&b, f->max, 0, 8), b.s));
+	else if (f->min_exclusive)
+		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 应大于 %s", f->label, d->text[fi],
+		    (dp_dec_format(&a, f->min, 0, 8), a.s));
+	else
+		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 不能小于 %s", f->label, d->text[fi],
+		    (dp_dec_format(&a, f->min, 0, 8), a.s));
+	dp_buf_free(&a);
+	dp_buf_free(&b);
+}
+
+static void check_sum3(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d, int tot, int a, int b)
+{
+	if (!d->has[tot] || !d->has[a] || (!d->has[b] && b != DP_F_INCOME_OTHER))
+		return;
+	dp_dec vb = d->has[b] ? d->val[b] : 0;
+	dp_dec diff = d->val[tot] - d->val[a] - vb;
+	if (diff <= DP_CENT && diff >= -DP_CENT)
+		return;
+	struct dp_buf x = DP_BUF_INIT, y = DP_BUF_INIT, z = DP_BUF_INIT;
+	ADD(v, si, "E-SUM", dp_dict_field(v->dict, (size_t)tot)->code, d->text[tot],
+	    "%s %s ≠ %s %s + %s %s（差 %s 万元），请核对这三项", dp_dict_field(v->dict, (size_t)tot)->label,
+	    fmt_dec(&x, d->val[tot]), dp_dict_field(v->dict, (size_t)a)->label, d->text[a],
+	    dp_dict_field(v->dict, (size_t)b)->label, d->has[b] ? d->text[b] : "0", fmt_dec(&z, diff));
+	(void)y;
+	dp_buf_free(&x);
+	dp_buf_free(&y);
+	dp_buf_free(&z);
+}
+
+/* The self-score of indicator i: its own, or the sum of its applicable
+ * children's; false when neither can be had. */
+static bool self_of(const struct dp_rules *r, const struct dp_score_result *res, int i, dp_dec *out)
+{
+	if (res->has_self[i]) {
+		*out = res->self[i];
+		return true;
+	}
+	const struct dp_indicator *ind = dp_rules_get(r, (size_t)i);
+	if (ind->method != DP_M_SUM)
+		return false;
+	dp_dec s = 0;
+	for (size_t c = 0; c < ind->nchildren; c++) {
+		dp_dec x;
+		int ch = ind->children[c];
+		if (!res->applicable[ch])
+			continue;
+		if (!self_of(r, res, ch, &x))
+			return false;
+		s += x;
+	}
+	*out = s;
+	return true;
+}
+
+static void check_self_tree(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d,
+			    const struct dp_score_result *res)
+{
+	const struct dp_rules *r = v->rules;
+	int root = dp_rules_root(r);
+	struct dp_buf a = DP_BUF_INIT, b = DP_BUF_INIT, parts = DP_BUF_INIT;
+	for (size_t i = 0; i < dp_rules_count(r); i++) {
+		const struct dp_indicator *ind = dp_rules_get(r, i);
+		if (ind->method != DP_M_SUM || (int)i == root || !res->has_self[i] || !res->applicable[i])
+			continue;
+		dp_dec s = 0;
+		bool all = true;
+		dp_buf_reset(&parts);
+		for (size_t c = 0; c < ind->nchildren; c++) {
+			int ch = ind->children[c];
+			if (!res->applicable[ch])
+				continue;
+			if (!res->has_self[ch]) {
+				all = false;
+				break;
+			}
+			s += res->self[ch];
+			dp_buf_addf(&parts, "%s%s %s", parts.len ? " + " : "", dp_rules_get(r, (size_t)ch)->label,
+				    fmt_dec(&b, res->self[ch]));
+		}
+		dp_dec diff = res->self[i] - s;
+		if (all && (diff > DP_CENT || diff < -DP_CENT)) {
+			struct dp_buf code = DP_BUF_INIT;
+			dp_buf_addf(&code, "self.%s", ind->code);
+			ADD(v, si, "E-SUM", code.s, d->text[dp_dict_find_code(v->dict, code.s)],
+			    "%s得分 %s ≠ 下级得分之和 %s = %s，请核对自评分", ind->label, fmt_dec(&a, res->self[i]),
+			    parts.s, fmt_dec(&b, s));
+			dp_buf_free(&code);
+		}
+	}
+	if (!res->has_self[root])
+		goto out;
+	const struct dp_indicator *rt = dp_rules_get(r, (size_t)root);
+	dp_dec sum = 0, appmax = 0;
+	for (size_t c = 0; c < rt->nchildren; c++) {
+		int ch = rt->children[c];
+		dp_dec x;
+		if (!res->applicable[ch])
+			continue;
+		if (!self_of(r, res, ch, &x))
+			goto out; /* a part has no self-score to add up: nothing to compare */
+		sum += x;
+	}
+	for (size_t i = 0; i < dp_rules_count(r); i++)
+		if (dp_rules_get(r, i)->method != DP_M_SUM && res->applicable[i])
+			appmax += dp_rules_get(r, i)->max;
+	dp_dec expect = sum;
+	bool rescaled = appmax && appmax != rt->max;
+	if (rescaled) {
+		struct dp_rat t;
+		if (!dp_rat_mul(dp_rat_dec(sum), dp_rat_dec(rt->max), &t) || !dp_rat_div(t, dp_rat_dec(appmax), &t) ||
+		    !dp_rat_round_cent(t, &expect))
+			goto out;
+	}
+	dp_dec diff = res->self[root] - expect;
+	if (diff > DP_CENT || diff < -DP_CENT) {
+		if (rescaled)
+			ADD(v, si, "E-SUM", "self_total", d->text[DP_F_SELF_TOTAL],
+			    "自评总分 %s ≠ 各项自评分之和 %s 按适用满分折算后的 %s（有指标不适用，满分按 %s 计），请核对",
+			    fmt_dec(&a, res->self[root]), fmt_dec(&b, sum), fmt_dec(&parts, expect),
+			    (dp_buf_reset(&parts), dp_dec_format(&parts, appmax, 0, 8), parts.s));
+		else
+			ADD(v, si, "E-SUM", "self_total", d->text[DP_F_SELF_TOTAL],
+			    "自评总分 %s ≠ 各项自评分之和 %s，请核对", fmt_dec(&a, res->self[root]), fmt_dec(&b, sum));
+	}
+out:
+	dp_buf_free(&a);
+	dp_buf_free(&b);
+	dp_buf_free(&parts);
+}
+
+static void check_submission(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d, bool has_funds)
+{
+	size_t nf = dp_dict_count(v->dict);
+	bool all_q = d->has[DP_F_EXEC_Q1] && d->has[DP_F_EXEC_Q2] && d->has[DP_F_EXEC_Q3] && d->has[DP_F_EXEC_Q4];
+	for (size_t i = 0; i < nf; i++) {
+		const struct dp_field *f = dp_dict_field(v->dict, i);
+		if (f->group != DP_FG_DEPT || !f->required || d->text[i][0] || in_list(si->bad_fields, f->code))
+			continue;
+		if (i == DP_F_EXEC_PROGRESS && all_q)
+			continue;
+		if (i == DP_F_EXEC_PROGRESS)
+			ADD(v, si, "E-REQUIRED", f->code, "", "缺少必填项：%s（或一至四季度支出进度四项）", f->label);
+		else
+			ADD(v, si, "E-REQUIRED", f->code, "", "缺少必填项：%s", f->label);
+	}
+	for (size_t i = 0; i < nf; i++)
+		check_range(v, si, d, i);
+	check_sum3(v, si, d, DP_F_INCOME_TOTAL, DP_F_INCOME_FISCAL, DP_F_INCOME_OTHER);
+	check_sum3(v, si, d, DP_F_EXPENSE_TOTAL, DP_F_EXPENSE_BASIC, DP_F_EXPENSE_PROJECT);
+	if (d->has[DP_F_USCC]) {
+		char expect;
+		if (!dp_uscc_valid(d->text[DP_F_USCC], &expect)) {
+			if (expect)
+				ADD(v, si, "E-USCC", "uscc", d->text[DP_F_USCC],
+				    "统一社会信用代码 %s 校验位错误（按前 17 位应为 %c），请核对", d->text[DP_F_USCC], expect);
+			else
+				ADD(v, si, "E-USCC", "uscc", d->text[DP_F_USCC],
+				    "统一社会信用代码 %s 应为 18 位，且只含数字和除 I、O、S、V、Z 外的大写字母",
+				    d->text[DP_F_USCC]);
+		}
+	}
+	struct dp_rat mean;
+	if (d->has[DP_F_EXEC_PROGRESS] && dp_subject_progress_mean(d->val, d->has, &mean)) {
+		struct dp_rat diff;
+		if (dp_rat_sub(dp_rat_dec(d->val[DP_F_EXEC_PROGRESS]), mean, &diff)) {
+			if (diff.n < 0)
+				diff.n = -diff.n;
+			if (dp_rat_cmp(diff, dp_rat_dec(DP_CENT)) > 0) {
+				dp_dec m = 0;
+				dp_rat_round_cent(mean, &m);
+				struct dp_buf b = DP_BUF_INIT;
+				ADD(v, si, "W-PROGRESS-MISMATCH", "exec_progress", d->text[DP_F_EXEC_PROGRESS],
+				    "平均支出进度 %s%% 与四个季度支出进度的平均值 %s%% 不一致，评分按所填的平均支出进度计",
+				    d->text[DP_F_EXEC_PROGRESS], fmt_dec(&b, m));
+				dp_buf_free(&b);
+			}
+		}
+	}
+	/* the indicator tree: self-scores must add up where given */
+	struct dp_subject subj = { d->val, d->has, has_funds, dp_rat_int(100), dp_rat_int(100), NULL };
+	struct dp_score_result res;
+	dp_score_result_init(&res, v->scorer);
+	dp_score(v->scorer, &subj, &res);
+	check_self_tree(v, si, d, &res);
+	dp_score_result_free(&res);
+	if (d->has[DP_F_SELF_TOTAL] && d->text[DP_F_SELF_GRADE][0]) {
+		const char *g = dp_rules_grade_of(v->rules, d->val[DP_F_SELF_TOTAL]);
+		if (strcmp(g, d->text[DP_F_SELF_GRADE]) != 0)
+			ADD(v, si, "W-GRADE-MISMATCH", "self_grade", d->text[DP_F_SELF_GRADE],
+			    "自评等级“%s”与自评总分 %s 对应的等级“%s”不一致", d->text[DP_F_SELF_GRADE],
+			    d->text[DP_F_SELF_TOTAL], g);
+	}
+}
+
+/* ---- the passes ---- */
+
+struct pair {
+	struct dp_rows *a, *b;   /* a table and its work-file twin */
+	struct dp_deptrow row;
+	const struct dp_record *ra, *rb;
+	const struct dp_record *ha;  /* header of a */
+};
+
+static bool pair_open(struct vctx *v, struct pair *p, const char *ta, const char *tb, struct dp_buf *err)
+{
+	memset(p, 0, sizeof *p);
+	char *pa = dp_path_join(v->o->work, ta), *pb = dp_path_join(v->o->work, tb);
+	p->a = dp_rows_open(pa, err);
+	p->b = p->a ? dp_rows_open(pb, err) : NULL;
+	free(pa);
+	free(pb);
+	if (!p->b)
+		return false;
+	const struct dp_record *h = dp_rows_next(p->a, err);
+	if (!h || !dp_rows_next(p->b, err)) {
+		dp_buf_addf(err, "%s: empty work file", ta);
+		return false;
+	}
+	return dp_deptrow_init(&p->row, v->dict, h, err);
+}
+
+/* Advances both tables; false at the end (or on a fault: err set). */
+static bool pair_next(struct pair *p, struct dp_buf *err, bool *fault)
+{
+	p->ra = dp_rows_next(p->a, err);
+	p->rb = dp_rows_next(p->b, err);
+	if (p->ra && p->rb && p->rb->n >= 6) {
+		dp_deptrow_load(&p->row, p->ra);
+		return true;
+	}
+	if (p->ra || p->rb || dp_rows_failed(p->a) || dp_rows_failed(p->b)) {
+		if (!err->len)
+			dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
+		*fault = true;
+	}
+	return false;
+}
+
+static void pair_close(struct pair *p)
+{
+	dp_rows_close(p->a);
+	dp_rows_close(p->b);
+	dp_deptrow_free(&p->row);
+}
+
+static long file_index(struct vctx *v, const char *file)
+{
+	return dp_filetab_find(v->tab, dp_text_unguard(file));
+}
+
+/* fundsrc columns: file,line,shape,sub,errors,bad_fields */
+static void check_fund(struct vctx *v, struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si)
+{
+	const struct dp_record *s = p->rb;
+	const struct dp_deptrow *d = &p->row;
+	*bulk = s->len[3] == 0;
+	*sub = strtoull(s->f[3], NULL, 10);
+	si->file = dp_text_unguard(s->f[0]);
+	si->line = strtoull(s->f[1], NULL, 10);
+	si->code = d->text[DP_F_DEPT_CODE];
+	si->year = d->text[DP_F_FISCAL_YEAR];
+	si->bad_fields = s->f[5];
+	si->errors = strtoull(s->f[4], NULL, 10);
+	static const int req[] = { DP_F_FUND_NAME, DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL,
+				   DP_F_DEPT_CODE, DP_F_FISCAL_YEAR };
+	for (size_t k = 0; k < (*bulk ? 6u : 4u); k++) {
+		const struct dp_field *f = dp_dict_field(v->dict, (size_t)req[k]);
+		if (!d->text[req[k]][0] && !in_list(si->bad_fields, f->code))
+			ADD(v, si, "E-REQUIRED", f->code, "", "专项资金“%s”缺少必填项：%s", d->text[DP_F_FUND_NAME],
+			    f->label);
+	}
+	check_range(v, si, d, DP_F_FUND_ALLOC);
+	check_range(v, si, d, DP_F_FUND_SPENT);
+	check_range(v, si, d, DP_F_FUND_SELFEVAL);
+	if (d->has[DP_F_FUND_ALLOC] && d->has[DP_F_FUND_SPENT] && d->val[DP_F_FUND_SPENT] > d->val[DP_F_FUND_ALLOC])
+		ADD(v, si, "W-OVERSPENT", "fund_spent", d->text[DP_F_FUND_SPENT],
+		    "专项资金“%s”支出 %s 万元超过下达 %s 万元（支出率按 100%% 封顶计分），请核实",
+		    d->text[DP_F_FUND_NAME], d->text[DP_F_FUND_SPENT], d->text[DP_F_FUND_ALLOC]);
+}
+
+static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
+{
+	struct pair p;
+	bool fault = false;
+	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
+		pair_close(&p);
+		return false;
+	}
+	while (pair_next(&p, err, &fault)) {
+		bool bulk;
+		uint64_t sub;
+		struct subinfo si;
+		check_fund(v, &p, &bulk, &sub, &si);
+		DP_GROW(v->fund_bad, v->nfunds, v->capfunds);
+		v->fund_bad[v->nfunds++] = si.errors != 0;
+		v->funds_read++;
+		if (!bulk) {
+			ensure_sub(v, sub);
+			v->sub_fund[sub] |= si.errors ? 2 : 1;
+			continue;
+		}
+		long fi = file_index(v, si.file);
+		if (fi >= 0)
+			v->file_units[fi]++;
+		if (si.errors) {
+			v->funds_rejected++;
+			if (fi >= 0) {
+				v->file_rej[fi]++;
+				quarantine_add(v, fi, si.line);
+			}
+			continue;
+		}
+		if (fi >= 0)
+			v->file_acc[fi]++;
+		dp_key_make(&v->key, si.year, si.code);
+		((struct winner *)dp_keymap_put(v->keys, v->key.s, NULL))->bulk_fund = true;
+	}
+	pair_close(&p);
+	return !fault;
+}
+
+/* subs columns: sub,file,line,shape,errors,bad_fields */
+static void sub_info(const struct pair *p, struct subinfo *si, uint64_t *id)
+{
+	*id = strtoull(p->rb->f[0], NULL, 10);
+	si->file = dp_text_unguard(p->rb->f[1]);
+	si->line = strtoull(p->rb->f[2], NULL, 10);
+	si->errors = strtoull(p->rb->f[4], NULL, 10);
+	si->bad_fields = p->rb->f[5];
+	si->code = p->row.text[DP_F_DEPT_CODE];
+	si->year = p->row.text[DP_F_FISCAL_YEAR];
+}
+
+static bool later(const struct winner *w, const char *filed_on, long file, uint64_t line)
+{
+	int c = strcmp(filed_on, w->filed_on);
+	if (c)
+		return c > 0;
+	if (file != w->file)
+		return file > w->file;
+	return line > w->line;
+}
+
+static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
+{
+	struct pair p;
+	bool fault = false;
+	if (!pair_open(v, &p, "parsed-departments.csv.gz", "subs.csv.gz", err)) {
+		pair_close(&p);
+		return false;
+	}
+	while (pair_next(&p, err, &fault)) {
+		struct subinfo si;
+		uint64_t id;
+		sub_info(&p, &si, &id);
+		ensure_sub(v, id);
+		v->read++;
+		dp_key_make(&v->key, si.year, si.code);
+		const struct winner *wk = dp_keymap_get(v->keys, v->key.s);
+		bool has_funds = (v->sub_fund[id] & 1) || (wk && wk->bulk_fund);
+		if (v->sub_fund[id] & 2) {
+			si.errors++;
+			dp_findings_add(v->fs, "E-RANGE", si.file, si.line, si.code, si.year, "fund_name", NULL,
+					"本表的专项资金有错误（见同一文件的其他提示），整份自评表未计分");
+		}
+		check_submission(v, &si, &p.row, has_funds);
+		long fi = file_index(v, si.file);
+		if (si.errors) {
+			v->sub_state[id] = ST_REJECTED;
+			if (fi >= 0)
+				quarantine_add(v, fi, strcmp(p.rb->f[3], "form") == 0 ? 0 : si.line);
+			continue;
+		}
+		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
+		if (!w->set || later(w, p.row.text[DP_F_FILED_ON], fi, si.line)) {
+			w->set = true;
+			w->sub = id;
+			w->file = fi;
+			w->line = si.line;
+			snprintf(w->filed_on, sizeof w->filed_on, "%s", p.row.text[DP_F_FILED_ON]);
+		}
+	}
+	pair_close(&p);
+	return !fault;
+}
+
+static void put_cell(struct dp_table *t, const struct dp_field *f, const char *s)
+{
+	dp_table_puts(t, s, f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE || f->kind == DP_FK_USCC);
+}
+
+struct years {
+	char **v;
+	size_t n, cap;
+};
+
+static void years_add(struct years *y, const char *s)
+{
+	for (size_t i = 0; i < y->n; i++)
+		if (strcmp(y->v[i], s) == 0)
+			return;
+	DP_GROW(y->v, y->n, y->cap);
+	y->v[y->n++] = dp_xstrdup(s);
+}
+
+static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *years, struct dp_buf *err)
+{
+	struct pair p;
+	bool fault = false;
+	if (!pair_open(v, &p, "parsed-departments.csv.gz", "subs.csv.gz", err)) {
+		pair_close(&p);
+		return false;
+	}
+	const char **hdr = dp_xcalloc(p.row.ncols + 1, sizeof *hdr);
+	for (size_t k = 0; k < p.row.ncols; k++)
+		hdr[k] = dp_dict_field(v->dict, (size_t)p.row.field[k])->code;
+	dp_table_header(out, hdr);
+	free(hdr);
+	while (pair_next(&p, err, &fault)) {
+		struct subinfo si;
+		uint64_t id;
+		sub_info(&p, &si, &id);
+		long fi = file_index(v, si.file);
+		if (v->sub_state[id] == ST_REJECTED) {
+			v->rejected++;
+			if (fi >= 0)
+				v->file_rej[fi]++;
+			continue;
+		}
+		dp_key_make(&v->key, si.year, si.code);
+		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
+		if (w->sub != id) {
+			v->sub_state[id] = ST_SUPERSEDED;
+			v->superseded++;
+			if (fi >= 0)
+				v->file_sup[fi]++;
+			const char *wf = w->file >= 0 ? v->tab->v[w->file].file : "?";
+			dp_findings_add(v->fs, "W-SUPERSEDED", si.file, si.line, si.code, si.year, "filed_on",
+					p.row.text[DP_F_FILED_ON],
+					"已被同一部门同一年度的后一次填报取代（%s 第 %llu 行，填报日期 %s），本次填报不计分",
+					wf, (unsigned long long)w->line, w->filed_on);
+			continue;
+		}
+		v->sub_state[id] = ST_ACCEPTED;
+		v->accepted++;
+		if (fi >= 0)
+			v->file_acc[fi]++;
+		years_add(years, si.year);
+		const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si.code) : NULL;
+		if (v->roster && !re)
+			dp_findings_add(v->fs, "W-UNROSTERED", si.file, si.line, si.code, si.year, "dept_code", si.code,
+					"部门 %s 不在名册（%s）中：请核对部门代码，或把该部门加入名册", si.code,
+					v->roster->path);
+		if (re)
+			w->roster_seen = true;
+		/* the roster fills what the submission left empty, then the
+		 * defaults of SPEC §3 */
+		const char *parent = p.row.text[DP_F_PARENT_CODE];
+		const char *sector = p.row.text[DP_F_SECTOR];
+		const char *pname = p.row.text[DP_F_PARENT_NAME];
+		if (!parent[0] && re && re->parent_code[0])
+			parent = re->parent_code;
+		if (!sector[0] && re && re->sector[0])
+			sector = re->sector;
+		if (!parent[0])
+			parent = si.code;
+		if (!pname[0] && strcmp(parent, si.code) == 0)
+			pname = p.row.text[DP_F_DEPT_NAME];
+		if (!pname[0] && v->roster) {
+			const struct dp_roster_entry *pe = dp_roster_find(v->roster, parent);
+			if (pe)
+				pname = pe->dept_name;
+		}
+		if (!sector[0])
+			sector = "未分类";
+		for (size_t k = 0; k < p.row.ncols; k++) {
+			int f = p.row.field[k];
+			const struct dp_field *fd = dp_dict_field(v->dict, (size_t)f);
+			const char *s = k < p.ra->n ? p.ra->f[k] : "";
+			if (f == DP_F_PARENT_CODE)
+				s = parent;
+			else if (f == DP_F_PARENT_NAME)
+				s = pname;
+			else if (f == DP_F_SECTOR)
+				s = sector;
+			else if (f == DP_F_INCOME_OTHER && !s[0])
+				s = "0.00";
+			put_cell(out, fd, s);
+		}
+		dp_table_end_row(out);
+	}
+	pair_close(&p);
+	return !fault;
+}
+
+static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf *err)
+{
+	struct pair p;
+	bool fault = false;
+	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
+		pair_close(&p);
+		return false;
+	}
+	static const char *const cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
+					    "fund_spent", "fund_selfeval", NULL };
+	dp_table_header(out, cols);
+	size_t ordinal = 0;
+	while (pair_next(&p, err, &fault)) {
+		bool bulk = p.rb->len[3] == 0;
+		uint64_t sub = strtoull(p.rb->f[3], NULL, 10);
+		bool bad = ordinal < v->nfunds && v->fund_bad[ordinal];
+		ordinal++;
+		const char *year = p.row.text[DP_F_FISCAL_YEAR], *code = p.row.text[DP_F_DEPT_CODE];
+		if (!bulk) {
+			if (sub < v->nsubs && v->sub_state[sub] == ST_ACCEPTED) {
+				v->funds_accepted++;
+			} else {
+				v->funds_dropped++;
+				continue;
+			}
+		} else {
+			if (bad)
+				continue; /* counted and quarantined in the first pass */
+			dp_key_make(&v->key, year, code);
+			const struct winner *w = dp_keymap_get(v->keys, v->key.s);
+			if (!w || !w->set) {
+				v->funds_orphan++;
+				dp_findings_add(v->fs, "W-ORPHAN-FUND", dp_text_unguard(p.rb->f[0]),
+						strtoull(p.rb->f[1], NULL, 10), code, year, "dept_code", code,
+						"专项资金“%s”找不到部门 %s %s 年度的有效自评表，未计分：请同时提交该部门的自评表",
+						p.row.text[DP_F_FUND_NAME], code, year);
+				continue;
+			}
+			v->funds_accepted++;
+		}
+		for (size_t k = 0; k < p.row.ncols; k++)
+			put_cell(out, dp_dict_field(v->dict, (size_t)p.row.field[k]), k < p.ra->n ? p.ra->f[k] : "");
+		dp_table_end_row(out);
+	}
+	pair_close(&p);
+	return !fault;
+}
+
+/* ---- quarantine ---- */
+
+static char *safe_name(long idx, const char *path, const char *suffix)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	struct dp_buf b = DP_BUF_INIT;
+	dp_buf_addf(&b, "%04ld-", idx);
+	for (const char *c = base; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		bool ok = u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
+			  u == '-' || u == '_' || (u == '.' && c != base);
+		dp_buf_addc(&b, ok ? (char)u : '_');
+	}
+	dp_buf_adds(&b, suffix);
+	return dp_buf_detach(&b);
+}
+
+static bool copy_file(const char *from, const char *to, struct dp_buf *err)
+{
+	FILE *in = fopen(from, "rb");
+	if (!in) {
+		dp_buf_addf(err, "%s: cannot read for quarantine: %s", from, strerror(errno));
+		return false;
+	}
+	struct dp_buf tmp = DP_BUF_INIT;
+	dp_buf_addf(&tmp, "%s.tmp", to);
+	FILE *out = fopen(tmp.s, "wb");
+	bool ok = out != NULL;
+	char buf[65536];
+	size_t n;
+	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	ok = ok && !ferror(in);
+	if (out && fclose(out) != 0)
+		ok = false;
+	fclose(in);
+	if (ok && rename(tmp.s, to) != 0)
+		ok = false;
+	if (!ok) {
+		dp_buf_addf(err, "%s: cannot write: %s", to, strerror(errno));
+		unlink(tmp.s);
+	}
+	dp_buf_free(&tmp);
+	return ok;
+}
+
+struct extract {
+	const struct qitem *q;
+	size_t n, pos;
+	bool header_done;
+	FILE *out;
+	bool ok;
+	struct dp_buf line;
+};
+
+static int on_extract(void *ctx, const struct dp_record *r)
+{
+	struct extract *x = ctx;
+	bool take = !x->header_done;
+	x->header_done = true;
+	while (x->pos < x->n && x->q[x->pos].line < r->line)
+		x->pos++;
+	if (x->pos < x->n && x->q[x->pos].line == r->line)
+		take = true;
+	if (!take)
+		return 0;
+	dp_buf_reset(&x->line);
+	for (size_t i = 0; i < r->n; i++) {
+		if (i)
+			dp_buf_addc(&x->line, ',');
+		dp_csv_put(&x->line, r->f[i], r->len[i], false);
+	}
+	dp_buf_addc(&x->line, '\n');
+	if (fwrite(x->line.s, 1, x->line.len, x->out) != x->line.len)
+		x->ok = false;
+	return 0;
+}
+
+static enum dp_encoding enc_of(const char *name)
+{
+	if (strcmp(name, "gb18030") == 0)
+		return DP_ENC_GB18030;
+	if (strcmp(name, "utf-16le") == 0)
+		return DP_ENC_UTF16LE;
+	if (strcmp(name, "utf-16be") == 0)
+		return DP_ENC_UTF16BE;
+	return DP_ENC_AUTO;
+}
+
+/* Bulk rows are written under their header as UTF-8 CSV, for the clerk to
+ * open, correct and send again. */
+static bool extract_rows(const struct dp_file_row *f, const struct qitem *q, size_t n, const char *to,
+			 struct dp_buf *err)
+{
+	struct dp_buf tmp = DP_BUF_INIT;
+	dp_buf_addf(&tmp, "%s.tmp", to);
+	struct extract x = { q, n, 0, false, fopen(tmp.s, "wb"), true, DP_BUF_INIT };
+	if (!x.out) {
+		dp_buf_addf(err, "%s: cannot write: %s", to, strerror(errno));
+		dp_buf_free(&tmp);
+		return false;
+	}
+	fputs("\xEF\xBB\xBF", x.out); /* a BOM, so that Excel opens it as UTF-8 */
+	struct dp_csvfile_result res;
+	struct dp_buf e = DP_BUF_INIT;
+	dp_csvfile_read(f->file, enc_of(f->encoding), false, on_extract, &x, &res, &e);
+	bool ok = x.ok && res.status == DP_CF_OK;
+	if (fclose(x.out) != 0)
+		ok = false;
+	if (ok && rename(tmp.s, to) != 0)
+		ok = false;
+	if (!ok) {
+		dp_buf_addf(err, "%s: cannot quarantine rows: %s", f->file, e.len ? e.s : strerror(errno));
+		unlink(tmp.s);
+	}
+	dp_buf_free(&e);
+	dp_buf_free(&tmp);
+	dp_buf_free(&x.line);
+	return ok;
+}
+
+static int qcmp(const void *a, const void *b)
+{
+	const struct qitem *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static bool quarantine(struct vctx *v, struct dp_buf *err)
+{
+	char *dir = dp_path_join(v->o->work, "rejected");
+	bool ok = dp_mkdirs(dir, err);
+	qsort(v->q, v->nq, sizeof *v->q, qcmp);
+	for (size_t i = 0; ok && i < v->nq;) {
+		size_t j = i;
+		while (j < v->nq && v->q[j].file == v->q[i].file)
+			j++;
+		const struct dp_file_row *f = &v->tab->v[v->q[i].file];
+		bool whole = v->q[i].line == 0;
+		char *name = safe_name(v->q[i].file, f->file, whole ? "" : ".rejected-rows.csv");
+		char *to = dp_path_join(dir, name);
+		ok = whole ? copy_file(f->file, to, err) : extract_rows(f, v->q + i, j - i, to, err);
+		free(name);
+		free(to);
+		i = j;
+	}
+	free(dir);
+	return ok;
+}
+
+/* ---- the stage ---- */
+
+static bool keep_parsed(const char *work, const char *name, struct dp_buf *err)
+{
+	char *from = dp_path_join(work, name);
+	struct dp_buf to = DP_BUF_INIT;
+	dp_buf_addf(&to, "%s/parsed-%s", work, name);
+	bool ok = true;
+	if (access(to.s, F_OK) != 0 && rename(from, to.s) != 0) {
+		dp_buf_addf(err, "%s: %s (run dp-normalize first)", from, strerror(errno));
+		ok = false;
+	}
+	free(from);
+	dp_buf_free(&to);
+	return ok;
+}
+
+static const char *final_status(const struct vctx *v, size_t i)
+{
+	uint64_t acc = v->file_acc[i], rej = v->file_rej[i], sup = v->file_sup[i];
+	uint64_t total = acc + rej + sup;
+	if (!total)
+		return NULL;
+	if (rej == total)
+		return "rejected";
+	if (rej)
+		return "partly-rejected";
+	if (!acc)
+		return "superseded";
+	return "accepted";
+}
+
+static bool write_missing(struct vctx *v, const struct years *years, uint64_t *missing, struct dp_buf *err)
+{
+	char *path = dp_path_join(v->o->work, "missing.csv.gz");
+	if (!v->roster) {
+		unlink(path);
+		free(path);
+		return true;
+	}
+	struct dp_table *t = dp_table_create(path, DP_WORK_LEVEL, err);
+	free(path);
+	if (!t)
+		return false;
+	static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "parent_code", "sector", NULL };
+	dp_table_header(t, cols);
+	for (size_t y = 0; y < years->n; y++) {
+		for (size_t i = 0; i < v->roster->n; i++) {
+			const struct dp_roster_entry *e = &v->roster->v[i];
+			dp_key_make(&v->key, years->v[y], e->dept_code);
+			const struct winner *w = dp_keymap_get(v->keys, v->key.s);
+			if (w && w->set)
+				continue;
+			(*missing)++;
+			dp_findings_add(v->fs, "W-MISSING", v->roster->path, e->line, e->dept_code, years->v[y],
+					"dept_code", e->dept_code,
+					"名册中的部门 %s（%s）没有 %s 年度的有效自评表：请催报，或核对其提交是否被拒收",
+					e->dept_code, e->dept_name, years->v[y]);
+			dp_table_puts(t, years->v[y], false);
+			dp_table_puts(t, e->dept_code, true);
+			dp_table_puts(t, e->dept_name, true);
+			dp_table_puts(t, e->parent_code, true);
+			dp_table_puts(t, e->sector, true);
+			dp_table_end_row(t);
+		}
+	}
+	return dp_table_commit(t, NULL, err);
+}
+
+static int years_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool write_counts(const struct vctx *v, uint64_t missing, struct dp_buf *err)
+{
+	char *path = dp_path_join(v->o->work, "counts.csv.gz");
+	struct dp_table *t = dp_table_create(path, DP_WORK_LEVEL, err);
+	free(path);
+	if (!t)
+		return false;
+	static const char *const cols[] = { "count", "value", NULL };
+	dp_table_header(t, cols);
+	size_t files = v->tab->n, frej = 0, fskip = 0;
+	for (size_t i = 0; i < files; i++) {
+		frej += strcmp(v->tab->v[i].status, "rejected") == 0;
+		fskip += strcmp(v->tab->v[i].status, "skipped") == 0;
+	}
+	const struct { const char *k; uint64_t n; } rows[] = {
+		{ "files", files }, { "files_rejected", frej }, { "files_skipped", fskip },
+		{ "submissions_read", v->read }, { "submissions_accepted", v->accepted },
+		{ "submissions_rejected", v->rejected }, { "submissions_superseded", v->superseded },
+		{ "funds_read", v->funds_read }, { "funds_accepted", v->funds_accepted },
+		{ "funds_rejected", v->funds_rejected }, { "funds_orphan", v->funds_orphan },
+		{ "funds_with_their_submission", v->funds_dropped }, { "departments_missing", missing },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		dp_table_puts(t, rows[i].k, false);
+		dp_table_putf(t, "%llu", (unsigned long long)rows[i].n);
+		dp_table_end_row(t);
+	}
+	return dp_table_commit(t, NULL, err);
+}
+
+int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	struct vctx v;
+	memset(&v, 0, sizeof v);
+	v.o = o;
+	struct dp_rules *rules = dp_stage_load_rules(o, err);
+	if (!rules)
+		return DP_BADCONFIG;
+	if (o->roster && !(v.roster = dp_roster_load(o->roster, err))) {
+		dp_rules_free(rules);
+		return DP_BADCONFIG;
+	}
+	struct dp_dict *dict = dp_dict_new(rules);
+	struct dp_filetab tab = { 0 };
+	struct dp_findings fs = { 0 };
+	struct years years = { 0 };
+	v.dict = dict;
+	v.rules = rules;
+	v.scorer = dp_scorer_new(rules, dict);
+	v.tab = &tab;
+	v.fs = &fs;
+	v.keys = dp_keymap_new(sizeof(struct winner));
+	int rc = DP_OK;
+	uint64_t missing = 0;
+	char *p_in = dp_path_join(o->work, "parsed-inputs.csv.gz"), *p_fi = dp_path_join(o->work, "parsed-findings.csv.gz");
+	if (!keep_parsed(o->work, "departments.csv.gz", err) || !keep_parsed(o->work, "special_funds.csv.gz", err) ||
+	    !keep_parsed(o->work, "inputs.csv.gz", err) || !keep_parsed(o->work, "findings.csv.gz", err) ||
+	    !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
+		rc = DP_IOERR;
+		goto out;
+	}
+	v.file_acc = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
+	v.file_rej = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
+	v.file_sup = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
+	v.file_units = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
+	if (!pass_funds_check(&v, err) || !pass_subs_check(&v, err)) {
+		rc = DP_IOERR;
+		goto out;
+	}
+	char *p_dep = dp_path_join(o->work, "departments.csv.gz"), *p_fun = dp_path_join(o->work, "special_funds.csv.gz");
+	struct dp_table *tdep = dp_table_create(p_dep, DP_WORK_LEVEL, err);
+	struct dp_table *tfun = tdep ? dp_table_create(p_fun, DP_WORK_LEVEL, err) : NULL;
+	free(p_dep);
+	free(p_fun);
+	if (!tfun) {
+		dp_table_abort(tdep);
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	if (!pass_subs_write(&v, tdep, &years, err) || !pass_funds_write(&v, tfun, err)) {
+		dp_table_abort(tdep);
+		dp_table_abort(tfun);
+		rc = DP_IOERR;
+		goto out;
+	}
+	if (!dp_table_commit(tdep, NULL, err) | !dp_table_commit(tfun, NULL, err)) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	qsort(years.v, years.n, sizeof *years.v, years_cmp);
+	for (size_t i = 0; i < tab.n; i++) {
+		const char *st = final_status(&v, i);
+		if (st)
+			dp_filetab_set(&tab.v[i].status, st);
+		else if (strcmp(tab.v[i].status, "rejected") == 0)
+			quarantine_add(&v, (long)i, 0); /* refused whole by dp-ingest */
+	}
+	char *p_out_in = dp_path_join(o->work, "inputs.csv.gz"), *p_out_fi = dp_path_join(o->work, "findings.csv.gz");
+	bool ok = write_missing(&v, &years, &missing, err) && quarantine(&v, err) &&
+		  dp_filetab_write(&tab, p_out_in, DP_WORK_LEVEL, err) && write_counts(&v, missing, err) &&
+		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, err);
+	free(p_out_in);
+	free(p_out_fi);
+	if (!ok) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	dp_buf_addf(&rep->line,
+		    "%zu files, %llu submissions read: %llu accepted + %llu rejected + %llu superseded; "
+		    "%llu special funds: %llu accepted, %llu rejected, %llu orphan; %llu errors, %llu warnings",
+		    tab.n, (unsigned long long)v.read, (unsigned long long)v.accepted, (unsigned long long)v.rejected,
+		    (unsigned long long)v.superseded, (unsigned long long)v.funds_read,
+		    (unsigned long long)v.funds_accepted, (unsigned long long)v.funds_rejected,
+		    (unsigned long long)v.funds_orphan, (unsigned long long)fs.errors, (unsigned long long)fs.warnings);
+	if (v.roster)
+		dp_buf_addf(&rep->line, "; %llu rostered departments missing", (unsigned long long)missing);
+	if (fs.errors || missing)
+		rc = DP_FINDINGS;
+out:
+	free(p_in);
+	free(p_fi);
+	for (size_t i = 0; i < years.n; i++)
+		free(years.v[i]);
+	free(years.v);
+	free(v.sub_state);
+	free(v.sub_fund);
+	free(v.fund_bad);
+	free(v.q);
+	free(v.file_acc);
+	free(v.file_rej);
+	free(v.file_sup);
+	free(v.file_units);
+	dp_buf_free(&v.key);
+	dp_keymap_free(v.keys);
+	dp_scorer_free(v.scorer);
+	dp_roster_free(v.roster);
+	dp_findings_free(&fs);
+	dp_filetab_free(&tab);
+	dp_dict_free(dict);
+	dp_rules_free(rules);
+	return rc;
+}
