@@ -1,0 +1,487 @@
+/* dp-score: recompute every accepted submission's scores (SPEC §5) in
+ * parallel and write scores.csv.gz.
+ *
+ * The submissions are loaded compactly (only the fields the rule set reads),
+ * ordered by (fiscal_year, dept_code), and scored block by block: each
+ * submission is a pure function of its const inputs and the const rules
+ * into its own pre-allocated slot, so threads share nothing and the output
+ * is the same for every thread count.  Blocks are written in order after
+ * each parallel loop. */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deptperf/adjust.h"
+#include "deptperf/csvfile.h"
+#include "deptperf/deptrow.h"
+#include "deptperf/fields.h"
+#include "deptperf/findings.h"
+#include "deptperf/keymap.h"
+#include "deptperf/rules.h"
+#include "deptperf/score.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+#include "deptperf/value.h"
+
+#define BLOCK 8192
+
+struct subs {
+	size_t n, cap;
+	size_t nneed;
+	int *need;               /* dict indices the rules read */
+	dp_dec *val;             /* n × nneed */
+	unsigned char *has;      /* n × nneed */
+	size_t *fy, *code;       /* offsets into names */
+	struct dp_buf names;
+	const struct dp_fund_sums **funds;
+	uint64_t *line;          /* row of departments.csv.gz, for messages */
+};
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void need_fields(struct subs *s, const struct dp_dict *d)
+{
+	/* every numeric department field: cheap enough, and rules may read any */
+	size_t nf = dp_dict_count(d);
+	s->need = dp_xcalloc(nf, sizeof *s->need);
+	for (size_t i = 0; i < nf; i++) {
+		const struct dp_field *f = dp_dict_field(d, i);
+		if (f->group == DP_FG_DEPT && (f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT))
+			s->need[s->nneed++] = (int)i;
+	}
+}
+
+static bool load_funds(const char *work, struct dp_keymap *m, struct dp_buf *err)
+{
+	char *p = dp_path_join(work, "special_funds.csv.gz");
+	struct dp_rows *r = dp_rows_open(p, err);
+	free(p);
+	if (!r)
+		return false;
+	const struct dp_record *h = dp_rows_next(r, err), *rec;
+	if (!h || h->n != 6) {
+		dp_rows_close(r);
+		dp_buf_adds(err, "special_funds.csv.gz: bad header");
+		return false;
+	}
+	struct dp_buf key = DP_BUF_INIT;
+	while ((rec = dp_rows_next(r, err))) {
+		if (rec->n != 6)
+			continue;
+		dp_dec a, s, e;
+		if (!dp_value_dec(rec->f[3], &a) || !dp_value_dec(rec->f[4], &s) || !dp_value_dec(rec->f[5], &e))
+			continue; /* validate rejected such funds already */
+		dp_key_make(&key, rec->f[0], dp_text_unguard(rec->f[1]));
+		dp_fund_sums_add(dp_keymap_put(m, key.s, NULL), a, s, e);
+	}
+	dp_buf_free(&key);
+	bool ok = !dp_rows_failed(r);
+	dp_rows_close(r);
+	return ok;
+}
+
+static bool load_subs(const char *work, const struct dp_dict *d, struct dp_keymap *funds, struct subs *s,
+		      struct dp_buf *err)
+{
+	char *p = dp_path_join(work, "departments.csv.gz");
+	struct dp_rows *r = dp_rows_open(p, err);
+	free(p);
+	if (!r)
+		return false;
+	const struct dp_record *h = dp_rows_next(r, err), *rec;
+	struct dp_deptrow row;
+	if (!h || !dp_deptrow_init(&row, d, h, err)) {
+		if (h)
+			dp_deptrow_free(&row);
+		dp_rows_close(r);
+		return false;
+	}
+	struct dp_buf key = DP_BUF_INIT;
+	uint64_t line = 1;
+	while ((rec = dp_rows_next(r, err))) {
+		line++;
+		dp_deptrow_load(&row, rec);
+		if (s->n >= s->cap) {
+			s->cap = s->cap ? dp_st_mult(s->cap, 2) : 1024;
+			s->val = dp_xrealloc(s->val, dp_st_mult(dp_st_mult(s->cap, s->nneed), sizeof *s->val));
+			s->has = dp_xrealloc(s->has, dp_st_mult(s->cap, s->nneed));
+			s->fy = dp_xrealloc(s->fy, dp_st_mult(s->cap, sizeof *s->fy));
+			s->code = dp_xrealloc(s->code, dp_st_mult(s->cap, sizeof *s->code));
+			s->funds = dp_xrealloc(s->funds, dp_st_mult(s->cap, sizeof *s->funds));
+			s->line = dp_xrealloc(s->line, dp_st_mult(s->cap, sizeof *s->line));
+		}
+		size_t i = s->n++;
+		for (size_t k = 0; k < s->nneed; k++) {
+			s->val[i * s->nneed + k] = row.val[s->need[k]];
+			s->has[i * s->nneed + k] = row.has[s->need[k]];
+		}
+		s->fy[i] = s->names.len;
+		dp_buf_add(&s->names, row.text[DP_F_FISCAL_YEAR], strlen(row.text[DP_F_FISCAL_YEAR]) + 1);
+		s->code[i] = s->names.len;
+		dp_buf_add(&s->names, row.text[DP_F_DEPT_CODE], strlen(row.text[DP_F_DEPT_CODE]) + 1);
+		dp_key_make(&key, row.text[DP_F_FISCAL_YEAR], row.text[DP_F_DEPT_CODE]);
+		s->funds[i] = dp_keymap_get(funds, key.s);
+		s->line[i] = line;
+	}
+	dp_buf_free(&key);
+	dp_deptrow_free(&row);
+	bool ok = !dp_rows_failed(r);
+	dp_rows_close(r);
+	return ok;
+}
+
+static int order_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct subs *s = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const char *n = s->names.s;
+	int c = strcmp(n + s->fy[x], n + s->fy[y]);
+	if (!c)
+		c = strcmp(n + s->code[x], n + s->code[y]);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Results of one block, slot by slot. */
+struct block {
+	size_t cap, nind;
+	dp_dec *score, *self, *adj;
+	bool *app, *has_self;
+	struct dp_score_result *res;
+};
+
+static void block_init(struct block *b, size_t cap, size_t nind)
+{
+	b->cap = cap;
+	b->nind = nind;
+	b->score = dp_xcalloc(cap * nind, sizeof *b->score);
+	b->self = dp_xcalloc(cap * nind, sizeof *b->self);
+	b->adj = dp_xcalloc(cap * nind, sizeof *b->adj);
+	b->app = dp_xcalloc(cap * nind, sizeof *b->app);
+	b->has_self = dp_xcalloc(cap * nind, sizeof *b->has_self);
+	b->res = dp_xcalloc(cap, sizeof *b->res);
+	for (size_t i = 0; i < cap; i++) {
+		b->res[i].score = b->score + i * nind;
+		b->res[i].self = b->self + i * nind;
+		b->res[i].adjustment = b->adj + i * nind;
+		b->res[i].applicable = b->app + i * nind;
+		b->res[i].has_self = b->has_self + i * nind;
+	}
+}
+
+static void block_free(struct block *b)
+{
+	free(b->score);
+	free(b->self);
+	free(b->adj);
+	free(b->app);
+	free(b->has_self);
+	free(b->res);
+}
+
+struct sctx {
+	const struct dp_stage_opts *o;
+	const struct dp_dict *dict;
+	const struct dp_rules *rules;
+	const struct dp_scorer *scorer;
+	struct subs *s;
+	struct dp_adjustments *adj;
+	struct dp_findings *fs;
+	struct dp_table *scores, *totals, *adjout;
+	size_t nsum;           /* sum indicators below the root */
+	int *sums;
+	double score_secs;
+	uint64_t scored, unscored;
+};
+
+static void put_score(struct dp_table *t, dp_dec v)
+{
+	dp_table_dec(t, v, 2, 2);
+}
+
+static void write_one(struct sctx *c, size_t i, const struct dp_score_result *r)
+{
+	const char *n = c->s->names.s;
+	const char *fy = n + c->s->fy[i], *code = n + c->s->code[i];
+	size_t nind = dp_rules_count(c->rules);
+	if (r->overflow) {
+		dp_findings_add(c->fs, "E-RANGE", "departments.csv.gz", c->s->line[i], code, fy, NULL, NULL,
+				"数值过大，无法精确计分：请核对金额单位（万元）");
+		c->unscored++;
+	} else {
+		c->scored++;
+	}
+	for (size_t k = 0; k < nind; k++) {
+		const struct dp_indicator *ind = dp_rules_get(c->rules, k);
+		struct dp_table *t = c->scores;
+		bool app = r->applicable[k] && !r->overflow;
+		dp_table_puts(t, code, true);
+		dp_table_puts(t, fy, false);
+		dp_table_puts(t, ind->code, false);
+		dp_table_puts(t, ind->parent >= 0 ? dp_rules_get(c->rules, (size_t)ind->parent)->code : "", false);
+		put_score(t, ind->max);
+		if (app)
+			put_score(t, r->score[k]);
+		else
+			dp_table_empty(t);
+		if (r->has_self[k])
+			put_score(t, r->self[k]);
+		else
+			dp_table_empty(t);
+		if (r->has_self[k] && app)
+			put_score(t, dp_dec_round_cent(r->self[k] - r->score[k]));
+		else
+			dp_table_empty(t);
+		if (r->adjustment[k])
+			put_score(t, r->adjustment[k]);
+		else
+			dp_table_empty(t);
+		dp_table_puts(t, app ? "1" : "0", false);
+		dp_table_end_row(t);
+	}
+	/* totals.csv.gz: one row per submission for dp-aggregate */
+	int root = dp_rules_root(c->rules);
+	bool tot = r->has_total && !r->overflow;
+	struct dp_table *t = c->totals;
+	dp_table_puts(t, fy, false);
+	dp_table_puts(t, code, true);
+	if (tot)
+		put_score(t, r->total);
+	else
+		dp_table_empty(t);
+	dp_table_puts(t, tot ? r->grade : "", false);
+	if (r->has_self[root])
+		put_score(t, r->self[root]);
+	else
+		dp_table_empty(t);
+	if (r->has_self[root] && tot)
+		put_score(t, dp_dec_round_cent(r->self[root] - r->total));
+	else
+		dp_table_empty(t);
+	for (size_t k = 0; k < c->nsum; k++) {
+		if (r->applicable[c->sums[k]] && !r->overflow)
+			put_score(t, r->score[c->sums[k]]);
+		else
+			dp_table_empty(t);
+	}
+	dp_table_end_row(t);
+}
+
+/* Deductions of one submission into ded[] (per indicator); records each
+ * use, and what could not be applied, once. */
+static void deductions(struct sctx *c, size_t i, dp_dec *ded, bool *any)
+{
+	size_t nind = dp_rules_count(c->rules);
+	memset(ded, 0, nind * sizeof *ded);
+	*any = false;
+	if (!c->adj)
+		return;
+	size_t cnt;
+	const char *n = c->s->names.s;
+	struct dp_adjustment *a = dp_adjust_find(c->adj, n + c->s->fy[i], n + c->s->code[i], &cnt);
+	for (size_t k = 0; a && k < cnt; k++) {
+		a[k].used = 1;
+		if (a[k].ind < 0 || dp_rules_get(c->rules, (size_t)a[k].ind)->method == DP_M_SUM)
+			continue;
+		ded[a[k].ind] += a[k].deduction;
+		*any = true;
+	}
+}
+
+static void score_all(struct sctx *c, const size_t *order)
+{
+	struct subs *s = c->s;
+	size_t nind = dp_rules_count(c->rules);
+	size_t nf = dp_dict_count(c->dict);
+	struct block b;
+	block_init(&b, BLOCK, nind);
+	dp_dec *ded_all = dp_xcalloc(BLOCK * nind, sizeof *ded_all);
+	bool *has_ded = dp_xcalloc(BLOCK, sizeof *has_ded);
+	for (size_t start = 0; start < s->n; start += BLOCK) {
+		size_t m = s->n - start < BLOCK ? s->n - start : BLOCK;
+		for (size_t j = 0; j < m; j++)
+			deductions(c, order[start + j], ded_all + j * nind, &has_ded[j]);
+		double t0 = now();
+#pragma omp parallel
+		{
+			dp_dec *val = dp_xcalloc(nf, sizeof *val);
+			bool *has = dp_xcalloc(nf, sizeof *has);
+#pragma omp for schedule(static)
+			for (size_t j = 0; j < m; j++) {
+				size_t i = order[start + j];
+				for (size_t k = 0; k < s->nneed; k++) {
+					val[s->need[k]] = s->val[i * s->nneed + k];
+					has[s->need[k]] = s->has[i * s->nneed + k];
+				}
+				struct dp_subject subj = { val, has, false, { 0, 1 }, { 0, 1 },
+							   has_ded[j] ? ded_all + j * nind : NULL };
+				if (s->funds[i] && !dp_subject_set_funds(&subj, s->funds[i])) {
+					b.res[j].overflow = true;
+					continue;
+				}
+				dp_score(c->scorer, &subj, &b.res[j]);
+			}
+			free(val);
+			free(has);
+		}
+		c->score_secs += now() - t0;
+		for (size_t j = 0; j < m; j++)
+			write_one(c, order[start + j], &b.res[j]);
+	}
+	free(ded_all);
+	free(has_ded);
+	block_free(&b);
+}
+
+static void report_adjustments(struct sctx *c)
+{
+	if (!c->adj)
+		return;
+	static const char *const cols[] = { "fiscal_year", "dept_code", "indicator", "deduction", "reason", "applied", NULL };
+	dp_table_header(c->adjout, cols);
+	for (size_t i = 0; i < c->adj->n; i++) {
+		struct dp_adjustment *a = &c->adj->v[i];
+		const char *why = NULL;
+		if (!a->used)
+			why = "找不到该部门该年度的已受理自评表";
+		else if (a->ind < 0)
+			why = "评分规则中没有该指标";
+		else if (dp_rules_get(c->rules, (size_t)a->ind)->method == DP_M_SUM)
+			why = "该指标是汇总指标，扣分只能作用于末级指标";
+		if (why)
+			dp_findings_add(c->fs, "W-ADJUST", c->adj->path, a->line, a->dept_code, a->fiscal_year, "indicator",
+					a->indicator, "复核扣分未执行：%s（指标 %s）", why, a->indicator);
+		dp_table_puts(c->adjout, a->fiscal_year, false);
+		dp_table_puts(c->adjout, a->dept_code, true);
+		dp_table_puts(c->adjout, a->indicator, true);
+		dp_table_dec(c->adjout, a->deduction, 2, 8);
+		dp_table_puts(c->adjout, a->reason, true);
+		dp_table_puts(c->adjout, why ? "0" : "1", false);
+		dp_table_end_row(c->adjout);
+	}
+}
+
+int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	struct dp_rules *rules = dp_stage_load_rules(o, err);
+	if (!rules)
+		return DP_BADCONFIG;
+	struct sctx c;
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.rules = rules;
+	if (o->adjust && !(c.adj = dp_adjust_load(o->adjust, rules, err))) {
+		dp_rules_free(rules);
+		return DP_BADCONFIG;
+	}
+	if (o->threads > 0)
+		omp_set_num_threads(o->threads);
+	struct dp_dict *dict = dp_dict_new(rules);
+	struct dp_scorer *scorer = dp_scorer_new(rules, dict);
+	struct dp_keymap *funds = dp_keymap_new(sizeof(struct dp_fund_sums));
+	struct subs s;
+	memset(&s, 0, sizeof s);
+	struct dp_findings fs = { 0 };
+	c.dict = dict;
+	c.scorer = scorer;
+	c.s = &s;
+	c.fs = &fs;
+	int rc = DP_OK;
+	size_t *order = NULL;
+	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
+	need_fields(&s, dict);
+	double t0 = now();
+	if (!dp_findings_load(&fs, p_fi, err) || !load_funds(o->work, funds, err) ||
+	    !load_subs(o->work, dict, funds, &s, err)) {
+		dp_buf_adds(err, " (run dp-validate on this work folder first)");
+		rc = DP_IOERR;
+		goto out;
+	}
+	double t_load = now() - t0;
+	order = dp_xcalloc(s.n + 1, sizeof *order);
+	for (size_t i = 0; i < s.n; i++)
+		order[i] = i;
+	qsort_r(order, s.n, sizeof *order, order_cmp, &s);
+	for (size_t i = 0; i < dp_rules_count(rules); i++) {
+		const struct dp_indicator *ind = dp_rules_get(rules, i);
+		if (ind->method == DP_M_SUM && ind->parent >= 0) {
+			c.sums = dp_xrealloc(c.sums, (c.nsum + 1) * sizeof *c.sums);
+			c.sums[c.nsum++] = (int)i;
+		}
+	}
+	char *p_sc = dp_path_join(o->work, "scores.csv.gz"), *p_to = dp_path_join(o->work, "totals.csv.gz");
+	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz");
+	c.scores = dp_table_create(p_sc, DP_WORK_LEVEL, err);
+	c.totals = c.scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
+	c.adjout = c.totals && c.adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
+	if (!c.adj)
+		unlink(p_ad);
+	free(p_sc);
+	free(p_to);
+	free(p_ad);
+	if (!c.totals || (c.adj && !c.adjout)) {
+		dp_table_abort(c.scores);
+		dp_table_abort(c.totals);
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	static const char *const scols[] = { "dept_code", "fiscal_year", "indicator", "parent", "max", "score",
+					     "self", "delta", "adjustment", "applicable", NULL };
+	dp_table_header(c.scores, scols);
+	{
+		const char **tcols = dp_xcalloc(c.nsum + 7, sizeof *tcols);
+		static const char *const fixed[] = { "fiscal_year", "dept_code", "total", "grade", "self_total", "delta" };
+		for (size_t k = 0; k < 6; k++)
+			tcols[k] = fixed[k];
+		for (size_t k = 0; k < c.nsum; k++)
+			tcols[6 + k] = dp_rules_get(rules, (size_t)c.sums[k])->code;
+		dp_table_header(c.totals, tcols);
+		free(tcols);
+	}
+	double t1 = now();
+	score_all(&c, order);
+	report_adjustments(&c);
+	bool ok = dp_table_commit(c.scores, NULL, err);
+	ok = dp_table_commit(c.totals, NULL, err) && ok;
+	if (c.adjout)
+		ok = dp_table_commit(c.adjout, NULL, err) && ok;
+	ok = ok && dp_findings_write(&fs, p_fi, DP_WORK_LEVEL, err);
+	if (!ok) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	dp_buf_addf(&rep->line,
+		    "%llu submissions scored, %llu not scorable, %zu indicators each, %d threads; load %.2f s, "
+		    "scoring %.3f s, scoring+writing %.2f s",
+		    (unsigned long long)c.scored, (unsigned long long)c.unscored, dp_rules_count(rules),
+		    omp_get_max_threads(), t_load, c.score_secs, now() - t1);
+	if (fs.errors)
+		rc = DP_FINDINGS;
+out:
+	free(p_fi);
+	free(order);
+	free(c.sums);
+	free(s.need);
+	free(s.val);
+	free(s.has);
+	free(s.fy);
+	free(s.code);
+	free(s.funds);
+	free(s.line);
+	dp_buf_free(&s.names);
+	dp_findings_free(&fs);
+	dp_keymap_free(funds);
+	dp_scorer_free(scorer);
+	dp_dict_free(dict);
+	dp_adjust_free(c.adj);
+	dp_rules_free(rules);
+	return rc;
+}
