@@ -83,7 +83,8 @@ bool dp_filetab_load(struct dp_filetab *t, const char *path, struct dp_buf *err)
 	return true;
 }
 
-bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, struct dp_buf *err)
+bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, struct dp_table_info *info,
+		      struct dp_buf *err)
 {
 	struct dp_table *w = dp_table_create(path, level, err);
 	if (!w)
@@ -101,7 +102,7 @@ bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, s
 		dp_table_puts(w, r->status, false);
 		dp_table_end_row(w);
 	}
-	return dp_table_commit(w, NULL, err);
+	return dp_table_commit(w, info, err);
 }
 
 void dp_filetab_free(struct dp_filetab *t)

@@ -127,7 +127,8 @@ bool dp_findings_load(struct dp_findings *fs, const char *path, struct dp_buf *e
 	return ok;
 }
 
-bool dp_findings_write(struct dp_findings *fs, const char *path, int level, struct dp_buf *err)
+bool dp_findings_write(struct dp_findings *fs, const char *path, int level, struct dp_table_info *info,
+		       struct dp_buf *err)
 {
 	qsort(fs->v, fs->n, sizeof *fs->v, cmp);
 	struct dp_table *t = dp_table_create(path, level, err);
@@ -151,7 +152,7 @@ bool dp_findings_write(struct dp_findings *fs, const char *path, int level, stru
 		dp_table_puts(t, f->message, true);
 		dp_table_end_row(t);
 	}
-	return dp_table_commit(t, NULL, err);
+	return dp_table_commit(t, info, err);
 }
 
 void dp_findings_free(struct dp_findings *fs)

@@ -208,7 +208,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	}
 	if (rc == DP_OK) {
 		char *p1 = dp_path_join(o->work, "inputs.csv.gz"), *p2 = dp_path_join(o->work, "findings.csv.gz");
-		if (!dp_filetab_write(&tab, p1, DP_WORK_LEVEL, err) || !dp_findings_write(&fs, p2, DP_WORK_LEVEL, err))
+		if (!dp_filetab_write(&tab, p1, DP_WORK_LEVEL, NULL, err) || !dp_findings_write(&fs, p2, DP_WORK_LEVEL, NULL, err))
 			rc = DP_CANTCREATE;
 		free(p1);
 		free(p2);

@@ -534,8 +534,8 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		abort_writers(&w);
 		goto out;
 	}
-	if (!commit_writers(&w, err) || !dp_filetab_write(&tab, p_inputs, DP_WORK_LEVEL, err) ||
-	    !dp_findings_write(&fs, p_findings, DP_WORK_LEVEL, err)) {
+	if (!commit_writers(&w, err) || !dp_filetab_write(&tab, p_inputs, DP_WORK_LEVEL, NULL, err) ||
+	    !dp_findings_write(&fs, p_findings, DP_WORK_LEVEL, NULL, err)) {
 		rc = DP_CANTCREATE;
 		goto out;
 	}

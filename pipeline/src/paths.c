@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,3 +52,33 @@ const char *dp_version(void)
 {
 	return DP_VERSION;
 }
+
+bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)
+{
+	FILE *in = fopen(from, "rb");
+	if (!in) {
+		dp_buf_addf(err, "%s: cannot read: %s", from, strerror(errno));
+		return false;
+	}
+	struct dp_buf tmp = DP_BUF_INIT;
+	dp_buf_addf(&tmp, "%s.tmp", to);
+	FILE *out = fopen(tmp.s, "wb");
+	bool ok = out != NULL;
+	char buf[65536];
+	size_t n;
+	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	ok = ok && !ferror(in);
+	if (out && fclose(out) != 0)
+		ok = false;
+	fclose(in);
+	if (ok && rename(tmp.s, to) != 0)
+		ok = false;
+	if (!ok) {
+		dp_buf_addf(err, "%s: cannot write: %s", to, strerror(errno));
+		unlink(tmp.s);
+	}
+	dp_buf_free(&tmp);
+	return ok;
+}
+

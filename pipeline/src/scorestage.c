@@ -195,9 +195,7 @@ struct sctx {
 	struct subs *s;
 	struct dp_adjustments *adj;
 	struct dp_findings *fs;
-	struct dp_table *scores, *totals, *adjout;
-	size_t nsum;           /* sum indicators below the root */
-	int *sums;
+	struct dp_table *scores, *totals, *deltas, *adjout;
 	double score_secs;
 	uint64_t scored, unscored;
 };
@@ -266,13 +264,30 @@ static void write_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 		put_score(t, dp_dec_round_cent(r->self[root] - r->total));
 	else
 		dp_table_empty(t);
-	for (size_t k = 0; k < c->nsum; k++) {
-		if (r->applicable[c->sums[k]] && !r->overflow)
-			put_score(t, r->score[c->sums[k]]);
+	for (size_t k = 0; k < nind; k++) {
+		if ((int)k == root)
+			continue;
+		if (r->applicable[k] && !r->overflow)
+			put_score(t, r->score[k]);
 		else
 			dp_table_empty(t);
 	}
 	dp_table_end_row(t);
+	/* deltas.csv.gz: the indicators whose self-score differs by 0.01 or more */
+	for (size_t k = 0; k < nind; k++) {
+		if (!r->has_self[k] || !r->applicable[k] || r->overflow)
+			continue;
+		dp_dec d = dp_dec_round_cent(r->self[k] - r->score[k]);
+		if (d < DP_CENT && d > -DP_CENT)
+			continue;
+		dp_table_puts(c->deltas, fy, false);
+		dp_table_puts(c->deltas, code, true);
+		dp_table_puts(c->deltas, dp_rules_get(c->rules, k)->code, false);
+		put_score(c->deltas, r->self[k]);
+		put_score(c->deltas, r->score[k]);
+		put_score(c->deltas, d);
+		dp_table_end_row(c->deltas);
+	}
 }
 
 /* Deductions of one submission into ded[] (per indicator); records each
@@ -410,26 +425,25 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	for (size_t i = 0; i < s.n; i++)
 		order[i] = i;
 	qsort_r(order, s.n, sizeof *order, order_cmp, &s);
-	for (size_t i = 0; i < dp_rules_count(rules); i++) {
-		const struct dp_indicator *ind = dp_rules_get(rules, i);
-		if (ind->method == DP_M_SUM && ind->parent >= 0) {
-			c.sums = dp_xrealloc(c.sums, (c.nsum + 1) * sizeof *c.sums);
-			c.sums[c.nsum++] = (int)i;
-		}
-	}
 	char *p_sc = dp_path_join(o->work, "scores.csv.gz"), *p_to = dp_path_join(o->work, "totals.csv.gz");
-	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz");
-	c.scores = dp_table_create(p_sc, DP_WORK_LEVEL, err);
+	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz"), *p_de = dp_path_join(o->work, "deltas.csv.gz");
+	char *p_ru = dp_path_join(o->work, "rules.csv");
+	bool rules_ok = dp_copy_file(dp_rules_path(rules), p_ru, err);
+	c.scores = rules_ok ? dp_table_create(p_sc, DP_WORK_LEVEL, err) : NULL;
 	c.totals = c.scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
-	c.adjout = c.totals && c.adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
+	c.deltas = c.totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
+	c.adjout = c.deltas && c.adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
 	if (!c.adj)
 		unlink(p_ad);
 	free(p_sc);
 	free(p_to);
 	free(p_ad);
-	if (!c.totals || (c.adj && !c.adjout)) {
+	free(p_de);
+	free(p_ru);
+	if (!c.deltas || (c.adj && !c.adjout)) {
 		dp_table_abort(c.scores);
 		dp_table_abort(c.totals);
+		dp_table_abort(c.deltas);
 		rc = DP_CANTCREATE;
 		goto out;
 	}
@@ -437,23 +451,27 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 					     "self", "delta", "adjustment", "applicable", NULL };
 	dp_table_header(c.scores, scols);
 	{
-		const char **tcols = dp_xcalloc(c.nsum + 7, sizeof *tcols);
+		size_t nind = dp_rules_count(rules), k = 6;
+		const char **tcols = dp_xcalloc(nind + 7, sizeof *tcols);
 		static const char *const fixed[] = { "fiscal_year", "dept_code", "total", "grade", "self_total", "delta" };
-		for (size_t k = 0; k < 6; k++)
-			tcols[k] = fixed[k];
-		for (size_t k = 0; k < c.nsum; k++)
-			tcols[6 + k] = dp_rules_get(rules, (size_t)c.sums[k])->code;
+		memcpy(tcols, fixed, sizeof fixed);
+		for (size_t i = 0; i < nind; i++)
+			if ((int)i != dp_rules_root(rules))
+				tcols[k++] = dp_rules_get(rules, i)->code;
 		dp_table_header(c.totals, tcols);
 		free(tcols);
+		static const char *const dcols[] = { "fiscal_year", "dept_code", "indicator", "self", "score", "delta", NULL };
+		dp_table_header(c.deltas, dcols);
 	}
 	double t1 = now();
 	score_all(&c, order);
 	report_adjustments(&c);
 	bool ok = dp_table_commit(c.scores, NULL, err);
 	ok = dp_table_commit(c.totals, NULL, err) && ok;
+	ok = dp_table_commit(c.deltas, NULL, err) && ok;
 	if (c.adjout)
 		ok = dp_table_commit(c.adjout, NULL, err) && ok;
-	ok = ok && dp_findings_write(&fs, p_fi, DP_WORK_LEVEL, err);
+	ok = ok && dp_findings_write(&fs, p_fi, DP_WORK_LEVEL, NULL, err);
 	if (!ok) {
 		rc = DP_CANTCREATE;
 		goto out;
@@ -468,7 +486,6 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 out:
 	free(p_fi);
 	free(order);
-	free(c.sums);
 	free(s.need);
 	free(s.val);
 	free(s.has);

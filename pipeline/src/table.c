@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "deptperf/csvread.h"
+#include "deptperf/input.h"
 
 #define FLUSH_AT (128 * 1024)
 #define ZOUT (256 * 1024)
@@ -195,4 +196,36 @@ void dp_table_abort(struct dp_table *t)
 	free(t->path);
 	free(t->tmp);
 	free(t);
+}
+
+bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_table_info *info,
+			 struct dp_buf *err)
+{
+	struct dp_input *in = dp_input_open(src, DP_ENC_UTF8, err);
+	if (!in)
+		return false;
+	struct dp_table *t = dp_table_create(dst, level, err);
+	if (!t) {
+		dp_input_close(in);
+		return false;
+	}
+	uint64_t lines = 0;
+	const char *p;
+	size_t n;
+	enum dp_input_status st;
+	while ((st = dp_input_read(in, &p, &n, err)) == DP_IN_DATA) {
+		for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++)
+			lines++;
+		dp_buf_add(&t->pending, p, n);
+		if (t->pending.len >= FLUSH_AT)
+			deflate_pending(t, Z_NO_FLUSH);
+	}
+	dp_input_close(in);
+	if (st != DP_IN_EOF) {
+		dp_buf_addf(err, "%s: damaged work file", src);
+		dp_table_abort(t);
+		return false;
+	}
+	t->rows = lines ? lines - 1 : 0;
+	return dp_table_commit(t, info, err);
 }

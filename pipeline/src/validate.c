@@ -704,35 +704,6 @@ static char *safe_name(long idx, const char *path, const char *suffix)
 	return dp_buf_detach(&b);
 }
 
-static bool copy_file(const char *from, const char *to, struct dp_buf *err)
-{
-	FILE *in = fopen(from, "rb");
-	if (!in) {
-		dp_buf_addf(err, "%s: cannot read for quarantine: %s", from, strerror(errno));
-		return false;
-	}
-	struct dp_buf tmp = DP_BUF_INIT;
-	dp_buf_addf(&tmp, "%s.tmp", to);
-	FILE *out = fopen(tmp.s, "wb");
-	bool ok = out != NULL;
-	char buf[65536];
-	size_t n;
-	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-		ok = fwrite(buf, 1, n, out) == n;
-	ok = ok && !ferror(in);
-	if (out && fclose(out) != 0)
-		ok = false;
-	fclose(in);
-	if (ok && rename(tmp.s, to) != 0)
-		ok = false;
-	if (!ok) {
-		dp_buf_addf(err, "%s: cannot write: %s", to, strerror(errno));
-		unlink(tmp.s);
-	}
-	dp_buf_free(&tmp);
-	return ok;
-}
-
 struct extract {
 	const struct qitem *q;
 	size_t n, pos;
@@ -829,7 +800,7 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 		bool whole = v->q[i].line == 0;
 		char *name = safe_name(v->q[i].file, f->file, whole ? "" : ".rejected-rows.csv");
 		char *to = dp_path_join(dir, name);
-		ok = whole ? copy_file(f->file, to, err) : extract_rows(f, v->q + i, j - i, to, err);
+		ok = whole ? dp_copy_file(f->file, to, err) : extract_rows(f, v->q + i, j - i, to, err);
 		free(name);
 		free(to);
 		i = j;
@@ -1011,8 +982,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	}
 	char *p_out_in = dp_path_join(o->work, "inputs.csv.gz"), *p_out_fi = dp_path_join(o->work, "findings.csv.gz");
 	bool ok = write_missing(&v, &years, &missing, err) && quarantine(&v, err) &&
-		  dp_filetab_write(&tab, p_out_in, DP_WORK_LEVEL, err) && write_counts(&v, missing, err) &&
-		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, err);
+		  dp_filetab_write(&tab, p_out_in, DP_WORK_LEVEL, NULL, err) && write_counts(&v, missing, err) &&
+		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, NULL, err);
 	free(p_out_in);
 	free(p_out_fi);
 	if (!ok) {

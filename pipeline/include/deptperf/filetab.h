@@ -29,7 +29,10 @@ void dp_filetab_set(char **field, const char *value);
 /* Index of a file by path (the table is sorted by path), or -1. */
 long dp_filetab_find(const struct dp_filetab *t, const char *file);
 bool dp_filetab_load(struct dp_filetab *t, const char *path, struct dp_buf *err);
-bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, struct dp_buf *err);
+struct dp_table_info;
+/* Writes the table; info (may be NULL) gets rows, bytes and SHA-256. */
+bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, struct dp_table_info *info,
+		      struct dp_buf *err);
 void dp_filetab_free(struct dp_filetab *t);
 
 #endif

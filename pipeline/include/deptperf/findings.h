@@ -41,7 +41,9 @@ void dp_findings_set_key(struct dp_findings *fs, size_t from, const char *dept_c
  * A missing file adds nothing.  Returns false with err on a damaged file. */
 bool dp_findings_load(struct dp_findings *fs, const char *path, struct dp_buf *err);
 /* Sorts and writes path (findings.csv.gz) atomically. */
-bool dp_findings_write(struct dp_findings *fs, const char *path, int level, struct dp_buf *err);
+struct dp_table_info;
+bool dp_findings_write(struct dp_findings *fs, const char *path, int level, struct dp_table_info *info,
+		       struct dp_buf *err);
 void dp_findings_free(struct dp_findings *fs);
 
 #endif

@@ -60,6 +60,8 @@ struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_bu
 
 /* The path DIR/NAME as a heap string. */
 char *dp_path_join(const char *dir, const char *name);
+/* Copies a file through "<to>.tmp" and a rename; false with err. */
+bool dp_copy_file(const char *from, const char *to, struct dp_buf *err);
 /* mkdir -p; returns false with err. */
 bool dp_mkdirs(const char *dir, struct dp_buf *err);
 /* The version string of the project. */

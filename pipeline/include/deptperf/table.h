@@ -44,6 +44,10 @@ bool dp_table_end_row(struct dp_table *t);
 /* Finishes, checks, closes and renames.  Returns false and appends to err on
  * any failure, after removing the partial file.  Frees t either way. */
 bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_buf *err);
+/* Copies the gzip table src to dst at level (inflate, deflate again),
+ * atomically, counting its rows (lines less the header). */
+bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_table_info *info,
+			 struct dp_buf *err);
 /* Removes the partial file and frees t; NULL does nothing. */
 void dp_table_abort(struct dp_table *t);
 

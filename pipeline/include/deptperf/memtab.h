@@ -1,0 +1,34 @@
+/* A work table held in memory: rows of NUL-terminated cells in one arena,
+ * for the stages that must sort or join (dp-aggregate).  Memory is the
+ * table's text plus 4 bytes per cell.  Read-only after loading; threads may
+ * share it. */
+#ifndef DEPTPERF_MEMTAB_H
+#define DEPTPERF_MEMTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deptperf/buf.h"
+
+struct dp_memtab {
+	size_t ncols, nrows;
+	char **cols;           /* header names */
+	struct dp_buf arena;
+	size_t *row_off;       /* per row: offset of its first cell in the arena */
+	uint32_t *cell_off;    /* nrows × ncols: offset of each cell from its row's start */
+	size_t caprows;
+};
+
+/* Loads path (header + rows); a missing file is an error unless optional,
+ * when it loads as an empty table with no columns. */
+bool dp_memtab_load(struct dp_memtab *t, const char *path, bool optional, struct dp_buf *err);
+/* The cell, unguarded (text.h); "" beyond a short row. */
+const char *dp_memtab_cell(const struct dp_memtab *t, size_t row, size_t col);
+/* The cell exactly as stored (a formula guard kept). */
+const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col);
+/* Column index by name, or -1. */
+int dp_memtab_col(const struct dp_memtab *t, const char *name);
+void dp_memtab_free(struct dp_memtab *t);
+
+#endif

@@ -1,0 +1,1113 @@
+/* dp-aggregate: the published tables of SPEC §6, from a scored work folder.
+ *
+ * Everything here is read into memory (dp_memtab), sorted with explicit
+ * tie-breaks and written in one thread, so the tables are byte-identical
+ * whatever the thread count of the stages before.  Memory is proportional to
+ * the number of accepted submissions; scores.csv.gz, the largest table, is
+ * streamed (it is already in its published order). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deptperf/csvread.h"
+#include "deptperf/fields.h"
+#include "deptperf/input.h"
+#include "deptperf/filetab.h"
+#include "deptperf/findings.h"
+#include "deptperf/keymap.h"
+#include "deptperf/memtab.h"
+#include "deptperf/rules.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+#include "deptperf/value.h"
+
+struct pub {
+	char *name;
+	struct dp_table_info info;
+};
+
+struct agg {
+	const struct dp_stage_opts *o;
+	struct dp_rules *rules;
+	size_t nind;
+	int root;
+	struct pub *pubs;
+	size_t npubs, cappubs;
+	struct dp_memtab dep, funds, tot, deltas;
+	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
+	size_t *dep_of_tot;             /* departments row of each totals row */
+	struct dp_keymap *depmap;       /* (fiscal_year, dept_code) → departments row + 1 */
+	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
+	bool failed;
+	struct dp_buf *err;
+};
+
+static struct dp_table *publish(struct agg *a, const char *name)
+{
+	char *p = dp_path_join(a->o->out, name);
+	struct dp_table *t = dp_table_create(p, a->o->gzip_level, a->err);
+	free(p);
+	if (!t)
+		a->failed = true;
+	return t;
+}
+
+static struct dp_table_info *pub_slot(struct agg *a, const char *name)
+{
+	DP_GROW(a->pubs, a->npubs, a->cappubs);
+	struct pub *p = &a->pubs[a->npubs++];
+	memset(p, 0, sizeof *p);
+	p->name = dp_xstrdup(name);
+	return &p->info;
+}
+
+static void commit(struct agg *a, struct dp_table *t, const char *name)
+{
+	if (!t)
+		return;
+	if (!dp_table_commit(t, pub_slot(a, name), a->err))
+		a->failed = true;
+}
+
+static void put2(struct dp_table *t, dp_dec v)
+{
+	dp_table_dec(t, v, 2, 2);
+}
+
+static void put_rat2(struct dp_table *t, dp_i128 num, dp_i128 den)
+{
+	dp_dec v = 0;
+	struct dp_rat r = { num, den };
+	if (den > 0 && dp_rat_round_cent(r, &v))
+		put2(t, v);
+	else
+		dp_table_empty(t);
+}
+
+/* ---- sorting with explicit tie-breaks (qsort_r, no globals) ---- */
+
+struct sortkey {
+	const struct dp_memtab *t;
+	int c[3];
+};
+
+static int by_cols(const void *x, const void *y, void *ctx)
+{
+	const struct sortkey *k = ctx;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	for (int i = 0; i < 3 && k->c[i] >= 0; i++) {
+		int c = strcmp(dp_memtab_cell(k->t, a, (size_t)k->c[i]), dp_memtab_cell(k->t, b, (size_t)k->c[i]));
+		if (c)
+			return c;
+	}
+	return (a > b) - (a < b);
+}
+
+static size_t *sorted_rows(const struct dp_memtab *t, int c0, int c1, int c2)
+{
+	size_t *idx = dp_xcalloc(t->nrows + 1, sizeof *idx);
+	for (size_t i = 0; i < t->nrows; i++)
+		idx[i] = i;
+	struct sortkey k = { t, { c0, c1, c2 } };
+	qsort_r(idx, t->nrows, sizeof *idx, by_cols, &k);
+	return idx;
+}
+
+static bool is_text_col(const char *code)
+{
+	return strcmp(code, "dept_name") == 0 || strcmp(code, "parent_name") == 0 || strcmp(code, "sector") == 0 ||
+	       strcmp(code, "preparer") == 0 || strcmp(code, "phone") == 0 || strcmp(code, "self_grade") == 0 ||
+	       strcmp(code, "fund_name") == 0 || strcmp(code, "dept_code") == 0 || strcmp(code, "parent_code") == 0 ||
+	       strcmp(code, "uscc") == 0;
+}
+
+static void write_memtab(struct agg *a, const struct dp_memtab *t, const size_t *order, const char *name)
+{
+	struct dp_table *w = publish(a, name);
+	if (!w)
+		return;
+	const char **hdr = dp_xcalloc(t->ncols + 1, sizeof *hdr);
+	for (size_t c = 0; c < t->ncols; c++)
+		hdr[c] = t->cols[c];
+	dp_table_header(w, hdr);
+	free(hdr);
+	bool *text = dp_xcalloc(t->ncols + 1, sizeof *text);
+	for (size_t c = 0; c < t->ncols; c++)
+		text[c] = is_text_col(t->cols[c]);
+	for (size_t i = 0; i < t->nrows; i++) {
+		size_t r = order ? order[i] : i;
+		for (size_t c = 0; c < t->ncols; c++)
+			dp_table_puts(w, dp_memtab_raw(t, r, c), text[c]);
+		dp_table_end_row(w);
+	}
+	free(text);
+	commit(a, w, name);
+}
+
+static bool dec_of(const struct dp_memtab *t, size_t row, int col, dp_dec *v)
+{
+	return col >= 0 && dp_value_dec(dp_memtab_cell(t, row, (size_t)col), v);
+}
+
+static int dec_cmp(const void *x, const void *y)
+{
+	dp_dec a = *(const dp_dec *)x, b = *(const dp_dec *)y;
+	return (a > b) - (a < b);
+}
+
+/* The ⌈q·n⌉-th smallest of sorted v[0..n), q = pct/100. */
+static dp_dec nearest_rank(const dp_dec *v, size_t n, unsigned pct)
+{
+	size_t k = (pct * n + 99) / 100;
+	if (k < 1)
+		k = 1;
+	return v[k - 1];
+}
+
+static void put_mean(struct dp_table *t, const dp_dec *v, size_t n)
+{
+	dp_i128 s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i];
+	put_rat2(t, s, (dp_i128)n * DP_DEC_ONE);
+}
+
+/* ---- the department join ---- */
+
+static const char *dep(const struct agg *a, size_t tot_row, int field)
+{
+	size_t d = a->dep_of_tot[tot_row];
+	if (d == SIZE_MAX || a->dep_col[field] < 0)
+		return "";
+	return dp_memtab_raw(&a->dep, d, (size_t)a->dep_col[field]);
+}
+
+static bool join(struct agg *a)
+{
+	for (int f = 0; f < DP_F_FIXED_COUNT; f++)
+		a->dep_col[f] = -1;
+	struct dp_dict *d = dp_dict_new(NULL);
+	for (int f = 0; f < DP_F_FIXED_COUNT; f++)
+		a->dep_col[f] = dp_memtab_col(&a->dep, dp_dict_field(d, (size_t)f)->code);
+	dp_dict_free(d);
+	struct dp_keymap *m = dp_keymap_new(sizeof(size_t));
+	struct dp_buf key = DP_BUF_INIT;
+	for (size_t i = 0; i < a->dep.nrows; i++) {
+		dp_key_make(&key, dp_memtab_cell(&a->dep, i, (size_t)a->dep_col[DP_F_FISCAL_YEAR]),
+			    dp_memtab_cell(&a->dep, i, (size_t)a->dep_col[DP_F_DEPT_CODE]));
+		*(size_t *)dp_keymap_put(m, key.s, NULL) = i + 1;
+	}
+	a->dep_of_tot = dp_xcalloc(a->tot.nrows + 1, sizeof *a->dep_of_tot);
+	for (size_t i = 0; i < a->tot.nrows; i++) {
+		dp_key_make(&key, dp_memtab_cell(&a->tot, i, 0), dp_memtab_cell(&a->tot, i, 1));
+		size_t *p = dp_keymap_get(m, key.s);
+		a->dep_of_tot[i] = p ? *p - 1 : SIZE_MAX;
+	}
+	dp_buf_free(&key);
+	a->depmap = m;
+	return true;
+}
+
+/* ---- rankings ---- */
+
+struct rk {
+	size_t row;
+	dp_dec total;
+	bool has;
+	const char *code, *parent, *sector;
+	size_t rank, rank_parent, rank_sector;
+	size_t lower;      /* departments of the year with a lower total */
+};
+
+static int rk_total(const struct rk *x, const struct rk *y)
+{
+	if (x->has != y->has)
+		return x->has ? -1 : 1;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+static int rk_cmp(const void *p, const void *q)
+{
+	return rk_total(p, q);
+}
+
+static int rk_parent_cmp(const void *p, const void *q)
+{
+	const struct rk *x = p, *y = q;
+	int c = strcmp(x->parent, y->parent);
+	return c ? c : rk_total(x, y);
+}
+
+static int rk_sector_cmp(const void *p, const void *q)
+{
+	const struct rk *x = p, *y = q;
+	int c = strcmp(x->sector, y->sector);
+	return c ? c : rk_total(x, y);
+}
+
+/* Competition ranks (1, 2, 2, 4) within runs of equal group: v is sorted by
+ * group then total. */
+static void competition(struct rk *v, size_t n, int (*group)(const void *, const void *), int which)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && group && group(&v[i - 1], &v[i]) != 0)
+			start = i;
+		size_t r;
+		if (i > start && v[i].has && v[i - 1].has && v[i].total == v[i - 1].total)
+			r = which == 0 ? v[i - 1].rank : which == 1 ? v[i - 1].rank_parent : v[i - 1].rank_sector;
+		else
+			r = i - start + 1;
+		if (!v[i].has)
+			r = 0;
+		if (which == 0)
+			v[i].rank = r;
+		else if (which == 1)
+			v[i].rank_parent = r;
+		else
+			v[i].rank_sector = r;
+	}
+}
+
+static int same_parent(const void *p, const void *q)
+{
+	return strcmp(((const struct rk *)p)->parent, ((const struct rk *)q)->parent);
+}
+
+static int same_sector(const void *p, const void *q)
+{
+	return strcmp(((const struct rk *)p)->sector, ((const struct rk *)q)->sector);
+}
+
+static int rk_row_cmp(const void *p, const void *q)
+{
+	const struct rk *x = p, *y = q;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+/* Ranks of the year whose totals rows are [s, e); v gets e - s entries in
+ * (rank, dept_code) order. */
+static void rank_year(struct agg *a, size_t s, size_t e, struct rk *v)
+{
+	size_t n = e - s, with = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct rk *r = &v[i];
+		r->row = s + i;
+		r->has = dp_value_dec(dp_memtab_cell(&a->tot, r->row, 2), &r->total);
+		r->code = dp_memtab_cell(&a->tot, r->row, 1);
+		r->parent = dp_text_unguard(dep(a, r->row, DP_F_PARENT_CODE));
+		r->sector = dp_text_unguard(dep(a, r->row, DP_F_SECTOR));
+		with += r->has;
+	}
+	qsort(v, n, sizeof *v, rk_parent_cmp);
+	competition(v, n, same_parent, 1);
+	qsort(v, n, sizeof *v, rk_sector_cmp);
+	competition(v, n, same_sector, 2);
+	qsort(v, n, sizeof *v, rk_cmp);
+	competition(v, n, NULL, 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j + 1 < n && v[j + 1].has && v[i].has && v[j + 1].total == v[i].total)
+			j++;
+		for (size_t k = i; k <= j; k++)
+			v[k].lower = v[k].has ? with - (j + 1) : 0;
+		i = j;
+	}
+}
+
+static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v, size_t n)
+{
+	size_t with = 0;
+	for (size_t k = 0; k < n; k++)
+		with += v[k].has;
+	for (size_t i = 0; i < n; i++) {
+		const struct rk *r = &v[i];
+		size_t row = r->row;
+		dp_table_puts(w, dp_memtab_cell(&a->tot, row, 0), false);
+		if (r->rank)
+			dp_table_putf(w, "%zu", r->rank);
+		else
+			dp_table_empty(w);
+		dp_table_puts(w, dp_memtab_raw(&a->tot, row, 1), true);
+		dp_table_puts(w, dep(a, row, DP_F_DEPT_NAME), true);
+		dp_table_puts(w, dep(a, row, DP_F_PARENT_CODE), true);
+		dp_table_puts(w, dep(a, row, DP_F_SECTOR), true);
+		for (size_t c = 2; c <= 5; c++)
+			dp_table_puts(w, dp_memtab_cell(&a->tot, row, c), false);
+		if (r->rank) {
+			dp_table_putf(w, "%zu", r->rank_parent);
+			dp_table_putf(w, "%zu", r->rank_sector);
+		} else {
+			dp_table_empty(w);
+			dp_table_empty(w);
+		}
+		if (r->has)
+			put_rat2(w, (dp_i128)r->lower * 100, (dp_i128)with);
+		else
+			dp_table_empty(w);
+		for (size_t k = 0; k < a->nind; k++) {
+			const struct dp_indicator *ind = dp_rules_get(a->rules, k);
+			if (ind->method == DP_M_SUM && ind->parent >= 0)
+				dp_table_puts(w, dp_memtab_cell(&a->tot, row, (size_t)dp_memtab_col(&a->tot, ind->code)), false);
+		}
+		dp_table_end_row(w);
+	}
+}
+
+/* ---- summaries of one year ---- */
+
+struct tables {
+	struct dp_table *rank, *grades, *inds, *sectors, *comp;
+};
+
+static const char *const metrics[] = { "cost_energy_per_m2", "cost_property_per_m2", "cost_admin_pc",
+				       "cost_business_pc", "cost_field_pc", "cost_public_pc" };
+#define NMETRICS (sizeof metrics / sizeof metrics[0])
+
+static void grades_of(struct agg *a, struct dp_table *w, const char *year, const char *scope, const struct rk *v,
+		      size_t n, bool (*in)(const struct rk *, const char *))
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += in(&v[i], scope) && v[i].has;
+	for (size_t g = 0; g < dp_rules_grade_count(a->rules); g++) {
+		const char *label = dp_rules_grade(a->rules, g)->label;
+		size_t cnt = 0;
+		for (size_t i = 0; i < n; i++)
+			if (in(&v[i], scope) && v[i].has && strcmp(dp_memtab_cell(&a->tot, v[i].row, 3), label) == 0)
+				cnt++;
+		dp_table_puts(w, year, false);
+		dp_table_puts(w, scope, true);
+		dp_table_puts(w, label, false);
+		dp_table_putf(w, "%zu", cnt);
+		put_rat2(w, (dp_i128)cnt * 100, (dp_i128)total);
+		dp_table_end_row(w);
+	}
+}
+
+static bool in_province(const struct rk *r, const char *scope)
+{
+	(void)r;
+	(void)scope;
+	return true;
+}
+
+static bool in_sector(const struct rk *r, const char *scope)
+{
+	return strcmp(r->sector, scope) == 0;
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The distinct sectors of the year, in byte order. */
+static size_t sectors_of(const struct rk *v, size_t n, const char ***out)
+{
+	const char **s = dp_xcalloc(n + 1, sizeof *s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = v[i].sector;
+	qsort(s, n, sizeof *s, str_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || strcmp(s[u - 1], s[i]) != 0)
+			s[u++] = s[i];
+	*out = s;
+	return u;
+}
+
+static size_t sector_index(const char **sectors, size_t nsec, const char *s)
+{
+	const char **p = bsearch(&s, sectors, nsec, sizeof *sectors, str_cmp);
+	return p ? (size_t)(p - sectors) : 0;
+}
+
+static void indicator_stats(struct agg *a, struct dp_table *w, const char *year, size_t s, size_t e)
+{
+	dp_dec *vals = dp_xcalloc(e - s + 1, sizeof *vals);
+	for (size_t k = 0; k < a->nind; k++) {
+		const struct dp_indicator *ind = dp_rules_get(a->rules, k);
+		int col = (int)k == a->root ? 2 : dp_memtab_col(&a->tot, ind->code);
+		size_t n = 0, full = 0;
+		for (size_t r = s; r < e; r++)
+			if (dec_of(&a->tot, r, col, &vals[n])) {
+				full += vals[n] >= ind->max;
+				n++;
+			}
+		qsort(vals, n, sizeof *vals, dec_cmp);
+		dp_table_puts(w, year, false);
+		dp_table_puts(w, ind->code, false);
+		dp_table_puts(w, ind->label, false);
+		put2(w, ind->max);
+		dp_table_putf(w, "%zu", n);
+		if (n) {
+			put_mean(w, vals, n);
+			put2(w, nearest_rank(vals, n, 50));
+			put2(w, nearest_rank(vals, n, 10));
+			put2(w, nearest_rank(vals, n, 90));
+			put2(w, vals[0]);
+			put2(w, vals[n - 1]);
+			put_rat2(w, (dp_i128)full * 100, (dp_i128)n);
+		} else {
+			for (int i = 0; i < 7; i++)
+				dp_table_empty(w);
+		}
+		dp_table_end_row(w);
+	}
+	free(vals);
+}
+
+struct fundsum {
+	dp_i128 alloc, spent;
+};
+
+static void sector_stats(struct agg *a, struct dp_table *w, const char *year, const struct rk *v, size_t n,
+			 const char **sectors, size_t nsec, struct dp_keymap *fund_by_key)
+{
+	dp_dec *tot = dp_xcalloc(n + 1, sizeof *tot);
+	struct dp_buf key = DP_BUF_INIT;
+	for (size_t si = 0; si < nsec; si++) {
+		size_t m = 0;
+		const struct rk *best = NULL, *worst = NULL;
+		dp_i128 inc = 0, exp = 0, alloc = 0, spent = 0;
+		size_t count = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct rk *r = &v[i];
+			if (strcmp(r->sector, sectors[si]) != 0)
+				continue;
+			count++;
+			dp_dec x;
+			if (dp_value_dec(dp_text_unguard(dep(a, r->row, DP_F_INCOME_TOTAL)), &x))
+				inc += x;
+			if (dp_value_dec(dp_text_unguard(dep(a, r->row, DP_F_EXPENSE_TOTAL)), &x))
+				exp += x;
+			dp_key_make(&key, year, r->code);
+			const struct fundsum *fsum = dp_keymap_get(fund_by_key, key.s);
+			if (fsum) {
+				alloc += fsum->alloc;
+				spent += fsum->spent;
+			}
+			if (!r->has)
+				continue;
+			tot[m++] = r->total;
+			/* v is in rank order: the first is the best, ties by code */
+			if (!best)
+				best = r;
+			if (!worst || r->total < worst->total ||
+			    (r->total == worst->total && strcmp(r->code, worst->code) < 0))
+				worst = r;
+		}
+		qsort(tot, m, sizeof *tot, dec_cmp);
+		dp_table_puts(w, year, false);
+		dp_table_puts(w, sectors[si], true);
+		dp_table_putf(w, "%zu", count);
+		if (m) {
+			put_mean(w, tot, m);
+			put2(w, nearest_rank(tot, m, 50));
+			dp_table_puts(w, best->code, true);
+			put2(w, best->total);
+			dp_table_puts(w, worst->code, true);
+			put2(w, worst->total);
+		} else {
+			for (int i = 0; i < 6; i++)
+				dp_table_empty(w);
+		}
+		dp_table_dec(w, (dp_dec)inc, 2, 8);
+		dp_table_dec(w, (dp_dec)exp, 2, 8);
+		put_rat2(w, exp * 100, inc);
+		dp_table_dec(w, (dp_dec)alloc, 2, 8);
+		dp_table_dec(w, (dp_dec)spent, 2, 8);
+		put_rat2(w, spent * 100, alloc);
+		dp_table_end_row(w);
+	}
+	dp_buf_free(&key);
+	free(tot);
+}
+
+static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, size_t n, const char **sectors,
+			size_t nsec)
+{
+	/* v back in dept_code order (the table's order) */
+	struct rk *byc = dp_xcalloc(n + 1, sizeof *byc);
+	memcpy(byc, v, n * sizeof *v);
+	qsort(byc, n, sizeof *byc, rk_row_cmp);
+	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
+	for (size_t i = 0; i < n; i++)
+		sec[i] = sector_index(sectors, nsec, byc[i].sector);
+	dp_dec *all = dp_xcalloc(n + 1, sizeof *all);
+	dp_dec *median = dp_xcalloc(NMETRICS * (nsec + 1), sizeof *median);
+	dp_dec **mval = dp_xcalloc(NMETRICS, sizeof *mval);
+	bool **mhas = dp_xcalloc(NMETRICS, sizeof *mhas);
+	dp_dec **sorted = dp_xcalloc(NMETRICS, sizeof *sorted);
+	size_t *nsorted = dp_xcalloc(NMETRICS, sizeof *nsorted);
+	for (size_t m = 0; m < NMETRICS; m++) {
+		int col = dp_memtab_col(&a->dep, metrics[m]);
+		mval[m] = dp_xcalloc(n + 1, sizeof **mval);
+		mhas[m] = dp_xcalloc(n + 1, sizeof **mhas);
+		sorted[m] = dp_xcalloc(n + 1, sizeof **sorted);
+		for (size_t i = 0; i < n; i++)
+			if (a->dep_of_tot[byc[i].row] != SIZE_MAX &&
+			    dec_of(&a->dep, a->dep_of_tot[byc[i].row], col, &mval[m][i])) {
+				mhas[m][i] = true;
+				sorted[m][nsorted[m]++] = mval[m][i];
+			}
+		qsort(sorted[m], nsorted[m], sizeof **sorted, dec_cmp);
+		/* sector medians: the values grouped by sector, each group sorted */
+		size_t k = 0;
+		for (size_t si = 0; si < nsec; si++) {
+			size_t start = k;
+			for (size_t i = 0; i < n; i++)
+				if (mhas[m][i] && sec[i] == si)
+					all[k++] = mval[m][i];
+			qsort(all + start, k - start, sizeof *all, dec_cmp);
+			if (k > start)
+				median[m * nsec + si] = nearest_rank(all + start, k - start, 50);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t row = byc[i].row;
+		dp_table_puts(w, dp_memtab_cell(&a->tot, row, 0), false);
+		dp_table_puts(w, dp_memtab_raw(&a->tot, row, 1), true);
+		dp_table_puts(w, dep(a, row, DP_F_DEPT_NAME), true);
+		dp_table_puts(w, dep(a, row, DP_F_SECTOR), true);
+		for (size_t m = 0; m < NMETRICS; m++) {
+			if (!mhas[m][i]) {
+				for (int k = 0; k < 3; k++)
+					dp_table_empty(w);
+				continue;
+			}
+			dp_dec x = mval[m][i];
+			dp_table_dec(w, x, 2, 8);
+			dp_table_dec(w, median[m * nsec + sec[i]], 2, 8);
+			size_t lo = 0, hi = nsorted[m];
+			while (lo < hi) { /* how many of the year are below x */
+				size_t mid = lo + (hi - lo) / 2;
+				if (sorted[m][mid] < x)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			put_rat2(w, (dp_i128)lo * 100, (dp_i128)nsorted[m]);
+		}
+		dp_table_end_row(w);
+	}
+	for (size_t m = 0; m < NMETRICS; m++) {
+		free(mval[m]);
+		free(mhas[m]);
+		free(sorted[m]);
+	}
+	free(mval);
+	free(mhas);
+	free(sorted);
+	free(nsorted);
+	free(median);
+	free(all);
+	free(sec);
+	free(byc);
+}
+
+/* ---- discrepancies ---- */
+
+struct disc {
+	size_t row;
+	dp_dec absd;
+	const char *fy, *code;
+	int ind;
+};
+
+static int disc_cmp(const void *p, const void *q)
+{
+	const struct disc *x = p, *y = q;
+	int c = strcmp(x->fy, y->fy);
+	if (c)
+		return c;
+	if (x->absd != y->absd)
+		return x->absd > y->absd ? -1 : 1;
+	if ((c = strcmp(x->code, y->code)))
+		return c;
+	return (x->ind > y->ind) - (x->ind < y->ind);
+}
+
+static void discrepancies(struct agg *a)
+{
+	struct dp_table *w = publish(a, "discrepancies.csv.gz");
+	if (!w)
+		return;
+	static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
+					    "self", "score", "delta", NULL };
+	dp_table_header(w, cols);
+	size_t n = a->deltas.nrows;
+	struct disc *v = dp_xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		v[i].row = i;
+		v[i].fy = dp_memtab_cell(&a->deltas, i, 0);
+		v[i].code = dp_memtab_cell(&a->deltas, i, 1);
+		v[i].ind = dp_rules_find(a->rules, dp_memtab_cell(&a->deltas, i, 2));
+		dec_of(&a->deltas, i, 5, &v[i].absd);
+		if (v[i].absd < 0)
+			v[i].absd = -v[i].absd;
+	}
+	qsort(v, n, sizeof *v, disc_cmp);
+	struct dp_buf key = DP_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		size_t r = v[i].row;
+		dp_key_make(&key, v[i].fy, v[i].code);
+		const size_t *d = dp_keymap_get(a->depmap, key.s);
+		dp_table_puts(w, v[i].fy, false);
+		dp_table_puts(w, dp_memtab_raw(&a->deltas, r, 1), true);
+		dp_table_puts(w, d && a->dep_col[DP_F_DEPT_NAME] >= 0 ?
+				  dp_memtab_raw(&a->dep, *d - 1, (size_t)a->dep_col[DP_F_DEPT_NAME]) : "", true);
+		dp_table_puts(w, dp_memtab_cell(&a->deltas, r, 2), false);
+		dp_table_puts(w, v[i].ind >= 0 ? dp_rules_get(a->rules, (size_t)v[i].ind)->label : "", false);
+		for (size_t c = 3; c <= 5; c++)
+			dp_table_puts(w, dp_memtab_cell(&a->deltas, r, c), false);
+		dp_table_end_row(w);
+	}
+	dp_buf_free(&key);
+	free(v);
+	commit(a, w, "discrepancies.csv.gz");
+}
+
+/* ---- year over year ---- */
+
+struct yrow {
+	const char *fy, *code;   /* fy: the current year, or the previous one when gone */
+	long cur, prev;          /* totals row / previous rankings row, -1: none */
+};
+
+static int yrow_cmp(const void *p, const void *q)
+{
+	const struct yrow *x = p, *y = q;
+	int c = strcmp(x->fy, y->fy);
+	return c ? c : strcmp(x->code, y->code);
+}
+
+static bool yoy(struct agg *a)
+{
+	char *p = dp_path_join(a->o->prev, "rankings.csv.gz"), *m = dp_path_join(a->o->prev, "manifest.csv");
+	struct dp_memtab prev;
+	bool ok = access(m, R_OK) == 0 && dp_memtab_load(&prev, p, false, a->err);
+	free(p);
+	free(m);
+	if (!ok) {
+		dp_buf_addf(a->err, "--prev %s is not a deptperf run folder (no manifest.csv and rankings.csv.gz)",
+			    a->o->prev);
+		return false;
+	}
+	int pfy = dp_memtab_col(&prev, "fiscal_year"), pcode = dp_memtab_col(&prev, "dept_code"),
+	    prank = dp_memtab_col(&prev, "rank"), ptotal = dp_memtab_col(&prev, "total"),
+	    pgrade = dp_memtab_col(&prev, "grade"), pname = dp_memtab_col(&prev, "dept_name");
+	if (pfy < 0 || pcode < 0 || prank < 0 || ptotal < 0 || pgrade < 0) {
+		dp_buf_addf(a->err, "--prev %s: rankings.csv.gz lacks the columns of SPEC §6", a->o->prev);
+		dp_memtab_free(&prev);
+		return false;
+	}
+	size_t *pidx = sorted_rows(&prev, pcode, pfy, -1);
+	size_t cap = a->tot.nrows + prev.nrows + 1, n = 0;
+	struct yrow *v = dp_xcalloc(cap, sizeof *v);
+	bool *prev_used = dp_xcalloc(prev.nrows + 1, sizeof *prev_used);
+	for (size_t i = 0; i < a->tot.nrows; i++) {
+		const char *fy = dp_memtab_cell(&a->tot, i, 0), *code = dp_memtab_cell(&a->tot, i, 1);
+		/* the previous row of this department: the latest year not after fy */
+		long best = -1;
+		size_t lo = 0, hi = prev.nrows;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(dp_memtab_cell(&prev, pidx[mid], (size_t)pcode), code) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < prev.nrows && strcmp(dp_memtab_cell(&prev, pidx[k], (size_t)pcode), code) == 0; k++) {
+			prev_used[pidx[k]] = true;
+			if (strcmp(dp_memtab_cell(&prev, pidx[k], (size_t)pfy), fy) <= 0)
+				best = (long)pidx[k];
+		}
+		v[n++] = (struct yrow){ fy, code, (long)i, best };
+	}
+	/* departments ranked before but absent now: their latest previous row */
+	for (size_t k = 0; k < prev.nrows; k++) {
+		size_t r = pidx[k];
+		if (prev_used[r])
+			continue;
+		if (k + 1 < prev.nrows && strcmp(dp_memtab_cell(&prev, pidx[k + 1], (size_t)pcode),
+						 dp_memtab_cell(&prev, r, (size_t)pcode)) == 0)
+			continue;
+		v[n++] = (struct yrow){ dp_memtab_cell(&prev, r, (size_t)pfy), dp_memtab_cell(&prev, r, (size_t)pcode), -1,
+					(long)r };
+	}
+	qsort(v, n, sizeof *v, yrow_cmp);
+	struct dp_table *w = publish(a, "yoy.csv.gz");
+	if (w) {
+		static const char *const cols[] = { "dept_code", "dept_name", "prev_fiscal_year", "prev_total", "prev_rank",
+						    "prev_grade", "fiscal_year", "total", "rank", "grade", "total_change",
+						    "rank_change", "grade_change", NULL };
+		dp_table_header(w, cols);
+		for (size_t i = 0; i < n; i++) {
+			long c = v[i].cur, q = v[i].prev;
+			dp_table_puts(w, v[i].code, true);
+			const char *name = c >= 0 ? dep(a, (size_t)c, DP_F_DEPT_NAME) :
+					   pname >= 0 ? dp_memtab_raw(&prev, (size_t)q, (size_t)pname) : "";
+			dp_table_puts(w, name, true);
+			const char *pt = q >= 0 ? dp_memtab_cell(&prev, (size_t)q, (size_t)ptotal) : "";
+			const char *pr = q >= 0 ? dp_memtab_cell(&prev, (size_t)q, (size_t)prank) : "";
+			const char *pg = q >= 0 ? dp_memtab_cell(&prev, (size_t)q, (size_t)pgrade) : "";
+			dp_table_puts(w, q >= 0 ? dp_memtab_cell(&prev, (size_t)q, (size_t)pfy) : "", false);
+			dp_table_puts(w, pt, false);
+			dp_table_puts(w, pr, false);
+			dp_table_puts(w, pg, false);
+			const char *ct = c >= 0 ? dp_memtab_cell(&a->tot, (size_t)c, 2) : "";
+			const char *cg = c >= 0 ? dp_memtab_cell(&a->tot, (size_t)c, 3) : "";
+			dp_table_puts(w, c >= 0 ? v[i].fy : "", false);
+			dp_table_puts(w, ct, false);
+			if (c >= 0 && a->rank_of_tot[c])
+				dp_table_putf(w, "%zu", a->rank_of_tot[c]);
+			else
+				dp_table_empty(w);
+			dp_table_puts(w, cg, false);
+			dp_dec x, y;
+			if (dp_value_dec(ct, &x) && dp_value_dec(pt, &y))
+				put2(w, x - y);
+			else
+				dp_table_empty(w);
+			long pr_n = pr[0] ? strtol(pr, NULL, 10) : 0;
+			if (c >= 0 && a->rank_of_tot[c] && pr_n > 0)
+				dp_table_putf(w, "%ld", pr_n - (long)a->rank_of_tot[c]);
+			else
+				dp_table_empty(w);
+			if (cg[0] && pg[0] && strcmp(cg, pg) != 0)
+				dp_table_putf(w, "%s→%s", pg, cg);
+			else
+				dp_table_empty(w);
+			dp_table_end_row(w);
+		}
+		commit(a, w, "yoy.csv.gz");
+	}
+	free(v);
+	free(prev_used);
+	free(pidx);
+	dp_memtab_free(&prev);
+	return true;
+}
+
+/* ---- manifest ---- */
+
+static int pub_cmp(const void *p, const void *q)
+{
+	return strcmp(((const struct pub *)p)->name, ((const struct pub *)q)->name);
+}
+
+static void param_rows(struct dp_buf *b, const char *path)
+{
+	/* key,value rows of a work table (counts.csv.gz, params.csv.gz) */
+	struct dp_memtab t;
+	struct dp_buf e = DP_BUF_INIT;
+	if (dp_memtab_load(&t, path, true, &e)) {
+		for (size_t i = 0; i < t.nrows; i++) {
+			dp_csv_put(b, dp_memtab_raw(&t, i, 0), strlen(dp_memtab_raw(&t, i, 0)), false);
+			dp_buf_addc(b, ',');
+			dp_csv_put(b, dp_memtab_raw(&t, i, 1), strlen(dp_memtab_raw(&t, i, 1)), true);
+			dp_buf_addc(b, '\n');
+		}
+		dp_memtab_free(&t);
+	}
+	dp_buf_free(&e);
+}
+
+static bool write_manifest(struct agg *a)
+{
+	qsort(a->pubs, a->npubs, sizeof *a->pubs, pub_cmp);
+	struct dp_buf b = DP_BUF_INIT;
+	dp_buf_adds(&b, "file,rows,bytes,sha256\n");
+	for (size_t i = 0; i < a->npubs; i++)
+		dp_buf_addf(&b, "%s,%llu,%llu,%s\n", a->pubs[i].name, (unsigned long long)a->pubs[i].info.rows,
+			    (unsigned long long)a->pubs[i].info.bytes, a->pubs[i].info.sha256);
+	/* then the run's parameters and counts, after one blank line */
+	dp_buf_adds(&b, "\nparameter,value\n");
+	dp_buf_addf(&b, "deptperf_version,%s\n", dp_version());
+	char *rp = dp_path_join(a->o->work, "rules.csv");
+	struct dp_buf e = DP_BUF_INIT;
+	struct dp_input *in = dp_input_open(rp, DP_ENC_UTF8, &e);
+	char hex[65] = "";
+	if (in && dp_input_sha256(in, hex, &e))
+		dp_buf_addf(&b, "rule_set_sha256,%s\n", hex);
+	dp_input_close(in);
+	dp_buf_free(&e);
+	free(rp);
+	dp_buf_addf(&b, "gzip_level,%d\n", a->o->gzip_level);
+	char *pp = dp_path_join(a->o->work, "params.csv.gz"), *cp = dp_path_join(a->o->work, "counts.csv.gz");
+	param_rows(&b, pp);
+	param_rows(&b, cp);
+	free(pp);
+	free(cp);
+	char *path = dp_path_join(a->o->out, "manifest.csv"), *tmp = dp_path_join(a->o->out, "manifest.csv.tmp");
+	FILE *f = fopen(tmp, "wb");
+	bool ok = f && fwrite(b.s, 1, b.len, f) == b.len;
+	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		ok = false;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (ok && rename(tmp, path) != 0)
+		ok = false;
+	if (!ok) {
+		dp_buf_addf(a->err, "%s: cannot write: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(path);
+	free(tmp);
+	dp_buf_free(&b);
+	return ok;
+}
+
+/* ---- the stage ---- */
+
+static void copy_work(struct agg *a, const char *name, bool optional)
+{
+	char *src = dp_path_join(a->o->work, name), *dst = dp_path_join(a->o->out, name);
+	if (!optional || access(src, F_OK) == 0) {
+		if (!dp_table_recompress(src, dst, a->o->gzip_level, pub_slot(a, name), a->err))
+			a->failed = true;
+	} else {
+		unlink(dst);
+	}
+	free(src);
+	free(dst);
+}
+
+static bool load_work(struct agg *a)
+{
+	static const char *names[] = { "departments.csv.gz", "special_funds.csv.gz", "totals.csv.gz", "deltas.csv.gz" };
+	struct dp_memtab *t[] = { &a->dep, &a->funds, &a->tot, &a->deltas };
+	for (int i = 0; i < 4; i++) {
+		char *p = dp_path_join(a->o->work, names[i]);
+		bool ok = dp_memtab_load(t[i], p, false, a->err);
+		free(p);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static struct dp_keymap *fund_sums(struct agg *a)
+{
+	struct dp_keymap *m = dp_keymap_new(sizeof(struct fundsum));
+	struct dp_buf key = DP_BUF_INIT;
+	for (size_t i = 0; i < a->funds.nrows; i++) {
+		dp_dec al, sp;
+		dp_key_make(&key, dp_memtab_cell(&a->funds, i, 0), dp_memtab_cell(&a->funds, i, 1));
+		struct fundsum *f = dp_keymap_put(m, key.s, NULL);
+		if (dec_of(&a->funds, i, 3, &al))
+			f->alloc += al;
+		if (dec_of(&a->funds, i, 4, &sp))
+			f->spent += sp;
+	}
+	dp_buf_free(&key);
+	return m;
+}
+
+static void open_year_tables(struct agg *a, struct tables *t)
+{
+	t->rank = publish(a, "rankings.csv.gz");
+	t->grades = publish(a, "summary_grades.csv.gz");
+	t->inds = publish(a, "summary_indicators.csv.gz");
+	t->sectors = publish(a, "summary_sectors.csv.gz");
+	t->comp = publish(a, "comparisons.csv.gz");
+	if (a->failed)
+		return;
+	size_t nsum = 0;
+	for (size_t k = 0; k < a->nind; k++)
+		nsum += dp_rules_get(a->rules, k)->method == DP_M_SUM && dp_rules_get(a->rules, k)->parent >= 0;
+	const char **rc = dp_xcalloc(14 + nsum, sizeof *rc);
+	static const char *const rfixed[] = { "fiscal_year", "rank", "dept_code", "dept_name", "parent_code", "sector",
+					      "total", "grade", "self_total", "delta", "rank_in_parent",
+					      "rank_in_sector", "percentile" };
+	memcpy(rc, rfixed, sizeof rfixed);
+	size_t k2 = 13;
+	for (size_t k = 0; k < a->nind; k++) {
+		const struct dp_indicator *ind = dp_rules_get(a->rules, k);
+		if (ind->method == DP_M_SUM && ind->parent >= 0)
+			rc[k2++] = ind->code;
+	}
+	dp_table_header(t->rank, rc);
+	free(rc);
+	static const char *const gc[] = { "fiscal_year", "scope", "grade", "count", "share", NULL };
+	dp_table_header(t->grades, gc);
+	static const char *const ic[] = { "fiscal_year", "indicator", "label", "max_points", "n", "mean", "median",
+					  "p10", "p90", "min", "max", "full_marks_share", NULL };
+	dp_table_header(t->inds, ic);
+	static const char *const sc[] = { "fiscal_year", "sector", "departments", "mean_total", "median_total",
+					  "best_dept_code", "best_total", "worst_dept_code", "worst_total",
+					  "income_total", "expense_total", "expense_rate", "fund_alloc", "fund_spent",
+					  "fund_spend_rate", NULL };
+	dp_table_header(t->sectors, sc);
+	const char *cc[4 + 3 * NMETRICS + 1];
+	struct dp_buf names = DP_BUF_INIT;
+	size_t offs[3 * NMETRICS];
+	for (size_t m = 0; m < NMETRICS; m++) {
+		offs[3 * m] = names.len;
+		dp_buf_addf(&names, "%s%c", metrics[m], '\0');
+		offs[3 * m + 1] = names.len;
+		dp_buf_addf(&names, "%s_sector_median%c", metrics[m], '\0');
+		offs[3 * m + 2] = names.len;
+		dp_buf_addf(&names, "%s_province_percentile%c", metrics[m], '\0');
+	}
+	cc[0] = "fiscal_year";
+	cc[1] = "dept_code";
+	cc[2] = "dept_name";
+	cc[3] = "sector";
+	for (size_t i = 0; i < 3 * NMETRICS; i++)
+		cc[4 + i] = names.s + offs[i];
+	cc[4 + 3 * NMETRICS] = NULL;
+	dp_table_header(t->comp, cc);
+	dp_buf_free(&names);
+}
+
+static void per_year(struct agg *a, struct tables *t)
+{
+	struct dp_keymap *fsum = fund_sums(a);
+	a->rank_of_tot = dp_xcalloc(a->tot.nrows + 1, sizeof *a->rank_of_tot);
+	struct rk *v = dp_xcalloc(a->tot.nrows + 1, sizeof *v);
+	for (size_t s = 0; s < a->tot.nrows;) {
+		size_t e = s;
+		const char *year = dp_memtab_cell(&a->tot, s, 0);
+		while (e < a->tot.nrows && strcmp(dp_memtab_cell(&a->tot, e, 0), year) == 0)
+			e++;
+		size_t n = e - s;
+		rank_year(a, s, e, v);
+		for (size_t i = 0; i < n; i++)
+			a->rank_of_tot[v[i].row] = v[i].rank;
+		write_rankings(a, t->rank, v, n);
+		const char **sectors;
+		size_t nsec = sectors_of(v, n, &sectors);
+		grades_of(a, t->grades, year, "province", v, n, in_province);
+		for (size_t i = 0; i < nsec; i++)
+			grades_of(a, t->grades, year, sectors[i], v, n, in_sector);
+		indicator_stats(a, t->inds, year, s, e);
+		sector_stats(a, t->sectors, year, v, n, sectors, nsec, fsum);
+		comparisons(a, t->comp, v, n, sectors, nsec);
+		free(sectors);
+		s = e;
+	}
+	free(v);
+	dp_keymap_free(fsum);
+}
+
+int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	if (!o->out) {
+		dp_buf_adds(err, "--out is required");
+		return DP_USAGE;
+	}
+	struct agg a;
+	memset(&a, 0, sizeof a);
+	a.o = o;
+	a.err = err;
+	char *rp = dp_path_join(o->work, "rules.csv");
+	a.rules = dp_rules_load(rp, err);
+	free(rp);
+	if (!a.rules) {
+		dp_buf_adds(err, " (run dp-score on this work folder first)");
+		return DP_IOERR;
+	}
+	a.nind = dp_rules_count(a.rules);
+	a.root = dp_rules_root(a.rules);
+	int rc = DP_OK;
+	if (o->prev) {
+		char *m = dp_path_join(o->prev, "manifest.csv");
+		bool ok = access(m, R_OK) == 0;
+		free(m);
+		if (!ok) {
+			dp_buf_addf(err, "--prev %s is not a deptperf run folder (it has no manifest.csv)", o->prev);
+			dp_rules_free(a.rules);
+			return DP_USAGE;
+		}
+	}
+	if (!dp_mkdirs(o->out, err)) {
+		dp_rules_free(a.rules);
+		return DP_CANTCREATE;
+	}
+	if (!load_work(&a) || !join(&a)) {
+		rc = DP_IOERR;
+		goto out;
+	}
+	copy_work(&a, "inputs.csv.gz", false);
+	copy_work(&a, "findings.csv.gz", false);
+	copy_work(&a, "scores.csv.gz", false);
+	copy_work(&a, "missing.csv.gz", true);
+	copy_work(&a, "adjustments.csv.gz", true);
+	size_t *order = sorted_rows(&a.dep, a.dep_col[DP_F_FISCAL_YEAR], a.dep_col[DP_F_DEPT_CODE], -1);
+	write_memtab(&a, &a.dep, order, "departments.csv.gz");
+	free(order);
+	order = sorted_rows(&a.funds, 0, 1, 2);
+	write_memtab(&a, &a.funds, order, "special_funds.csv.gz");
+	free(order);
+	struct tables t;
+	memset(&t, 0, sizeof t);
+	open_year_tables(&a, &t);
+	if (!a.failed) {
+		per_year(&a, &t);
+		commit(&a, t.rank, "rankings.csv.gz");
+		commit(&a, t.grades, "summary_grades.csv.gz");
+		commit(&a, t.inds, "summary_indicators.csv.gz");
+		commit(&a, t.sectors, "summary_sectors.csv.gz");
+		commit(&a, t.comp, "comparisons.csv.gz");
+	} else {
+		dp_table_abort(t.rank);
+		dp_table_abort(t.grades);
+		dp_table_abort(t.inds);
+		dp_table_abort(t.sectors);
+		dp_table_abort(t.comp);
+	}
+	discrepancies(&a);
+	if (!a.failed && o->prev && !yoy(&a))
+		rc = DP_USAGE;
+	if (rc == DP_OK && a.failed)
+		rc = DP_CANTCREATE;
+	if (rc == DP_OK && !write_manifest(&a))
+		rc = DP_CANTCREATE;
+	if (rc == DP_OK) {
+		dp_buf_addf(&rep->line, "%zu tables written to %s; %zu departments ranked", a.npubs + 1, o->out,
+			    a.tot.nrows);
+		/* the exit code reports what the run found, as dp-run's does */
+		char *fp = dp_path_join(o->work, "findings.csv.gz"), *mp = dp_path_join(o->work, "missing.csv.gz");
+		struct dp_memtab f, m;
+		struct dp_buf e = DP_BUF_INIT;
+		if (dp_memtab_load(&f, fp, true, &e)) {
+			for (size_t i = 0; i < f.nrows; i++)
+				if (strcmp(dp_memtab_cell(&f, i, 0), "error") == 0) {
+					rc = DP_FINDINGS;
+					break;
+				}
+			dp_memtab_free(&f);
+		}
+		if (dp_memtab_load(&m, mp, true, &e)) {
+			if (m.nrows)
+				rc = DP_FINDINGS;
+			dp_memtab_free(&m);
+		}
+		dp_buf_free(&e);
+		free(fp);
+		free(mp);
+	}
+out:
+	for (size_t i = 0; i < a.npubs; i++)
+		free(a.pubs[i].name);
+	free(a.pubs);
+	free(a.dep_of_tot);
+	free(a.rank_of_tot);
+	dp_keymap_free(a.depmap);
+	dp_memtab_free(&a.dep);
+	dp_memtab_free(&a.funds);
+	dp_memtab_free(&a.tot);
+	dp_memtab_free(&a.deltas);
+	dp_rules_free(a.rules);
+	return rc;
+}

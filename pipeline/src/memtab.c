@@ -1,0 +1,78 @@
+#include "deptperf/memtab.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deptperf/csvfile.h"
+#include "deptperf/text.h"
+
+bool dp_memtab_load(struct dp_memtab *t, const char *path, bool optional, struct dp_buf *err)
+{
+	memset(t, 0, sizeof *t);
+	if (optional && access(path, F_OK) != 0)
+		return true;
+	struct dp_rows *r = dp_rows_open(path, err);
+	if (!r)
+		return false;
+	const struct dp_record *rec = dp_rows_next(r, err);
+	if (!rec) {
+		dp_rows_close(r);
+		dp_buf_addf(err, "%s: empty work file", path);
+		return false;
+	}
+	t->ncols = rec->n;
+	t->cols = dp_xcalloc(rec->n, sizeof *t->cols);
+	for (size_t i = 0; i < rec->n; i++)
+		t->cols[i] = dp_xstrdup(rec->f[i]);
+	while ((rec = dp_rows_next(r, err))) {
+		if (t->nrows >= t->caprows) {
+			t->caprows = t->caprows ? dp_st_mult(t->caprows, 2) : 1024;
+			t->row_off = dp_xrealloc(t->row_off, dp_st_mult(t->caprows, sizeof *t->row_off));
+			t->cell_off = dp_xrealloc(t->cell_off, dp_st_mult(dp_st_mult(t->caprows, t->ncols), sizeof *t->cell_off));
+		}
+		size_t row = t->nrows++;
+		size_t start = t->arena.len;
+		t->row_off[row] = start;
+		for (size_t c = 0; c < t->ncols; c++) {
+			t->cell_off[row * t->ncols + c] = (uint32_t)(t->arena.len - start);
+			if (c < rec->n)
+				dp_buf_add(&t->arena, rec->f[c], rec->len[c]);
+			dp_buf_addc(&t->arena, '\0');
+		}
+	}
+	bool ok = !dp_rows_failed(r);
+	dp_rows_close(r);
+	return ok;
+}
+
+const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col)
+{
+	if (row >= t->nrows || col >= t->ncols)
+		return "";
+	return t->arena.s + t->row_off[row] + t->cell_off[row * t->ncols + col];
+}
+
+const char *dp_memtab_cell(const struct dp_memtab *t, size_t row, size_t col)
+{
+	return dp_text_unguard(dp_memtab_raw(t, row, col));
+}
+
+int dp_memtab_col(const struct dp_memtab *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void dp_memtab_free(struct dp_memtab *t)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		free(t->cols[i]);
+	free(t->cols);
+	free(t->row_off);
+	free(t->cell_off);
+	dp_buf_free(&t->arena);
+	memset(t, 0, sizeof *t);
+}
