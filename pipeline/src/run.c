@@ -1,0 +1,462 @@
+/* dp-run: the nightly driver (SPEC §6–8).
+ *
+ * It takes a lock on --out (flock, never waits), runs each stage as its own
+ * program on a private work folder inside OUT/.tmp-<id>, then publishes:
+ * fsync of every file, rename of the finished run folder into OUT/runs/<id>,
+ * and an atomic swap of the OUT/latest symlink.  A run that fails or is
+ * killed leaves `latest` as it was; whatever it left under OUT/.tmp-* is
+ * removed by the next run, which holds the lock. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deptperf/adjust.h"
+#include "deptperf/roster.h"
+#include "deptperf/rules.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+
+extern char **environ;
+
+static bool rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	bool ok = true;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = dp_path_join(path, e->d_name);
+		ok = rm_rf(p) && ok;
+		free(p);
+	}
+	closedir(d);
+	return rmdir(path) == 0 && ok;
+}
+
+/* fsync every file under path, then the folders themselves. */
+static bool sync_tree(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool ok = fstat(fd, &st) == 0;
+	if (ok && S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char *p = dp_path_join(path, e->d_name);
+			ok = sync_tree(p) && ok;
+			free(p);
+		}
+		if (d)
+			closedir(d);
+		else
+			ok = false;
+	}
+	ok = fsync(fd) == 0 && ok;
+	close(fd);
+	return ok;
+}
+
+static bool sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fsync(fd) == 0;
+	close(fd);
+	return ok;
+}
+
+static bool safe_id(const char *id)
+{
+	size_t n = strlen(id);
+	if (!n || n > 64 || id[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+		      c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* Runs one stage program; returns its exit code, or DP_IOERR when it could
+ * not be started or died of a signal. */
+static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args, struct dp_buf *err)
+{
+	char *prog = dp_path_join(o->bindir ? o->bindir : ".", name);
+	size_t n = 0;
+	while (args[n])
+		n++;
+	char **argv = dp_xcalloc(n + 2, sizeof *argv);
+	argv[0] = prog;
+	for (size_t i = 0; i < n; i++)
+		argv[i + 1] = (char *)args[i];
+	if (o->progress)
+		fprintf(stderr, "dp-run: running %s …\n", name);
+	pid_t pid;
+	int rc = posix_spawn(&pid, prog, NULL, NULL, argv, environ);
+	free(argv);
+	if (rc != 0) {
+		dp_buf_addf(err, "cannot start %s: %s", prog, strerror(rc));
+		free(prog);
+		return DP_IOERR;
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			dp_buf_addf(err, "lost %s: %s", name, strerror(errno));
+			free(prog);
+			return DP_IOERR;
+		}
+	}
+	free(prog);
+	if (WIFSIGNALED(status)) {
+		dp_buf_addf(err, "%s was killed by signal %d", name, WTERMSIG(status));
+		return DP_IOERR;
+	}
+	rc = WEXITSTATUS(status);
+	if (rc >= 64)
+		dp_buf_addf(err, "%s failed (exit %d, its message is above); nothing was published", name, rc);
+	else if (rc != DP_OK && rc != DP_FINDINGS) {
+		dp_buf_addf(err, "%s failed (exit %d); nothing was published", name, rc);
+		rc = DP_IOERR;
+	}
+	return rc;
+}
+
+struct argv {
+	const char **v;
+	size_t n, cap;
+};
+
+static void arg(struct argv *a, const char *s)
+{
+	DP_GROW(a->v, a->n, a->cap);
+	a->v[a->n++] = s;
+	DP_GROW(a->v, a->n, a->cap);
+	a->v[a->n] = NULL;
+}
+
+static void arg2(struct argv *a, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	arg(a, k);
+	arg(a, v);
+}
+
+/* Refuses a bad rule set, roster, adjust file or --prev before any work. */
+static int precheck(const struct dp_stage_opts *o, struct dp_buf *err)
+{
+	struct dp_rules *r = dp_stage_load_rules(o, err);
+	if (!r)
+		return DP_BADCONFIG;
+	int rc = DP_OK;
+	if (o->roster) {
+		struct dp_roster *ro = dp_roster_load(o->roster, err);
+		if (!ro)
+			rc = DP_BADCONFIG;
+		dp_roster_free(ro);
+	}
+	if (rc == DP_OK && o->adjust) {
+		struct dp_adjustments *a = dp_adjust_load(o->adjust, r, err);
+		if (!a)
+			rc = DP_BADCONFIG;
+		dp_adjust_free(a);
+	}
+	dp_rules_free(r);
+	if (rc == DP_OK && o->prev) {
+		char *m = dp_path_join(o->prev, "manifest.csv");
+		if (access(m, R_OK) != 0) {
+			dp_buf_addf(err, "--prev %s is not a deptperf run folder (it has no manifest.csv)", o->prev);
+			rc = DP_USAGE;
+		}
+		free(m);
+	}
+	return rc;
+}
+
+struct run_dir {
+	char *name;
+	time_t mtime;
+};
+
+static int run_dir_cmp(const void *p, const void *q)
+{
+	const struct run_dir *x = p, *y = q;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Keeps the newest `keep` runs, and always the one just published. */
+static void prune(const char *runs, int keep, const char *current)
+{
+	DIR *d = opendir(runs);
+	if (!d)
+		return;
+	struct run_dir *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = dp_path_join(runs, e->d_name);
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			DP_GROW(v, n, cap);
+			v[n].name = dp_xstrdup(e->d_name);
+			v[n].mtime = st.st_mtime;
+			n++;
+		}
+		free(p);
+	}
+	closedir(d);
+	qsort(v, n, sizeof *v, run_dir_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (n - i > (size_t)keep && strcmp(v[i].name, current) != 0) {
+			char *p = dp_path_join(runs, v[i].name);
+			rm_rf(p);
+			free(p);
+		}
+		free(v[i].name);
+	}
+	free(v);
+}
+
+static void clean_stale(const char *out)
+{
+	DIR *d = opendir(out);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, ".tmp-", 5) == 0 || strcmp(e->d_name, ".latest.tmp") == 0) {
+			char *p = dp_path_join(out, e->d_name);
+			rm_rf(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+static bool write_params(const struct dp_stage_opts *o, const char *work, const char *id, struct dp_buf *err)
+{
+	char *p = dp_path_join(work, "params.csv.gz");
+	struct dp_table *t = dp_table_create(p, DP_WORK_LEVEL, err);
+	free(p);
+	if (!t)
+		return false;
+	static const char *const cols[] = { "parameter", "value", NULL };
+	dp_table_header(t, cols);
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct dp_buf inputs = DP_BUF_INIT;
+	for (size_t i = 0; i < o->ninputs; i++)
+		dp_buf_addf(&inputs, "%s%s", i ? ";" : "", o->inputs[i]);
+	char threads[16];
+	snprintf(threads, sizeof threads, "%d", o->threads);
+	char *rules = o->rules ? dp_xstrdup(o->rules) : dp_rules_default_path();
+	const char *rows[][2] = { { "run_id", id },
+				  { "published_utc", when },
+				  { "inputs", inputs.s },
+				  { "rule_set", rules },
+				  { "roster", o->roster ? o->roster : "" },
+				  { "adjust", o->adjust ? o->adjust : "" },
+				  { "prev", o->prev ? o->prev : "" },
+				  { "threads", o->threads ? threads : "all cores" } };
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		dp_table_puts(t, rows[i][0], false);
+		dp_table_puts(t, rows[i][1] ? rows[i][1] : "", true);
+		dp_table_end_row(t);
+	}
+	free(rules);
+	dp_buf_free(&inputs);
+	return dp_table_commit(t, NULL, err);
+}
+
+int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	if (o->run_id && !safe_id(o->run_id)) {
+		dp_buf_addf(err, "--run-id “%s” may hold only letters, digits, '-', '_' and '.', up to 64", o->run_id);
+		return DP_USAGE;
+	}
+	int rc = precheck(o, err);
+	if (rc != DP_OK)
+		return rc;
+	if (!dp_mkdirs(o->out, err))
+		return DP_CANTCREATE;
+	char *lockp = dp_path_join(o->out, ".lock");
+	int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lockp);
+	if (lock < 0) {
+		dp_buf_addf(err, "%s: cannot create the lock file: %s", o->out, strerror(errno));
+		return DP_CANTCREATE;
+	}
+	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		dp_buf_addf(err, "%s is locked by another dp-run", o->out);
+		close(lock);
+		return DP_LOCKED;
+	}
+	clean_stale(o->out);
+	char *runs = dp_path_join(o->out, "runs");
+	if (!dp_mkdirs(runs, err)) {
+		free(runs);
+		close(lock);
+		return DP_CANTCREATE;
+	}
+	/* the run id: given, or the UTC time; a taken default gets a suffix */
+	struct dp_buf id = DP_BUF_INIT;
+	if (o->run_id) {
+		dp_buf_adds(&id, o->run_id);
+	} else {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+		dp_buf_adds(&id, stamp);
+	}
+	char *final = dp_path_join(runs, id.s);
+	for (int k = 2; access(final, F_OK) == 0; k++) {
+		if (o->run_id) {
+			dp_buf_addf(err, "run %s already exists in %s: choose another --run-id", id.s, runs);
+			free(final);
+			free(runs);
+			dp_buf_free(&id);
+			close(lock);
+			return DP_CANTCREATE;
+		}
+		free(final);
+		struct dp_buf alt = DP_BUF_INIT;
+		dp_buf_addf(&alt, "%s-%d", id.s, k);
+		final = dp_path_join(runs, alt.s);
+		if (access(final, F_OK) != 0) {
+			dp_buf_free(&id);
+			id = alt;
+		} else {
+			dp_buf_free(&alt);
+		}
+	}
+	struct dp_buf tmpname = DP_BUF_INIT;
+	dp_buf_addf(&tmpname, ".tmp-%s", id.s);
+	char *tmp = dp_path_join(o->out, tmpname.s);
+	char *work = dp_path_join(tmp, "work"), *pub = dp_path_join(tmp, id.s);
+	dp_buf_free(&tmpname);
+	if (!dp_mkdirs(work, err)) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	char threads[16], level[4];
+	snprintf(threads, sizeof threads, "%d", o->threads);
+	snprintf(level, sizeof level, "%d", o->gzip_level);
+	const char *th = o->threads ? threads : NULL;
+	struct argv a[5];
+	memset(a, 0, sizeof a);
+	for (size_t i = 0; i < o->ninputs; i++)
+		arg2(&a[0], "--input", o->inputs[i]);
+	arg2(&a[0], "--work", work);
+	arg2(&a[0], "--threads", th);
+	arg2(&a[1], "--work", work);
+	arg2(&a[1], "--rules", o->rules);
+	arg2(&a[2], "--work", work);
+	arg2(&a[2], "--rules", o->rules);
+	arg2(&a[2], "--roster", o->roster);
+	arg2(&a[3], "--work", work);
+	arg2(&a[3], "--rules", o->rules);
+	arg2(&a[3], "--adjust", o->adjust);
+	arg2(&a[3], "--threads", th);
+	arg2(&a[4], "--work", work);
+	arg2(&a[4], "--out", pub);
+	arg2(&a[4], "--prev", o->prev);
+	arg2(&a[4], "--gzip-level", level);
+	static const char *const chain[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
+	int worst = DP_OK;
+	for (int s = 0; s < 5 && worst < 64; s++) {
+		if (s == 4 && !write_params(o, work, id.s, err)) {
+			worst = DP_CANTCREATE;
+			break;
+		}
+		int r = run_stage(o, chain[s], a[s].v, err);
+		/* dp-ingest's 1 only says some files were refused; it goes on */
+		worst = dp_status_worse(worst, r);
+	}
+	for (int s = 0; s < 5; s++)
+		free(a[s].v);
+	if (worst >= 64) {
+		rc = worst;
+		goto out;
+	}
+	/* the quarantine travels with the run */
+	char *rej_from = dp_path_join(work, "rejected"), *rej_to = dp_path_join(pub, "rejected");
+	bool moved = access(rej_from, F_OK) != 0 || rename(rej_from, rej_to) == 0;
+	free(rej_from);
+	free(rej_to);
+	if (!moved || !sync_tree(pub)) {
+		dp_buf_addf(err, "%s: cannot finish the run folder: %s", pub, strerror(errno));
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	if (rename(pub, final) != 0 || !sync_dir(runs)) {
+		dp_buf_addf(err, "%s: cannot publish: %s", final, strerror(errno));
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	struct dp_buf target = DP_BUF_INIT;
+	dp_buf_addf(&target, "runs/%s", id.s);
+	char *ltmp = dp_path_join(o->out, ".latest.tmp"), *latest = dp_path_join(o->out, "latest");
+	unlink(ltmp);
+	bool linked = symlink(target.s, ltmp) == 0 && rename(ltmp, latest) == 0 && sync_dir(o->out);
+	if (!linked) {
+		dp_buf_addf(err, "%s: cannot point latest at %s: %s", o->out, target.s, strerror(errno));
+		unlink(ltmp);
+		rc = DP_CANTCREATE;
+	}
+	free(ltmp);
+	free(latest);
+	dp_buf_free(&target);
+	if (rc == DP_OK) {
+		prune(runs, o->keep, id.s);
+		dp_buf_addf(&rep->line, "published %s (latest → runs/%s)%s", final, id.s,
+			    worst == DP_FINDINGS ? "; error findings or missing departments: read findings.csv.gz" : "");
+		rc = worst;
+	}
+out:
+	rm_rf(tmp);
+	free(tmp);
+	free(work);
+	free(pub);
+	free(final);
+	free(runs);
+	dp_buf_free(&id);
+	close(lock);
+	return rc;
+}
