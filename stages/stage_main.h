@@ -18,8 +18,6 @@
 #define DP_OPT_GZIP 'g'
 #define DP_OPT_KEEP 'k'
 
-typedef int (*dp_stage_fn)(const struct dp_stage_opts *, struct dp_stage_report *, struct dp_buf *);
-
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */
 int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, const char *requires,

@@ -75,6 +75,7 @@ void dp_buf_grow(struct dp_buf *b, size_t extra)
 		cap = dp_st_mult(cap, 2);
 	b->s = dp_xrealloc(b->s, cap);
 	b->cap = cap;
+	b->s[b->len] = '\0';
 }
 
 void dp_buf_add(struct dp_buf *b, const void *p, size_t n)

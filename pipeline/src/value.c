@@ -141,10 +141,15 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, s
 			inl_n--;
 		}
 		int shift = 0;
+		if (!num_n) {
+			dp_buf_addf(why, "%s“%s”%s", f->label, v.s, dec_err_text(DP_DEC_SYNTAX));
+			code = "E-NUMBER";
+			break;
+		}
 		if ((code = resolve_unit(f, inl, inl_n, hint, &shift, why)))
 			break;
 		dp_dec d;
-		enum dp_dec_err e = num_n ? dp_dec_parse(v.s, num_n, &d) : DP_DEC_SYNTAX;
+		enum dp_dec_err e = dp_dec_parse(v.s, num_n, &d);
 		if (e == DP_DEC_OK)
 			e = dp_dec_shift(d, shift, &d);
 		if (e != DP_DEC_OK) {

@@ -47,6 +47,8 @@ struct dp_stage_report {
 	struct dp_buf line;         /* one summary line for the log */
 };
 
+typedef int (*dp_stage_fn)(const struct dp_stage_opts *, struct dp_stage_report *, struct dp_buf *);
+
 int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);

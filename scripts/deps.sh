@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages deptperf needs, only those missing; says what
+# it installs.  Idempotent.  Runs apt-get as root (directly or through sudo).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libcriterion-dev)
+[ "${1:-}" = "--with-bench" ] && pkgs+=(time gzip)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all present (${pkgs[*]})"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

@@ -1,0 +1,93 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "deptperf/csvread.h"
+
+struct seen {
+	struct dp_buf out;
+};
+
+/* Renders each record as "line:field|field|…\n". */
+static int collect(void *ctx, const struct dp_record *r)
+{
+	struct seen *s = ctx;
+	dp_buf_addf(&s->out, "%llu:", (unsigned long long)r->line);
+	for (size_t i = 0; i < r->n; i++)
+		dp_buf_addf(&s->out, "%s%s", i ? "|" : "", r->f[i]);
+	dp_buf_addc(&s->out, '\n');
+	return 0;
+}
+
+static const struct {
+	const char *csv;
+	const char *want;     /* NULL: a syntax error on err_line */
+	uint64_t err_line;
+} cases[] = {
+	{ "a,b\nc,d\n", "1:a|b\n2:c|d\n", 0 },
+	{ "a,b\r\nc,d\r\n", "1:a|b\n2:c|d\n", 0 },
+	{ "a,b\n\n\nc,d", "1:a|b\n4:c|d\n", 0 },
+	{ "\"x,y\",\"he said \"\"hi\"\"\"\nz,w\n", "1:x,y|he said \"hi\"\n2:z|w\n", 0 },
+	{ "\"multi\nline\",2\nnext,3\n", "1:multi\nline|2\n3:next|3\n", 0 },
+	{ "a,b\n,,\nc,d\n", "1:a|b\n3:c|d\n", 0 },
+	{ "字段,值\n部门名称,广东\n", "1:字段|值\n2:部门名称|广东\n", 0 },
+	{ "a,b\nc,d\"e\nf,g\n", NULL, 2 },
+	{ "a,b\n\"open,c\nd,e\n", NULL, 2 },
+};
+
+Test(csvread, every_chunk_size)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = strlen(cases[i].csv);
+		for (size_t chunk = 1; chunk <= n; chunk++) {
+			struct seen s = { DP_BUF_INIT };
+			struct dp_csv *c = dp_csv_new(collect, &s);
+			int rc = 0;
+			for (size_t off = 0; off < n && rc == 0; off += chunk)
+				rc = dp_csv_feed(c, cases[i].csv + off, off + chunk > n ? n - off : chunk);
+			if (rc == 0)
+				rc = dp_csv_finish(c);
+			if (cases[i].want) {
+				cr_expect_eq(rc, 0, "case %zu chunk %zu", i, chunk);
+				cr_expect_str_eq(dp_buf_str(&s.out), cases[i].want, "case %zu chunk %zu", i, chunk);
+			} else {
+				cr_expect_eq(rc, -1, "case %zu chunk %zu", i, chunk);
+				cr_expect_eq(dp_csv_error_line(c), cases[i].err_line, "case %zu chunk %zu: line %llu", i,
+					     chunk, (unsigned long long)dp_csv_error_line(c));
+			}
+			dp_csv_free(c);
+			dp_buf_free(&s.out);
+		}
+	}
+}
+
+static int stop_at_two(void *ctx, const struct dp_record *r)
+{
+	(void)ctx;
+	return r->line == 2 ? 7 : 0;
+}
+
+Test(csvread, callback_stops_the_parse)
+{
+	struct dp_csv *c = dp_csv_new(stop_at_two, NULL);
+	cr_expect_eq(dp_csv_feed(c, "a\nb\nc\n", 6), 7);
+	dp_csv_free(c);
+}
+
+Test(csvread, put_quotes_only_when_needed_and_guards_formulas)
+{
+	static const struct {
+		const char *in;
+		bool guard;
+		const char *out;
+	} put[] = {
+		{ "plain", true, "plain" },    { "a,b", false, "\"a,b\"" },      { "say \"x\"", false, "\"say \"\"x\"\"\"" },
+		{ "=SUM(A1)", true, "'=SUM(A1)" }, { "=1,2", true, "\"'=1,2\"" }, { "-3", false, "-3" },
+		{ "line\nbreak", false, "\"line\nbreak\"" }, { " lead", false, "\" lead\"" },
+	};
+	for (size_t i = 0; i < sizeof put / sizeof put[0]; i++) {
+		struct dp_buf b = DP_BUF_INIT;
+		dp_csv_put(&b, put[i].in, strlen(put[i].in), put[i].guard);
+		cr_expect_str_eq(b.s, put[i].out, "case %zu", i);
+		dp_buf_free(&b);
+	}
+}

@@ -1,0 +1,127 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "deptperf/decimal.h"
+
+static const struct {
+	const char *in;
+	enum dp_dec_err err;
+	const char *out; /* formatted with 0..8 decimals */
+} parse_cases[] = {
+	{ "0", DP_DEC_OK, "0" },
+	{ "3998.03", DP_DEC_OK, "3998.03" },
+	{ "-12.5", DP_DEC_OK, "-12.5" },
+	{ "+7", DP_DEC_OK, "7" },
+	{ "1,234,567.89", DP_DEC_OK, "1234567.89" },
+	{ "(12.50)", DP_DEC_OK, "-12.5" },
+	{ "1.2E+07", DP_DEC_OK, "12000000" },
+	{ "1.2e7", DP_DEC_OK, "12000000" },
+	{ "2.5E-3", DP_DEC_OK, "0.0025" },
+	{ ".5", DP_DEC_OK, "0.5" },
+	{ "12.", DP_DEC_OK, "12" },
+	{ "0.00000001", DP_DEC_OK, "0.00000001" },
+	{ "0.000000001", DP_DEC_PRECISION, NULL },
+	{ "1,23", DP_DEC_SYNTAX, NULL },
+	{ "1234,567", DP_DEC_SYNTAX, NULL },
+	{ ",123", DP_DEC_SYNTAX, NULL },
+	{ "12,345,67", DP_DEC_SYNTAX, NULL },
+	{ "1.2.3", DP_DEC_SYNTAX, NULL },
+	{ "", DP_DEC_SYNTAX, NULL },
+	{ "-", DP_DEC_SYNTAX, NULL },
+	{ "abc", DP_DEC_SYNTAX, NULL },
+	{ "1e", DP_DEC_SYNTAX, NULL },
+	{ "(-1)", DP_DEC_SYNTAX, NULL },
+	{ "12 34", DP_DEC_SYNTAX, NULL },
+	{ "99999999999999", DP_DEC_OVERFLOW, NULL },
+	{ "1E+30", DP_DEC_OVERFLOW, NULL },
+};
+
+Test(decimal, parse_table)
+{
+	for (size_t i = 0; i < sizeof parse_cases / sizeof parse_cases[0]; i++) {
+		dp_dec d = 0;
+		enum dp_dec_err e = dp_dec_parse(parse_cases[i].in, strlen(parse_cases[i].in), &d);
+		cr_expect_eq(e, parse_cases[i].err, "%s: error %d, want %d", parse_cases[i].in, e, parse_cases[i].err);
+		if (parse_cases[i].out && e == DP_DEC_OK) {
+			struct dp_buf b = DP_BUF_INIT;
+			dp_dec_format(&b, d, 0, 8);
+			cr_expect_str_eq(b.s, parse_cases[i].out, "%s", parse_cases[i].in);
+			dp_buf_free(&b);
+		}
+	}
+}
+
+static const struct {
+	dp_dec v;
+	int min, max;
+	const char *out;
+} format_cases[] = {
+	{ 0, 2, 2, "0.00" },
+	{ 12345000000, 2, 4, "123.45" },
+	{ 39980300, 2, 4, "0.3998" },       /* 3998.03 元 in 万元, four decimals: rounded */
+	{ 39980300, 2, 8, "0.399803" },     /* exact */
+	{ 500000, 2, 2, "0.01" },           /* 0.005 half away from zero */
+	{ -500000, 2, 2, "-0.01" },
+	{ 499999, 2, 2, "0.00" },
+	{ 100 * 100000000LL, 0, 0, "100" },
+};
+
+Test(decimal, format_table)
+{
+	for (size_t i = 0; i < sizeof format_cases / sizeof format_cases[0]; i++) {
+		struct dp_buf b = DP_BUF_INIT;
+		dp_dec_format(&b, format_cases[i].v, format_cases[i].min, format_cases[i].max);
+		cr_expect_str_eq(b.s, format_cases[i].out, "case %zu", i);
+		dp_buf_free(&b);
+	}
+}
+
+Test(decimal, shift_units)
+{
+	dp_dec d, out;
+	cr_assert_eq(dp_dec_parse("3998.03", 7, &d), DP_DEC_OK);
+	cr_expect_eq(dp_dec_shift(d, -4, &out), DP_DEC_OK); /* 元 → 万元 */
+	cr_expect_eq(out, 39980300);
+	cr_expect_eq(dp_dec_shift(d, 4, &out), DP_DEC_OK); /* 亿元 → 万元 */
+	cr_expect_eq(out, 399803000000LL * 10000);
+	cr_assert_eq(dp_dec_parse("0.123", 5, &d), DP_DEC_OK);
+	cr_expect_eq(dp_dec_shift(d, -6, &out), DP_DEC_PRECISION);
+}
+
+Test(decimal, round_half_away_at_the_edges)
+{
+	static const struct {
+		int64_t n, d;
+		dp_dec cents; /* result in 10^-8 */
+	} cases[] = {
+		{ 1, 3, 33000000 },            /* 0.333… → 0.33 */
+		{ 2, 3, 67000000 },            /* 0.666… → 0.67 */
+		{ 1005, 100000, 1000000 },     /* 0.01005 → 0.01 */
+		{ 125, 10000, 1000000 },       /* 0.0125 → 0.01 */
+		{ 15, 1000, 2000000 },         /* 0.015 exactly → 0.02 */
+		{ -15, 1000, -2000000 },       /* -0.015 → -0.02 */
+		{ 14661, 1000, 1466000000 },   /* 14.661 → 14.66 (the seed's 专项资金绩效) */
+		{ 30496, 10000, 305000000 },   /* 3.0496 → 3.05 (the seed's 支出率) */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dp_rat r = { cases[i].n, cases[i].d };
+		dp_dec v;
+		cr_assert(dp_rat_round_cent(r, &v));
+		cr_expect_eq(v, cases[i].cents, "case %zu: %lld", i, (long long)v);
+	}
+	cr_expect_eq(dp_dec_round_cent(1500000), 2000000);
+	cr_expect_eq(dp_dec_round_cent(-1500000), -2000000);
+	cr_expect_eq(dp_dec_round_cent(1499999), 1000000);
+}
+
+Test(decimal, rational_arithmetic)
+{
+	struct dp_rat a = dp_rat_int(1), b = dp_rat_int(3), c;
+	cr_assert(dp_rat_div(a, b, &c));
+	cr_expect(c.n == 1 && c.d == 3);
+	cr_assert(dp_rat_add(c, c, &c));
+	cr_assert(dp_rat_add(c, dp_rat_div(a, b, &b) ? b : b, &c));
+	cr_expect(c.n == 1 && c.d == 1, "1/3 + 1/3 + 1/3 is exactly 1");
+	cr_expect_eq(dp_rat_cmp(dp_rat_dec(DP_DEC_ONE), dp_rat_int(1)), 0);
+	cr_expect(!dp_rat_div(a, dp_rat_int(0), &c), "division by zero is refused");
+}

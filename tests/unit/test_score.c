@@ -1,0 +1,221 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/fields.h"
+#include "deptperf/rules.h"
+#include "deptperf/score.h"
+#include "helpers.h"
+
+/* A decimal literal, parsed exactly. */
+static dp_dec D(const char *s)
+{
+	dp_dec v;
+	cr_assert_eq(dp_dec_parse(s, strlen(s), &v), DP_DEC_OK, "%s", s);
+	return v;
+}
+
+struct fixture {
+	struct dp_rules *r;
+	struct dp_dict *d;
+	struct dp_scorer *s;
+	dp_dec *val;
+	bool *has;
+	struct dp_score_result res;
+};
+
+static void setup(struct fixture *f, const char *rules)
+{
+	struct dp_buf err = DP_BUF_INIT;
+	f->r = dp_rules_load(rules, &err);
+	cr_assert(f->r, "%s", dp_buf_str(&err));
+	f->d = dp_dict_new(f->r);
+	f->s = dp_scorer_new(f->r, f->d);
+	cr_assert(f->s);
+	f->val = calloc(dp_dict_count(f->d), sizeof *f->val);
+	f->has = calloc(dp_dict_count(f->d), sizeof *f->has);
+	dp_score_result_init(&f->res, f->s);
+}
+
+static void teardown(struct fixture *f)
+{
+	dp_score_result_free(&f->res);
+	free(f->val);
+	free(f->has);
+	dp_scorer_free(f->s);
+	dp_dict_free(f->d);
+	dp_rules_free(f->r);
+}
+
+static void set(struct fixture *f, const char *code, dp_dec v)
+{
+	int i = dp_dict_find_code(f->d, code);
+	cr_assert_geq(i, 0, "%s", code);
+	f->val[i] = v;
+	f->has[i] = true;
+}
+
+/* Sets a field when the rule set has it (the seed's self-scores are of the
+ * Guangdong set only). */
+static void set_if(struct fixture *f, const char *code, dp_dec v)
+{
+	int i = dp_dict_find_code(f->d, code);
+	if (i >= 0) {
+		f->val[i] = v;
+		f->has[i] = true;
+	}
+}
+
+static dp_dec score_of(struct fixture *f, const char *code)
+{
+	int i = dp_rules_find(f->r, code);
+	cr_assert_geq(i, 0);
+	return f->res.applicable[i] ? f->res.score[i] : -1;
+}
+
+static void seed(struct fixture *f)
+{
+	set_if(f, "output_completion", D("100"));
+	set_if(f, "benefit_completion", D("100"));
+	set_if(f, "exec_progress", D("38.12"));
+	set_if(f, "cost_table_score", D("7.30"));
+	set_if(f, "three_public_budget", D("33.08"));
+	set_if(f, "three_public_actual", D("0.78"));
+	set_if(f, "self.budget_prep", D("5"));
+	set_if(f, "self.budget_exec", D("4"));
+	set_if(f, "self.disclosure", D("3"));
+	set_if(f, "self.perf_mgmt", D("15"));
+	set_if(f, "self.procurement", D("10"));
+	set_if(f, "self.assets", D("10"));
+	set_if(f, "self_total", D("96.95"));
+}
+
+Test(score, the_seed_report_to_every_figure)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	seed(&f);
+	struct dp_fund_sums fs = { 0 };
+	dp_fund_sums_add(&fs, D("2500"), D("2445.41"), D("97.74"));
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, NULL };
+	cr_assert(dp_subject_set_funds(&subj, &fs));
+	dp_score(f.s, &subj, &f.res);
+	static const struct {
+		const char *code;
+		const char *want;
+	} want[] = { { "output", "10" },     { "benefit", "10" },      { "exec_rate", "3.05" },    { "overall", "23.05" },
+		     { "special_perf", "14.66" }, { "special_rate", "9.78" }, { "special", "24.44" },  { "cost_control", "1.46" },
+		     { "three_public", "1" }, { "running_cost", "2.46" }, { "mgmt", "49.46" },    { "total", "96.95" } };
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		cr_expect_eq(score_of(&f, want[i].code), D(want[i].want), "%s", want[i].code);
+	cr_expect_str_eq(f.res.grade, "优");
+	teardown(&f);
+}
+
+Test(score, weighted_mean_of_funds_is_exact)
+{
+	/* 1/3-weights: (1×100 + 2×99.995) / 3 = 99.99666… → 15 × 0.9999666 = 14.9995 → 15.00 */
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	seed(&f);
+	struct dp_fund_sums fs = { 0 };
+	dp_fund_sums_add(&fs, D("1"), D("1"), D("100"));
+	dp_fund_sums_add(&fs, D("2"), D("2"), 9999500000LL);
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, NULL };
+	cr_assert(dp_subject_set_funds(&subj, &fs));
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "special_perf"), D("15"));
+	/* a mean of exactly x.xx5 rounds away from zero: 15 × 97.7 / 100 = 14.655 → 14.66 */
+	struct dp_fund_sums g = { 0 };
+	dp_fund_sums_add(&g, D("10"), D("5"), D("97.7"));
+	cr_assert(dp_subject_set_funds(&subj, &g));
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "special_perf"), D("14.66"));
+	cr_expect_eq(score_of(&f, "special_rate"), D("5"));
+	teardown(&f);
+}
+
+Test(score, caps_and_zero)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	seed(&f);
+	set(&f, "output_completion", D("250"));   /* capped at 100 % */
+	set(&f, "benefit_completion", 0);
+	set(&f, "three_public_actual", D("33.09")); /* over budget */
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, NULL };
+	struct dp_fund_sums fs = { 0 };
+	dp_fund_sums_add(&fs, D("100"), D("150"), D("100")); /* overspent: rate capped */
+	cr_assert(dp_subject_set_funds(&subj, &fs));
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "output"), D("10"));
+	cr_expect_eq(score_of(&f, "benefit"), 0);
+	cr_expect_eq(score_of(&f, "three_public"), 0);
+	cr_expect_eq(score_of(&f, "special_rate"), D("10"));
+	teardown(&f);
+}
+
+Test(score, no_funds_rescales_the_total)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	seed(&f);
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, NULL };
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "special"), -1, "专项效能 is not applicable");
+	cr_expect_eq(score_of(&f, "duty"), D("23.05"));
+	/* (23.05 + 49.46) × 100 / 75 = 96.68 */
+	cr_expect_eq(score_of(&f, "total"), D("96.68"));
+	teardown(&f);
+}
+
+Test(score, quarters_give_the_progress)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	seed(&f);
+	int ep = dp_dict_find_code(f.d, "exec_progress");
+	f.has[ep] = false;
+	set(&f, "exec_q1", D("10"));
+	set(&f, "exec_q2", D("30"));
+	set(&f, "exec_q3", D("50"));
+	set(&f, "exec_q4", D("60.01")); /* mean 37.5025 → 5 × 37.5025 / 62.5 = 3.0002 → 3.00 */
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, NULL };
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "exec_rate"), D("3"));
+	teardown(&f);
+}
+
+Test(score, deductions_come_off_leaves_never_below_zero)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	seed(&f);
+	dp_dec *ded = calloc(dp_rules_count(f.r), sizeof *ded);
+	ded[dp_rules_find(f.r, "budget_prep")] = D("2");
+	ded[dp_rules_find(f.r, "disclosure")] = D("5"); /* more than its 3 points */
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, ded };
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "budget_prep"), D("3"));
+	cr_expect_eq(score_of(&f, "disclosure"), 0);
+	cr_expect_eq(f.res.adjustment[dp_rules_find(f.r, "disclosure")], D("3"));
+	cr_expect_eq(score_of(&f, "mgmt"), D("44.46"));
+	free(ded);
+	teardown(&f);
+}
+
+Test(score, deduct_and_threshold_of_the_second_rule_set)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/caiyu-generic.csv");
+	seed(&f);
+	set(&f, "exec_progress", D("85"));
+	struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, NULL };
+	dp_score(f.s, &subj, &f.res);
+	/* exec: deduct target=100 per=0.2 on 10 points: 10 − 0.2 × 15 = 7 */
+	cr_expect_eq(score_of(&f, "exec"), D("7"));
+	set(&f, "exec_progress", D("20")); /* 10 − 16 → clamped to 0 */
+	dp_score(f.s, &subj, &f.res);
+	cr_expect_eq(score_of(&f, "exec"), 0);
+	teardown(&f);
+}

@@ -1,0 +1,97 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "deptperf/text.h"
+
+static const struct {
+	const char *s;
+	bool ok;
+	size_t bad;
+} utf8_cases[] = {
+	{ "plain ascii", true, 0 },
+	{ "部门代码", true, 0 },
+	{ "\xF0\x9F\x98\x80", true, 0 },
+	{ "ab\x80", false, 2 },
+	{ "a\xC0\xAF", false, 1 },          /* overlong */
+	{ "\xED\xA0\x80", false, 0 },       /* surrogate */
+	{ "\xF4\x90\x80\x80", false, 0 },   /* above U+10FFFF */
+	{ "xyz\xE9\x83", false, 3 },        /* cut short at the end */
+	{ "\xB2\xBF\xC3\xC5", false, 0 },   /* GB18030 部门 */
+};
+
+Test(text, utf8_validation)
+{
+	for (size_t i = 0; i < sizeof utf8_cases / sizeof utf8_cases[0]; i++) {
+		size_t bad = 99;
+		bool ok = dp_utf8_valid(utf8_cases[i].s, strlen(utf8_cases[i].s), &bad);
+		cr_expect_eq(ok, utf8_cases[i].ok, "case %zu", i);
+		if (!ok)
+			cr_expect_eq(bad, utf8_cases[i].bad, "case %zu: offset %zu", i, bad);
+	}
+}
+
+Test(text, utf8_validation_streams_across_chunks)
+{
+	const char *s = "收入合计，万元";
+	size_t n = strlen(s);
+	for (size_t cut = 1; cut < n; cut++) {
+		struct dp_utf8v v = { 0 };
+		uint64_t bad;
+		cr_expect(dp_utf8v_feed(&v, (const unsigned char *)s, cut, &bad));
+		cr_expect(dp_utf8v_feed(&v, (const unsigned char *)s + cut, n - cut, &bad));
+		cr_expect(dp_utf8v_end(&v, &bad), "cut at %zu", cut);
+	}
+}
+
+static const struct {
+	const char *in;
+	bool fold;
+	const char *out;
+} norm_cases[] = {
+	{ "  收入合计 ", false, "收入合计" },
+	{ "\xE3\x80\x80收入合计\xE3\x80\x80", false, "收入合计" },
+	{ "１２３．４５", true, "123.45" },
+	{ "１２３．４５", false, "１２３．４５" },
+	{ "支出合计（万元）", true, "支出合计(万元)" },
+	{ "\t38.12％ ", true, "38.12%" },
+	{ "Ａｂｃ～", true, "Abc~" },
+	{ "", true, "" },
+	{ "   ", true, "" },
+};
+
+Test(text, normalization)
+{
+	for (size_t i = 0; i < sizeof norm_cases / sizeof norm_cases[0]; i++) {
+		struct dp_buf b = DP_BUF_INIT;
+		dp_text_norm(&b, norm_cases[i].in, strlen(norm_cases[i].in), norm_cases[i].fold);
+		cr_expect_str_eq(dp_buf_str(&b), norm_cases[i].out, "case %zu", i);
+		dp_buf_free(&b);
+	}
+}
+
+Test(text, edit_distance_counts_code_points)
+{
+	cr_expect_eq(dp_edit_distance("收入合计", "收入合计", 2), 0);
+	cr_expect_eq(dp_edit_distance("收入合记", "收入合计", 2), 1);
+	cr_expect_eq(dp_edit_distance("收入总计额", "收入合计", 2), 2);
+	cr_expect_eq(dp_edit_distance("完全不同的字段", "收入合计", 2), 3);
+	cr_expect_eq(dp_edit_distance("", "ab", 5), 2);
+}
+
+Test(text, guard_and_codes)
+{
+	cr_expect(dp_text_needs_guard("=1+1", 4));
+	cr_expect(dp_text_needs_guard("-5", 2));
+	cr_expect(dp_text_needs_guard("@x", 2));
+	cr_expect(dp_text_needs_guard("\tx", 2));
+	cr_expect(!dp_text_needs_guard("广东", 6));
+	cr_expect(!dp_text_needs_guard("", 0));
+	cr_expect_str_eq(dp_text_unguard("'=1"), "=1");
+	cr_expect_str_eq(dp_text_unguard("'abc"), "'abc");
+	cr_expect(dp_text_is_code("440000015", 9));
+	cr_expect(dp_text_is_code("A_b-9", 5));
+	cr_expect(!dp_text_is_code("44/01", 5));
+	cr_expect(!dp_text_is_code("../../x", 7));
+	cr_expect(!dp_text_is_code("", 0));
+	cr_expect(!dp_text_is_code("123456789012345678901234567890123", 33));
+}

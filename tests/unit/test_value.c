@@ -1,0 +1,75 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "deptperf/fields.h"
+#include "deptperf/value.h"
+
+static const struct {
+	int field;
+	const char *raw;
+	const char *unit; /* the unit column or bracket, NULL: none */
+	const char *code; /* NULL: accepted */
+	const char *out;
+} cases[] = {
+	{ DP_F_INCOME_TOTAL, "3998.03", "万元", NULL, "3998.03" },
+	{ DP_F_INCOME_TOTAL, "39,980,300", "元", NULL, "3998.03" },
+	{ DP_F_INCOME_TOTAL, "39980300元", NULL, NULL, "3998.03" },
+	{ DP_F_INCOME_TOTAL, "0.3998亿元", NULL, NULL, "3998.00" },
+	{ DP_F_INCOME_TOTAL, "３９９８．０３", NULL, NULL, "3998.03" },
+	{ DP_F_INCOME_TOTAL, "3998.03万元", "万元", NULL, "3998.03" },
+	{ DP_F_INCOME_TOTAL, "3998.03万元", "元", "E-UNIT", NULL },
+	{ DP_F_INCOME_TOTAL, "3998.03", "美元", "E-UNIT", NULL },
+	{ DP_F_INCOME_TOTAL, "38%", NULL, "E-UNIT", NULL },
+	{ DP_F_INCOME_TOTAL, "三千", NULL, "E-NUMBER", NULL },
+	{ DP_F_INCOME_TOTAL, "12.3.4", NULL, "E-NUMBER", NULL },
+	{ DP_F_INCOME_TOTAL, "(12.50)", NULL, NULL, "-12.50" },
+	{ DP_F_INCOME_TOTAL, "1.2E+03", NULL, NULL, "1200.00" },
+	{ DP_F_EXEC_PROGRESS, "38.12%", NULL, NULL, "38.12" },
+	{ DP_F_EXEC_PROGRESS, "38.12％", NULL, NULL, "38.12" },
+	{ DP_F_EXEC_PROGRESS, "38.12", "百分比", NULL, "38.12" },
+	{ DP_F_UNIT_COUNT, "1", "个", NULL, "1" },
+	{ DP_F_UNIT_COUNT, "1.5", NULL, "E-NUMBER", NULL },
+	{ DP_F_COST_ENERGY, "50.87", "元/平方米", NULL, "50.87" },
+	{ DP_F_FILED_ON, "2022年6月6日", NULL, NULL, "2022-06-06" },
+	{ DP_F_FILED_ON, "2022年2月30日", NULL, "E-DATE", NULL },
+	{ DP_F_FISCAL_YEAR, "2021", NULL, NULL, "2021" },
+	{ DP_F_FISCAL_YEAR, "2021年", NULL, NULL, "2021" },
+	{ DP_F_FISCAL_YEAR, "二〇二一", NULL, "E-NUMBER", NULL },
+	{ DP_F_DEPT_CODE, "４４００００１５", NULL, NULL, "44000015" },
+	{ DP_F_DEPT_CODE, "../../x", NULL, "E-CODE", NULL },
+	{ DP_F_DEPT_NAME, "  广东省（测试）厅 ", NULL, NULL, "广东省（测试）厅" },
+	{ DP_F_DEPT_NAME, "", NULL, NULL, "" },
+};
+
+Test(value, normalization_table)
+{
+	struct dp_dict *d = dp_dict_new(NULL);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
+		struct dp_unit_hint h = { cases[i].unit, cases[i].unit ? strlen(cases[i].unit) : 0 };
+		const char *code = dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
+						 strlen(cases[i].raw), h, &out, &why);
+		if (cases[i].code) {
+			cr_expect(code && strcmp(code, cases[i].code) == 0, "case %zu (%s): got %s", i, cases[i].raw,
+				  code ? code : "accepted");
+			cr_expect(why.len > 0, "case %zu has a message", i);
+		} else {
+			cr_expect_null(code, "case %zu (%s): %s", i, cases[i].raw, dp_buf_str(&why));
+			cr_expect_str_eq(dp_buf_str(&out), cases[i].out, "case %zu", i);
+		}
+		dp_buf_free(&out);
+		dp_buf_free(&why);
+	}
+	dp_dict_free(d);
+}
+
+Test(value, too_long)
+{
+	struct dp_dict *d = dp_dict_new(NULL);
+	char big[5000];
+	memset(big, 'x', sizeof big);
+	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
+	struct dp_unit_hint h = { NULL, 0 };
+	cr_expect_str_eq(dp_value_norm(dp_dict_field(d, DP_F_DEPT_NAME), big, sizeof big, h, &out, &why), "E-TOO-LONG");
+	dp_dict_free(d);
+}
