@@ -146,6 +146,14 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, s
 			code = "E-NUMBER";
 			break;
 		}
+		enum dp_unit_kind uk;
+		int us;
+		if (inl_n && strpbrk(inl, "0123456789") && !dp_unit_lookup(inl, inl_n, &uk, &us)) {
+			/* "3998.O3": a mistyped number, not a unit */
+			dp_buf_addf(why, "%s“%s”%s", f->label, v.s, dec_err_text(DP_DEC_SYNTAX));
+			code = "E-NUMBER";
+			break;
+		}
 		if ((code = resolve_unit(f, inl, inl_n, hint, &shift, why)))
 			break;
 		dp_dec d;

@@ -1,0 +1,171 @@
+/* dp-validate: each code of SPEC §4 it emits, resubmissions, the roster,
+ * the quarantine and the accounting. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/filetab.h"
+#include "deptperf/memtab.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "helpers.h"
+
+static char *form(const char *code, const char *label, const char *row)
+{
+	/* the seed with another department code and one row changed */
+	char *a = t_seed_with(label, row);
+	struct dp_buf b = DP_BUF_INIT;
+	const char *p = strstr(a, "部门代码,440000015");
+	dp_buf_add(&b, a, (size_t)(p - a));
+	dp_buf_addf(&b, "部门代码,%s", code);
+	dp_buf_adds(&b, p + strlen("部门代码,440000015"));
+	free(a);
+	return dp_buf_detach(&b);
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+Test(validate, every_code)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	static const struct {
+		const char *file, *code, *label, *row, *finding;
+	} cases[] = {
+		{ "v01.csv", "v01", "收入合计", NULL, "E-REQUIRED" },
+		{ "v02.csv", "v02", "产出指标完成率", "产出指标完成率,1200,%,", "E-RANGE" },
+		{ "v03.csv", "v03", "预算编制得分", "预算编制得分,6,分,", "E-RANGE" },
+		{ "v04.csv", "v04", "收入合计", "收入合计,3998.13,万元,", "E-SUM" },
+		{ "v05.csv", "v05", "整体效能得分", "整体效能得分,23.55,分,", "E-SUM" },
+		{ "v06.csv", "v06", "自评总分", "自评总分,97.95,分,", "E-SUM" },
+		{ "v07.csv", "v07", "NONE", "统一社会信用代码,91350100M000100Y44,,", "E-USCC" },
+		{ "v08.csv", "v08", "NONE", "一季度支出进度,10,%,\n二季度支出进度,20,%,\n三季度支出进度,30,%,\n四季度支出进度,40,%,", "W-PROGRESS-MISMATCH" },
+		{ "v09.csv", "v09", "专项资金支出", "专项资金支出,2600,万元,信息化专项", "W-OVERSPENT" },
+		{ "v10.csv", "v10", "自评等级", "自评等级,良,,", "W-GRADE-MISMATCH" },
+		{ "v11.csv", "v11", "预算编制得分", NULL, "E-REQUIRED" },
+		{ "v12.csv", "v12", "专项资金下达", "专项资金下达,0,万元,信息化专项", "E-RANGE" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		t_writes(in, cases[i].file, form(cases[i].code, cases[i].label, cases[i].row));
+	char *roster = t_writes(dir, "roster.csv", "dept_code,dept_name,parent_code,sector\nv01,甲,,\nv10,乙,,\nzz9,未提交,,民政\n");
+	int rc = t_chain(in, work, 3, roster);
+	cr_expect_eq(rc, DP_FINDINGS);
+	struct dp_findings fs;
+	t_findings(work, &fs);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_expect_geq(t_count(&fs, cases[i].finding, cases[i].file), 1, "%s in %s", cases[i].finding, cases[i].file);
+	cr_expect_eq(t_count(&fs, "W-MISSING", "roster.csv"), 2, "zz9 never filed, v01 was rejected");
+	cr_expect_geq(t_count(&fs, "W-UNROSTERED", NULL), 1);
+	/* the messages name the numbers */
+	for (size_t i = 0; i < fs.n; i++)
+		if (strcmp(fs.v[i].code, "E-SUM") == 0 && strstr(fs.v[i].file, "v04.csv"))
+			cr_expect(strstr(fs.v[i].message, "收入合计 3998.13 ≠ 财政拨款收入 3997.62 + 其他收入 0.41"), "%s",
+				  fs.v[i].message);
+	/* warnings alone do not reject: v08, v09, v10 are accepted */
+	char *deps = t_read_gz(dp_path_join(work, "departments.csv.gz"));
+	cr_expect(strstr(deps, ",v08,") && strstr(deps, ",v09,") && strstr(deps, ",v10,"));
+	cr_expect(!strstr(deps, ",v01,") && !strstr(deps, ",v04,"));
+	cr_expect_eq(count_lines(deps), 1 + 3);
+	/* every rejected form is quarantined */
+	DIR *d = opendir(dp_path_join(work, "rejected"));
+	cr_assert(d);
+	size_t q = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		q += e->d_name[0] != '.';
+	closedir(d);
+	cr_expect_eq(q, 9);
+	char *missing = t_read_gz(dp_path_join(work, "missing.csv.gz"));
+	cr_expect(strstr(missing, "2021,zz9,未提交"), "%s", missing);
+	dp_findings_free(&fs);
+}
+
+Test(validate, resubmission_later_filing_wins_and_counts_add_up)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", form("r1", "填报日期", "填报日期,2022-06-01,,"));
+	t_writes(in, "b.csv", form("r1", "填报日期", "填报日期,2022-06-09,,"));
+	t_writes(in, "c.csv", form("r1", "填报日期", "填报日期,2022-06-05,,"));
+	t_writes(in, "d.csv", form("r2", "填报日期", "填报日期,2022-06-01,,"));
+	t_writes(in, "e.csv", form("r2", "填报日期", "填报日期,2022-06-01,,")); /* same day: the later path */
+	t_writes(in, "f.csv", form("r3", "收入合计", "收入合计,1,万元,"));        /* rejected */
+	t_chain(in, work, 3, NULL);
+	struct dp_findings fs;
+	t_findings(work, &fs);
+	cr_expect_eq(t_count(&fs, "W-SUPERSEDED", "a.csv"), 1);
+	cr_expect_eq(t_count(&fs, "W-SUPERSEDED", "c.csv"), 1);
+	cr_expect_eq(t_count(&fs, "W-SUPERSEDED", "d.csv"), 1);
+	cr_expect_eq(t_count(&fs, "W-SUPERSEDED", "b.csv"), 0);
+	for (size_t i = 0; i < fs.n; i++)
+		if (strstr(fs.v[i].file, "a.csv"))
+			cr_expect(strstr(fs.v[i].message, "b.csv"), "names the winner: %s", fs.v[i].message);
+	struct dp_memtab counts;
+	struct dp_buf err = DP_BUF_INIT;
+	cr_assert(dp_memtab_load(&counts, dp_path_join(work, "counts.csv.gz"), false, &err));
+	unsigned long long read = 0, acc = 0, rej = 0, sup = 0;
+	for (size_t i = 0; i < counts.nrows; i++) {
+		const char *k = dp_memtab_cell(&counts, i, 0);
+		unsigned long long v = strtoull(dp_memtab_cell(&counts, i, 1), NULL, 10);
+		if (!strcmp(k, "submissions_read")) read = v;
+		if (!strcmp(k, "submissions_accepted")) acc = v;
+		if (!strcmp(k, "submissions_rejected")) rej = v;
+		if (!strcmp(k, "submissions_superseded")) sup = v;
+	}
+	cr_expect_eq(read, 6);
+	cr_expect_eq(acc, 2);
+	cr_expect_eq(rej, 1);
+	cr_expect_eq(sup, 3);
+	cr_expect_eq(read, acc + rej + sup);
+	struct dp_filetab tab = { 0 };
+	cr_assert(dp_filetab_load(&tab, dp_path_join(work, "inputs.csv.gz"), &err));
+	cr_expect_str_eq(tab.v[0].status, "superseded");
+	cr_expect_str_eq(tab.v[1].status, "accepted");
+	cr_expect_str_eq(tab.v[5].status, "rejected");
+	dp_filetab_free(&tab);
+	dp_memtab_free(&counts);
+	dp_findings_free(&fs);
+}
+
+Test(validate, quarantine_names_cannot_escape)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	/* a bulk row with a hostile code: rejected (E-CODE), quarantined under a safe name */
+	t_writes(in, "..bulk.csv", "部门代码,部门名称,年度\n../../x,坏,2021\n");
+	t_chain(in, work, 3, NULL);
+	DIR *d = opendir(dp_path_join(work, "rejected"));
+	cr_assert(d);
+	struct dirent *e;
+	size_t n = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		cr_expect(!strchr(e->d_name, '/'));
+		char *body = t_read_gz(dp_path_join(dp_path_join(work, "rejected"), e->d_name));
+		cr_expect(strstr(body, "../../x"), "the row is kept under its header: %s", body);
+	}
+	closedir(d);
+	cr_expect_eq(n, 1);
+}
+
+Test(validate, bad_roster_is_refused_with_its_line)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", t_seed_form);
+	char *roster = t_writes(dir, "roster.csv", "dept_code,dept_name\nok1,甲\nbad/code,乙\n");
+	t_chain(in, work, 2, NULL);
+	struct dp_stage_opts o;
+	memset(&o, 0, sizeof o);
+	o.work = work;
+	o.roster = roster;
+	struct dp_stage_report rep = { DP_BUF_INIT };
+	struct dp_buf err = DP_BUF_INIT;
+	cr_expect_eq(dp_validate_run(&o, &rep, &err), DP_BADCONFIG);
+	cr_expect(strstr(dp_buf_str(&err), "roster.csv:3:"), "%s", dp_buf_str(&err));
+}
