@@ -1,0 +1,65 @@
+/* The roster and adjust files (--roster, --adjust). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "deptperf/adjust.h"
+#include "deptperf/roster.h"
+#include "helpers.h"
+
+Test(roster, loads_with_chinese_headers)
+{
+	char *dir = t_tmpdir();
+	char *p = t_writes(dir, "r.csv", "部门代码,部门名称,主管部门代码,所属领域\nb2,乙,a1,教育\na1,甲,,教育\n");
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_roster *r = dp_roster_load(p, &err);
+	cr_assert(r, "%s", dp_buf_str(&err));
+	cr_expect_eq(r->n, 2);
+	cr_expect_str_eq(r->v[0].dept_code, "a1");
+	cr_expect_str_eq(dp_roster_find(r, "b2")->parent_code, "a1");
+	cr_expect_null(dp_roster_find(r, "c3"));
+	dp_roster_free(r);
+}
+
+Test(roster, refused)
+{
+	char *dir = t_tmpdir();
+	static const struct {
+		const char *csv, *why;
+	} bad[] = {
+		{ "name,sector\nx,y\n", ":1:" },
+		{ "dept_code\na1\na1\n", ":3: department a1 is listed twice" },
+		{ "dept_code\n\"a,1\"\n", ":2:" },
+		{ "", "empty" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "r%zu.csv", i);
+		struct dp_buf err = DP_BUF_INIT;
+		cr_expect_null(dp_roster_load(t_writes(dir, name, bad[i].csv), &err), "case %zu", i);
+		cr_expect(strstr(dp_buf_str(&err), bad[i].why), "case %zu: %s", i, dp_buf_str(&err));
+	}
+}
+
+Test(adjust, loads_and_finds)
+{
+	char *dir = t_tmpdir();
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_rules *rules = dp_rules_load(DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv", &err);
+	char *p = t_writes(dir, "a.csv", "dept_code,fiscal_year,indicator,deduction,reason\n"
+					 "x1,2021,budget_prep,1,复核发现\nx1,2021,nope,2,笔误\nx0,2021,assets,0.5,\n");
+	struct dp_adjustments *a = dp_adjust_load(p, rules, &err);
+	cr_assert(a, "%s", dp_buf_str(&err));
+	size_t n;
+	struct dp_adjustment *x = dp_adjust_find(a, "2021", "x1", &n);
+	cr_assert(x);
+	cr_expect_eq(n, 2);
+	cr_expect_eq(x[1].ind, -1, "an unknown indicator is kept, to be reported");
+	cr_expect_null(dp_adjust_find(a, "2022", "x1", &n));
+	dp_adjust_free(a);
+	char *q = t_writes(dir, "b.csv", "dept_code,fiscal_year,indicator,deduction,reason\nx1,2021,assets,-1,\n");
+	dp_buf_reset(&err);
+	cr_expect_null(dp_adjust_load(q, rules, &err));
+	cr_expect(strstr(dp_buf_str(&err), "b.csv:2:"), "%s", dp_buf_str(&err));
+	dp_rules_free(rules);
+}

@@ -1,0 +1,30 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+
+#include "deptperf/buf.h"
+#include "deptperf/keymap.h"
+
+Test(keymap, put_get_and_growth)
+{
+	struct dp_keymap *m = dp_keymap_new(sizeof(long));
+	struct dp_buf k = DP_BUF_INIT;
+	for (long i = 0; i < 50000; i++) {
+		char code[16];
+		snprintf(code, sizeof code, "44%07ld", i);
+		dp_key_make(&k, i % 2 ? "2021" : "2022", code);
+		bool created;
+		*(long *)dp_keymap_put(m, k.s, &created) = i;
+		cr_assert(created);
+	}
+	cr_expect_eq(dp_keymap_count(m), 50000);
+	dp_key_make(&k, "2021", "440000777");
+	cr_expect_eq(*(long *)dp_keymap_get(m, k.s), 777);
+	dp_key_make(&k, "2022", "440000777");
+	cr_expect_null(dp_keymap_get(m, k.s));
+	bool created = true;
+	dp_key_make(&k, "2021", "440000777");
+	dp_keymap_put(m, k.s, &created);
+	cr_expect(!created);
+	dp_buf_free(&k);
+	dp_keymap_free(m);
+}
