@@ -126,12 +126,12 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	int rc = fn(&o, &rep, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* one line per program: what it did, or what went wrong and what to do */
 	if (rc < 64 && rep.line.len)
-		fprintf(stderr, "%s: %s (%.2f s)\n", name, rep.line.s, secs);
+		fprintf(stderr, "%s: %s (%.2f s)%s\n", name, rep.line.s, secs,
+			rc == DP_FINDINGS ? "; exit 1: error findings recorded" : "");
 	if (rc >= 64)
 		fprintf(stderr, "%s: %s; %s\n", name, err.len ? err.s : "failed", dp_status_advice(rc));
-	else if (rc == DP_FINDINGS && strcmp(name, "dp-run") != 0)
-		fprintf(stderr, "%s: error findings were recorded; %s\n", name, dp_status_advice(rc));
 	dp_buf_free(&rep.line);
 	dp_buf_free(&err);
 	free(inputs);

@@ -141,7 +141,7 @@ static void set_value(struct ctx *c, int fi, const char *raw, size_t n, struct d
 	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
 	const char *code = dp_value_norm(f, raw, n, hint, &out, &why);
 	struct dp_buf shown = DP_BUF_INIT;
-	dp_buf_add(&shown, raw, n > 200 ? 200 : n);
+	dp_buf_add(&shown, raw, dp_utf8_prefix(raw, n, 200));
 	if (n > 200)
 		dp_buf_adds(&shown, "…");
 
@@ -320,8 +320,10 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 		hint = (struct dp_unit_hint){ r->f[h->col_unit], r->len[h->col_unit] };
 	struct dp_buf label = DP_BUF_INIT, item = DP_BUF_INIT;
 	dp_text_norm(&label, label_raw, label_n, true);
+	/* the item groups rows into one fund: its full-width forms are folded so
+	 * that 专项１ and 专项1 are one fund */
 	if (h->col_item >= 0 && (size_t)h->col_item < r->n)
-		dp_text_norm(&item, r->f[h->col_item], r->len[h->col_item], false);
+		dp_text_norm(&item, r->f[h->col_item], r->len[h->col_item], true);
 	if (label_n > DP_MAX_FIELD_BYTES) {
 		c->s.errors++;
 		dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, NULL, NULL,

@@ -244,3 +244,12 @@ const char *dp_text_unguard(const char *s)
 {
 	return s[0] == '\'' && dp_text_needs_guard(s + 1, strlen(s + 1)) ? s + 1 : s;
 }
+
+size_t dp_utf8_prefix(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}

@@ -258,12 +258,14 @@ static void check_self_tree(struct vctx *v, struct subinfo *si, const struct dp_
 	}
 	dp_dec diff = res->self[root] - expect;
 	if (diff > DP_CENT || diff < -DP_CENT) {
-		if (rescaled)
+		if (rescaled) {
+			struct dp_buf m = DP_BUF_INIT;
+			dp_dec_format(&m, appmax, 0, 8);
 			ADD(v, si, "E-SUM", "self_total", d->text[DP_F_SELF_TOTAL],
-			    "自评总分 %s ≠ 各项自评分之和 %s 按适用满分折算后的 %s（有指标不适用，满分按 %s 计），请核对",
-			    fmt_dec(&a, res->self[root]), fmt_dec(&b, sum), fmt_dec(&parts, expect),
-			    (dp_buf_reset(&parts), dp_dec_format(&parts, appmax, 0, 8), parts.s));
-		else
+			    "自评总分 %s ≠ 各项自评分之和 %s 按适用满分 %s 折算为百分制后的 %s（有指标不适用），请核对",
+			    fmt_dec(&a, res->self[root]), fmt_dec(&b, sum), m.s, fmt_dec(&parts, expect));
+			dp_buf_free(&m);
+		} else
 			ADD(v, si, "E-SUM", "self_total", d->text[DP_F_SELF_TOTAL],
 			    "自评总分 %s ≠ 各项自评分之和 %s，请核对", fmt_dec(&a, res->self[root]), fmt_dec(&b, sum));
 	}

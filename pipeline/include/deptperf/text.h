@@ -26,6 +26,10 @@ bool dp_utf8v_end(const struct dp_utf8v *v, uint64_t *bad);
 /* Whole-buffer check; *bad (may be NULL) gets the offset of the first fault. */
 bool dp_utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* The length of the longest prefix of s[0..n) of at most max bytes that
+ * ends on a code point boundary (for shortening text in messages). */
+size_t dp_utf8_prefix(const char *s, size_t n, size_t max);
+
 /* Decodes one code point at *p (valid UTF-8 assumed) and advances *p. */
 uint32_t dp_utf8_next(const char **p, const char *end);
 void dp_utf8_put(struct dp_buf *b, uint32_t cp);
