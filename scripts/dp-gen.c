@@ -407,6 +407,8 @@ static void gen_forms(const struct opts *o, FILE *ex)
 			if (!o->clean) {
 				long p = between(&r, 0, 99);
 				e = p < 60 ? ENC_UTF8 : p < 70 ? ENC_BOM : p < 85 ? ENC_GB : p < 95 ? ENC_U16 : ENC_GZ;
+				if (i < 5) /* every encoding, even in a small sample */
+					e = (enum enc)i;
 				if (next(&r) % 10 == 0)
 					fold_fullwidth(&t);
 			}

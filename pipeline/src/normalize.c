@@ -251,6 +251,13 @@ static void emit_sub(struct ctx *c)
 	struct dp_buf b = DP_BUF_INIT;
 	bad_fields(&b, c->dict, s->bad, s->nfields);
 	dp_table_puts(w->subs, dp_buf_str(&b), false);
+	/* a form's facts each have their line: findings on a field point to it */
+	dp_buf_reset(&b);
+	if (c->shape == DP_SHAPE_FORM)
+		for (size_t i = 0; i < s->nfields; i++)
+			if (s->line_of[i])
+				dp_buf_addf(&b, "%s%zu:%llu", b.len ? ";" : "", i, (unsigned long long)s->line_of[i]);
+	dp_table_puts(w->subs, dp_buf_str(&b), false);
 	dp_table_end_row(w->subs);
 	dp_buf_free(&b);
 	for (size_t i = 0; i < s->nfunds; i++) {
@@ -416,7 +423,7 @@ static enum dp_encoding enc_from_name(const char *n)
 	return DP_ENC_AUTO;
 }
 
-static const char *const sub_cols[] = { "sub", "file", "line", "shape", "errors", "bad_fields", NULL };
+static const char *const sub_cols[] = { "sub", "file", "line", "shape", "errors", "bad_fields", "field_lines", NULL };
 static const char *const fund_cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
 					 "fund_spent", "fund_selfeval", NULL };
 static const char *const fundsrc_cols[] = { "file", "line", "shape", "sub", "errors", "bad_fields", NULL };

@@ -113,15 +113,35 @@ static bool in_list(const char *list, const char *code)
 struct subinfo {
 	const char *file;
 	uint64_t line;
+	const char *field_lines; /* "field-index:line;…" of a form, or "" */
 	const char *code, *year;
 	const char *bad_fields;
 	size_t errors;
 };
 
+/* The line of a field in a form (its own row), else the submission's. */
+static uint64_t field_line(const struct vctx *v, const struct subinfo *si, const char *field)
+{
+	if (!field || !si->field_lines || !si->field_lines[0])
+		return si->line;
+	int fi = dp_dict_find_code(v->dict, field);
+	for (const char *p = si->field_lines; fi >= 0 && *p;) {
+		char *end;
+		long idx = strtol(p, &end, 10);
+		if (*end != ':')
+			break;
+		unsigned long long line = strtoull(end + 1, &end, 10);
+		if (idx == fi)
+			return line;
+		p = *end == ';' ? end + 1 : end;
+	}
+	return si->line;
+}
+
 #define ADD(v, si, c, field, value, ...)                                                          \
 	do {                                                                                     \
-		dp_findings_add((v)->fs, c, (si)->file, (si)->line, (si)->code, (si)->year, field, value, \
-				__VA_ARGS__);                                                    \
+		dp_findings_add((v)->fs, c, (si)->file, field_line(v, si, field), (si)->code, (si)->year, \
+				field, value, __VA_ARGS__);                                      \
 		if ((c)[0] == 'E')                                                               \
 			(si)->errors++;                                                          \
 	} while (0)
@@ -407,6 +427,7 @@ static void check_fund(struct vctx *v, struct pair *p, bool *bulk, uint64_t *sub
 	si->code = d->text[DP_F_DEPT_CODE];
 	si->year = d->text[DP_F_FISCAL_YEAR];
 	si->bad_fields = s->f[5];
+	si->field_lines = NULL;
 	si->errors = strtoull(s->f[4], NULL, 10);
 	static const int req[] = { DP_F_FUND_NAME, DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL,
 				   DP_F_DEPT_CODE, DP_F_FISCAL_YEAR };
@@ -474,6 +495,7 @@ static void sub_info(const struct pair *p, struct subinfo *si, uint64_t *id)
 	si->line = strtoull(p->rb->f[2], NULL, 10);
 	si->errors = strtoull(p->rb->f[4], NULL, 10);
 	si->bad_fields = p->rb->f[5];
+	si->field_lines = p->rb->n > 6 ? p->rb->f[6] : "";
 	si->code = p->row.text[DP_F_DEPT_CODE];
 	si->year = p->row.text[DP_F_FISCAL_YEAR];
 }
