@@ -100,7 +100,7 @@ struct dp_adjustments *dp_adjust_load(const char *path, const struct dp_rules *r
 		dp_adjust_free(a);
 		return NULL;
 	}
-	qsort(a->v, a->n, sizeof *a->v, cmp);
+	dp_qsort(a->v, a->n, sizeof *a->v, cmp);
 	return a;
 }
 

@@ -306,11 +306,11 @@ static void rank_year(struct agg *a, size_t s, size_t e, struct rk *v)
 		r->sector = dp_text_unguard(dep(a, r->row, DP_F_SECTOR));
 		with += r->has;
 	}
-	qsort(v, n, sizeof *v, rk_parent_cmp);
+	dp_qsort(v, n, sizeof *v, rk_parent_cmp);
 	competition(v, n, same_parent, 1);
-	qsort(v, n, sizeof *v, rk_sector_cmp);
+	dp_qsort(v, n, sizeof *v, rk_sector_cmp);
 	competition(v, n, same_sector, 2);
-	qsort(v, n, sizeof *v, rk_cmp);
+	dp_qsort(v, n, sizeof *v, rk_cmp);
 	competition(v, n, NULL, 0);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
@@ -415,7 +415,7 @@ static size_t sectors_of(const struct rk *v, size_t n, const char ***out)
 	const char **s = dp_xcalloc(n + 1, sizeof *s);
 	for (size_t i = 0; i < n; i++)
 		s[i] = v[i].sector;
-	qsort(s, n, sizeof *s, str_cmp);
+	dp_qsort(s, n, sizeof *s, str_cmp);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!u || strcmp(s[u - 1], s[i]) != 0)
@@ -442,7 +442,7 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 				full += vals[n] >= ind->max;
 				n++;
 			}
-		qsort(vals, n, sizeof *vals, dec_cmp);
+		dp_qsort(vals, n, sizeof *vals, dec_cmp);
 		dp_table_puts(w, year, false);
 		dp_table_puts(w, ind->code, false);
 		dp_table_puts(w, ind->label, false);
@@ -505,7 +505,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 			    (r->total == worst->total && strcmp(r->code, worst->code) < 0))
 				worst = r;
 		}
-		qsort(tot, m, sizeof *tot, dec_cmp);
+		dp_qsort(tot, m, sizeof *tot, dec_cmp);
 		dp_table_puts(w, year, false);
 		dp_table_puts(w, sectors[si], true);
 		dp_table_putf(w, "%zu", count);
@@ -538,7 +538,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	/* v back in dept_code order (the table's order) */
 	struct rk *byc = dp_xcalloc(n + 1, sizeof *byc);
 	memcpy(byc, v, n * sizeof *v);
-	qsort(byc, n, sizeof *byc, rk_row_cmp);
+	dp_qsort(byc, n, sizeof *byc, rk_row_cmp);
 	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
 		sec[i] = sector_index(sectors, nsec, byc[i].sector);
@@ -559,7 +559,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 				mhas[m][i] = true;
 				sorted[m][nsorted[m]++] = mval[m][i];
 			}
-		qsort(sorted[m], nsorted[m], sizeof **sorted, dec_cmp);
+		dp_qsort(sorted[m], nsorted[m], sizeof **sorted, dec_cmp);
 		/* sector medians: the values grouped by sector, each group sorted */
 		size_t k = 0;
 		for (size_t si = 0; si < nsec; si++) {
@@ -567,7 +567,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 			for (size_t i = 0; i < n; i++)
 				if (mhas[m][i] && sec[i] == si)
 					all[k++] = mval[m][i];
-			qsort(all + start, k - start, sizeof *all, dec_cmp);
+			dp_qsort(all + start, k - start, sizeof *all, dec_cmp);
 			if (k > start)
 				median[m * nsec + si] = nearest_rank(all + start, k - start, 50);
 		}
@@ -655,7 +655,7 @@ static void discrepancies(struct agg *a)
 		if (v[i].absd < 0)
 			v[i].absd = -v[i].absd;
 	}
-	qsort(v, n, sizeof *v, disc_cmp);
+	dp_qsort(v, n, sizeof *v, disc_cmp);
 	struct dp_buf key = DP_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		size_t r = v[i].row;
@@ -744,7 +744,7 @@ static bool yoy(struct agg *a)
 		v[n++] = (struct yrow){ dp_memtab_cell(&prev, r, (size_t)pfy), dp_memtab_cell(&prev, r, (size_t)pcode), -1,
 					(long)r };
 	}
-	qsort(v, n, sizeof *v, yrow_cmp);
+	dp_qsort(v, n, sizeof *v, yrow_cmp);
 	struct dp_table *w = publish(a, "yoy.csv.gz");
 	if (w) {
 		static const char *const cols[] = { "dept_code", "dept_name", "prev_fiscal_year", "prev_total", "prev_rank",
@@ -824,7 +824,7 @@ static void param_rows(struct dp_buf *b, const char *path)
 
 static bool write_manifest(struct agg *a)
 {
-	qsort(a->pubs, a->npubs, sizeof *a->pubs, pub_cmp);
+	dp_qsort(a->pubs, a->npubs, sizeof *a->pubs, pub_cmp);
 	struct dp_buf b = DP_BUF_INIT;
 	dp_buf_adds(&b, "file,rows,bytes,sha256\n");
 	for (size_t i = 0; i < a->npubs; i++)

@@ -168,3 +168,9 @@ int dp_status_worse(int a, int b)
 		return b;
 	return a > b ? a : b;
 }
+
+void dp_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

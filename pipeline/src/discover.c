@@ -90,7 +90,7 @@ int dp_discover(const char *const *paths, size_t n, struct dp_found_list *out, s
 		if (rc != DP_OK)
 			return rc;
 	}
-	qsort(out->v, out->n, sizeof *out->v, cmp);
+	dp_qsort(out->v, out->n, sizeof *out->v, cmp);
 	/* the same file named twice (an --input inside another) is read once */
 	size_t k = 0;
 	for (size_t i = 0; i < out->n; i++) {

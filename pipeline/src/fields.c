@@ -144,7 +144,7 @@ struct dp_dict *dp_dict_new(const struct dp_rules *rules)
 			a += len + (bar ? 1 : 0);
 		}
 	}
-	qsort(d->keys, d->nkeys, sizeof *d->keys, key_cmp);
+	dp_qsort(d->keys, d->nkeys, sizeof *d->keys, key_cmp);
 	return d;
 }
 

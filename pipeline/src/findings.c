@@ -130,7 +130,7 @@ bool dp_findings_load(struct dp_findings *fs, const char *path, struct dp_buf *e
 bool dp_findings_write(struct dp_findings *fs, const char *path, int level, struct dp_table_info *info,
 		       struct dp_buf *err)
 {
-	qsort(fs->v, fs->n, sizeof *fs->v, cmp);
+	dp_qsort(fs->v, fs->n, sizeof *fs->v, cmp);
 	struct dp_table *t = dp_table_create(path, level, err);
 	if (!t)
 		return false;

@@ -104,7 +104,7 @@ struct dp_roster *dp_roster_load(const char *path, struct dp_buf *err)
 		ok = false;
 	}
 	if (ok) {
-		qsort(r->v, r->n, sizeof *r->v, cmp);
+		dp_qsort(r->v, r->n, sizeof *r->v, cmp);
 		for (size_t i = 1; i < r->n; i++)
 			if (strcmp(r->v[i].dept_code, r->v[i - 1].dept_code) == 0) {
 				dp_buf_addf(err, "%s:%llu: department %s is listed twice (first on line %llu)", path,

@@ -289,7 +289,7 @@ static bool link_tree(struct load *l)
 		fail(l, "有指标不在根之下");
 		return false;
 	}
-	qsort(r->grades, r->ngrades, sizeof *r->grades, grade_cmp);
+	dp_qsort(r->grades, r->ngrades, sizeof *r->grades, grade_cmp);
 	return true;
 }
 

@@ -237,7 +237,7 @@ static void prune(const char *runs, int keep, const char *current)
 		free(p);
 	}
 	closedir(d);
-	qsort(v, n, sizeof *v, run_dir_cmp);
+	dp_qsort(v, n, sizeof *v, run_dir_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (n - i > (size_t)keep && strcmp(v[i].name, current) != 0) {
 			char *p = dp_path_join(runs, v[i].name);

@@ -815,7 +815,7 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 {
 	char *dir = dp_path_join(v->o->work, "rejected");
 	bool ok = dp_mkdirs(dir, err);
-	qsort(v->q, v->nq, sizeof *v->q, qcmp);
+	dp_qsort(v->q, v->nq, sizeof *v->q, qcmp);
 	for (size_t i = 0; ok && i < v->nq;) {
 		size_t j = i;
 		while (j < v->nq && v->q[j].file == v->q[i].file)
@@ -996,7 +996,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_CANTCREATE;
 		goto out;
 	}
-	qsort(years.v, years.n, sizeof *years.v, years_cmp);
+	dp_qsort(years.v, years.n, sizeof *years.v, years_cmp);
 	for (size_t i = 0; i < tab.n; i++) {
 		const char *st = final_status(&v, i);
 		if (st)

@@ -112,5 +112,13 @@ int main(int argc, char **argv)
 			bad++;
 		}
 	printf("%zu differences\n", bad);
+	dp_buf_free(&k);
+	dp_keymap_free(seen);
+	dp_keymap_free(accepted);
+	dp_memtab_free(&ex);
+	dp_memtab_free(&fi);
+	dp_memtab_free(&dep);
+	dp_memtab_free(&cnt);
+	dp_memtab_free(&inp);
 	return bad ? 1 : 0;
 }

@@ -44,6 +44,10 @@ void *dp_xrealloc(void *p, size_t n);
 char *dp_xstrdup(const char *s);
 char *dp_xmemdup(const void *p, size_t n); /* adds a NUL */
 
+/* qsort that also takes an empty array, which may be NULL (qsort's
+ * arguments must not be NULL even when n is 0). */
+void dp_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* Grows an array `a` of `n` used / `cap` allocated elements to hold one more. */
 #define DP_GROW(a, n, cap)                                                   \
 	do {                                                                 \
