@@ -12,6 +12,7 @@ void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_r
 		res->status = DP_CF_IOERR;
 		return;
 	}
+	dp_input_hash(in, want_sha);
 	struct dp_csv *csv = dp_csv_new(fn, ctx);
 	enum dp_csvfile_status st = DP_CF_OK;
 	for (;;) {
@@ -102,6 +103,7 @@ struct dp_rows *dp_rows_open(const char *path, struct dp_buf *err)
 	struct dp_input *in = dp_input_open(path, DP_ENC_UTF8, err);
 	if (!in)
 		return NULL;
+	dp_input_hash(in, false);
 	struct dp_rows *r = dp_xcalloc(1, sizeof *r);
 	r->path = dp_xstrdup(path);
 	r->in = in;

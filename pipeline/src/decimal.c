@@ -160,38 +160,41 @@ dp_dec dp_dec_round_cent(dp_dec d)
 
 void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec)
 {
+	/* 64-bit arithmetic only: this runs for every number of every table */
 	if (max_dec > DP_DEC_SCALE)
 		max_dec = DP_DEC_SCALE;
+	if (max_dec < 0)
+		max_dec = 0;
 	if (min_dec > max_dec)
 		min_dec = max_dec;
-	int64_t unit = pow10_tab[DP_DEC_SCALE - max_dec];
-	dp_i128 v = div_round_away(d, unit); /* in 10^-max_dec */
-	bool neg = v < 0;
-	if (neg)
-		v = -v;
+	bool neg = d < 0;
+	uint64_t a = neg ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+	uint64_t unit = (uint64_t)pow10_tab[DP_DEC_SCALE - max_dec];
+	uint64_t v = a / unit, r = a % unit;
+	if (unit > 1 && 2 * r >= unit)
+		v++; /* half away from zero */
+	bool minus = neg && v != 0; /* no "-0.00" */
 	int dec = max_dec;
 	while (dec > min_dec && v % 10 == 0) {
 		v /= 10;
 		dec--;
 	}
-	dp_i128 p = pow10_tab[dec];
-	dp_i128 ip = v / p, fp = v % p;
-	char tmp[64];
+	char tmp[48];
 	size_t t = sizeof tmp;
 	tmp[--t] = '\0';
 	for (int i = 0; i < dec; i++) {
-		tmp[--t] = (char)('0' + (int)(fp % 10));
-		fp /= 10;
+		tmp[--t] = (char)('0' + v % 10);
+		v /= 10;
 	}
 	if (dec)
 		tmp[--t] = '.';
 	do {
-		tmp[--t] = (char)('0' + (int)(ip % 10));
-		ip /= 10;
-	} while (ip);
-	if (neg)
+		tmp[--t] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (minus)
 		tmp[--t] = '-';
-	dp_buf_adds(b, tmp + t);
+	dp_buf_add(b, tmp + t, sizeof tmp - 1 - t);
 }
 
 static dp_i128 gcd128(dp_i128 a, dp_i128 b)

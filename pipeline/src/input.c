@@ -25,7 +25,7 @@ struct dp_input {
 	size_t bom;
 	uint64_t bad_offset;
 	enum dp_encoding enc;
-	bool enc_fixed, validate;
+	bool enc_fixed, validate, hash;
 	struct dp_utf8v v;
 	iconv_t cd;
 	unsigned char *raw;  /* RAW_CHUNK */
@@ -66,6 +66,7 @@ struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp
 	in->gz = has_gz_suffix(path);
 	in->enc = enc;
 	in->cd = (iconv_t)-1;
+	in->hash = true;
 	in->raw = dp_xmalloc(RAW_CHUNK);
 	in->plain = dp_xmalloc(2 * RAW_CHUNK);
 	in->out = dp_xmalloc(OUT_CHUNK);
@@ -78,21 +79,28 @@ struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp
 	return in;
 }
 
-/* Reads stored bytes: returns count, 0 at EOF, -1 on error. */
-static ssize_t read_raw(struct dp_input *in, struct dp_buf *err)
+/* Reads stored bytes into dst (in->raw when NULL): returns count, 0 at EOF,
+ * -1 on error. */
+static ssize_t read_raw_into(struct dp_input *in, unsigned char *dst, struct dp_buf *err)
 {
 	for (;;) {
-		ssize_t r = read(in->fd, in->raw, RAW_CHUNK);
+		ssize_t r = read(in->fd, dst, RAW_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			dp_buf_addf(err, "%s: read error: %s", in->path, strerror(errno));
 			return -1;
 		}
-		sha256_update(&in->sha, (size_t)r, in->raw);
+		if (in->hash)
+			sha256_update(&in->sha, (size_t)r, dst);
 		in->raw_bytes += (uint64_t)r;
 		return r;
 	}
+}
+
+static ssize_t read_raw(struct dp_input *in, struct dp_buf *err)
+{
+	return read_raw_into(in, in->raw, err);
 }
 
 /* Fills plain[carry..] with up to RAW_CHUNK decompressed bytes. */
@@ -100,12 +108,11 @@ static enum dp_input_status next_plain(struct dp_input *in, size_t *got, struct 
 {
 	unsigned char *dst = in->plain + in->carry;
 	if (!in->gz) {
-		ssize_t r = read_raw(in, err);
+		ssize_t r = read_raw_into(in, dst, err);
 		if (r < 0)
 			return DP_IN_IOERR;
 		if (r == 0)
 			return DP_IN_EOF;
-		memcpy(dst, in->raw, (size_t)r);
 		*got = (size_t)r;
 		return DP_IN_DATA;
 	}
@@ -258,6 +265,11 @@ enum dp_input_status dp_input_read(struct dp_input *in, const char **p, size_t *
 		*n = outn;
 		return DP_IN_DATA;
 	}
+}
+
+void dp_input_hash(struct dp_input *in, bool on)
+{
+	in->hash = on;
 }
 
 enum dp_encoding dp_input_encoding(const struct dp_input *in)

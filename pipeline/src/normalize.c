@@ -66,6 +66,7 @@ struct ctx {
 	uint64_t rows, submissions, rejected;
 	uint64_t fund_rows, funds_rejected;
 	bool form_too_long;
+	struct dp_buf out, why, shown; /* scratch, reused for every value */
 };
 
 static void sub_init(struct sub *s, size_t nfields)
@@ -132,18 +133,31 @@ static const char *fiscal_year(const struct sub *s)
 	return dp_buf_str(&s->val[DP_F_FISCAL_YEAR]);
 }
 
+/* True when a value would conflict with one already given (E-CONFLICT
+ * needs the raw text shown). */
+static bool dst_conflicts(const struct ctx *c, int fi, const struct dp_buf *out)
+{
+	if (fi == DP_F_FUND_ALLOC || fi == DP_F_FUND_SPENT || fi == DP_F_FUND_SELFEVAL)
+		return c->shape == DP_SHAPE_FORM; /* rare enough: always keep it */
+	const struct dp_buf *dst = &c->s.val[fi];
+	return out->len && dst->len && strcmp(dst->s, out->s) != 0;
+}
+
 /* Stores one value of field fi, read on line, reporting what is wrong. */
 static void set_value(struct ctx *c, int fi, const char *raw, size_t n, struct dp_unit_hint hint,
 		      uint64_t line, const char *item)
 {
 	const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
 	struct sub *s = &c->s;
-	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
-	const char *code = dp_value_norm(f, raw, n, hint, &out, &why);
-	struct dp_buf shown = DP_BUF_INIT;
-	dp_buf_add(&shown, raw, dp_utf8_prefix(raw, n, 200));
-	if (n > 200)
-		dp_buf_adds(&shown, "…");
+	struct dp_buf *out = &c->out, *why = &c->why, *shown = &c->shown;
+	dp_buf_reset(why);
+	const char *code = dp_value_norm(f, raw, n, hint, out, why);
+	dp_buf_reset(shown);
+	if (code || dst_conflicts(c, fi, out)) {
+		dp_buf_add(shown, raw, dp_utf8_prefix(raw, n, 200));
+		if (n > 200)
+			dp_buf_adds(shown, "…");
+	}
 
 	int fund_slot = fi == DP_F_FUND_ALLOC ? FUND_ALLOC : fi == DP_F_FUND_SPENT ? FUND_SPENT :
 			fi == DP_F_FUND_SELFEVAL ? FUND_SELFEVAL : -1;
@@ -160,25 +174,22 @@ static void set_value(struct ctx *c, int fi, const char *raw, size_t n, struct d
 		bad = &s->bad[fi];
 	}
 	if (code) {
-		dp_findings_add(c->fs, code, c->file, line, NULL, NULL, f->code, shown.s, "%s", why.s);
+		dp_findings_add(c->fs, code, c->file, line, NULL, NULL, f->code, shown->s, "%s", why->s);
 		(*errors)++;
 		*bad = true;
-	} else if (out.len) {
-		if (dst->len && strcmp(dst->s, out.s) != 0) {
-			dp_findings_add(c->fs, "E-CONFLICT", c->file, line, NULL, NULL, f->code, shown.s,
+	} else if (out->len) {
+		if (dst->len && strcmp(dst->s, out->s) != 0) {
+			dp_findings_add(c->fs, "E-CONFLICT", c->file, line, NULL, NULL, f->code, shown->s,
 					"%s 填写了两次且不一致：先为“%s”，此处为“%s”，请只保留正确的一个", f->label,
-					dst->s, out.s);
+					dst->s, out->s);
 			(*errors)++;
 			*bad = true;
 		} else if (!dst->len) {
-			dp_buf_add(dst, out.s, out.len);
+			dp_buf_add(dst, out->s, out->len);
 			if (fund_slot < 0)
 				s->line_of[fi] = line;
 		}
 	}
-	dp_buf_free(&out);
-	dp_buf_free(&why);
-	dp_buf_free(&shown);
 }
 
 static void unknown_label(struct ctx *c, const char *label, uint64_t line)
@@ -538,6 +549,9 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		funds_rej += c.funds_rejected;
 		sub_free(&c.s);
 		dp_header_free(&c.hdr);
+		dp_buf_free(&c.out);
+		dp_buf_free(&c.why);
+		dp_buf_free(&c.shown);
 	}
 	if (rc != DP_OK) {
 		abort_writers(&w);

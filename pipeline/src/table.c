@@ -13,20 +13,29 @@
 #include "deptperf/csvread.h"
 #include "deptperf/input.h"
 
-#define FLUSH_AT (128 * 1024)
-#define ZOUT (256 * 1024)
+/* Rows are gathered into blocks of BLOCK bytes (cut at a row end); NBLOCKS
+ * blocks at a time are deflated in parallel, each into a gzip member of its
+ * own, and written in order.  The cuts depend on the bytes only, so the file
+ * is the same for any thread count; a multi-member gzip file is one file to
+ * zcat, zlib and every gzip reader (pigz does the same). */
+#define BLOCK (1024 * 1024)
+#define NBLOCKS 8
+#define FLUSH_AT BLOCK
 
 struct dp_table {
 	int fd;
 	char *path, *tmp;
-	z_stream zs;
+	int level;
 	struct sha256_ctx sha;
-	struct dp_buf pending; /* rows not yet deflated */
-	size_t nfields;        /* fields in the current row */
+	struct dp_buf pending;          /* rows not yet in a block */
+	struct dp_buf blocks[NBLOCKS];  /* full blocks waiting to be deflated */
+	struct dp_buf zblocks[NBLOCKS]; /* their gzip members */
+	int nblocks;
+	bool any_member;
+	size_t nfields;                 /* fields in the current row */
 	uint64_t rows, bytes;
 	bool header_done, failed;
 	int err_no;
-	unsigned char *zout;
 };
 
 struct dp_table *dp_table_create(const char *path, int level, struct dp_buf *err)
@@ -46,18 +55,8 @@ struct dp_table *dp_table_create(const char *path, int level, struct dp_buf *err
 	}
 	if (level < 0 || level > 9)
 		level = 6;
-	/* windowBits 31: gzip wrapper; zlib writes mtime 0 and no name */
-	if (deflateInit2(&t->zs, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		dp_buf_addf(err, "%s: zlib cannot start", path);
-		close(t->fd);
-		unlink(t->tmp);
-		free(t->path);
-		free(t->tmp);
-		free(t);
-		return NULL;
-	}
+	t->level = level;
 	sha256_init(&t->sha);
-	t->zout = dp_xmalloc(ZOUT);
 	return t;
 }
 
@@ -79,18 +78,58 @@ static void write_all(struct dp_table *t, const unsigned char *p, size_t n)
 	}
 }
 
-static void deflate_pending(struct dp_table *t, int flush)
+/* One gzip member of src into dst: windowBits 31 makes zlib write the gzip
+ * wrapper with mtime 0 and no name.  Returns false only when zlib fails. */
+static bool gzip_member(const struct dp_buf *src, struct dp_buf *dst, int level)
 {
-	t->zs.next_in = (unsigned char *)t->pending.s;
-	t->zs.avail_in = (uInt)t->pending.len;
-	int r;
-	do {
-		t->zs.next_out = t->zout;
-		t->zs.avail_out = ZOUT;
-		r = deflate(&t->zs, flush);
-		write_all(t, t->zout, ZOUT - t->zs.avail_out);
-	} while (t->zs.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END && r != Z_STREAM_ERROR));
-	dp_buf_reset(&t->pending);
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	if (deflateInit2(&zs, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return false;
+	dp_buf_reset(dst);
+	size_t bound = deflateBound(&zs, (uLong)src->len) + 32;
+	dp_buf_grow(dst, bound);
+	zs.next_in = (unsigned char *)(src->s ? src->s : "");
+	zs.avail_in = (uInt)src->len;
+	zs.next_out = (unsigned char *)dst->s;
+	zs.avail_out = (uInt)bound;
+	int r = deflate(&zs, Z_FINISH);
+	dst->len = bound - zs.avail_out;
+	deflateEnd(&zs);
+	return r == Z_STREAM_END;
+}
+
+/* Deflates the waiting blocks in parallel and writes them in order. */
+static void flush_blocks(struct dp_table *t)
+{
+	int n = t->nblocks;
+	bool ok = true;
+#pragma omp parallel for schedule(static) reduction(&& : ok) if (n > 1)
+	for (int i = 0; i < n; i++)
+		ok = gzip_member(&t->blocks[i], &t->zblocks[i], t->level) && ok;
+	if (!ok && !t->failed) {
+		t->failed = true;
+		t->err_no = EIO;
+	}
+	for (int i = 0; i < n; i++) {
+		write_all(t, (const unsigned char *)t->zblocks[i].s, t->zblocks[i].len);
+		dp_buf_reset(&t->blocks[i]);
+	}
+	t->nblocks = 0;
+	t->any_member = true;
+}
+
+/* Moves the pending rows into a block; deflates when all blocks are full. */
+static void deflate_pending(struct dp_table *t, bool finish)
+{
+	if (t->pending.len || (finish && !t->any_member && !t->nblocks)) {
+		struct dp_buf tmp = t->blocks[t->nblocks];
+		t->blocks[t->nblocks++] = t->pending;
+		t->pending = tmp;
+		dp_buf_reset(&t->pending);
+	}
+	if (t->nblocks == NBLOCKS || (finish && t->nblocks))
+		flush_blocks(t);
 }
 
 void dp_table_put(struct dp_table *t, const char *s, size_t n, bool guard)
@@ -137,7 +176,7 @@ bool dp_table_end_row(struct dp_table *t)
 	t->header_done = true;
 	t->nfields = 0;
 	if (t->pending.len >= FLUSH_AT)
-		deflate_pending(t, Z_NO_FLUSH);
+		deflate_pending(t, false);
 	return !t->failed;
 }
 
@@ -148,10 +187,21 @@ void dp_table_header(struct dp_table *t, const char *const *cols)
 	dp_table_end_row(t);
 }
 
+static void free_bufs(struct dp_table *t)
+{
+	dp_buf_free(&t->pending);
+	for (int i = 0; i < NBLOCKS; i++) {
+		dp_buf_free(&t->blocks[i]);
+		dp_buf_free(&t->zblocks[i]);
+	}
+	free(t->path);
+	free(t->tmp);
+	free(t);
+}
+
 bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_buf *err)
 {
-	deflate_pending(t, Z_FINISH);
-	deflateEnd(&t->zs);
+	deflate_pending(t, true);
 	bool ok = !t->failed;
 	if (ok && fsync(t->fd) != 0 && errno != EINVAL) {
 		ok = false;
@@ -176,11 +226,7 @@ bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_b
 		for (size_t i = 0; i < sizeof d; i++)
 			snprintf(info->sha256 + 2 * i, 3, "%02x", d[i]);
 	}
-	dp_buf_free(&t->pending);
-	free(t->zout);
-	free(t->path);
-	free(t->tmp);
-	free(t);
+	free_bufs(t);
 	return ok;
 }
 
@@ -188,14 +234,9 @@ void dp_table_abort(struct dp_table *t)
 {
 	if (!t)
 		return;
-	deflateEnd(&t->zs);
 	close(t->fd);
 	unlink(t->tmp);
-	dp_buf_free(&t->pending);
-	free(t->zout);
-	free(t->path);
-	free(t->tmp);
-	free(t);
+	free_bufs(t);
 }
 
 bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_table_info *info,
@@ -210,6 +251,7 @@ bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_
 		return false;
 	}
 	uint64_t lines = 0;
+	struct dp_buf tail = DP_BUF_INIT;
 	const char *p;
 	size_t n;
 	enum dp_input_status st;
@@ -217,10 +259,22 @@ bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_
 		for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++)
 			lines++;
 		dp_buf_add(&t->pending, p, n);
-		if (t->pending.len >= FLUSH_AT)
-			deflate_pending(t, Z_NO_FLUSH);
+		if (t->pending.len >= FLUSH_AT) {
+			/* blocks end at a line end, as those of dp_table_end_row */
+			const char *nl = memrchr(t->pending.s, '\n', t->pending.len);
+			if (nl) {
+				size_t keep = (size_t)(nl - t->pending.s) + 1;
+				dp_buf_reset(&tail);
+				dp_buf_add(&tail, t->pending.s + keep, t->pending.len - keep);
+				t->pending.len = keep;
+				t->pending.s[keep] = '\0';
+				deflate_pending(t, false);
+				dp_buf_add(&t->pending, tail.s, tail.len);
+			}
+		}
 	}
 	dp_input_close(in);
+	dp_buf_free(&tail);
 	if (st != DP_IN_EOF) {
 		dp_buf_addf(err, "%s: damaged work file", src);
 		dp_table_abort(t);

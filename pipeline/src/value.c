@@ -75,110 +75,100 @@ static const char *resolve_unit(const struct dp_field *f, const char *inl, size_
 const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, struct dp_unit_hint hint,
 			  struct dp_buf *out, struct dp_buf *why)
 {
+	dp_buf_reset(out);
 	if (n > DP_MAX_FIELD_BYTES) {
 		dp_buf_addf(why, "%s 的内容长 %zu 字节，超过上限 4096 字节", f->label, n);
 		return "E-TOO-LONG";
 	}
-	struct dp_buf v = DP_BUF_INIT;
+	/* the normalized text goes to out first; a value that needs converting
+	 * is read from it, then out is rewritten with the canonical form */
 	bool fold = f->kind != DP_FK_TEXT && f->kind != DP_FK_GRADE;
-	dp_text_norm(&v, raw, n, fold);
-	const char *code = NULL;
-	if (!v.len) {
-		dp_buf_free(&v);
+	dp_text_norm(out, raw, n, fold);
+	if (!out->len || f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE)
 		return NULL;
-	}
+	char *v = out->s;
+	size_t vn = out->len;
 	switch (f->kind) {
-	case DP_FK_TEXT:
-	case DP_FK_GRADE:
-		dp_buf_add(out, v.s, v.len);
-		break;
 	case DP_FK_CODE:
-		if (!dp_text_is_code(v.s, v.len)) {
-			dp_buf_addf(why, "%s“%s”不合规：只能是 1–32 位字母、数字、下划线或连字符", f->label, v.s);
-			code = "E-CODE";
-		} else {
-			dp_buf_add(out, v.s, v.len);
+		if (!dp_text_is_code(v, vn)) {
+			dp_buf_addf(why, "%s“%s”不合规：只能是 1–32 位字母、数字、下划线或连字符", f->label, v);
+			return "E-CODE";
 		}
-		break;
+		return NULL;
 	case DP_FK_USCC:
-		for (size_t i = 0; i < v.len; i++)
-			if (v.s[i] >= 'a' && v.s[i] <= 'z')
-				v.s[i] = (char)(v.s[i] - 'a' + 'A');
-		dp_buf_add(out, v.s, v.len);
-		break;
+		for (size_t i = 0; i < vn; i++)
+			if (v[i] >= 'a' && v[i] <= 'z')
+				v[i] = (char)(v[i] - 'a' + 'A');
+		return NULL;
 	case DP_FK_DATE: {
 		char iso[11];
-		if (!dp_date_parse(v.s, v.len, iso)) {
+		if (!dp_date_parse(v, vn, iso)) {
 			dp_buf_addf(why, "%s“%s”不是有效日期（可写 2022年6月6日、2022-06-06、2022/6/6、20220606）",
-				    f->label, v.s);
-			code = "E-DATE";
-		} else {
-			dp_buf_adds(out, iso);
+				    f->label, v);
+			return "E-DATE";
 		}
-		break;
+		dp_buf_reset(out);
+		dp_buf_adds(out, iso);
+		return NULL;
 	}
 	case DP_FK_YEAR: {
-		size_t len = v.len;
-		if (len > 3 && memcmp(v.s + len - 3, "年", 3) == 0)
+		size_t len = vn;
+		if (len > 3 && memcmp(v + len - 3, "年", 3) == 0)
 			len -= 3;
 		dp_dec d;
-		if (dp_dec_parse(v.s, len, &d) != DP_DEC_OK || d % DP_DEC_ONE) {
-			dp_buf_addf(why, "%s“%s”应为四位年份，如 2021", f->label, v.s);
-			code = "E-NUMBER";
-		} else {
-			dp_dec_format(out, d, 0, 0);
+		if (dp_dec_parse(v, len, &d) != DP_DEC_OK || d % DP_DEC_ONE) {
+			dp_buf_addf(why, "%s“%s”应为四位年份，如 2021", f->label, v);
+			return "E-NUMBER";
 		}
+		dp_buf_reset(out);
+		dp_dec_format(out, d, 0, 0);
+		return NULL;
+	}
+	default:
 		break;
 	}
-	case DP_FK_INT:
-	case DP_FK_NUMBER: {
-		size_t num_n;
-		dp_unit_split(v.s, v.len, &num_n);
-		const char *inl = v.s + num_n;
-		size_t inl_n = v.len - num_n;
-		while (inl_n && *inl == ' ') {
-			inl++;
-			inl_n--;
-		}
-		int shift = 0;
-		if (!num_n) {
-			dp_buf_addf(why, "%s“%s”%s", f->label, v.s, dec_err_text(DP_DEC_SYNTAX));
-			code = "E-NUMBER";
-			break;
-		}
-		enum dp_unit_kind uk;
-		int us;
-		if (inl_n && strpbrk(inl, "0123456789") && !dp_unit_lookup(inl, inl_n, &uk, &us)) {
-			/* "3998.O3": a mistyped number, not a unit */
-			dp_buf_addf(why, "%s“%s”%s", f->label, v.s, dec_err_text(DP_DEC_SYNTAX));
-			code = "E-NUMBER";
-			break;
-		}
-		if ((code = resolve_unit(f, inl, inl_n, hint, &shift, why)))
-			break;
-		dp_dec d;
-		enum dp_dec_err e = dp_dec_parse(v.s, num_n, &d);
-		if (e == DP_DEC_OK)
-			e = dp_dec_shift(d, shift, &d);
-		if (e != DP_DEC_OK) {
-			dp_buf_addf(why, "%s“%s”%s", f->label, v.s, dec_err_text(e));
-			code = "E-NUMBER";
-			break;
-		}
-		if (f->kind == DP_FK_INT && d % DP_DEC_ONE) {
-			dp_buf_addf(why, "%s“%s”应为整数", f->label, v.s);
-			code = "E-NUMBER";
-			break;
-		}
-		if (f->kind == DP_FK_INT)
-			dp_dec_format(out, d, 0, 0);
-		else
-			dp_dec_format(out, d, 2, 8);
-		break;
+	/* DP_FK_INT, DP_FK_NUMBER */
+	size_t num_n;
+	dp_unit_split(v, vn, &num_n);
+	const char *inl = v + num_n;
+	size_t inl_n = vn - num_n;
+	while (inl_n && *inl == ' ') {
+		inl++;
+		inl_n--;
 	}
+	int shift = 0;
+	if (!num_n) {
+		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(DP_DEC_SYNTAX));
+		return "E-NUMBER";
 	}
-	dp_buf_free(&v);
-	return code;
+	enum dp_unit_kind uk;
+	int us;
+	if (inl_n && strpbrk(inl, "0123456789") && !dp_unit_lookup(inl, inl_n, &uk, &us)) {
+		/* "3998.O3": a mistyped number, not a unit */
+		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(DP_DEC_SYNTAX));
+		return "E-NUMBER";
+	}
+	const char *code = resolve_unit(f, inl, inl_n, hint, &shift, why);
+	if (code)
+		return code;
+	dp_dec d;
+	enum dp_dec_err e = dp_dec_parse(v, num_n, &d);
+	if (e == DP_DEC_OK)
+		e = dp_dec_shift(d, shift, &d);
+	if (e != DP_DEC_OK) {
+		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(e));
+		return "E-NUMBER";
+	}
+	if (f->kind == DP_FK_INT && d % DP_DEC_ONE) {
+		dp_buf_addf(why, "%s“%s”应为整数", f->label, v);
+		return "E-NUMBER";
+	}
+	dp_buf_reset(out);
+	if (f->kind == DP_FK_INT)
+		dp_dec_format(out, d, 0, 0);
+	else
+		dp_dec_format(out, d, 2, 8);
+	return NULL;
 }
 
 bool dp_value_dec(const char *s, dp_dec *out)

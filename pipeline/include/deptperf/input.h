@@ -49,6 +49,9 @@ struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp
  * the fault in the decompressed file, where one applies. */
 enum dp_input_status dp_input_read(struct dp_input *in, const char **p, size_t *n, struct dp_buf *err);
 
+/* Hashing is on by default; switch it off (before the first read) when the
+ * SHA-256 is not wanted. */
+void dp_input_hash(struct dp_input *in, bool on);
 enum dp_encoding dp_input_encoding(const struct dp_input *in);
 uint64_t dp_input_bad_offset(const struct dp_input *in);
 /* Bytes of the file as stored (compressed size for gzip) read so far. */

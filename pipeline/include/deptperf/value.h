@@ -18,9 +18,9 @@ struct dp_unit_hint {
 
 #define DP_MAX_FIELD_BYTES 4096
 
-/* Normalizes raw[0..n) for field f, with an optional unit hint.  On success
- * returns NULL and appends the canonical text to out (nothing when the value
- * is empty).  On failure returns the finding code (E-NUMBER, E-UNIT, E-DATE,
+/* Normalizes raw[0..n) for field f, with an optional unit hint.  out is
+ * reset; on success the function returns NULL and out holds the canonical
+ * text (empty when the value is empty).  On failure returns the finding code (E-NUMBER, E-UNIT, E-DATE,
  * E-CODE, E-TOO-LONG, E-RANGE) and appends a clerk's message to why. */
 const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, struct dp_unit_hint hint,
 			  struct dp_buf *out, struct dp_buf *why);
