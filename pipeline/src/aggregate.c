@@ -882,6 +882,50 @@ static void copy_work(struct agg *a, const char *name, bool optional)
 	free(dst);
 }
 
+/* scores.csv.gz is published as dp-score wrote it when it was written at
+ * the level asked for here (dp-run passes the same --gzip-level to both);
+ * else it is compressed again. */
+static void publish_scores(struct agg *a)
+{
+	char *ip = dp_path_join(a->o->work, "score-info.csv.gz");
+	struct dp_memtab info;
+	struct dp_buf e = DP_BUF_INIT;
+	int level = -1;
+	unsigned long long rows = 0;
+	const char *sha = NULL;
+	if (dp_memtab_load(&info, ip, true, &e)) {
+		for (size_t i = 0; i < info.nrows; i++) {
+			const char *k = dp_memtab_cell(&info, i, 0), *v = dp_memtab_cell(&info, i, 1);
+			if (!strcmp(k, "gzip_level"))
+				level = atoi(v);
+			else if (!strcmp(k, "rows"))
+				rows = strtoull(v, NULL, 10);
+			else if (!strcmp(k, "sha256"))
+				sha = v;
+		}
+	}
+	free(ip);
+	dp_buf_free(&e);
+	if (level != a->o->gzip_level || !sha || strlen(sha) != 64) {
+		copy_work(a, "scores.csv.gz", false);
+		dp_memtab_free(&info);
+		return;
+	}
+	char *src = dp_path_join(a->o->work, "scores.csv.gz"), *dst = dp_path_join(a->o->out, "scores.csv.gz");
+	struct dp_table_info *slot = pub_slot(a, "scores.csv.gz");
+	struct stat st;
+	if (!dp_copy_file(src, dst, a->err) || stat(dst, &st) != 0) {
+		a->failed = true;
+	} else {
+		slot->rows = rows;
+		slot->bytes = (uint64_t)st.st_size;
+		memcpy(slot->sha256, sha, 65);
+	}
+	free(src);
+	free(dst);
+	dp_memtab_free(&info);
+}
+
 static bool load_work(struct agg *a)
 {
 	static const char *names[] = { "departments.csv.gz", "special_funds.csv.gz", "totals.csv.gz", "deltas.csv.gz" };
@@ -1040,7 +1084,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	}
 	copy_work(&a, "inputs.csv.gz", false);
 	copy_work(&a, "findings.csv.gz", false);
-	copy_work(&a, "scores.csv.gz", false);
+	publish_scores(&a);
 	copy_work(&a, "missing.csv.gz", true);
 	copy_work(&a, "adjustments.csv.gz", true);
 	size_t *order = sorted_rows(&a.dep, a.dep_col[DP_F_FISCAL_YEAR], a.dep_col[DP_F_DEPT_CODE], -1);

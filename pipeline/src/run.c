@@ -394,6 +394,7 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	arg2(&a[3], "--rules", o->rules);
 	arg2(&a[3], "--adjust", o->adjust);
 	arg2(&a[3], "--threads", th);
+	arg2(&a[3], "--gzip-level", level);
 	arg2(&a[4], "--work", work);
 	arg2(&a[4], "--out", pub);
 	arg2(&a[4], "--prev", o->prev);

@@ -384,6 +384,28 @@ static void report_adjustments(struct sctx *c)
 	}
 }
 
+/* score-info.csv.gz: how scores.csv.gz was written, for dp-aggregate. */
+static bool write_score_info(const struct dp_stage_opts *o, const struct dp_table_info *info, struct dp_buf *err)
+{
+	char *p = dp_path_join(o->work, "score-info.csv.gz");
+	struct dp_table *t = dp_table_create(p, DP_WORK_LEVEL, err);
+	free(p);
+	if (!t)
+		return false;
+	static const char *const cols[] = { "key", "value", NULL };
+	dp_table_header(t, cols);
+	dp_table_puts(t, "gzip_level", false);
+	dp_table_putf(t, "%d", o->gzip_level);
+	dp_table_end_row(t);
+	dp_table_puts(t, "rows", false);
+	dp_table_putf(t, "%llu", (unsigned long long)info->rows);
+	dp_table_end_row(t);
+	dp_table_puts(t, "sha256", false);
+	dp_table_puts(t, info->sha256, false);
+	dp_table_end_row(t);
+	return dp_table_commit(t, NULL, err);
+}
+
 int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
 	struct dp_rules *rules = dp_stage_load_rules(o, err);
@@ -429,7 +451,9 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz"), *p_de = dp_path_join(o->work, "deltas.csv.gz");
 	char *p_ru = dp_path_join(o->work, "rules.csv");
 	bool rules_ok = dp_copy_file(dp_rules_path(rules), p_ru, err);
-	c.scores = rules_ok ? dp_table_create(p_sc, DP_WORK_LEVEL, err) : NULL;
+	/* scores.csv.gz, the largest table, is written at the published level so
+	 * that dp-aggregate can publish it as it is */
+	c.scores = rules_ok ? dp_table_create(p_sc, o->gzip_level, err) : NULL;
 	c.totals = c.scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
 	c.deltas = c.totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
 	c.adjout = c.deltas && c.adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
@@ -466,7 +490,8 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	double t1 = now();
 	score_all(&c, order);
 	report_adjustments(&c);
-	bool ok = dp_table_commit(c.scores, NULL, err);
+	struct dp_table_info sinfo;
+	bool ok = dp_table_commit(c.scores, &sinfo, err) && write_score_info(o, &sinfo, err);
 	ok = dp_table_commit(c.totals, NULL, err) && ok;
 	ok = dp_table_commit(c.deltas, NULL, err) && ok;
 	if (c.adjout)
