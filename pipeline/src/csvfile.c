@@ -6,8 +6,14 @@
 void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
 		     struct dp_csvfile_result *res, struct dp_buf *err)
 {
+	dp_csvfile_read_pooled(path, enc, want_sha, fn, ctx, NULL, res, err);
+}
+
+void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
+			    struct dp_input_pool *pool, struct dp_csvfile_result *res, struct dp_buf *err)
+{
 	memset(res, 0, sizeof *res);
-	struct dp_input *in = dp_input_open(path, enc, err);
+	struct dp_input *in = dp_input_open_pooled(path, enc, pool, err);
 	if (!in) {
 		res->status = DP_CF_IOERR;
 		return;

@@ -54,12 +54,12 @@ static void header_list(struct dp_buf *b, const struct dp_header *h)
 		dp_buf_adds(b, ",…");
 }
 
-static void scan_file(const struct dp_dict *dict, const char *path, struct slot *s)
+static void scan_file(const struct dp_dict *dict, const char *path, struct dp_input_pool *pool, struct slot *s)
 {
 	struct scan sc = { dict, false, { 0 }, 0 };
 	struct dp_csvfile_result res;
 	struct dp_buf e = DP_BUF_INIT;
-	dp_csvfile_read(path, DP_ENC_AUTO, true, on_record, &sc, &res, &e);
+	dp_csvfile_read_pooled(path, DP_ENC_AUTO, true, on_record, &sc, pool, &res, &e);
 	uint64_t utf8_bad = res.bad_offset;
 	if (res.status == DP_CF_BADTEXT && res.encoding == DP_ENC_UTF8) {
 		/* not UTF-8: a strict GB18030 decode decides (SPEC §2.1) */
@@ -67,7 +67,7 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct slot 
 		memset(&sc, 0, sizeof sc);
 		sc.dict = dict;
 		dp_buf_reset(&e);
-		dp_csvfile_read(path, DP_ENC_GB18030, true, on_record, &sc, &res, &e);
+		dp_csvfile_read_pooled(path, DP_ENC_GB18030, true, on_record, &sc, pool, &res, &e);
 	}
 	memcpy(s->sha256, res.sha256, sizeof s->sha256);
 	s->bytes = res.raw_bytes;
@@ -160,10 +160,13 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	struct slot *slots = dp_xcalloc(found.n, sizeof *slots);
 	if (o->threads > 0)
 		omp_set_num_threads(o->threads);
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel
+	{
+	struct dp_input_pool *pool = dp_input_pool_new();
+#pragma omp for schedule(dynamic, 16)
 	for (size_t i = 0; i < found.n; i++) {
 		if (found.v[i].csv) {
-			scan_file(dict, found.v[i].path, &slots[i]);
+			scan_file(dict, found.v[i].path, pool, &slots[i]);
 		} else {
 			/* listed as skipped, with its hash, so nothing goes unseen */
 			struct dp_buf e = DP_BUF_INIT;
@@ -177,6 +180,8 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 			dp_input_close(in);
 			dp_buf_free(&e);
 		}
+	}
+	dp_input_pool_free(pool);
 	}
 	struct dp_filetab tab = { 0 };
 	struct dp_findings fs = { 0 };

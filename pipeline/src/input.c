@@ -15,7 +15,13 @@
 #define RAW_CHUNK (256 * 1024)
 #define OUT_CHUNK (512 * 1024)
 
+struct dp_input_pool {
+	unsigned char *raw, *plain;
+	char *out;
+};
+
 struct dp_input {
+	struct dp_input_pool *pool;  /* borrowed, or NULL: own buffers */
 	int fd;
 	bool gz, gz_done, eof;
 	z_stream zs;
@@ -53,7 +59,32 @@ static bool has_gz_suffix(const char *path)
 	return n >= 3 && strcasecmp(path + n - 3, ".gz") == 0;
 }
 
+struct dp_input_pool *dp_input_pool_new(void)
+{
+	struct dp_input_pool *p = dp_xcalloc(1, sizeof *p);
+	p->raw = dp_xmalloc(RAW_CHUNK);
+	p->plain = dp_xmalloc(2 * RAW_CHUNK);
+	p->out = dp_xmalloc(OUT_CHUNK);
+	return p;
+}
+
+void dp_input_pool_free(struct dp_input_pool *p)
+{
+	if (!p)
+		return;
+	free(p->raw);
+	free(p->plain);
+	free(p->out);
+	free(p);
+}
+
 struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp_buf *err)
+{
+	return dp_input_open_pooled(path, enc, NULL, err);
+}
+
+struct dp_input *dp_input_open_pooled(const char *path, enum dp_encoding enc, struct dp_input_pool *pool,
+				      struct dp_buf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -67,9 +98,16 @@ struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp
 	in->enc = enc;
 	in->cd = (iconv_t)-1;
 	in->hash = true;
-	in->raw = dp_xmalloc(RAW_CHUNK);
-	in->plain = dp_xmalloc(2 * RAW_CHUNK);
-	in->out = dp_xmalloc(OUT_CHUNK);
+	in->pool = pool;
+	if (pool) {
+		in->raw = pool->raw;
+		in->plain = pool->plain;
+		in->out = pool->out;
+	} else {
+		in->raw = dp_xmalloc(RAW_CHUNK);
+		in->plain = dp_xmalloc(2 * RAW_CHUNK);
+		in->out = dp_xmalloc(OUT_CHUNK);
+	}
 	sha256_init(&in->sha);
 	if (in->gz && inflateInit2(&in->zs, 15 + 16) != Z_OK) {
 		dp_buf_addf(err, "%s: zlib cannot start", path);
@@ -316,8 +354,10 @@ void dp_input_close(struct dp_input *in)
 	if (in->cd != (iconv_t)-1)
 		iconv_close(in->cd);
 	close(in->fd);
-	free(in->raw);
-	free(in->plain);
-	free(in->out);
+	if (!in->pool) {
+		free(in->raw);
+		free(in->plain);
+		free(in->out);
+	}
 	free(in);
 }

@@ -493,6 +493,94 @@ struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_bu
 	return r;
 }
 
+#define FORM_BATCH 1024
+
+/* One input file being normalized: its own findings and, for a form read
+ * in parallel, its own memory tables. */
+struct file_job {
+	const struct dp_dict *dict;
+	struct writers w;
+	struct dp_findings fs;
+	struct ctx c;
+	struct dp_csvfile_result res;
+	struct dp_buf e;
+	bool mem;
+};
+
+static void job_init(struct file_job *j, const struct dp_dict *dict)
+{
+	memset(j, 0, sizeof *j);
+	j->dict = dict;
+	j->w.dept = dp_table_mem();
+	j->w.subs = dp_table_mem();
+	j->w.funds = dp_table_mem();
+	j->w.fundsrc = dp_table_mem();
+	j->mem = true;
+	sub_init(&j->c.s, dp_dict_count(dict));
+}
+
+static void job_free(struct file_job *j)
+{
+	if (j->mem) {
+		dp_table_mem_free(j->w.dept);
+		dp_table_mem_free(j->w.subs);
+		dp_table_mem_free(j->w.funds);
+		dp_table_mem_free(j->w.fundsrc);
+	}
+	sub_free(&j->c.s);
+	dp_buf_free(&j->c.out);
+	dp_buf_free(&j->c.why);
+	dp_buf_free(&j->c.shown);
+	dp_buf_free(&j->e);
+	dp_findings_free(&j->fs);
+}
+
+/* Reads one file into j's writers and findings (thread-safe for distinct
+ * jobs: everything it touches is the job's own). */
+static void run_job(struct file_job *j, const struct dp_file_row *row)
+{
+	struct ctx *c = &j->c;
+	struct sub keep = c->s;
+	struct dp_buf o = c->out, y = c->why, sh = c->shown;
+	memset(c, 0, sizeof *c);
+	c->s = keep;
+	c->out = o;
+	c->why = y;
+	c->shown = sh;
+	sub_reset(&c->s, 0);
+	c->dict = j->dict;
+	c->fs = &j->fs;
+	c->w = &j->w;
+	c->file = row->file;
+	dp_buf_reset(&j->e);
+	dp_csvfile_read(row->file, enc_from_name(row->encoding), false, on_record, c, &j->res, &j->e);
+	if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
+		emit_sub(c);
+	dp_header_free(&c->hdr);
+}
+
+/* Records a job's outcome in the file table and the totals. */
+static int finish_job(struct file_job *j, struct dp_file_row *row, uint64_t *subs, uint64_t *rejected,
+		      uint64_t *funds, uint64_t *funds_rej, struct dp_buf *err)
+{
+	struct ctx *c = &j->c;
+	if (j->res.status != DP_CF_OK) {
+		/* ingest read this file whole a moment ago */
+		dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
+			    j->e.len ? j->e.s : "read error");
+		return DP_IOERR;
+	}
+	row->submissions = c->submissions;
+	uint64_t units = c->shape == DP_SHAPE_BULK_FUND ? c->fund_rows : c->submissions;
+	uint64_t bad = c->shape == DP_SHAPE_BULK_FUND ? c->funds_rejected : c->rejected;
+	dp_filetab_set(&row->status, bad == 0 ? "accepted" : bad == units ? "rejected" : "partly-rejected");
+	*subs += c->submissions;
+	*rejected += c->rejected;
+	*funds += c->fund_rows;
+	*funds_rej += c->funds_rejected;
+	return DP_OK;
+}
+
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
 	struct dp_rules *rules = dp_stage_load_rules(o, err);
@@ -516,43 +604,57 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		goto out;
 	}
 	uint64_t subs = 0, rejected = 0, funds = 0, funds_rej = 0;
-	for (size_t i = 0; i < tab.n && rc == DP_OK; i++) {
-		struct dp_file_row *row = &tab.v[i];
-		if (strcmp(row->status, "pending") != 0)
-			continue;
-		struct ctx c;
-		memset(&c, 0, sizeof c);
-		c.dict = dict;
-		c.fs = &fs;
-		c.w = &w;
-		c.file = row->file;
-		sub_init(&c.s, dp_dict_count(dict));
-		struct dp_csvfile_result res;
-		struct dp_buf e = DP_BUF_INIT;
-		dp_csvfile_read(row->file, enc_from_name(row->encoding), false, on_record, &c, &res, &e);
-		if (res.status != DP_CF_OK) {
-			/* ingest read this file whole a moment ago */
-			dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
-				    e.len ? e.s : "read error");
-			rc = DP_IOERR;
-		} else if (c.shape == DP_SHAPE_FORM) {
-			emit_sub(&c);
-		}
-		dp_buf_free(&e);
-		row->submissions = c.submissions;
-		uint64_t units = c.shape == DP_SHAPE_BULK_FUND ? c.fund_rows : c.submissions;
-		uint64_t bad = c.shape == DP_SHAPE_BULK_FUND ? c.funds_rejected : c.rejected;
-		dp_filetab_set(&row->status, bad == 0 ? "accepted" : bad == units ? "rejected" : "partly-rejected");
-		subs += c.submissions;
-		rejected += c.rejected;
-		funds += c.fund_rows;
-		funds_rej += c.funds_rejected;
-		sub_free(&c.s);
-		dp_header_free(&c.hdr);
-		dp_buf_free(&c.out);
-		dp_buf_free(&c.why);
-		dp_buf_free(&c.shown);
+	struct file_job *jobs = dp_xcalloc(FORM_BATCH, sizeof *jobs);
+	for (size_t k = 0; k < FORM_BATCH; k++) {
+		job_init(&jobs[k], dict);
+		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
+		jobs[k].w.ncols = w.ncols;
 	}
+	for (size_t i = 0; i < tab.n && rc == DP_OK;) {
+		if (strcmp(tab.v[i].status, "pending") != 0) {
+			i++;
+			continue;
+		}
+		/* forms, one submission each, are read in parallel in batches and
+		 * their rows appended in file order; any other file is streamed */
+		size_t nb = 0;
+		while (i + nb < tab.n && nb < FORM_BATCH && strcmp(tab.v[i + nb].status, "pending") == 0 &&
+		       strcmp(tab.v[i + nb].shape, "form") == 0)
+			nb++;
+		if (nb == 0) {
+			struct file_job j;
+			memset(&j, 0, sizeof j);
+			j.dict = dict;
+			j.w = w; /* streamed straight into the tables */
+			sub_init(&j.c.s, dp_dict_count(dict));
+			run_job(&j, &tab.v[i]);
+			w.next_sub = j.w.next_sub;
+			dp_findings_move(&fs, &j.fs);
+			rc = finish_job(&j, &tab.v[i], &subs, &rejected, &funds, &funds_rej, err);
+			job_free(&j);
+			i++;
+			continue;
+		}
+		uint64_t base = w.next_sub;
+#pragma omp parallel for schedule(dynamic, 8)
+		for (size_t k = 0; k < nb; k++) {
+			jobs[k].w.next_sub = base + k;
+			run_job(&jobs[k], &tab.v[i + k]);
+		}
+		for (size_t k = 0; k < nb && rc == DP_OK; k++) {
+			dp_table_append(w.dept, jobs[k].w.dept);
+			dp_table_append(w.subs, jobs[k].w.subs);
+			dp_table_append(w.funds, jobs[k].w.funds);
+			dp_table_append(w.fundsrc, jobs[k].w.fundsrc);
+			dp_findings_move(&fs, &jobs[k].fs);
+			rc = finish_job(&jobs[k], &tab.v[i + k], &subs, &rejected, &funds, &funds_rej, err);
+		}
+		w.next_sub = base + nb;
+		i += nb;
+	}
+	for (size_t k = 0; k < FORM_BATCH; k++)
+		job_free(&jobs[k]);
+	free(jobs);
 	if (rc != DP_OK) {
 		abort_writers(&w);
 		goto out;

@@ -132,6 +132,32 @@ static void deflate_pending(struct dp_table *t, bool finish)
 		flush_blocks(t);
 }
 
+struct dp_table *dp_table_mem(void)
+{
+	struct dp_table *t = dp_xcalloc(1, sizeof *t);
+	t->fd = -1;
+	t->header_done = true; /* every row counts */
+	return t;
+}
+
+void dp_table_append(struct dp_table *t, struct dp_table *src)
+{
+	dp_buf_add(&t->pending, src->pending.s, src->pending.len);
+	t->rows += src->rows;
+	dp_buf_reset(&src->pending);
+	src->rows = 0;
+	if (t->pending.len >= FLUSH_AT && t->fd >= 0)
+		deflate_pending(t, false);
+}
+
+void dp_table_mem_free(struct dp_table *t)
+{
+	if (!t)
+		return;
+	dp_buf_free(&t->pending);
+	free(t);
+}
+
 void dp_table_put(struct dp_table *t, const char *s, size_t n, bool guard)
 {
 	if (t->nfields++)
@@ -175,7 +201,7 @@ bool dp_table_end_row(struct dp_table *t)
 		t->rows++;
 	t->header_done = true;
 	t->nfields = 0;
-	if (t->pending.len >= FLUSH_AT)
+	if (t->pending.len >= FLUSH_AT && t->fd >= 0)
 		deflate_pending(t, false);
 	return !t->failed;
 }

@@ -33,6 +33,9 @@ struct dp_csvfile_result {
  * whole stored file (read to its end even after an error). */
 void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
 		     struct dp_csvfile_result *res, struct dp_buf *err);
+/* The same, reading through the buffers of pool (input.h). */
+void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
+			    struct dp_input_pool *pool, struct dp_csvfile_result *res, struct dp_buf *err);
 
 
 /* A pull reader over a UTF-8 work table, for reading two tables in

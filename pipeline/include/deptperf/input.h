@@ -39,10 +39,21 @@ enum dp_input_status {
 
 struct dp_input;
 
+/* The buffers of one reader, kept across files: a thread that reads many
+ * small files passes its pool to dp_input_open and the memory is allocated
+ * once, not per file.  One pool per thread; dp_input_pool_free(NULL) does
+ * nothing. */
+struct dp_input_pool;
+struct dp_input_pool *dp_input_pool_new(void);
+void dp_input_pool_free(struct dp_input_pool *p);
+
 /* Opens path for reading as encoding enc (DP_ENC_AUTO: a BOM decides, else
  * UTF-8, validated as it is read).  Returns NULL and appends to err when
  * the file cannot be opened.  The caller owns the result: dp_input_close. */
 struct dp_input *dp_input_open(const char *path, enum dp_encoding enc, struct dp_buf *err);
+/* The same with the buffers of pool (which must outlive the input). */
+struct dp_input *dp_input_open_pooled(const char *path, enum dp_encoding enc, struct dp_input_pool *pool,
+				      struct dp_buf *err);
 
 /* Gives the next decoded bytes (valid until the next call).  On an error
  * status, err holds a sentence and dp_input_bad_offset() the byte offset of

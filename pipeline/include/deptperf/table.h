@@ -28,6 +28,15 @@ struct dp_table_info {
 /* Creates path.tmp.  level is the gzip level 1–9 (0: stored, for work files
  * read back at once).  Returns NULL and appends to err on failure. */
 struct dp_table *dp_table_create(const char *path, int level, struct dp_buf *err);
+/* A table in memory only (no file, no compression): rows written to it are
+ * later appended, in order, to a real table with dp_table_append.  For
+ * threads that each prepare the rows of one input file. */
+struct dp_table *dp_table_mem(void);
+/* Moves every row of the memory table src to the end of t; src is emptied
+ * and may be reused. */
+void dp_table_append(struct dp_table *t, struct dp_table *src);
+/* Frees a memory table; NULL does nothing. */
+void dp_table_mem_free(struct dp_table *t);
 /* Writes the header row from a NULL-terminated list of column names. */
 void dp_table_header(struct dp_table *t, const char *const *cols);
 /* Appends a field to the current row.  guard: text from the input, which
