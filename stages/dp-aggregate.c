@@ -2,7 +2,7 @@
 #include "stage_main.h"
 
 static const char usage[] =
-	"usage: dp-aggregate --work DIR --out RUN_DIR [--prev RUN_DIR] [--gzip-level 1-9]\n"
+	"usage: dp-aggregate --work DIR --out RUN_DIR [--prev RUN_DIR] [--gzip-level 1-9] [--threads N]\n"
 	"\n"
 	"Writes every table of SPEC §6 into RUN_DIR from a scored work folder:\n"
 	"rankings, summaries, discrepancies, comparisons, the accepted data, the\n"
@@ -13,5 +13,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-aggregate", "wopg", "wo", usage, dp_aggregate_run);
+	return dp_stage_main(argc, argv, "dp-aggregate", "wopgt", "wo", usage, dp_aggregate_run);
 }

@@ -2,7 +2,7 @@
 #include "stage_main.h"
 
 static const char usage[] =
-	"usage: dp-normalize --work DIR [--rules FILE]\n"
+	"usage: dp-normalize --work DIR [--rules FILE] [--threads N]\n"
 	"\n"
 	"Reads every file dp-ingest accepted and writes DIR/departments.csv.gz and\n"
 	"DIR/special_funds.csv.gz (every submission parsed, before checks), with\n"

@@ -2,7 +2,7 @@
 #include "stage_main.h"
 
 static const char usage[] =
-	"usage: dp-validate --work DIR [--rules FILE] [--roster FILE]\n"
+	"usage: dp-validate --work DIR [--rules FILE] [--roster FILE] [--threads N]\n"
 	"\n"
 	"Checks every normalized submission (SPEC §4), keeps the latest filing of\n"
 	"each department and year, and leaves in DIR/departments.csv.gz and\n"

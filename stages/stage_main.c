@@ -2,6 +2,8 @@
 
 #include <getopt.h>
 #include <libgen.h>
+#include <malloc.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,11 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* Reading 100 000 small files makes glibc give memory back to the kernel
+	 * and take it again for every file (brk, page faults: a third of the
+	 * time).  Keep what was freed; the peak is what it is anyway. */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	struct dp_stage_opts o;
 	memset(&o, 0, sizeof o);
 	o.gzip_level = 6;
@@ -104,6 +111,8 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		return usage_error(name, "unexpected argument (options take the form --name VALUE)");
 	}
 	o.inputs = inputs;
+	if (o.threads > 0)
+		omp_set_num_threads(o.threads);
 	for (const char *r = requires; *r; r++) {
 		bool have = (*r == DP_OPT_INPUT && o.ninputs) || (*r == DP_OPT_WORK && o.work) ||
 			    (*r == DP_OPT_OUT && o.out);

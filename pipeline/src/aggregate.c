@@ -332,7 +332,7 @@ static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v
 		size_t row = r->row;
 		dp_table_puts(w, dp_memtab_cell(&a->tot, row, 0), false);
 		if (r->rank)
-			dp_table_putf(w, "%zu", r->rank);
+			dp_table_putu(w, r->rank);
 		else
 			dp_table_empty(w);
 		dp_table_puts(w, dp_memtab_raw(&a->tot, row, 1), true);
@@ -342,8 +342,8 @@ static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v
 		for (size_t c = 2; c <= 5; c++)
 			dp_table_puts(w, dp_memtab_cell(&a->tot, row, c), false);
 		if (r->rank) {
-			dp_table_putf(w, "%zu", r->rank_parent);
-			dp_table_putf(w, "%zu", r->rank_sector);
+			dp_table_putu(w, r->rank_parent);
+			dp_table_putu(w, r->rank_sector);
 		} else {
 			dp_table_empty(w);
 			dp_table_empty(w);
@@ -386,7 +386,7 @@ static void grades_of(struct agg *a, struct dp_table *w, const char *year, const
 		dp_table_puts(w, year, false);
 		dp_table_puts(w, scope, true);
 		dp_table_puts(w, label, false);
-		dp_table_putf(w, "%zu", cnt);
+		dp_table_putu(w, cnt);
 		put_rat2(w, (dp_i128)cnt * 100, (dp_i128)total);
 		dp_table_end_row(w);
 	}
@@ -447,7 +447,7 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 		dp_table_puts(w, ind->code, false);
 		dp_table_puts(w, ind->label, false);
 		put2(w, ind->max);
-		dp_table_putf(w, "%zu", n);
+		dp_table_putu(w, n);
 		if (n) {
 			put_mean(w, vals, n);
 			put2(w, nearest_rank(vals, n, 50));
@@ -508,7 +508,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 		dp_qsort(tot, m, sizeof *tot, dec_cmp);
 		dp_table_puts(w, year, false);
 		dp_table_puts(w, sectors[si], true);
-		dp_table_putf(w, "%zu", count);
+		dp_table_putu(w, count);
 		if (m) {
 			put_mean(w, tot, m);
 			put2(w, nearest_rank(tot, m, 50));
@@ -769,7 +769,7 @@ static bool yoy(struct agg *a)
 			dp_table_puts(w, c >= 0 ? v[i].fy : "", false);
 			dp_table_puts(w, ct, false);
 			if (c >= 0 && a->rank_of_tot[c])
-				dp_table_putf(w, "%zu", a->rank_of_tot[c]);
+				dp_table_putu(w, a->rank_of_tot[c]);
 			else
 				dp_table_empty(w);
 			dp_table_puts(w, cg, false);

@@ -118,6 +118,17 @@ void dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void dp_buf_addu(struct dp_buf *b, unsigned long long v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	dp_buf_add(b, t + i, sizeof t - i);
+}
+
 void dp_buf_reset(struct dp_buf *b)
 {
 	b->len = 0;

@@ -94,11 +94,11 @@ bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, s
 		const struct dp_file_row *r = &t->v[i];
 		dp_table_puts(w, r->file, true);
 		dp_table_puts(w, r->sha256, false);
-		dp_table_putf(w, "%llu", (unsigned long long)r->bytes);
+		dp_table_putu(w, r->bytes);
 		dp_table_puts(w, r->encoding, false);
 		dp_table_puts(w, r->shape, false);
-		dp_table_putf(w, "%llu", (unsigned long long)r->rows);
-		dp_table_putf(w, "%llu", (unsigned long long)r->submissions);
+		dp_table_putu(w, r->rows);
+		dp_table_putu(w, r->submissions);
 		dp_table_puts(w, r->status, false);
 		dp_table_end_row(w);
 	}

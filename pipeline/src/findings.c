@@ -141,7 +141,7 @@ bool dp_findings_write(struct dp_findings *fs, const char *path, int level, stru
 		dp_table_puts(t, f->code, false);
 		dp_table_puts(t, f->file, true);
 		if (f->line)
-			dp_table_putf(t, "%llu", (unsigned long long)f->line);
+			dp_table_putu(t, f->line);
 		else
 			dp_table_empty(t);
 		dp_table_puts(t, f->dept_code, true);

@@ -18,6 +18,7 @@
 struct dp_input_pool {
 	unsigned char *raw, *plain;
 	char *out;
+	iconv_t cd[3];  /* GB18030, UTF-16LE, UTF-16BE: opened once per pool */
 };
 
 struct dp_input {
@@ -65,6 +66,8 @@ struct dp_input_pool *dp_input_pool_new(void)
 	p->raw = dp_xmalloc(RAW_CHUNK);
 	p->plain = dp_xmalloc(2 * RAW_CHUNK);
 	p->out = dp_xmalloc(OUT_CHUNK);
+	for (int i = 0; i < 3; i++)
+		p->cd[i] = (iconv_t)-1;
 	return p;
 }
 
@@ -75,6 +78,9 @@ void dp_input_pool_free(struct dp_input_pool *p)
 	free(p->raw);
 	free(p->plain);
 	free(p->out);
+	for (int i = 0; i < 3; i++)
+		if (p->cd[i] != (iconv_t)-1)
+			iconv_close(p->cd[i]);
 	free(p);
 }
 
@@ -197,7 +203,16 @@ static bool open_iconv(struct dp_input *in, struct dp_buf *err)
 {
 	const char *from = in->enc == DP_ENC_UTF16LE ? "UTF-16LE" :
 			   in->enc == DP_ENC_UTF16BE ? "UTF-16BE" : "GB18030";
+	int k = in->enc == DP_ENC_UTF16LE ? 1 : in->enc == DP_ENC_UTF16BE ? 2 : 0;
+	if (in->pool && in->pool->cd[k] != (iconv_t)-1) {
+		/* a pooled descriptor: back to its initial state */
+		in->cd = in->pool->cd[k];
+		iconv(in->cd, NULL, NULL, NULL, NULL);
+		return true;
+	}
 	in->cd = iconv_open("UTF-8", from);
+	if (in->pool && in->cd != (iconv_t)-1)
+		in->pool->cd[k] = in->cd;
 	if (in->cd == (iconv_t)-1) {
 		dp_buf_addf(err, "iconv cannot convert from %s: %s", from, strerror(errno));
 		return false;
@@ -351,7 +366,7 @@ void dp_input_close(struct dp_input *in)
 		return;
 	if (in->gz)
 		inflateEnd(&in->zs);
-	if (in->cd != (iconv_t)-1)
+	if (in->cd != (iconv_t)-1 && !in->pool)
 		iconv_close(in->cd);
 	close(in->fd);
 	if (!in->pool) {

@@ -6,6 +6,7 @@
  * Beside the §6 tables it writes two work files whose rows match them one to
  * one: subs.csv.gz (where each submission came from, how many errors it has)
  * and fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,13 +222,13 @@ static void write_fund(struct ctx *c, const char *year, const char *code, struct
 		dp_table_puts(w->funds, dp_buf_str(&fu->val[i]), false);
 	dp_table_end_row(w->funds);
 	dp_table_puts(w->fundsrc, c->file, true);
-	dp_table_putf(w->fundsrc, "%llu", (unsigned long long)fu->line);
+	dp_table_putu(w->fundsrc, fu->line);
 	dp_table_puts(w->fundsrc, dp_shape_name(c->shape), false);
 	if (from_form)
-		dp_table_putf(w->fundsrc, "%llu", (unsigned long long)sub_id);
+		dp_table_putu(w->fundsrc, sub_id);
 	else
 		dp_table_empty(w->fundsrc);
-	dp_table_putf(w->fundsrc, "%zu", fu->errors);
+	dp_table_putu(w->fundsrc, fu->errors);
 	struct dp_buf b = DP_BUF_INIT;
 	static const int fids[FUND_NVALS] = { DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL };
 	for (int i = 0; i < FUND_NVALS; i++)
@@ -254,11 +255,11 @@ static void emit_sub(struct ctx *c)
 									 f->kind == DP_FK_USCC);
 	}
 	dp_table_end_row(w->dept);
-	dp_table_putf(w->subs, "%llu", (unsigned long long)id);
+	dp_table_putu(w->subs, id);
 	dp_table_puts(w->subs, c->file, true);
-	dp_table_putf(w->subs, "%llu", (unsigned long long)s->line);
+	dp_table_putu(w->subs, s->line);
 	dp_table_puts(w->subs, dp_shape_name(c->shape), false);
-	dp_table_putf(w->subs, "%zu", s->errors);
+	dp_table_putu(w->subs, s->errors);
 	struct dp_buf b = DP_BUF_INIT;
 	bad_fields(&b, c->dict, s->bad, s->nfields);
 	dp_table_puts(w->subs, dp_buf_str(&b), false);
@@ -266,8 +267,13 @@ static void emit_sub(struct ctx *c)
 	dp_buf_reset(&b);
 	if (c->shape == DP_SHAPE_FORM)
 		for (size_t i = 0; i < s->nfields; i++)
-			if (s->line_of[i])
-				dp_buf_addf(&b, "%s%zu:%llu", b.len ? ";" : "", i, (unsigned long long)s->line_of[i]);
+			if (s->line_of[i]) {
+				if (b.len)
+					dp_buf_addc(&b, ';');
+				dp_buf_addu(&b, i);
+				dp_buf_addc(&b, ':');
+				dp_buf_addu(&b, s->line_of[i]);
+			}
 	dp_table_puts(w->subs, dp_buf_str(&b), false);
 	dp_table_end_row(w->subs);
 	dp_buf_free(&b);
@@ -505,6 +511,7 @@ struct file_job {
 	struct dp_csvfile_result res;
 	struct dp_buf e;
 	bool mem;
+	struct dp_input_pool *pool; /* the reading thread's */
 };
 
 static void job_init(struct file_job *j, const struct dp_dict *dict)
@@ -553,7 +560,7 @@ static void run_job(struct file_job *j, const struct dp_file_row *row)
 	c->w = &j->w;
 	c->file = row->file;
 	dp_buf_reset(&j->e);
-	dp_csvfile_read(row->file, enc_from_name(row->encoding), false, on_record, c, &j->res, &j->e);
+	dp_csvfile_read_pooled(row->file, enc_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
 	if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
 	dp_header_free(&c->hdr);
@@ -605,6 +612,10 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	}
 	uint64_t subs = 0, rejected = 0, funds = 0, funds_rej = 0;
 	struct file_job *jobs = dp_xcalloc(FORM_BATCH, sizeof *jobs);
+	int nthreads = omp_get_max_threads();
+	struct dp_input_pool **pools = dp_xcalloc((size_t)nthreads, sizeof *pools);
+	for (int t = 0; t < nthreads; t++)
+		pools[t] = dp_input_pool_new();
 	for (size_t k = 0; k < FORM_BATCH; k++) {
 		job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
@@ -636,10 +647,15 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			continue;
 		}
 		uint64_t base = w.next_sub;
-#pragma omp parallel for schedule(dynamic, 8)
-		for (size_t k = 0; k < nb; k++) {
-			jobs[k].w.next_sub = base + k;
-			run_job(&jobs[k], &tab.v[i + k]);
+#pragma omp parallel
+		{
+			int me = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 8)
+			for (size_t k = 0; k < nb; k++) {
+				jobs[k].w.next_sub = base + k;
+				jobs[k].pool = pools[me];
+				run_job(&jobs[k], &tab.v[i + k]);
+			}
 		}
 		for (size_t k = 0; k < nb && rc == DP_OK; k++) {
 			dp_table_append(w.dept, jobs[k].w.dept);
@@ -655,6 +671,9 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	for (size_t k = 0; k < FORM_BATCH; k++)
 		job_free(&jobs[k]);
 	free(jobs);
+	for (int t = 0; t < nthreads; t++)
+		dp_input_pool_free(pools[t]);
+	free(pools);
 	if (rc != DP_OK) {
 		abort_writers(&w);
 		goto out;

@@ -387,9 +387,11 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	arg2(&a[0], "--threads", th);
 	arg2(&a[1], "--work", work);
 	arg2(&a[1], "--rules", o->rules);
+	arg2(&a[1], "--threads", th);
 	arg2(&a[2], "--work", work);
 	arg2(&a[2], "--rules", o->rules);
 	arg2(&a[2], "--roster", o->roster);
+	arg2(&a[2], "--threads", th);
 	arg2(&a[3], "--work", work);
 	arg2(&a[3], "--rules", o->rules);
 	arg2(&a[3], "--adjust", o->adjust);
@@ -399,6 +401,7 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	arg2(&a[4], "--out", pub);
 	arg2(&a[4], "--prev", o->prev);
 	arg2(&a[4], "--gzip-level", level);
+	arg2(&a[4], "--threads", th);
 	static const char *const chain[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
 	int worst = DP_OK;
 	for (int s = 0; s < 5 && worst < 64; s++) {

@@ -398,7 +398,7 @@ static bool write_score_info(const struct dp_stage_opts *o, const struct dp_tabl
 	dp_table_putf(t, "%d", o->gzip_level);
 	dp_table_end_row(t);
 	dp_table_puts(t, "rows", false);
-	dp_table_putf(t, "%llu", (unsigned long long)info->rows);
+	dp_table_putu(t, info->rows);
 	dp_table_end_row(t);
 	dp_table_puts(t, "sha256", false);
 	dp_table_puts(t, info->sha256, false);

@@ -188,6 +188,13 @@ void dp_table_dec(struct dp_table *t, dp_dec v, int min_dec, int max_dec)
 	dp_dec_format(&t->pending, v, min_dec, max_dec);
 }
 
+void dp_table_putu(struct dp_table *t, unsigned long long v)
+{
+	if (t->nfields++)
+		dp_buf_addc(&t->pending, ',');
+	dp_buf_addu(&t->pending, v);
+}
+
 void dp_table_empty(struct dp_table *t)
 {
 	if (t->nfields++)

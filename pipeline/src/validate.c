@@ -931,7 +931,7 @@ static bool write_counts(const struct vctx *v, uint64_t missing, struct dp_buf *
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		dp_table_puts(t, rows[i].k, false);
-		dp_table_putf(t, "%llu", (unsigned long long)rows[i].n);
+		dp_table_putu(t, rows[i].n);
 		dp_table_end_row(t);
 	}
 	return dp_table_commit(t, NULL, err);

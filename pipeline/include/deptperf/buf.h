@@ -27,6 +27,8 @@ void dp_buf_addc(struct dp_buf *b, char c);
 void dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap);
+/* Appends v in decimal (printf's %llu without printf). */
+void dp_buf_addu(struct dp_buf *b, unsigned long long v);
 void dp_buf_reset(struct dp_buf *b);
 /* The contents as a C string; "" for an empty buffer. */
 const char *dp_buf_str(const struct dp_buf *b);
