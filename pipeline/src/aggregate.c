@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deptperf/csvfile.h"
 #include "deptperf/csvread.h"
 #include "deptperf/fields.h"
 #include "deptperf/input.h"
@@ -38,11 +39,13 @@ struct agg {
 	int root;
 	struct pub *pubs;
 	size_t npubs, cappubs;
-	struct dp_memtab dep, funds, tot, deltas;
+	struct dp_memtab dep, funds, tot;
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
 	struct dp_keymap *depmap;       /* (fiscal_year, dept_code) → departments row + 1 */
 	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
+	size_t *dep_rank;               /* position of each departments row in (year, code) order */
+	size_t *dep_year;               /* index of its fiscal year in year order */
 	bool failed;
 	struct dp_buf *err;
 };
@@ -616,64 +619,85 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 
 /* ---- discrepancies ---- */
 
+/* One indicator whose self-score differs, held compactly: there may be
+ * several per department, millions in all. */
 struct disc {
-	size_t row;
-	dp_dec absd;
-	const char *fy, *code;
+	size_t dep;          /* departments row */
 	int ind;
+	dp_dec self, score, delta, absd;
 };
 
-static int disc_cmp(const void *p, const void *q)
+static int disc_cmp(const void *p, const void *q, void *ctx)
 {
+	const struct agg *a = ctx;
 	const struct disc *x = p, *y = q;
-	int c = strcmp(x->fy, y->fy);
-	if (c)
-		return c;
+	/* fiscal_year, |delta| descending, dept_code, rule-set order */
+	if (a->dep_year[x->dep] != a->dep_year[y->dep])
+		return a->dep_year[x->dep] < a->dep_year[y->dep] ? -1 : 1;
 	if (x->absd != y->absd)
 		return x->absd > y->absd ? -1 : 1;
-	if ((c = strcmp(x->code, y->code)))
-		return c;
+	if (a->dep_rank[x->dep] != a->dep_rank[y->dep])
+		return a->dep_rank[x->dep] < a->dep_rank[y->dep] ? -1 : 1;
 	return (x->ind > y->ind) - (x->ind < y->ind);
 }
 
 static void discrepancies(struct agg *a)
 {
-	struct dp_table *w = publish(a, "discrepancies.csv.gz");
-	if (!w)
+	char *p = dp_path_join(a->o->work, "deltas.csv.gz");
+	struct dp_rows *r = dp_rows_open(p, a->err);
+	free(p);
+	if (!r) {
+		a->failed = true;
 		return;
-	static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
-					    "self", "score", "delta", NULL };
-	dp_table_header(w, cols);
-	size_t n = a->deltas.nrows;
-	struct disc *v = dp_xcalloc(n + 1, sizeof *v);
-	for (size_t i = 0; i < n; i++) {
-		v[i].row = i;
-		v[i].fy = dp_memtab_cell(&a->deltas, i, 0);
-		v[i].code = dp_memtab_cell(&a->deltas, i, 1);
-		v[i].ind = dp_rules_find(a->rules, dp_memtab_cell(&a->deltas, i, 2));
-		dec_of(&a->deltas, i, 5, &v[i].absd);
-		if (v[i].absd < 0)
-			v[i].absd = -v[i].absd;
 	}
-	dp_qsort(v, n, sizeof *v, disc_cmp);
+	struct disc *v = NULL;
+	size_t n = 0, cap = 0;
 	struct dp_buf key = DP_BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		size_t r = v[i].row;
-		dp_key_make(&key, v[i].fy, v[i].code);
+	const struct dp_record *rec = dp_rows_next(r, a->err); /* the header */
+	while (rec && (rec = dp_rows_next(r, a->err))) {
+		if (rec->n < 6)
+			continue;
+		dp_key_make(&key, rec->f[0], dp_text_unguard(rec->f[1]));
 		const size_t *d = dp_keymap_get(a->depmap, key.s);
-		dp_table_puts(w, v[i].fy, false);
-		dp_table_puts(w, dp_memtab_raw(&a->deltas, r, 1), true);
-		dp_table_puts(w, d && a->dep_col[DP_F_DEPT_NAME] >= 0 ?
-				  dp_memtab_raw(&a->dep, *d - 1, (size_t)a->dep_col[DP_F_DEPT_NAME]) : "", true);
-		dp_table_puts(w, dp_memtab_cell(&a->deltas, r, 2), false);
-		dp_table_puts(w, v[i].ind >= 0 ? dp_rules_get(a->rules, (size_t)v[i].ind)->label : "", false);
-		for (size_t c = 3; c <= 5; c++)
-			dp_table_puts(w, dp_memtab_cell(&a->deltas, r, c), false);
-		dp_table_end_row(w);
+		if (!d)
+			continue; /* not an accepted department: cannot happen after dp-score */
+		DP_GROW(v, n, cap);
+		struct disc *x = &v[n++];
+		x->dep = *d - 1;
+		x->ind = dp_rules_find(a->rules, rec->f[2]);
+		dp_value_dec(rec->f[3], &x->self);
+		dp_value_dec(rec->f[4], &x->score);
+		dp_value_dec(rec->f[5], &x->delta);
+		x->absd = x->delta < 0 ? -x->delta : x->delta;
 	}
+	if (dp_rows_failed(r))
+		a->failed = true;
+	dp_rows_close(r);
 	dp_buf_free(&key);
+	if (n)
+		qsort_r(v, n, sizeof *v, disc_cmp, a);
+	struct dp_table *w = publish(a, "discrepancies.csv.gz");
+	if (w) {
+		static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
+						    "self", "score", "delta", NULL };
+		dp_table_header(w, cols);
+		for (size_t i = 0; i < n; i++) {
+			const struct disc *x = &v[i];
+			const struct dp_indicator *ind = x->ind >= 0 ? dp_rules_get(a->rules, (size_t)x->ind) : NULL;
+			dp_table_puts(w, dp_memtab_raw(&a->dep, x->dep, (size_t)a->dep_col[DP_F_FISCAL_YEAR]), false);
+			dp_table_puts(w, dp_memtab_raw(&a->dep, x->dep, (size_t)a->dep_col[DP_F_DEPT_CODE]), true);
+			dp_table_puts(w, a->dep_col[DP_F_DEPT_NAME] >= 0 ?
+					  dp_memtab_raw(&a->dep, x->dep, (size_t)a->dep_col[DP_F_DEPT_NAME]) : "", true);
+			dp_table_puts(w, ind ? ind->code : "", false);
+			dp_table_puts(w, ind ? ind->label : "", false);
+			put2(w, x->self);
+			put2(w, x->score);
+			put2(w, x->delta);
+			dp_table_end_row(w);
+		}
+		commit(a, w, "discrepancies.csv.gz");
+	}
 	free(v);
-	commit(a, w, "discrepancies.csv.gz");
 }
 
 /* ---- year over year ---- */
@@ -928,9 +952,9 @@ static void publish_scores(struct agg *a)
 
 static bool load_work(struct agg *a)
 {
-	static const char *names[] = { "departments.csv.gz", "special_funds.csv.gz", "totals.csv.gz", "deltas.csv.gz" };
-	struct dp_memtab *t[] = { &a->dep, &a->funds, &a->tot, &a->deltas };
-	for (int i = 0; i < 4; i++) {
+	static const char *names[] = { "departments.csv.gz", "special_funds.csv.gz", "totals.csv.gz" };
+	struct dp_memtab *t[] = { &a->dep, &a->funds, &a->tot };
+	for (int i = 0; i < 3; i++) {
 		char *p = dp_path_join(a->o->work, names[i]);
 		bool ok = dp_memtab_load(t[i], p, false, a->err);
 		free(p);
@@ -1089,6 +1113,15 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	copy_work(&a, "adjustments.csv.gz", true);
 	size_t *order = sorted_rows(&a.dep, a.dep_col[DP_F_FISCAL_YEAR], a.dep_col[DP_F_DEPT_CODE], -1);
 	write_memtab(&a, &a.dep, order, "departments.csv.gz");
+	a.dep_rank = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_rank);
+	a.dep_year = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_year);
+	for (size_t i = 0, y = 0; i < a.dep.nrows; i++) {
+		if (i && strcmp(dp_memtab_cell(&a.dep, order[i], (size_t)a.dep_col[DP_F_FISCAL_YEAR]),
+				dp_memtab_cell(&a.dep, order[i - 1], (size_t)a.dep_col[DP_F_FISCAL_YEAR])) != 0)
+			y++;
+		a.dep_rank[order[i]] = i;
+		a.dep_year[order[i]] = y;
+	}
 	free(order);
 	order = sorted_rows(&a.funds, 0, 1, 2);
 	write_memtab(&a, &a.funds, order, "special_funds.csv.gz");
@@ -1151,7 +1184,8 @@ out:
 	dp_memtab_free(&a.dep);
 	dp_memtab_free(&a.funds);
 	dp_memtab_free(&a.tot);
-	dp_memtab_free(&a.deltas);
+	free(a.dep_rank);
+	free(a.dep_year);
 	dp_rules_free(a.rules);
 	return rc;
 }

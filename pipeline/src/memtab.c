@@ -29,15 +29,13 @@ bool dp_memtab_load(struct dp_memtab *t, const char *path, bool optional, struct
 		if (t->nrows >= t->caprows) {
 			t->caprows = t->caprows ? dp_st_mult(t->caprows, 2) : 1024;
 			t->row_off = dp_xrealloc(t->row_off, dp_st_mult(t->caprows, sizeof *t->row_off));
-			t->cell_off = dp_xrealloc(t->cell_off, dp_st_mult(dp_st_mult(t->caprows, t->ncols), sizeof *t->cell_off));
 		}
 		size_t row = t->nrows++;
-		size_t start = t->arena.len;
-		t->row_off[row] = start;
+		t->row_off[row] = t->arena.len;
 		for (size_t c = 0; c < t->ncols; c++) {
-			t->cell_off[row * t->ncols + c] = (uint32_t)(t->arena.len - start);
-			if (c < rec->n)
-				dp_buf_add(&t->arena, rec->f[c], rec->len[c]);
+			/* a NUL inside a cell would shift the cells after it */
+			size_t n = c < rec->n ? strnlen(rec->f[c], rec->len[c]) : 0;
+			dp_buf_add(&t->arena, rec->f[c < rec->n ? c : 0], n);
 			dp_buf_addc(&t->arena, '\0');
 		}
 	}
@@ -50,7 +48,10 @@ const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col)
 {
 	if (row >= t->nrows || col >= t->ncols)
 		return "";
-	return t->arena.s + t->row_off[row] + t->cell_off[row * t->ncols + col];
+	const char *p = t->arena.s + t->row_off[row];
+	for (size_t c = 0; c < col; c++)
+		p = (const char *)rawmemchr(p, '\0') + 1;
+	return p;
 }
 
 const char *dp_memtab_cell(const struct dp_memtab *t, size_t row, size_t col)
@@ -72,7 +73,6 @@ void dp_memtab_free(struct dp_memtab *t)
 		free(t->cols[i]);
 	free(t->cols);
 	free(t->row_off);
-	free(t->cell_off);
 	dp_buf_free(&t->arena);
 	memset(t, 0, sizeof *t);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,8 +106,9 @@ static bool safe_id(const char *id)
 }
 
 /* Runs one stage program; returns its exit code, or DP_IOERR when it could
- * not be started or died of a signal. */
-static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args, struct dp_buf *err)
+ * not be started or died of a signal.  *peak_kb gets its peak memory. */
+static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args, long *peak_kb,
+		     struct dp_buf *err)
 {
 	char *prog = dp_path_join(o->bindir ? o->bindir : ".", name);
 	size_t n = 0;
@@ -127,7 +129,9 @@ static int run_stage(const struct dp_stage_opts *o, const char *name, const char
 		return DP_IOERR;
 	}
 	int status;
-	while (waitpid(pid, &status, 0) < 0) {
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	while (wait4(pid, &status, 0, &ru) < 0) {
 		if (errno != EINTR) {
 			dp_buf_addf(err, "lost %s: %s", name, strerror(errno));
 			free(prog);
@@ -135,6 +139,7 @@ static int run_stage(const struct dp_stage_opts *o, const char *name, const char
 		}
 	}
 	free(prog);
+	*peak_kb = ru.ru_maxrss;
 	if (WIFSIGNALED(status)) {
 		dp_buf_addf(err, "%s was killed by signal %d", name, WTERMSIG(status));
 		return DP_IOERR;
@@ -404,12 +409,13 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	arg2(&a[4], "--threads", th);
 	static const char *const chain[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
 	int worst = DP_OK;
+	long peak[5] = { 0 };
 	for (int s = 0; s < 5 && worst < 64; s++) {
 		if (s == 4 && !write_params(o, work, id.s, err)) {
 			worst = DP_CANTCREATE;
 			break;
 		}
-		int r = run_stage(o, chain[s], a[s].v, err);
+		int r = run_stage(o, chain[s], a[s].v, &peak[s], err);
 		/* dp-ingest's 1 only says some files were refused; it goes on */
 		worst = dp_status_worse(worst, r);
 	}
@@ -449,8 +455,10 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	dp_buf_free(&target);
 	if (rc == DP_OK) {
 		prune(runs, o->keep, id.s);
-		dp_buf_addf(&rep->line, "published %s (latest → runs/%s)%s", final, id.s,
+		dp_buf_addf(&rep->line, "published %s (latest → runs/%s)%s; peak memory MB:", final, id.s,
 			    worst == DP_FINDINGS ? "; error findings or missing departments: read findings.csv.gz" : "");
+		for (int s = 0; s < 5; s++)
+			dp_buf_addf(&rep->line, " %s %ld", chain[s] + 3, (peak[s] + 512) / 1024);
 		rc = worst;
 	}
 out:

@@ -18,8 +18,8 @@
  * own, and written in order.  The cuts depend on the bytes only, so the file
  * is the same for any thread count; a multi-member gzip file is one file to
  * zcat, zlib and every gzip reader (pigz does the same). */
-#define BLOCK (1024 * 1024)
-#define NBLOCKS 8
+#define BLOCK (512 * 1024)
+#define NBLOCKS 4
 #define FLUSH_AT BLOCK
 
 struct dp_table {
