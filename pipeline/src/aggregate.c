@@ -142,12 +142,15 @@ static void write_memtab(struct agg *a, const struct dp_memtab *t, const size_t 
 	bool *text = dp_xcalloc(t->ncols + 1, sizeof *text);
 	for (size_t c = 0; c < t->ncols; c++)
 		text[c] = is_text_col(t->cols[c]);
+	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
 	for (size_t i = 0; i < t->nrows; i++) {
 		size_t r = order ? order[i] : i;
+		dp_memtab_split(t, r, cells);
 		for (size_t c = 0; c < t->ncols; c++)
-			dp_table_puts(w, dp_memtab_raw(t, r, c), text[c]);
+			dp_table_puts(w, cells[c], text[c]);
 		dp_table_end_row(w);
 	}
+	free(cells);
 	free(text);
 	commit(a, w, name);
 }
@@ -551,17 +554,26 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	bool **mhas = dp_xcalloc(NMETRICS, sizeof *mhas);
 	dp_dec **sorted = dp_xcalloc(NMETRICS, sizeof *sorted);
 	size_t *nsorted = dp_xcalloc(NMETRICS, sizeof *nsorted);
+	int col[NMETRICS];
 	for (size_t m = 0; m < NMETRICS; m++) {
-		int col = dp_memtab_col(&a->dep, metrics[m]);
+		col[m] = dp_memtab_col(&a->dep, metrics[m]);
 		mval[m] = dp_xcalloc(n + 1, sizeof **mval);
 		mhas[m] = dp_xcalloc(n + 1, sizeof **mhas);
 		sorted[m] = dp_xcalloc(n + 1, sizeof **sorted);
-		for (size_t i = 0; i < n; i++)
-			if (a->dep_of_tot[byc[i].row] != SIZE_MAX &&
-			    dec_of(&a->dep, a->dep_of_tot[byc[i].row], col, &mval[m][i])) {
+	}
+	const char **cells = dp_xcalloc(a->dep.ncols + 1, sizeof *cells);
+	for (size_t i = 0; i < n; i++) {
+		if (a->dep_of_tot[byc[i].row] == SIZE_MAX)
+			continue;
+		dp_memtab_split(&a->dep, a->dep_of_tot[byc[i].row], cells);
+		for (size_t m = 0; m < NMETRICS; m++)
+			if (col[m] >= 0 && dp_value_dec(cells[col[m]], &mval[m][i])) {
 				mhas[m][i] = true;
 				sorted[m][nsorted[m]++] = mval[m][i];
 			}
+	}
+	free(cells);
+	for (size_t m = 0; m < NMETRICS; m++) {
 		dp_qsort(sorted[m], nsorted[m], sizeof **sorted, dec_cmp);
 		/* sector medians: the values grouped by sector, each group sorted */
 		size_t k = 0;

@@ -54,6 +54,15 @@ const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col)
 	return p;
 }
 
+void dp_memtab_split(const struct dp_memtab *t, size_t row, const char **cells)
+{
+	const char *p = t->arena.s + t->row_off[row];
+	for (size_t c = 0; c < t->ncols; c++) {
+		cells[c] = p;
+		p = (const char *)rawmemchr(p, '\0') + 1;
+	}
+}
+
 const char *dp_memtab_cell(const struct dp_memtab *t, size_t row, size_t col)
 {
 	return dp_text_unguard(dp_memtab_raw(t, row, col));

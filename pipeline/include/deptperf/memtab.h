@@ -28,6 +28,8 @@ bool dp_memtab_load(struct dp_memtab *t, const char *path, bool optional, struct
 const char *dp_memtab_cell(const struct dp_memtab *t, size_t row, size_t col);
 /* The cell exactly as stored (a formula guard kept). */
 const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col);
+/* Every cell of a row, in one pass: cells[0..ncols) (as stored). */
+void dp_memtab_split(const struct dp_memtab *t, size_t row, const char **cells);
 /* Column index by name, or -1. */
 int dp_memtab_col(const struct dp_memtab *t, const char *name);
 void dp_memtab_free(struct dp_memtab *t);
