@@ -13,14 +13,6 @@ struct load {
 	bool header, failed;
 };
 
-static char *cell(const struct dp_record *rec, size_t i, bool fold)
-{
-	struct dp_buf b = DP_BUF_INIT;
-	if (i < rec->n)
-		dp_text_norm(&b, rec->f[i], rec->len[i], fold);
-	return dp_buf_detach(&b);
-}
-
 static int on_row(void *ctx, const struct dp_record *rec)
 {
 	struct load *l = ctx;
@@ -28,7 +20,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 		l->header = true;
 		static const char *want[] = { "dept_code", "fiscal_year", "indicator", "deduction", "reason" };
 		for (size_t i = 0; i < 5; i++) {
-			char *h = cell(rec, i, true);
+			char *h = dp_record_cell(rec, i, true);
 			bool ok = strcmp(h, want[i]) == 0;
 			free(h);
 			if (!ok && !(i == 4 && rec->n == 4)) {
@@ -44,11 +36,11 @@ static int on_row(void *ctx, const struct dp_record *rec)
 	DP_GROW(a->v, a->n, a->cap);
 	struct dp_adjustment *x = &a->v[a->n++];
 	memset(x, 0, sizeof *x);
-	x->dept_code = cell(rec, 0, true);
-	x->fiscal_year = cell(rec, 1, true);
-	x->indicator = cell(rec, 2, true);
-	char *d = cell(rec, 3, true);
-	x->reason = cell(rec, 4, false);
+	x->dept_code = dp_record_cell(rec, 0, true);
+	x->fiscal_year = dp_record_cell(rec, 1, true);
+	x->indicator = dp_record_cell(rec, 2, true);
+	char *d = dp_record_cell(rec, 3, true);
+	x->reason = dp_record_cell(rec, 4, false);
 	x->line = rec->line;
 	x->ind = dp_rules_find(l->r, x->indicator);
 	bool ok = dp_text_is_code(x->dept_code, strlen(x->dept_code));
@@ -84,19 +76,7 @@ struct dp_adjustments *dp_adjust_load(const char *path, const struct dp_rules *r
 	struct load l = { a, r, err, false, false };
 	struct dp_csvfile_result res;
 	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
-	bool ok = !l.failed;
-	if (ok && res.status == DP_CF_CSV) {
-		dp_buf_addf(err, "%s:%llu: CSV syntax error", path, (unsigned long long)res.line);
-		ok = false;
-	} else if (ok && res.status != DP_CF_OK) {
-		if (!err->len)
-			dp_buf_addf(err, "%s: unreadable (save it as CSV UTF-8)", path);
-		ok = false;
-	} else if (ok && !l.header) {
-		dp_buf_addf(err, "%s:1: the adjust file is empty", path);
-		ok = false;
-	}
-	if (!ok) {
+	if (l.failed || !dp_csvfile_config_ok(&res, path, l.header, "adjust", err)) {
 		dp_adjust_free(a);
 		return NULL;
 	}

@@ -63,6 +63,25 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	dp_input_close(in);
 }
 
+bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path, bool header_seen,
+			  const char *what, struct dp_buf *err)
+{
+	if (res->status == DP_CF_CSV) {
+		dp_buf_addf(err, "%s:%llu: CSV syntax error", path, (unsigned long long)res->line);
+		return false;
+	}
+	if (res->status != DP_CF_OK) {
+		if (!err->len)
+			dp_buf_addf(err, "%s: unreadable (save it as CSV UTF-8)", path);
+		return false;
+	}
+	if (!header_seen) {
+		dp_buf_addf(err, "%s:1: the %s file is empty", path, what);
+		return false;
+	}
+	return true;
+}
+
 struct qrec {
 	size_t first, n;
 	uint64_t line, longest;

@@ -177,3 +177,11 @@ void dp_csv_put(struct dp_buf *line, const char *s, size_t n, bool guard)
 	line->len += w;
 	line->s[line->len] = '\0';
 }
+
+char *dp_record_cell(const struct dp_record *r, long i, bool fold)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	if (i >= 0 && (size_t)i < r->n)
+		dp_text_norm(&b, r->f[i], r->len[i], fold);
+	return dp_buf_detach(&b);
+}

@@ -15,14 +15,6 @@ struct load {
 	bool header, failed;
 };
 
-static char *cell(const struct dp_record *rec, int i, bool fold)
-{
-	struct dp_buf b = DP_BUF_INIT;
-	if (i >= 0 && (size_t)i < rec->n)
-		dp_text_norm(&b, rec->f[i], rec->len[i], fold);
-	return dp_buf_detach(&b);
-}
-
 static int on_row(void *ctx, const struct dp_record *rec)
 {
 	struct load *l = ctx;
@@ -32,7 +24,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 		for (int k = 0; k < 4; k++)
 			l->col[k] = -1;
 		for (size_t i = 0; i < rec->n; i++) {
-			char *h = cell(rec, (int)i, true);
+			char *h = dp_record_cell(rec, (long)i, true);
 			int f = dp_dict_find(l->dict, h);
 			free(h);
 			for (int k = 0; k < 4; k++)
@@ -51,10 +43,10 @@ static int on_row(void *ctx, const struct dp_record *rec)
 	struct dp_roster *r = l->r;
 	DP_GROW(r->v, r->n, r->cap);
 	struct dp_roster_entry *e = &r->v[r->n];
-	e->dept_code = cell(rec, l->col[0], true);
-	e->dept_name = cell(rec, l->col[1], false);
-	e->parent_code = cell(rec, l->col[2], true);
-	e->sector = cell(rec, l->col[3], false);
+	e->dept_code = dp_record_cell(rec, l->col[0], true);
+	e->dept_name = dp_record_cell(rec, l->col[1], false);
+	e->parent_code = dp_record_cell(rec, l->col[2], true);
+	e->sector = dp_record_cell(rec, l->col[3], false);
 	e->line = rec->line;
 	r->n++;
 	if (!dp_text_is_code(e->dept_code, strlen(e->dept_code)) ||
@@ -91,18 +83,7 @@ struct dp_roster *dp_roster_load(const char *path, struct dp_buf *err)
 		dp_csvfile_read(path, DP_ENC_GB18030, false, on_row, &l, &res, err);
 	}
 	dp_dict_free(l.dict);
-	bool ok = !l.failed;
-	if (ok && res.status == DP_CF_CSV) {
-		dp_buf_addf(err, "%s:%llu: CSV syntax error", path, (unsigned long long)res.line);
-		ok = false;
-	} else if (ok && res.status != DP_CF_OK) {
-		if (!err->len)
-			dp_buf_addf(err, "%s: unreadable (encoding or damaged file)", path);
-		ok = false;
-	} else if (ok && !l.header) {
-		dp_buf_addf(err, "%s:1: the roster is empty", path);
-		ok = false;
-	}
+	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header, "roster", err);
 	if (ok) {
 		dp_qsort(r->v, r->n, sizeof *r->v, cmp);
 		for (size_t i = 1; i < r->n; i++)

@@ -47,14 +47,6 @@ static int fail(struct load *l, const char *fmt, ...)
 	return 1;
 }
 
-static char *field(const struct dp_record *rec, size_t i)
-{
-	struct dp_buf b = DP_BUF_INIT;
-	if (i < rec->n)
-		dp_text_norm(&b, rec->f[i], rec->len[i], false);
-	return dp_buf_detach(&b);
-}
-
 static bool parse_num(const char *s, dp_dec *out)
 {
 	struct dp_buf b = DP_BUF_INIT;
@@ -95,7 +87,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 	if (!l->header_seen) {
 		static const char *want[] = { "code", "parent", "label", "max", "method", "input", "param" };
 		for (size_t i = 0; i < 7; i++) {
-			char *h = field(rec, i);
+			char *h = dp_record_cell(rec, i, false);
 			bool ok = strcmp(h, want[i]) == 0;
 			free(h);
 			if (!ok)
@@ -105,8 +97,8 @@ static int on_row(void *ctx, const struct dp_record *rec)
 		return 0;
 	}
 	struct dp_rules *r = l->r;
-	char *code = field(rec, 0), *parent = field(rec, 1), *label = field(rec, 2), *max = field(rec, 3),
-	     *method = field(rec, 4), *input = field(rec, 5), *param = field(rec, 6);
+	char *code = dp_record_cell(rec, 0, false), *parent = dp_record_cell(rec, 1, false), *label = dp_record_cell(rec, 2, false), *max = dp_record_cell(rec, 3, false),
+	     *method = dp_record_cell(rec, 4, false), *input = dp_record_cell(rec, 5, false), *param = dp_record_cell(rec, 6, false);
 	int rc = 0;
 	dp_dec maxv = 0;
 	if (!parse_num(max, &maxv) || maxv < 0) {
@@ -300,19 +292,7 @@ struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
 	struct load l = { r, err, 0, false, false, NULL };
 	struct dp_csvfile_result res;
 	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
-	bool ok = !l.failed;
-	if (ok && res.status == DP_CF_IOERR) {
-		ok = false;
-	} else if (ok && res.status == DP_CF_CSV) {
-		dp_buf_addf(err, "%s:%llu: CSV 格式错误", path, (unsigned long long)res.line);
-		ok = false;
-	} else if (ok && res.status != DP_CF_OK) {
-		dp_buf_addf(err, "%s: 文件编码无效（第 %llu 字节）", path, (unsigned long long)res.bad_offset);
-		ok = false;
-	} else if (ok && !l.header_seen) {
-		dp_buf_addf(err, "%s:1: 文件为空，应有表头 code,parent,label,max,method,input,param", path);
-		ok = false;
-	}
+	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header_seen, "rule set", err);
 	if (ok)
 		ok = link_tree(&l);
 	for (size_t i = 0; i < r->n; i++)

@@ -53,7 +53,7 @@ static const struct {
 	{ "code,parent,label,max,method,input,param\nt,,T,10,sum,,\na,x,A,10,self,,\n", ":3: 指标 a 的上级“x”不存在" },
 	{ "code,parent,label,max,method,input,param\nt,,T,10,sum,,\na,t,A,10,deduct,exec_progress,target=90\n", ":3: 指标 a 的 deduct 参数" },
 	{ "code;parent\n", ":1: 表头应为" },
-	{ "", "文件为空" },
+	{ "", "the rule set file is empty" },
 };
 
 Test(rules, refused_with_the_row)

@@ -38,6 +38,12 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 			    struct dp_input_pool *pool, struct dp_csvfile_result *res, struct dp_buf *err);
 
 
+/* After reading a configuration file (rule set, roster, adjust file): false
+ * with "FILE:LINE: why" in err when res is not a clean read or the file had
+ * no header (what names the file for the message: "roster", …). */
+bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path, bool header_seen,
+			  const char *what, struct dp_buf *err);
+
 /* A pull reader over a UTF-8 work table, for reading two tables in
  * lockstep.  Memory: the records of one decoded chunk. */
 struct dp_rows;

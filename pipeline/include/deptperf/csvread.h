@@ -44,6 +44,10 @@ uint64_t dp_csv_error_line(const struct dp_csv *c);
 uint64_t dp_csv_lines(const struct dp_csv *c);
 void dp_csv_free(struct dp_csv *c);
 
+/* Cell i of a record (a negative i or one past the end: ""), trimmed and,
+ * with fold, folded to ASCII (text.h), as a heap string the caller frees. */
+char *dp_record_cell(const struct dp_record *r, long i, bool fold);
+
 /* Appends one field to a CSV line being built: quoted through libcsv's
  * csv_write when it holds a comma, quote, CR, LF or edge space; prefixed
  * with ' when guard is set and the text could start a spreadsheet formula. */
