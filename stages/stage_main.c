@@ -138,7 +138,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	/* one line per program: what it did, or what went wrong and what to do */
 	if (rc < 64 && rep.line.len)
 		fprintf(stderr, "%s: %s (%.2f s)%s\n", name, rep.line.s, secs,
-			rc == DP_FINDINGS && strcmp(name, "dp-run") != 0 ? "; exit 1: error findings recorded" : "");
+			rc == DP_FINDINGS && strcmp(name, "dp-run") != 0 ? "; exit 1: error findings, read findings.csv.gz" : "");
 	if (rc >= 64)
 		fprintf(stderr, "%s: %s; %s\n", name, err.len ? err.s : "failed", dp_status_advice(rc));
 	dp_buf_free(&rep.line);

@@ -18,7 +18,6 @@
 #include "deptperf/input.h"
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
-#include "deptperf/keymap.h"
 #include "deptperf/memtab.h"
 #include "deptperf/rules.h"
 #include "deptperf/stage.h"
@@ -42,7 +41,8 @@ struct agg {
 	struct dp_memtab dep, funds, tot;
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
-	struct dp_keymap *depmap;       /* (fiscal_year, dept_code) → departments row + 1 */
+	size_t *dep_order;              /* departments rows in (fiscal_year, dept_code) order */
+	int64_t *fund_alloc, *fund_spent; /* per departments row: its accepted funds summed */
 	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
 	size_t *dep_rank;               /* position of each departments row in (year, code) order */
 	size_t *dep_year;               /* index of its fiscal year in year order */
@@ -193,6 +193,39 @@ static const char *dep(const struct agg *a, size_t tot_row, int field)
 	return dp_memtab_raw(&a->dep, d, (size_t)a->dep_col[field]);
 }
 
+/* The departments row of (fiscal_year, dept_code), or SIZE_MAX.  *hint is
+ * the position of the last match: inputs sorted like dep_order (totals,
+ * deltas) are found in one step, others by binary search.  No hash map: at
+ * 1 000 000 departments one would cost a hundred megabytes. */
+static size_t find_dep(const struct agg *a, const char *fy, const char *code, size_t *hint)
+{
+	const struct dp_memtab *t = &a->dep;
+	size_t cy = (size_t)a->dep_col[DP_F_FISCAL_YEAR], cc = (size_t)a->dep_col[DP_F_DEPT_CODE];
+	for (size_t k = *hint; k < *hint + 2 && k < t->nrows; k++) {
+		size_t r = a->dep_order[k];
+		if (!strcmp(dp_memtab_cell(t, r, cy), fy) && !strcmp(dp_memtab_cell(t, r, cc), code)) {
+			*hint = k;
+			return r;
+		}
+	}
+	size_t lo = 0, hi = t->nrows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, r = a->dep_order[mid];
+		int c = strcmp(dp_memtab_cell(t, r, cy), fy);
+		if (!c)
+			c = strcmp(dp_memtab_cell(t, r, cc), code);
+		if (!c) {
+			*hint = mid;
+			return r;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
 static bool join(struct agg *a)
 {
 	for (int f = 0; f < DP_F_FIXED_COUNT; f++)
@@ -201,21 +234,29 @@ static bool join(struct agg *a)
 	for (int f = 0; f < DP_F_FIXED_COUNT; f++)
 		a->dep_col[f] = dp_memtab_col(&a->dep, dp_dict_field(d, (size_t)f)->code);
 	dp_dict_free(d);
-	struct dp_keymap *m = dp_keymap_new(sizeof(size_t));
-	struct dp_buf key = DP_BUF_INIT;
-	for (size_t i = 0; i < a->dep.nrows; i++) {
-		dp_key_make(&key, dp_memtab_cell(&a->dep, i, (size_t)a->dep_col[DP_F_FISCAL_YEAR]),
-			    dp_memtab_cell(&a->dep, i, (size_t)a->dep_col[DP_F_DEPT_CODE]));
-		*(size_t *)dp_keymap_put(m, key.s, NULL) = i + 1;
+	if (a->dep_col[DP_F_FISCAL_YEAR] < 0 || a->dep_col[DP_F_DEPT_CODE] < 0) {
+		dp_buf_adds(a->err, "departments.csv.gz has no fiscal_year or dept_code column");
+		return false;
 	}
+	a->dep_order = sorted_rows(&a->dep, a->dep_col[DP_F_FISCAL_YEAR], a->dep_col[DP_F_DEPT_CODE], -1);
 	a->dep_of_tot = dp_xcalloc(a->tot.nrows + 1, sizeof *a->dep_of_tot);
-	for (size_t i = 0; i < a->tot.nrows; i++) {
-		dp_key_make(&key, dp_memtab_cell(&a->tot, i, 0), dp_memtab_cell(&a->tot, i, 1));
-		size_t *p = dp_keymap_get(m, key.s);
-		a->dep_of_tot[i] = p ? *p - 1 : SIZE_MAX;
+	size_t hint = 0;
+	for (size_t i = 0; i < a->tot.nrows; i++)
+		a->dep_of_tot[i] = find_dep(a, dp_memtab_cell(&a->tot, i, 0), dp_memtab_cell(&a->tot, i, 1), &hint);
+	/* the funds of each department, for the sector totals */
+	a->fund_alloc = dp_xcalloc(a->dep.nrows + 1, sizeof *a->fund_alloc);
+	a->fund_spent = dp_xcalloc(a->dep.nrows + 1, sizeof *a->fund_spent);
+	hint = 0;
+	for (size_t i = 0; i < a->funds.nrows; i++) {
+		size_t r = find_dep(a, dp_memtab_cell(&a->funds, i, 0), dp_memtab_cell(&a->funds, i, 1), &hint);
+		dp_dec al, sp;
+		if (r == SIZE_MAX)
+			continue;
+		if (dec_of(&a->funds, i, 3, &al))
+			a->fund_alloc[r] += al;
+		if (dec_of(&a->funds, i, 4, &sp))
+			a->fund_spent[r] += sp;
 	}
-	dp_buf_free(&key);
-	a->depmap = m;
 	return true;
 }
 
@@ -471,12 +512,9 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 	free(vals);
 }
 
-struct fundsum {
-	dp_i128 alloc, spent;
-};
 
 static void sector_stats(struct agg *a, struct dp_table *w, const char *year, const struct rk *v, size_t n,
-			 const char **sectors, size_t nsec, struct dp_keymap *fund_by_key)
+			 const char **sectors, size_t nsec)
 {
 	dp_dec *tot = dp_xcalloc(n + 1, sizeof *tot);
 	struct dp_buf key = DP_BUF_INIT;
@@ -495,11 +533,10 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 				inc += x;
 			if (dp_value_dec(dp_text_unguard(dep(a, r->row, DP_F_EXPENSE_TOTAL)), &x))
 				exp += x;
-			dp_key_make(&key, year, r->code);
-			const struct fundsum *fsum = dp_keymap_get(fund_by_key, key.s);
-			if (fsum) {
-				alloc += fsum->alloc;
-				spent += fsum->spent;
+			size_t d = a->dep_of_tot[r->row];
+			if (d != SIZE_MAX) {
+				alloc += a->fund_alloc[d];
+				spent += a->fund_spent[d];
 			}
 			if (!r->has)
 				continue;
@@ -664,18 +701,17 @@ static void discrepancies(struct agg *a)
 	}
 	struct disc *v = NULL;
 	size_t n = 0, cap = 0;
-	struct dp_buf key = DP_BUF_INIT;
+	size_t hint = 0;
 	const struct dp_record *rec = dp_rows_next(r, a->err); /* the header */
 	while (rec && (rec = dp_rows_next(r, a->err))) {
 		if (rec->n < 6)
 			continue;
-		dp_key_make(&key, rec->f[0], dp_text_unguard(rec->f[1]));
-		const size_t *d = dp_keymap_get(a->depmap, key.s);
-		if (!d)
+		size_t d = find_dep(a, rec->f[0], dp_text_unguard(rec->f[1]), &hint);
+		if (d == SIZE_MAX)
 			continue; /* not an accepted department: cannot happen after dp-score */
 		DP_GROW(v, n, cap);
 		struct disc *x = &v[n++];
-		x->dep = *d - 1;
+		x->dep = d;
 		x->ind = dp_rules_find(a->rules, rec->f[2]);
 		dp_value_dec(rec->f[3], &x->self);
 		dp_value_dec(rec->f[4], &x->score);
@@ -685,7 +721,6 @@ static void discrepancies(struct agg *a)
 	if (dp_rows_failed(r))
 		a->failed = true;
 	dp_rows_close(r);
-	dp_buf_free(&key);
 	if (n)
 		qsort_r(v, n, sizeof *v, disc_cmp, a);
 	struct dp_table *w = publish(a, "discrepancies.csv.gz");
@@ -976,23 +1011,6 @@ static bool load_work(struct agg *a)
 	return true;
 }
 
-static struct dp_keymap *fund_sums(struct agg *a)
-{
-	struct dp_keymap *m = dp_keymap_new(sizeof(struct fundsum));
-	struct dp_buf key = DP_BUF_INIT;
-	for (size_t i = 0; i < a->funds.nrows; i++) {
-		dp_dec al, sp;
-		dp_key_make(&key, dp_memtab_cell(&a->funds, i, 0), dp_memtab_cell(&a->funds, i, 1));
-		struct fundsum *f = dp_keymap_put(m, key.s, NULL);
-		if (dec_of(&a->funds, i, 3, &al))
-			f->alloc += al;
-		if (dec_of(&a->funds, i, 4, &sp))
-			f->spent += sp;
-	}
-	dp_buf_free(&key);
-	return m;
-}
-
 static void open_year_tables(struct agg *a, struct tables *t)
 {
 	t->rank = publish(a, "rankings.csv.gz");
@@ -1052,7 +1070,6 @@ static void open_year_tables(struct agg *a, struct tables *t)
 
 static void per_year(struct agg *a, struct tables *t)
 {
-	struct dp_keymap *fsum = fund_sums(a);
 	a->rank_of_tot = dp_xcalloc(a->tot.nrows + 1, sizeof *a->rank_of_tot);
 	struct rk *v = dp_xcalloc(a->tot.nrows + 1, sizeof *v);
 	for (size_t s = 0; s < a->tot.nrows;) {
@@ -1071,13 +1088,12 @@ static void per_year(struct agg *a, struct tables *t)
 		for (size_t i = 0; i < nsec; i++)
 			grades_of(a, t->grades, year, sectors[i], v, n, in_sector);
 		indicator_stats(a, t->inds, year, s, e);
-		sector_stats(a, t->sectors, year, v, n, sectors, nsec, fsum);
+		sector_stats(a, t->sectors, year, v, n, sectors, nsec);
 		comparisons(a, t->comp, v, n, sectors, nsec);
 		free(sectors);
 		s = e;
 	}
 	free(v);
-	dp_keymap_free(fsum);
 }
 
 int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
@@ -1123,7 +1139,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	publish_scores(&a);
 	copy_work(&a, "missing.csv.gz", true);
 	copy_work(&a, "adjustments.csv.gz", true);
-	size_t *order = sorted_rows(&a.dep, a.dep_col[DP_F_FISCAL_YEAR], a.dep_col[DP_F_DEPT_CODE], -1);
+	const size_t *order = a.dep_order;
 	write_memtab(&a, &a.dep, order, "departments.csv.gz");
 	a.dep_rank = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_rank);
 	a.dep_year = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_year);
@@ -1134,10 +1150,9 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		a.dep_rank[order[i]] = i;
 		a.dep_year[order[i]] = y;
 	}
-	free(order);
-	order = sorted_rows(&a.funds, 0, 1, 2);
-	write_memtab(&a, &a.funds, order, "special_funds.csv.gz");
-	free(order);
+	size_t *forder = sorted_rows(&a.funds, 0, 1, 2);
+	write_memtab(&a, &a.funds, forder, "special_funds.csv.gz");
+	free(forder);
 	struct tables t;
 	memset(&t, 0, sizeof t);
 	open_year_tables(&a, &t);
@@ -1192,7 +1207,9 @@ out:
 	free(a.pubs);
 	free(a.dep_of_tot);
 	free(a.rank_of_tot);
-	dp_keymap_free(a.depmap);
+	free(a.dep_order);
+	free(a.fund_alloc);
+	free(a.fund_spent);
 	dp_memtab_free(&a.dep);
 	dp_memtab_free(&a.funds);
 	dp_memtab_free(&a.tot);

@@ -28,7 +28,7 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 	return true;
 }
 
-void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r)
+static void load(struct dp_deptrow *d, const struct dp_record *r, bool numbers)
 {
 	size_t nf = dp_dict_count(d->dict);
 	for (size_t i = 0; i < nf; i++) {
@@ -42,11 +42,21 @@ void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r)
 			continue;
 		const struct dp_field *f = dp_dict_field(d->dict, (size_t)fi);
 		d->text[fi] = dp_text_unguard(r->f[i]);
-		if (f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT || f->kind == DP_FK_YEAR)
+		if (numbers && (f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT || f->kind == DP_FK_YEAR))
 			d->has[fi] = dp_value_dec(r->f[i], &d->val[fi]);
 		else
 			d->has[fi] = true;
 	}
+}
+
+void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r)
+{
+	load(d, r, true);
+}
+
+void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r)
+{
+	load(d, r, false);
 }
 
 void dp_deptrow_free(struct dp_deptrow *d)

@@ -320,7 +320,9 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	if (!dp_mkdirs(o->out, err))
 		return DP_CANTCREATE;
 	char *lockp = dp_path_join(o->out, ".lock");
-	int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* not close-on-exec: the stages inherit the lock, so a stage left
+	 * running by a killed dp-run still keeps the next run out */
+	int lock = open(lockp, O_RDWR | O_CREAT, 0644);
 	free(lockp);
 	if (lock < 0) {
 		dp_buf_addf(err, "%s: cannot create the lock file: %s", o->out, strerror(errno));

@@ -386,13 +386,17 @@ static bool pair_open(struct vctx *v, struct pair *p, const char *ta, const char
 	return dp_deptrow_init(&p->row, v->dict, h, err);
 }
 
-/* Advances both tables; false at the end (or on a fault: err set). */
-static bool pair_next(struct pair *p, struct dp_buf *err, bool *fault)
+/* Advances both tables; false at the end (or on a fault: err set).  With
+ * numbers, the numeric fields are parsed too. */
+static bool pair_next(struct pair *p, struct dp_buf *err, bool *fault, bool numbers)
 {
 	p->ra = dp_rows_next(p->a, err);
 	p->rb = dp_rows_next(p->b, err);
 	if (p->ra && p->rb && p->rb->n >= 6) {
-		dp_deptrow_load(&p->row, p->ra);
+		if (numbers)
+			dp_deptrow_load(&p->row, p->ra);
+		else
+			dp_deptrow_load_text(&p->row, p->ra);
 		return true;
 	}
 	if (p->ra || p->rb || dp_rows_failed(p->a) || dp_rows_failed(p->b)) {
@@ -454,7 +458,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		pair_close(&p);
 		return false;
 	}
-	while (pair_next(&p, err, &fault)) {
+	while (pair_next(&p, err, &fault, true)) {
 		bool bulk;
 		uint64_t sub;
 		struct subinfo si;
@@ -518,7 +522,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		pair_close(&p);
 		return false;
 	}
-	while (pair_next(&p, err, &fault)) {
+	while (pair_next(&p, err, &fault, true)) {
 		struct subinfo si;
 		uint64_t id;
 		sub_info(&p, &si, &id);
@@ -585,7 +589,7 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 		hdr[k] = dp_dict_field(v->dict, (size_t)p.row.field[k])->code;
 	dp_table_header(out, hdr);
 	free(hdr);
-	while (pair_next(&p, err, &fault)) {
+	while (pair_next(&p, err, &fault, false)) {
 		struct subinfo si;
 		uint64_t id;
 		sub_info(&p, &si, &id);
@@ -674,7 +678,7 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 					    "fund_spent", "fund_selfeval", NULL };
 	dp_table_header(out, cols);
 	size_t ordinal = 0;
-	while (pair_next(&p, err, &fault)) {
+	while (pair_next(&p, err, &fault, false)) {
 		bool bulk = p.rb->len[3] == 0;
 		uint64_t sub = strtoull(p.rb->f[3], NULL, 10);
 		bool bad = ordinal < v->nfunds && v->fund_bad[ordinal];

@@ -25,6 +25,9 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 		     struct dp_buf *err);
 /* Loads one row into text/val/has (pointers into r: valid while r is). */
 void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r);
+/* The same for text only: has[] says non-empty, val[] is not filled (for
+ * passes that copy rows and need no arithmetic). */
+void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r);
 void dp_deptrow_free(struct dp_deptrow *d);
 
 #endif
