@@ -8,9 +8,27 @@
 #include "deptperf/table.h"
 #include "deptperf/text.h"
 
-static char *dup0(const char *s)
+/* A finding's strings in one allocation (the block starts at f->code): a run
+ * may hold hundreds of thousands of warnings, and seven mallocs each would
+ * double their memory. */
+static void pack(struct dp_finding *f, const char *code, const char *file, const char *dept, const char *year,
+		 const char *field, const char *value, const char *msg)
 {
-	return dp_xstrdup(s ? s : "");
+	const char *src[7] = { code, file, dept, year, field, value, msg };
+	size_t len[7], total = 0;
+	for (int i = 0; i < 7; i++) {
+		if (!src[i])
+			src[i] = "";
+		len[i] = strlen(src[i]) + 1;
+		total = dp_st_add(total, len[i]);
+	}
+	char *p = dp_xmalloc(total);
+	char **dst[7] = { &f->code, &f->file, &f->dept_code, &f->fiscal_year, &f->field, &f->value, &f->message };
+	for (int i = 0; i < 7; i++) {
+		memcpy(p, src[i], len[i]);
+		*dst[i] = p;
+		p += len[i];
+	}
 }
 
 static void push(struct dp_findings *fs, struct dp_finding *f)
@@ -29,19 +47,14 @@ void dp_findings_add(struct dp_findings *fs, const char *code, const char *file,
 {
 	struct dp_finding f;
 	f.error = code[0] == 'E';
-	f.code = dup0(code);
-	f.file = dup0(file);
 	f.line = line;
-	f.dept_code = dup0(dept_code);
-	f.fiscal_year = dup0(fiscal_year);
-	f.field = dup0(field);
-	f.value = dup0(value);
 	struct dp_buf b = DP_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	dp_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	f.message = dp_buf_detach(&b);
+	pack(&f, code, file, dept_code, fiscal_year, field, value, dp_buf_str(&b));
+	dp_buf_free(&b);
 	push(fs, &f);
 }
 
@@ -56,14 +69,13 @@ void dp_findings_move(struct dp_findings *dst, struct dp_findings *src)
 void dp_findings_set_key(struct dp_findings *fs, size_t from, const char *dept_code, const char *fiscal_year)
 {
 	for (size_t i = from; i < fs->n; i++) {
-		if (!fs->v[i].dept_code[0] && dept_code) {
-			free(fs->v[i].dept_code);
-			fs->v[i].dept_code = dup0(dept_code);
-		}
-		if (!fs->v[i].fiscal_year[0] && fiscal_year) {
-			free(fs->v[i].fiscal_year);
-			fs->v[i].fiscal_year = dup0(fiscal_year);
-		}
+		struct dp_finding *f = &fs->v[i];
+		if ((f->dept_code[0] || !dept_code) && (f->fiscal_year[0] || !fiscal_year))
+			continue;
+		char *old = f->code;
+		pack(f, f->code, f->file, f->dept_code[0] ? f->dept_code : dept_code,
+		     f->fiscal_year[0] ? f->fiscal_year : fiscal_year, f->field, f->value, f->message);
+		free(old);
 	}
 }
 
@@ -101,15 +113,9 @@ static int on_row(void *ctx, const struct dp_record *r)
 		return 1;
 	struct dp_finding f;
 	f.error = strcmp(r->f[0], "error") == 0;
-	f.code = dup0(r->f[1]);
-	f.file = dup0(dp_text_unguard(r->f[2]));
 	f.line = strtoull(r->f[3], NULL, 10);
-	f.dept_code = dup0(r->f[4]);
-	f.fiscal_year = dup0(r->f[5]);
-	f.field = dup0(r->f[6]);
 	/* values were written with a formula guard; keep them as written */
-	f.value = dup0(r->f[7]);
-	f.message = dup0(r->f[8]);
+	pack(&f, r->f[1], dp_text_unguard(r->f[2]), r->f[4], r->f[5], r->f[6], r->f[7], r->f[8]);
 	push(l->fs, &f);
 	return 0;
 }
@@ -157,16 +163,8 @@ bool dp_findings_write(struct dp_findings *fs, const char *path, int level, stru
 
 void dp_findings_free(struct dp_findings *fs)
 {
-	for (size_t i = 0; i < fs->n; i++) {
-		struct dp_finding *f = &fs->v[i];
-		free(f->code);
-		free(f->file);
-		free(f->dept_code);
-		free(f->fiscal_year);
-		free(f->field);
-		free(f->value);
-		free(f->message);
-	}
+	for (size_t i = 0; i < fs->n; i++)
+		free(fs->v[i].code); /* the block of all its strings */
 	free(fs->v);
 	memset(fs, 0, sizeof *fs);
 }

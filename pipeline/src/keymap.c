@@ -1,5 +1,6 @@
 #include "deptperf/keymap.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,38 @@ struct slot {
 	void *value;
 };
 
+/* Keys and values live in chunks that are never moved (so a value pointer
+ * stays valid) nor freed one by one: at a million keys, one malloc per key
+ * and per value would cost more than the data. */
+#define CHUNK (256 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t used;
+	max_align_t data[];
+};
+
 struct dp_keymap {
 	struct slot *s;
 	size_t cap, n, vsize;
+	struct chunk *chunks;
 };
+
+static void *arena_alloc(struct dp_keymap *m, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct chunk *c = m->chunks;
+	if (!c || c->used + n > CHUNK) {
+		size_t size = n > CHUNK ? n : CHUNK;
+		c = dp_xmalloc(dp_st_add(sizeof *c, size));
+		c->used = 0;
+		c->next = m->chunks;
+		m->chunks = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
 
 static uint64_t fnv1a(const char *k)
 {
@@ -40,9 +69,10 @@ void dp_keymap_free(struct dp_keymap *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->cap; i++) {
-		free(m->s[i].key);
-		free(m->s[i].value);
+	while (m->chunks) {
+		struct chunk *next = m->chunks->next;
+		free(m->chunks);
+		m->chunks = next;
 	}
 	free(m->s);
 	free(m);
@@ -83,9 +113,12 @@ void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
 	if (created)
 		*created = !s->key;
 	if (!s->key) {
-		s->key = dp_xstrdup(key);
+		size_t kl = strlen(key) + 1;
+		s->key = arena_alloc(m, kl);
+		memcpy(s->key, key, kl);
 		s->hash = h;
-		s->value = dp_xcalloc(1, m->vsize);
+		s->value = arena_alloc(m, m->vsize ? m->vsize : 1);
+		memset(s->value, 0, m->vsize);
 		m->n++;
 	}
 	return s->value;

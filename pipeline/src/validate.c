@@ -34,12 +34,14 @@
 
 enum { ST_CANDIDATE = 0, ST_REJECTED = 1, ST_ACCEPTED = 2, ST_SUPERSEDED = 3 };
 
+/* One per distinct (fiscal_year, dept_code): kept small, there may be a
+ * million. */
 struct winner {
-	bool set;
-	uint64_t sub;
-	long file;
-	uint64_t line;
+	uint32_t sub;
+	int32_t file;
+	uint32_t line;
 	char filed_on[11];
+	bool set;
 	bool bulk_fund;      /* some error-free bulk fund row has this key */
 	bool roster_seen;
 };
@@ -547,9 +549,9 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
 		if (!w->set || later(w, p.row.text[DP_F_FILED_ON], fi, si.line)) {
 			w->set = true;
-			w->sub = id;
-			w->file = fi;
-			w->line = si.line;
+			w->sub = (uint32_t)id;
+			w->file = (int32_t)fi;
+			w->line = (uint32_t)si.line;
 			snprintf(w->filed_on, sizeof w->filed_on, "%s", p.row.text[DP_F_FILED_ON]);
 		}
 	}
