@@ -54,6 +54,16 @@ const char *dp_encoding_name(enum dp_encoding e)
 	}
 }
 
+enum dp_encoding dp_encoding_from_name(const char *name)
+{
+	static const enum dp_encoding all[] = { DP_ENC_UTF8, DP_ENC_UTF8_BOM, DP_ENC_UTF16LE, DP_ENC_UTF16BE,
+						DP_ENC_GB18030 };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(dp_encoding_name(all[i]), name) == 0)
+			return all[i];
+	return DP_ENC_AUTO;
+}
+
 static bool has_gz_suffix(const char *path)
 {
 	size_t n = strlen(path);

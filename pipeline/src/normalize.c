@@ -430,16 +430,6 @@ static int on_record(void *vctx, const struct dp_record *r)
 	return on_bulk_row(c, r);
 }
 
-static enum dp_encoding enc_from_name(const char *n)
-{
-	static const enum dp_encoding all[] = { DP_ENC_UTF8, DP_ENC_UTF8_BOM, DP_ENC_UTF16LE, DP_ENC_UTF16BE,
-						DP_ENC_GB18030 };
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(dp_encoding_name(all[i]), n) == 0)
-			return all[i];
-	return DP_ENC_AUTO;
-}
-
 static const char *const sub_cols[] = { "sub", "file", "line", "shape", "errors", "bad_fields", "field_lines", NULL };
 static const char *const fund_cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
 					 "fund_spent", "fund_selfeval", NULL };
@@ -560,7 +550,7 @@ static void run_job(struct file_job *j, const struct dp_file_row *row)
 	c->w = &j->w;
 	c->file = row->file;
 	dp_buf_reset(&j->e);
-	dp_csvfile_read_pooled(row->file, enc_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
+	dp_csvfile_read_pooled(row->file, dp_encoding_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
 	if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
 	dp_header_free(&c->hdr);

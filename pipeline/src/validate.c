@@ -183,14 +183,12 @@ static void check_sum3(struct vctx *v, struct subinfo *si, const struct dp_deptr
 	dp_dec diff = d->val[tot] - d->val[a] - vb;
 	if (diff <= DP_CENT && diff >= -DP_CENT)
 		return;
-	struct dp_buf x = DP_BUF_INIT, y = DP_BUF_INIT, z = DP_BUF_INIT;
+	struct dp_buf x = DP_BUF_INIT, z = DP_BUF_INIT;
 	ADD(v, si, "E-SUM", dp_dict_field(v->dict, (size_t)tot)->code, d->text[tot],
 	    "%s %s ≠ %s %s + %s %s（差 %s 万元），请核对这三项", dp_dict_field(v->dict, (size_t)tot)->label,
 	    fmt_dec(&x, d->val[tot]), dp_dict_field(v->dict, (size_t)a)->label, d->text[a],
 	    dp_dict_field(v->dict, (size_t)b)->label, d->has[b] ? d->text[b] : "0", fmt_dec(&z, diff));
-	(void)y;
 	dp_buf_free(&x);
-	dp_buf_free(&y);
 	dp_buf_free(&z);
 }
 
@@ -766,17 +764,6 @@ static int on_extract(void *ctx, const struct dp_record *r)
 	return 0;
 }
 
-static enum dp_encoding enc_of(const char *name)
-{
-	if (strcmp(name, "gb18030") == 0)
-		return DP_ENC_GB18030;
-	if (strcmp(name, "utf-16le") == 0)
-		return DP_ENC_UTF16LE;
-	if (strcmp(name, "utf-16be") == 0)
-		return DP_ENC_UTF16BE;
-	return DP_ENC_AUTO;
-}
-
 /* Bulk rows are written under their header as UTF-8 CSV, for the clerk to
  * open, correct and send again. */
 static bool extract_rows(const struct dp_file_row *f, const struct qitem *q, size_t n, const char *to,
@@ -793,7 +780,7 @@ static bool extract_rows(const struct dp_file_row *f, const struct qitem *q, siz
 	fputs("\xEF\xBB\xBF", x.out); /* a BOM, so that Excel opens it as UTF-8 */
 	struct dp_csvfile_result res;
 	struct dp_buf e = DP_BUF_INIT;
-	dp_csvfile_read(f->file, enc_of(f->encoding), false, on_extract, &x, &res, &e);
+	dp_csvfile_read(f->file, dp_encoding_from_name(f->encoding), false, on_extract, &x, &res, &e);
 	bool ok = x.ok && res.status == DP_CF_OK;
 	if (fclose(x.out) != 0)
 		ok = false;

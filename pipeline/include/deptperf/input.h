@@ -27,6 +27,8 @@ enum dp_encoding {
 /* The name written in inputs.csv.gz: "utf-8", "utf-8-bom", "utf-16le",
  * "utf-16be", "gb18030". */
 const char *dp_encoding_name(enum dp_encoding e);
+/* The encoding of such a name; DP_ENC_AUTO for any other text. */
+enum dp_encoding dp_encoding_from_name(const char *name);
 
 enum dp_input_status {
 	DP_IN_DATA = 1,      /* *p, *n hold decoded bytes */
