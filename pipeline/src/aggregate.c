@@ -121,14 +121,6 @@ static size_t *sorted_rows(const struct dp_memtab *t, int c0, int c1, int c2)
 	return idx;
 }
 
-static bool is_text_col(const char *code)
-{
-	return strcmp(code, "dept_name") == 0 || strcmp(code, "parent_name") == 0 || strcmp(code, "sector") == 0 ||
-	       strcmp(code, "preparer") == 0 || strcmp(code, "phone") == 0 || strcmp(code, "self_grade") == 0 ||
-	       strcmp(code, "fund_name") == 0 || strcmp(code, "dept_code") == 0 || strcmp(code, "parent_code") == 0 ||
-	       strcmp(code, "uscc") == 0;
-}
-
 static void write_memtab(struct agg *a, const struct dp_memtab *t, const size_t *order, const char *name)
 {
 	struct dp_table *w = publish(a, name);
@@ -139,9 +131,14 @@ static void write_memtab(struct agg *a, const struct dp_memtab *t, const size_t 
 		hdr[c] = t->cols[c];
 	dp_table_header(w, hdr);
 	free(hdr);
+	/* the dictionary says which columns are input text to guard */
+	struct dp_dict *d = dp_dict_new(a->rules);
 	bool *text = dp_xcalloc(t->ncols + 1, sizeof *text);
-	for (size_t c = 0; c < t->ncols; c++)
-		text[c] = is_text_col(t->cols[c]);
+	for (size_t c = 0; c < t->ncols; c++) {
+		int f = dp_dict_find_code(d, t->cols[c]);
+		text[c] = f >= 0 && dp_field_is_guarded(dp_dict_field(d, (size_t)f));
+	}
+	dp_dict_free(d);
 	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
 	for (size_t i = 0; i < t->nrows; i++) {
 		size_t r = order ? order[i] : i;

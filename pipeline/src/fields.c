@@ -210,6 +210,11 @@ const char *dp_dict_suggest(const struct dp_dict *d, const char *label)
 	return best;
 }
 
+bool dp_field_is_guarded(const struct dp_field *f)
+{
+	return f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE || f->kind == DP_FK_USCC || f->kind == DP_FK_CODE;
+}
+
 bool dp_field_is_rule_input(const char *code)
 {
 	if (strcmp(code, "special_selfeval") == 0 || strcmp(code, "special_spend_pct") == 0)

@@ -251,8 +251,7 @@ static void emit_sub(struct ctx *c)
 	for (size_t k = 0; k < w->ncols; k++) {
 		int fi = w->cols[k];
 		const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
-		dp_table_puts(w->dept, dp_buf_str(&s->val[fi]), f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE ||
-									 f->kind == DP_FK_USCC);
+		dp_table_puts(w->dept, dp_buf_str(&s->val[fi]), dp_field_is_guarded(f));
 	}
 	dp_table_end_row(w->dept);
 	dp_table_putu(w->subs, id);

@@ -188,7 +188,6 @@ static void block_free(struct block *b)
 }
 
 struct sctx {
-	const struct dp_stage_opts *o;
 	const struct dp_dict *dict;
 	const struct dp_rules *rules;
 	const struct dp_scorer *scorer;
@@ -413,7 +412,6 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		return DP_BADCONFIG;
 	struct sctx c;
 	memset(&c, 0, sizeof c);
-	c.o = o;
 	c.rules = rules;
 	if (o->adjust && !(c.adj = dp_adjust_load(o->adjust, rules, err))) {
 		dp_rules_free(rules);

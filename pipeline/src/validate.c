@@ -68,7 +68,7 @@ struct vctx {
 	size_t nsubs, capsubs;
 	struct qitem *q;
 	size_t nq, capq;
-	uint64_t *file_acc, *file_rej, *file_sup, *file_units;
+	uint64_t *file_acc, *file_rej, *file_sup;
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
@@ -472,8 +472,6 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 			continue;
 		}
 		long fi = file_index(v, si.file);
-		if (fi >= 0)
-			v->file_units[fi]++;
 		if (si.errors) {
 			v->funds_rejected++;
 			if (fi >= 0) {
@@ -559,7 +557,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 
 static void put_cell(struct dp_table *t, const struct dp_field *f, const char *s)
 {
-	dp_table_puts(t, s, f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE || f->kind == DP_FK_USCC);
+	dp_table_puts(t, s, dp_field_is_guarded(f));
 }
 
 struct years {
@@ -964,7 +962,6 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.file_acc = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_rej = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_sup = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
-	v.file_units = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	if (!pass_funds_check(&v, err) || !pass_subs_check(&v, err)) {
 		rc = DP_IOERR;
 		goto out;
@@ -1031,7 +1028,6 @@ out:
 	free(v.file_acc);
 	free(v.file_rej);
 	free(v.file_sup);
-	free(v.file_units);
 	dp_buf_free(&v.key);
 	dp_keymap_free(v.keys);
 	dp_scorer_free(v.scorer);

@@ -63,6 +63,11 @@ int dp_dict_find_code(const struct dp_dict *d, const char *code);
  * W-FIELD-UNKNOWN message; NULL when none is near.  Ties: first in order. */
 const char *dp_dict_suggest(const struct dp_dict *d, const char *label);
 
+/* True when the field's values are text from the input that a table must
+ * write with the spreadsheet-formula guard (names, free text, codes, the
+ * grade and the USCC); numbers and dates are our own canonical forms. */
+bool dp_field_is_guarded(const struct dp_field *f);
+
 /* True when code names a numeric field a rule may take as its input: a
  * numeric department field, or a derived input (special_selfeval,
  * special_spend_pct). */
