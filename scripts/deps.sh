@@ -2,7 +2,7 @@
 # Installs the Debian packages deptperf needs, only those missing; says what
 # it installs.  Idempotent.  Runs apt-get as root (directly or through sudo).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libcriterion-dev procps)
+pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libdeflate-dev libcriterion-dev procps)
 [ "${1:-}" = "--with-bench" ] && pkgs+=(time gzip)
 missing=()
 for p in "${pkgs[@]}"; do

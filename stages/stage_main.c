@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "deptperf/status.h"
+#include "deptperf/zpool.h"
 
 static bool parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -133,6 +134,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	struct dp_stage_report rep = { DP_BUF_INIT };
 	struct dp_buf err = DP_BUF_INIT;
 	int rc = fn(&o, &rep, &err);
+	dp_zpool_stop();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	/* one line per program: what it did, or what went wrong and what to do */

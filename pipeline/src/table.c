@@ -8,19 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "deptperf/csvread.h"
 #include "deptperf/input.h"
+#include "deptperf/zpool.h"
 
-/* Rows are gathered into blocks of BLOCK bytes (cut at a row end); NBLOCKS
- * blocks at a time are deflated in parallel, each into a gzip member of its
- * own, and written in order.  The cuts depend on the bytes only, so the file
- * is the same for any thread count; a multi-member gzip file is one file to
- * zcat, zlib and every gzip reader (pigz does the same). */
+/* Rows are gathered into blocks of BLOCK bytes (cut at a row end); each full
+ * block goes to the compression pool (zpool.h) as a gzip member of its own
+ * while the caller goes on writing rows, and the members are written in
+ * order.  The cuts depend on the bytes only, so the file is the same for any
+ * thread count; a multi-member gzip file is one file to zcat, zlib and every
+ * gzip reader (pigz does the same).  At most RING blocks of a table are in
+ * flight: the writer waits for the oldest when the ring is full. */
 #define BLOCK (512 * 1024)
-#define NBLOCKS 4
+#define RING 4
 #define FLUSH_AT BLOCK
+
+struct slot {
+	struct dp_buf raw;  /* the block */
+	struct dp_buf z;    /* its gzip member */
+	struct dp_zjob job;
+};
 
 struct dp_table {
 	int fd;
@@ -28,10 +36,8 @@ struct dp_table {
 	int level;
 	struct sha256_ctx sha;
 	struct dp_buf pending;          /* rows not yet in a block */
-	struct dp_buf blocks[NBLOCKS];  /* full blocks waiting to be deflated */
-	struct dp_buf zblocks[NBLOCKS]; /* their gzip members */
-	int nblocks;
-	bool any_member;
+	struct slot ring[RING];
+	uint64_t submitted, written;    /* blocks handed to the pool, and written out */
 	size_t nfields;                 /* fields in the current row */
 	uint64_t rows, bytes;
 	bool header_done, failed;
@@ -78,58 +84,37 @@ static void write_all(struct dp_table *t, const unsigned char *p, size_t n)
 	}
 }
 
-/* One gzip member of src into dst: windowBits 31 makes zlib write the gzip
- * wrapper with mtime 0 and no name.  Returns false only when zlib fails. */
-static bool gzip_member(const struct dp_buf *src, struct dp_buf *dst, int level)
+/* Waits for the oldest block in flight and writes its member. */
+static void write_oldest(struct dp_table *t)
 {
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	if (deflateInit2(&zs, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return false;
-	dp_buf_reset(dst);
-	size_t bound = deflateBound(&zs, (uLong)src->len) + 32;
-	dp_buf_grow(dst, bound);
-	zs.next_in = (unsigned char *)(src->s ? src->s : "");
-	zs.avail_in = (uInt)src->len;
-	zs.next_out = (unsigned char *)dst->s;
-	zs.avail_out = (uInt)bound;
-	int r = deflate(&zs, Z_FINISH);
-	dst->len = bound - zs.avail_out;
-	deflateEnd(&zs);
-	return r == Z_STREAM_END;
-}
-
-/* Deflates the waiting blocks in parallel and writes them in order. */
-static void flush_blocks(struct dp_table *t)
-{
-	int n = t->nblocks;
-	bool ok = true;
-#pragma omp parallel for schedule(static) reduction(&& : ok) if (n > 1)
-	for (int i = 0; i < n; i++)
-		ok = gzip_member(&t->blocks[i], &t->zblocks[i], t->level) && ok;
-	if (!ok && !t->failed) {
+	struct slot *sl = &t->ring[t->written % RING];
+	if (!dp_zjob_wait(&sl->job) && !t->failed) {
 		t->failed = true;
 		t->err_no = EIO;
 	}
-	for (int i = 0; i < n; i++) {
-		write_all(t, (const unsigned char *)t->zblocks[i].s, t->zblocks[i].len);
-		dp_buf_reset(&t->blocks[i]);
-	}
-	t->nblocks = 0;
-	t->any_member = true;
+	write_all(t, (const unsigned char *)sl->z.s, sl->z.len);
+	dp_buf_reset(&sl->raw);
+	t->written++;
 }
 
-/* Moves the pending rows into a block; deflates when all blocks are full. */
+/* Hands the pending rows to the pool as one block (an empty table still gets
+ * one, empty, member); with finish, waits for every block and writes it. */
 static void deflate_pending(struct dp_table *t, bool finish)
 {
-	if (t->pending.len || (finish && !t->any_member && !t->nblocks)) {
-		struct dp_buf tmp = t->blocks[t->nblocks];
-		t->blocks[t->nblocks++] = t->pending;
+	if (t->pending.len || (finish && !t->submitted)) {
+		if (t->submitted - t->written == RING)
+			write_oldest(t);
+		struct slot *sl = &t->ring[t->submitted % RING];
+		struct dp_buf tmp = sl->raw;
+		sl->raw = t->pending;
 		t->pending = tmp;
 		dp_buf_reset(&t->pending);
+		sl->job = (struct dp_zjob){ .src = &sl->raw, .dst = &sl->z, .level = t->level };
+		dp_zjob_submit(&sl->job);
+		t->submitted++;
 	}
-	if (t->nblocks == NBLOCKS || (finish && t->nblocks))
-		flush_blocks(t);
+	while (t->written < t->submitted && (finish || dp_zjob_done(&t->ring[t->written % RING].job)))
+		write_oldest(t);
 }
 
 struct dp_table *dp_table_mem(void)
@@ -223,9 +208,12 @@ void dp_table_header(struct dp_table *t, const char *const *cols)
 static void free_bufs(struct dp_table *t)
 {
 	dp_buf_free(&t->pending);
-	for (int i = 0; i < NBLOCKS; i++) {
-		dp_buf_free(&t->blocks[i]);
-		dp_buf_free(&t->zblocks[i]);
+	/* the pool may still be reading a block (after an abort) */
+	for (; t->written < t->submitted; t->written++)
+		dp_zjob_wait(&t->ring[t->written % RING].job);
+	for (int i = 0; i < RING; i++) {
+		dp_buf_free(&t->ring[i].raw);
+		dp_buf_free(&t->ring[i].z);
 	}
 	free(t->path);
 	free(t->tmp);

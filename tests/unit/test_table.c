@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,6 +7,7 @@
 #include "deptperf/csvfile.h"
 #include "deptperf/stage.h"
 #include "deptperf/table.h"
+#include "deptperf/zpool.h"
 #include "helpers.h"
 
 Test(table, writes_deterministic_gzip_atomically)
@@ -84,4 +86,83 @@ Test(table, recompress_keeps_the_text_and_counts_rows)
 	cr_expect_str_eq(ta, tb);
 	free(ta);
 	free(tb);
+}
+
+/* Writes two tables at once, row by row, of many blocks each. */
+static void write_two(const char *a, const char *b, int rows)
+{
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_table *ta = dp_table_create(a, 6, &err), *tb = dp_table_create(b, 1, &err);
+	cr_assert(ta && tb);
+	for (int i = 0; i < rows; i++) {
+		dp_table_putu(ta, (unsigned long long)i * 7919u);
+		dp_table_puts(ta, "广东省财政厅第一预算单位", true);
+		dp_table_end_row(ta);
+		dp_table_putu(tb, (unsigned long long)i);
+		dp_table_end_row(tb);
+	}
+	struct dp_table_info ia, ib;
+	cr_assert(dp_table_commit(ta, &ia, &err), "%s", dp_buf_str(&err));
+	cr_assert(dp_table_commit(tb, &ib, &err), "%s", dp_buf_str(&err));
+	cr_expect_eq(ia.rows, (uint64_t)rows - 1, "the first row is the header");
+	dp_buf_free(&err);
+}
+
+static char *file_bytes(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert(f);
+	struct dp_buf b = DP_BUF_INIT;
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+		dp_buf_add(&b, chunk, k);
+	fclose(f);
+	*n = b.len;
+	return dp_buf_detach(&b);
+}
+
+Test(table, background_compression_gives_the_same_bytes_for_any_thread_count)
+{
+	char *dir = t_tmpdir();
+	char *p[2][2];
+	int threads[2] = { 1, 3 };
+	for (int k = 0; k < 2; k++) {
+		omp_set_num_threads(threads[k]);
+		p[k][0] = dp_path_join(dir, k ? "a3.csv.gz" : "a1.csv.gz");
+		p[k][1] = dp_path_join(dir, k ? "b3.csv.gz" : "b1.csv.gz");
+		write_two(p[k][0], p[k][1], 200000); /* ~ 8 MB: 16 blocks, more than the ring holds */
+		dp_zpool_stop();
+	}
+	for (int j = 0; j < 2; j++) {
+		size_t n1, n3;
+		char *b1 = file_bytes(p[0][j], &n1), *b3 = file_bytes(p[1][j], &n3);
+		cr_expect(n1 == n3 && memcmp(b1, b3, n1) == 0, "table %d differs between 1 and 3 threads", j);
+		free(b1);
+		free(b3);
+	}
+	char *text = t_read_gz(p[1][1]);
+	size_t lines = 0;
+	for (const char *c = text; *c; c++)
+		lines += *c == '\n';
+	cr_expect_eq(lines, 200000, "every row is in the file, in order");
+	cr_expect(strncmp(text, "0\n1\n2\n", 6) == 0);
+	cr_expect(strstr(text, "\n199999\n") != NULL);
+	free(text);
+}
+
+Test(table, abort_while_blocks_are_in_flight)
+{
+	omp_set_num_threads(2);
+	char *dir = t_tmpdir();
+	char *p = dp_path_join(dir, "x.csv.gz");
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(p, 9, &err);
+	for (int i = 0; i < 300000; i++) {
+		dp_table_putu(t, (unsigned long long)i);
+		dp_table_end_row(t);
+	}
+	dp_table_abort(t); /* waits for the pool before freeing the blocks */
+	dp_zpool_stop();
+	cr_expect_eq(access(p, F_OK), -1);
 }

@@ -1,7 +1,8 @@
 /* Writing a gzip-compressed CSV table atomically (SPEC §6).
  *
- * Rows go through libcsv's quoting (csvread.h) into zlib's deflate with a
- * deterministic gzip header (no name, mtime 0).  The table is written to
+ * Rows go through libcsv's quoting (csvread.h) into blocks that the
+ * compression pool (zpool.h) deflates in the background, each a gzip member
+ * with a deterministic header (no name, mtime 0).  The table is written to
  * "<path>.tmp" and renamed onto path only by dp_table_commit, after every
  * write and the close were checked; dp_table_abort removes the partial file.
  * The SHA-256 of the stored bytes is computed as they are written.  One
