@@ -42,6 +42,7 @@ struct agg {
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
 	size_t *dep_order;              /* departments rows in (fiscal_year, dept_code) order */
+	struct rowkey *dep_keys;        /* their (fiscal_year, dept_code), in that order */
 	int64_t *fund_alloc, *fund_spent; /* per departments row: its accepted funds summed */
 	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
 	size_t *dep_rank;               /* position of each departments row in (year, code) order */
@@ -92,32 +93,80 @@ static void put_rat2(struct dp_table *t, dp_i128 num, dp_i128 den)
 		dp_table_empty(t);
 }
 
-/* ---- sorting with explicit tie-breaks (qsort_r, no globals) ---- */
+/* ---- sorting with explicit tie-breaks ---- */
 
-struct sortkey {
-	const struct dp_memtab *t;
-	int c[3];
+/* A row's sort columns, found once: a comparison is then one strcmp or
+ * three, not a scan along the row for each column of each comparison. */
+struct rowkey {
+	const char *k[3]; /* unguarded cells; NULL past the last sort column */
+	size_t row;
 };
 
-static int by_cols(const void *x, const void *y, void *ctx)
+static int rowkey_cmp(const void *x, const void *y)
 {
-	const struct sortkey *k = ctx;
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	for (int i = 0; i < 3 && k->c[i] >= 0; i++) {
-		int c = strcmp(dp_memtab_cell(k->t, a, (size_t)k->c[i]), dp_memtab_cell(k->t, b, (size_t)k->c[i]));
+	const struct rowkey *a = x, *b = y;
+	for (int i = 0; i < 3 && a->k[i]; i++) {
+		int c = strcmp(a->k[i], b->k[i]);
 		if (c)
 			return c;
 	}
-	return (a > b) - (a < b);
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* The rows of t as keys of the columns c0, c1, c2 (-1: fewer columns),
+ * sorted; a table already in order, the usual case, costs one pass. */
+static struct rowkey *sorted_keys(const struct dp_memtab *t, int c0, int c1, int c2)
+{
+	struct rowkey *k = dp_xcalloc(t->nrows + 1, sizeof *k);
+	const int c[3] = { c0, c1, c2 };
+	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
+	bool sorted = true;
+	for (size_t i = 0; i < t->nrows; i++) {
+		dp_memtab_split(t, i, cells);
+		k[i].row = i;
+		for (int j = 0; j < 3 && c[j] >= 0; j++)
+			k[i].k[j] = (size_t)c[j] < t->ncols ? dp_text_unguard(cells[c[j]]) : "";
+		if (i && sorted && rowkey_cmp(&k[i - 1], &k[i]) > 0)
+			sorted = false;
+	}
+	free(cells);
+	if (!sorted)
+		dp_qsort(k, t->nrows, sizeof *k, rowkey_cmp);
+	return k;
+}
+
+/* Whether the rows of t are already in the order of the columns c0, c1, c2;
+ * checked first, because building the keys costs memory. */
+static bool in_order(const struct dp_memtab *t, int c0, int c1, int c2)
+{
+	const int c[3] = { c0, c1, c2 };
+	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
+	struct rowkey a = { { NULL, NULL, NULL }, 0 }, b = a;
+	bool ok = true;
+	for (size_t i = 0; i < t->nrows && ok; i++) {
+		dp_memtab_split(t, i, cells);
+		a = b; /* the keys point into the table, not into cells */
+		b.row = i;
+		for (int j = 0; j < 3 && c[j] >= 0; j++)
+			b.k[j] = (size_t)c[j] < t->ncols ? dp_text_unguard(cells[c[j]]) : "";
+		ok = i == 0 || rowkey_cmp(&a, &b) < 0;
+	}
+	free(cells);
+	return ok;
 }
 
 static size_t *sorted_rows(const struct dp_memtab *t, int c0, int c1, int c2)
 {
 	size_t *idx = dp_xcalloc(t->nrows + 1, sizeof *idx);
+	if (in_order(t, c0, c1, c2)) {
+		for (size_t i = 0; i < t->nrows; i++)
+			idx[i] = i;
+		return idx;
+	}
+	struct rowkey *k = sorted_keys(t, c0, c1, c2);
 	for (size_t i = 0; i < t->nrows; i++)
-		idx[i] = i;
-	struct sortkey k = { t, { c0, c1, c2 } };
-	qsort_r(idx, t->nrows, sizeof *idx, by_cols, &k);
+		idx[i] = k[i].row;
+	free(k);
 	return idx;
 }
 
@@ -157,12 +206,6 @@ static bool dec_of(const struct dp_memtab *t, size_t row, int col, dp_dec *v)
 	return col >= 0 && dp_value_dec(dp_memtab_cell(t, row, (size_t)col), v);
 }
 
-static int dec_cmp(const void *x, const void *y)
-{
-	dp_dec a = *(const dp_dec *)x, b = *(const dp_dec *)y;
-	return (a > b) - (a < b);
-}
-
 /* The ⌈q·n⌉-th smallest of sorted v[0..n), q = pct/100. */
 static dp_dec nearest_rank(const dp_dec *v, size_t n, unsigned pct)
 {
@@ -196,24 +239,22 @@ static const char *dep(const struct agg *a, size_t tot_row, int field)
  * 1 000 000 departments one would cost a hundred megabytes. */
 static size_t find_dep(const struct agg *a, const char *fy, const char *code, size_t *hint)
 {
-	const struct dp_memtab *t = &a->dep;
-	size_t cy = (size_t)a->dep_col[DP_F_FISCAL_YEAR], cc = (size_t)a->dep_col[DP_F_DEPT_CODE];
-	for (size_t k = *hint; k < *hint + 2 && k < t->nrows; k++) {
-		size_t r = a->dep_order[k];
-		if (!strcmp(dp_memtab_cell(t, r, cy), fy) && !strcmp(dp_memtab_cell(t, r, cc), code)) {
-			*hint = k;
-			return r;
+	const struct rowkey *k = a->dep_keys;
+	size_t n = a->dep.nrows;
+	for (size_t i = *hint; i < *hint + 2 && i < n; i++)
+		if (!strcmp(k[i].k[0], fy) && !strcmp(k[i].k[1], code)) {
+			*hint = i;
+			return k[i].row;
 		}
-	}
-	size_t lo = 0, hi = t->nrows;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, r = a->dep_order[mid];
-		int c = strcmp(dp_memtab_cell(t, r, cy), fy);
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(k[mid].k[0], fy);
 		if (!c)
-			c = strcmp(dp_memtab_cell(t, r, cc), code);
+			c = strcmp(k[mid].k[1], code);
 		if (!c) {
 			*hint = mid;
-			return r;
+			return k[mid].row;
 		}
 		if (c < 0)
 			lo = mid + 1;
@@ -235,7 +276,10 @@ static bool join(struct agg *a)
 		dp_buf_adds(a->err, "departments.csv.gz has no fiscal_year or dept_code column");
 		return false;
 	}
-	a->dep_order = sorted_rows(&a->dep, a->dep_col[DP_F_FISCAL_YEAR], a->dep_col[DP_F_DEPT_CODE], -1);
+	a->dep_keys = sorted_keys(&a->dep, a->dep_col[DP_F_FISCAL_YEAR], a->dep_col[DP_F_DEPT_CODE], -1);
+	a->dep_order = dp_xcalloc(a->dep.nrows + 1, sizeof *a->dep_order);
+	for (size_t i = 0; i < a->dep.nrows; i++)
+		a->dep_order[i] = a->dep_keys[i].row;
 	a->dep_of_tot = dp_xcalloc(a->tot.nrows + 1, sizeof *a->dep_of_tot);
 	size_t hint = 0;
 	for (size_t i = 0; i < a->tot.nrows; i++)
@@ -486,7 +530,7 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 				full += vals[n] >= ind->max;
 				n++;
 			}
-		dp_qsort(vals, n, sizeof *vals, dec_cmp);
+		dp_dec_sort(vals, n);
 		dp_table_puts(w, year, false);
 		dp_table_puts(w, ind->code, false);
 		dp_table_puts(w, ind->label, false);
@@ -545,7 +589,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 			    (r->total == worst->total && strcmp(r->code, worst->code) < 0))
 				worst = r;
 		}
-		dp_qsort(tot, m, sizeof *tot, dec_cmp);
+		dp_dec_sort(tot, m);
 		dp_table_puts(w, year, false);
 		dp_table_puts(w, sectors[si], true);
 		dp_table_putu(w, count);
@@ -608,7 +652,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	}
 	free(cells);
 	for (size_t m = 0; m < NMETRICS; m++) {
-		dp_qsort(sorted[m], nsorted[m], sizeof **sorted, dec_cmp);
+		dp_dec_sort(sorted[m], nsorted[m]);
 		/* sector medians: the values grouped by sector, each group sorted */
 		size_t k = 0;
 		for (size_t si = 0; si < nsec; si++) {
@@ -616,7 +660,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 			for (size_t i = 0; i < n; i++)
 				if (mhas[m][i] && sec[i] == si)
 					all[k++] = mval[m][i];
-			dp_qsort(all + start, k - start, sizeof *all, dec_cmp);
+			dp_dec_sort(all + start, k - start);
 			if (k > start)
 				median[m * nsec + si] = nearest_rank(all + start, k - start, 50);
 		}
@@ -1205,6 +1249,7 @@ out:
 	free(a.dep_of_tot);
 	free(a.rank_of_tot);
 	free(a.dep_order);
+	free(a.dep_keys);
 	free(a.fund_alloc);
 	free(a.fund_spent);
 	dp_memtab_free(&a.dep);

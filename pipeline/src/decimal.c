@@ -1,5 +1,6 @@
 #include "deptperf/decimal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const int64_t pow10_tab[19] = {
@@ -292,4 +293,42 @@ bool dp_rat_round_cent(struct dp_rat r, dp_dec *out)
 		return false;
 	*out = (dp_dec)v;
 	return true;
+}
+
+/* LSD radix sort, a byte at a time, of the keys with the sign bit flipped
+ * (which orders them as unsigned numbers); a byte that is the same in every
+ * key costs one counting pass and no move.  Statistics sort millions of
+ * scores: this is several times faster than qsort with a comparator. */
+void dp_dec_sort(dp_dec *v, size_t n)
+{
+	if (n < 2)
+		return;
+	uint64_t *a = (uint64_t *)v, *b = dp_xmalloc(n * sizeof *b);
+	const uint64_t flip = (uint64_t)1 << 63;
+	for (size_t i = 0; i < n; i++)
+		a[i] ^= flip;
+	uint64_t *src = a, *dst = b;
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xff]++;
+		if (count[(src[0] >> shift) & 0xff] == n)
+			continue;
+		size_t pos = 0;
+		for (int k = 0; k < 256; k++) {
+			size_t c = count[k];
+			count[k] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+	for (size_t i = 0; i < n; i++)
+		a[i] ^= flip;
+	free(b);
 }

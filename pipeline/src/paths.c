@@ -82,3 +82,18 @@ bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)
 	return ok;
 }
 
+
+int dp_write_full(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

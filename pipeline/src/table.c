@@ -11,6 +11,7 @@
 
 #include "deptperf/csvread.h"
 #include "deptperf/input.h"
+#include "deptperf/stage.h"
 #include "deptperf/zpool.h"
 
 /* Rows are gathered into blocks of BLOCK bytes (cut at a row end); each full
@@ -70,18 +71,8 @@ static void write_all(struct dp_table *t, const unsigned char *p, size_t n)
 {
 	sha256_update(&t->sha, n, p);
 	t->bytes += n;
-	while (n && !t->failed) {
-		ssize_t w = write(t->fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			t->failed = true;
-			t->err_no = errno;
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
+	if (!t->failed && (t->err_no = dp_write_full(t->fd, p, n)) != 0)
+		t->failed = true;
 }
 
 /* Waits for the oldest block in flight and writes its member. */
@@ -178,6 +169,13 @@ void dp_table_putu(struct dp_table *t, unsigned long long v)
 	if (t->nfields++)
 		dp_buf_addc(&t->pending, ',');
 	dp_buf_addu(&t->pending, v);
+}
+
+void dp_table_line(struct dp_table *t, const char *s, size_t n)
+{
+	dp_buf_add(&t->pending, s, n);
+	t->nfields = 1;
+	dp_table_end_row(t);
 }
 
 void dp_table_empty(struct dp_table *t)

@@ -3,12 +3,14 @@
  * lost.
  *
  * The normalized tables are first renamed to parsed-*.csv.gz (so that the
- * stage can run again on the same folder), then read in four streaming
- * passes: the funds (checks, which submissions have funds), the submissions
- * (checks, the winner of each (fiscal_year, dept_code)), the submissions
- * again (write the accepted, name the superseded) and the funds again
- * (write the accepted, name the orphans).  Memory: one small record per
- * distinct key, one byte per submission. */
+ * stage can run again on the same folder), then each is read once: the funds
+ * (checks, which submissions have funds), then the submissions (checks, the
+ * winner of each (fiscal_year, dept_code)).  Every row that may still be
+ * written is spooled (spool.h) as its finished CSV line with what the
+ * decision needs; when all winners are known the spools are read back to
+ * write the accepted rows and name the superseded and the orphans, with no
+ * second inflate and parse.  Memory: one small record per distinct key, one
+ * byte per submission. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include "deptperf/roster.h"
 #include "deptperf/rules.h"
 #include "deptperf/score.h"
+#include "deptperf/spool.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
@@ -63,8 +66,11 @@ struct vctx {
 	struct dp_roster *roster;
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
-	unsigned char *fund_bad;    /* per fund row: rejected by this stage's checks */
-	size_t nfunds, capfunds;
+	struct dp_spool *sub_spool;  /* submissions that may be accepted */
+	struct dp_spool *fund_spool; /* funds that may be accepted */
+	const char **sub_cols;       /* the departments columns */
+	size_t nsub_cols;
+	struct dp_buf line;          /* a row being made */
 	size_t nsubs, capsubs;
 	struct qitem *q;
 	size_t nq, capq;
@@ -450,6 +456,15 @@ static void check_fund(struct vctx *v, struct pair *p, bool *bulk, uint64_t *sub
 		    d->text[DP_F_FUND_NAME], d->text[DP_F_FUND_SPENT], d->text[DP_F_FUND_ALLOC]);
 }
 
+/* Appends a cell of field f to the line being made, as dp_table_puts would
+ * write it. */
+static void line_cell(struct vctx *v, size_t k, int f, const char *s)
+{
+	if (k)
+		dp_buf_addc(&v->line, ',');
+	dp_csv_put(&v->line, s, strlen(s), dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)));
+}
+
 static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
@@ -463,9 +478,21 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		uint64_t sub;
 		struct subinfo si;
 		check_fund(v, &p, &bulk, &sub, &si);
-		DP_GROW(v->fund_bad, v->nfunds, v->capfunds);
-		v->fund_bad[v->nfunds++] = si.errors != 0;
 		v->funds_read++;
+		if (!bulk || !si.errors) { /* it may be written: spool its line */
+			dp_buf_reset(&v->line);
+			for (size_t k = 0; k < p.row.ncols; k++)
+				line_cell(v, k, p.row.field[k], k < p.ra->n ? p.ra->f[k] : "");
+			dp_spool_putu(v->fund_spool, bulk);
+			dp_spool_putu(v->fund_spool, sub);
+			dp_spool_puts(v->fund_spool, si.file);
+			dp_spool_putu(v->fund_spool, si.line);
+			dp_spool_puts(v->fund_spool, si.year);
+			dp_spool_puts(v->fund_spool, si.code);
+			dp_spool_puts(v->fund_spool, p.row.text[DP_F_FUND_NAME]);
+			dp_spool_put(v->fund_spool, v->line.s, v->line.len);
+			dp_spool_end(v->fund_spool);
+		}
 		if (!bulk) {
 			ensure_sub(v, sub);
 			v->sub_fund[sub] |= si.errors ? 2 : 1;
@@ -512,6 +539,62 @@ static bool later(const struct winner *w, const char *filed_on, long file, uint6
 	return line > w->line;
 }
 
+/* Spools a submission that passed its checks, as the line it will have in
+ * departments.csv.gz: the roster fills what it left empty, then the
+ * defaults of SPEC §3. */
+static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi)
+{
+	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si->code) : NULL;
+	const char *parent = p->row.text[DP_F_PARENT_CODE];
+	const char *sector = p->row.text[DP_F_SECTOR];
+	const char *pname = p->row.text[DP_F_PARENT_NAME];
+	if (!parent[0] && re && re->parent_code[0])
+		parent = re->parent_code;
+	if (!sector[0] && re && re->sector[0])
+		sector = re->sector;
+	if (!parent[0])
+		parent = si->code;
+	if (!pname[0] && strcmp(parent, si->code) == 0)
+		pname = p->row.text[DP_F_DEPT_NAME];
+	if (!pname[0] && v->roster) {
+		const struct dp_roster_entry *pe = dp_roster_find(v->roster, parent);
+		if (pe)
+			pname = pe->dept_name;
+	}
+	if (!sector[0])
+		sector = "未分类";
+	dp_buf_reset(&v->line);
+	for (size_t k = 0; k < p->row.ncols; k++) {
+		int f = p->row.field[k];
+		const char *c = k < p->ra->n ? p->ra->f[k] : "";
+		if (f == DP_F_PARENT_CODE)
+			c = parent;
+		else if (f == DP_F_PARENT_NAME)
+			c = pname;
+		else if (f == DP_F_SECTOR)
+			c = sector;
+		else if (f == DP_F_INCOME_OTHER && !c[0])
+			c = "0.00";
+		line_cell(v, k, f, c);
+	}
+	struct dp_spool *sp = v->sub_spool;
+	dp_spool_putu(sp, id);
+	dp_spool_putu(sp, (uint64_t)fi);
+	dp_spool_puts(sp, si->file);
+	dp_spool_putu(sp, si->line);
+	dp_spool_puts(sp, si->year);
+	dp_spool_puts(sp, si->code);
+	dp_spool_puts(sp, p->row.text[DP_F_FILED_ON]);
+	dp_spool_put(sp, v->line.s, v->line.len);
+	dp_spool_end(sp);
+	if (!v->sub_cols) {
+		v->nsub_cols = p->row.ncols;
+		v->sub_cols = dp_xcalloc(v->nsub_cols + 1, sizeof *v->sub_cols);
+		for (size_t k = 0; k < v->nsub_cols; k++)
+			v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p->row.field[k])->code;
+	}
+}
+
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
@@ -538,10 +621,14 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		long fi = file_index(v, si.file);
 		if (si.errors) {
 			v->sub_state[id] = ST_REJECTED;
-			if (fi >= 0)
+			v->rejected++;
+			if (fi >= 0) {
+				v->file_rej[fi]++;
 				quarantine_add(v, fi, strcmp(p.rb->f[3], "form") == 0 ? 0 : si.line);
+			}
 			continue;
 		}
+		spool_candidate(v, &p, &si, id, fi);
 		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
 		if (!w->set || later(w, p.row.text[DP_F_FILED_ON], fi, si.line)) {
 			w->set = true;
@@ -553,11 +640,6 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 	}
 	pair_close(&p);
 	return !fault;
-}
-
-static void put_cell(struct dp_table *t, const struct dp_field *f, const char *s)
-{
-	dp_table_puts(t, s, dp_field_is_guarded(f));
 }
 
 struct years {
@@ -574,31 +656,25 @@ static void years_add(struct years *y, const char *s)
 	y->v[y->n++] = dp_xstrdup(s);
 }
 
+/* Writes the winners from the spool, names the superseded. */
 static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *years, struct dp_buf *err)
 {
-	struct pair p;
-	bool fault = false;
-	if (!pair_open(v, &p, "parsed-departments.csv.gz", "subs.csv.gz", err)) {
-		pair_close(&p);
+	if (v->sub_cols)
+		dp_table_header(out, v->sub_cols);
+	else
+		dp_table_header(out, (const char *const[]){ "fiscal_year", "dept_code", NULL });
+	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
-	}
-	const char **hdr = dp_xcalloc(p.row.ncols + 1, sizeof *hdr);
-	for (size_t k = 0; k < p.row.ncols; k++)
-		hdr[k] = dp_dict_field(v->dict, (size_t)p.row.field[k])->code;
-	dp_table_header(out, hdr);
-	free(hdr);
-	while (pair_next(&p, err, &fault, false)) {
-		struct subinfo si;
-		uint64_t id;
-		sub_info(&p, &si, &id);
-		long fi = file_index(v, si.file);
-		if (v->sub_state[id] == ST_REJECTED) {
-			v->rejected++;
-			if (fi >= 0)
-				v->file_rej[fi]++;
+	const char *const *f;
+	const size_t *len;
+	size_t n;
+	while (dp_spool_next(v->sub_spool, &f, &len, &n, err)) {
+		if (n != 8)
 			continue;
-		}
-		dp_key_make(&v->key, si.year, si.code);
+		uint64_t id = dp_spool_u(f[0]), line = dp_spool_u(f[3]);
+		long fi = (long)dp_spool_u(f[1]);
+		const char *file = f[2], *year = f[4], *code = f[5], *filed_on = f[6];
+		dp_key_make(&v->key, year, code);
 		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
 		if (w->sub != id) {
 			v->sub_state[id] = ST_SUPERSEDED;
@@ -606,8 +682,7 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 			if (fi >= 0)
 				v->file_sup[fi]++;
 			const char *wf = w->file >= 0 ? v->tab->v[w->file].file : "?";
-			dp_findings_add(v->fs, "W-SUPERSEDED", si.file, si.line, si.code, si.year, "filed_on",
-					p.row.text[DP_F_FILED_ON],
+			dp_findings_add(v->fs, "W-SUPERSEDED", file, line, code, year, "filed_on", filed_on,
 					"已被同一部门同一年度的后一次填报取代（%s 第 %llu 行，填报日期 %s），本次填报不计分",
 					wf, (unsigned long long)w->line, w->filed_on);
 			continue;
@@ -616,72 +691,36 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 		v->accepted++;
 		if (fi >= 0)
 			v->file_acc[fi]++;
-		years_add(years, si.year);
-		const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si.code) : NULL;
+		years_add(years, year);
+		const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, code) : NULL;
 		if (v->roster && !re)
-			dp_findings_add(v->fs, "W-UNROSTERED", si.file, si.line, si.code, si.year, "dept_code", si.code,
-					"部门 %s 不在名册（%s）中：请核对部门代码，或把该部门加入名册", si.code,
+			dp_findings_add(v->fs, "W-UNROSTERED", file, line, code, year, "dept_code", code,
+					"部门 %s 不在名册（%s）中：请核对部门代码，或把该部门加入名册", code,
 					v->roster->path);
 		if (re)
 			w->roster_seen = true;
-		/* the roster fills what the submission left empty, then the
-		 * defaults of SPEC §3 */
-		const char *parent = p.row.text[DP_F_PARENT_CODE];
-		const char *sector = p.row.text[DP_F_SECTOR];
-		const char *pname = p.row.text[DP_F_PARENT_NAME];
-		if (!parent[0] && re && re->parent_code[0])
-			parent = re->parent_code;
-		if (!sector[0] && re && re->sector[0])
-			sector = re->sector;
-		if (!parent[0])
-			parent = si.code;
-		if (!pname[0] && strcmp(parent, si.code) == 0)
-			pname = p.row.text[DP_F_DEPT_NAME];
-		if (!pname[0] && v->roster) {
-			const struct dp_roster_entry *pe = dp_roster_find(v->roster, parent);
-			if (pe)
-				pname = pe->dept_name;
-		}
-		if (!sector[0])
-			sector = "未分类";
-		for (size_t k = 0; k < p.row.ncols; k++) {
-			int f = p.row.field[k];
-			const struct dp_field *fd = dp_dict_field(v->dict, (size_t)f);
-			const char *s = k < p.ra->n ? p.ra->f[k] : "";
-			if (f == DP_F_PARENT_CODE)
-				s = parent;
-			else if (f == DP_F_PARENT_NAME)
-				s = pname;
-			else if (f == DP_F_SECTOR)
-				s = sector;
-			else if (f == DP_F_INCOME_OTHER && !s[0])
-				s = "0.00";
-			put_cell(out, fd, s);
-		}
-		dp_table_end_row(out);
+		dp_table_line(out, f[7], len[7]);
 	}
-	pair_close(&p);
-	return !fault;
+	return !err->len;
 }
 
+/* Writes the accepted funds from the spool, names the orphans. */
 static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf *err)
 {
-	struct pair p;
-	bool fault = false;
-	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
-		pair_close(&p);
-		return false;
-	}
 	static const char *const cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
 					    "fund_spent", "fund_selfeval", NULL };
 	dp_table_header(out, cols);
-	size_t ordinal = 0;
-	while (pair_next(&p, err, &fault, false)) {
-		bool bulk = p.rb->len[3] == 0;
-		uint64_t sub = strtoull(p.rb->f[3], NULL, 10);
-		bool bad = ordinal < v->nfunds && v->fund_bad[ordinal];
-		ordinal++;
-		const char *year = p.row.text[DP_F_FISCAL_YEAR], *code = p.row.text[DP_F_DEPT_CODE];
+	if (!dp_spool_rewind(v->fund_spool, err))
+		return false;
+	const char *const *f;
+	const size_t *len;
+	size_t n;
+	while (dp_spool_next(v->fund_spool, &f, &len, &n, err)) {
+		if (n != 8)
+			continue;
+		bool bulk = dp_spool_u(f[0]) != 0;
+		uint64_t sub = dp_spool_u(f[1]), line = dp_spool_u(f[3]);
+		const char *file = f[2], *year = f[4], *code = f[5], *name = f[6];
 		if (!bulk) {
 			if (sub < v->nsubs && v->sub_state[sub] == ST_ACCEPTED) {
 				v->funds_accepted++;
@@ -690,26 +729,20 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 				continue;
 			}
 		} else {
-			if (bad)
-				continue; /* counted and quarantined in the first pass */
 			dp_key_make(&v->key, year, code);
 			const struct winner *w = dp_keymap_get(v->keys, v->key.s);
 			if (!w || !w->set) {
 				v->funds_orphan++;
-				dp_findings_add(v->fs, "W-ORPHAN-FUND", dp_text_unguard(p.rb->f[0]),
-						strtoull(p.rb->f[1], NULL, 10), code, year, "dept_code", code,
+				dp_findings_add(v->fs, "W-ORPHAN-FUND", file, line, code, year, "dept_code", code,
 						"专项资金“%s”找不到部门 %s %s 年度的有效自评表，未计分：请同时提交该部门的自评表",
-						p.row.text[DP_F_FUND_NAME], code, year);
+						name, code, year);
 				continue;
 			}
 			v->funds_accepted++;
 		}
-		for (size_t k = 0; k < p.row.ncols; k++)
-			put_cell(out, dp_dict_field(v->dict, (size_t)p.row.field[k]), k < p.ra->n ? p.ra->f[k] : "");
-		dp_table_end_row(out);
+		dp_table_line(out, f[7], len[7]);
 	}
-	pair_close(&p);
-	return !fault;
+	return !err->len;
 }
 
 /* ---- quarantine ---- */
@@ -962,6 +995,10 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.file_acc = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_rej = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_sup = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
+	if (!(v.sub_spool = dp_spool_new(o->work, err)) || !(v.fund_spool = dp_spool_new(o->work, err))) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
 	if (!pass_funds_check(&v, err) || !pass_subs_check(&v, err)) {
 		rc = DP_IOERR;
 		goto out;
@@ -1023,7 +1060,10 @@ out:
 	free(years.v);
 	free(v.sub_state);
 	free(v.sub_fund);
-	free(v.fund_bad);
+	dp_spool_free(v.sub_spool);
+	dp_spool_free(v.fund_spool);
+	free(v.sub_cols);
+	dp_buf_free(&v.line);
 	free(v.q);
 	free(v.file_acc);
 	free(v.file_rej);

@@ -125,3 +125,43 @@ Test(decimal, rational_arithmetic)
 	cr_expect_eq(dp_rat_cmp(dp_rat_dec(DP_DEC_ONE), dp_rat_int(1)), 0);
 	cr_expect(!dp_rat_div(a, dp_rat_int(0), &c), "division by zero is refused");
 }
+
+static int i64_cmp(const void *x, const void *y)
+{
+	dp_dec a = *(const dp_dec *)x, b = *(const dp_dec *)y;
+	return (a > b) - (a < b);
+}
+
+Test(decimal, sort_orders_like_a_comparison_sort)
+{
+	/* negatives, zero, duplicates, the extremes, values that differ only
+	 * in a high byte and values that share every byte but the lowest */
+	size_t n = 5000;
+	dp_dec *v = malloc(n * sizeof *v), *w = malloc(n * sizeof *w);
+	uint64_t x = 88172645463325252u;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (i % 5) {
+		case 0: v[i] = (dp_dec)(x % 20000) - 10000; break;
+		case 1: v[i] = (dp_dec)x; break;
+		case 2: v[i] = (dp_dec)(x % 7) * 100000000; break;
+		case 3: v[i] = i % 2 ? INT64_MAX : INT64_MIN; break;
+		default: v[i] = (dp_dec)((x & 0xff) << 48); break;
+		}
+	}
+	memcpy(w, v, n * sizeof *v);
+	dp_dec_sort(v, n);
+	qsort(w, n, sizeof *w, i64_cmp);
+	cr_expect_eq(memcmp(v, w, n * sizeof *v), 0);
+	dp_dec one = -5;
+	dp_dec_sort(&one, 1);
+	cr_expect_eq(one, -5);
+	dp_dec_sort(NULL, 0);
+	dp_dec same[3] = { 7, 7, 7 };
+	dp_dec_sort(same, 3);
+	cr_expect(same[0] == 7 && same[2] == 7);
+	free(v);
+	free(w);
+}

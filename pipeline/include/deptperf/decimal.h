@@ -48,6 +48,8 @@ void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec);
 
 /* Rounds d half away from zero to a multiple of 0.01. */
 dp_dec dp_dec_round_cent(dp_dec d);
+/* Sorts v[0..n) ascending (a radix sort: no comparator calls). */
+void dp_dec_sort(dp_dec *v, size_t n);
 
 /* An exact fraction n/d with d > 0, kept in lowest terms. */
 struct dp_rat {

@@ -64,6 +64,8 @@ struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_bu
 char *dp_path_join(const char *dir, const char *name);
 /* Copies a file through "<to>.tmp" and a rename; false with err. */
 bool dp_copy_file(const char *from, const char *to, struct dp_buf *err);
+/* Writes all n bytes of p to fd, again after EINTR; 0, or the errno. */
+int dp_write_full(int fd, const void *p, size_t n);
 /* mkdir -p; returns false with err. */
 bool dp_mkdirs(const char *dir, struct dp_buf *err);
 /* The version string of the project. */

@@ -50,6 +50,9 @@ void dp_table_putu(struct dp_table *t, unsigned long long v);
 /* A decimal with min_dec..max_dec decimals (decimal.h). */
 void dp_table_dec(struct dp_table *t, dp_dec v, int min_dec, int max_dec);
 void dp_table_empty(struct dp_table *t);
+/* Writes a whole row made elsewhere: its fields already quoted (and
+ * guarded) as dp_table_put writes them, without the line end. */
+void dp_table_line(struct dp_table *t, const char *s, size_t n);
 /* Ends the current row.  Returns false (and keeps the error for commit)
  * when writing failed. */
 bool dp_table_end_row(struct dp_table *t);
