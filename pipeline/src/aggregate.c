@@ -374,12 +374,6 @@ static int same_sector(const void *p, const void *q)
 	return strcmp(((const struct rk *)p)->sector, ((const struct rk *)q)->sector);
 }
 
-static int rk_row_cmp(const void *p, const void *q)
-{
-	const struct rk *x = p, *y = q;
-	return (x->row > y->row) - (x->row < y->row);
-}
-
 /* Ranks of the year whose totals rows are [s, e); v gets e - s entries in
  * (rank, dept_code) order. */
 static void rank_year(struct agg *a, size_t s, size_t e, struct rk *v)
@@ -415,20 +409,29 @@ static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v
 	size_t with = 0;
 	for (size_t k = 0; k < n; k++)
 		with += v[k].has;
+	/* the totals columns of the sum indicators below the root */
+	size_t *sumcol = dp_xcalloc(a->nind + 1, sizeof *sumcol), nsum = 0;
+	for (size_t k = 0; k < a->nind; k++) {
+		const struct dp_indicator *ind = dp_rules_get(a->rules, k);
+		if (ind->method == DP_M_SUM && ind->parent >= 0)
+			sumcol[nsum++] = (size_t)dp_memtab_col(&a->tot, ind->code);
+	}
+	const char **cells = dp_xcalloc(a->tot.ncols + 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++) {
 		const struct rk *r = &v[i];
 		size_t row = r->row;
-		dp_table_puts(w, dp_memtab_cell(&a->tot, row, 0), false);
+		dp_memtab_split(&a->tot, row, cells);
+		dp_table_puts(w, dp_text_unguard(cells[0]), false);
 		if (r->rank)
 			dp_table_putu(w, r->rank);
 		else
 			dp_table_empty(w);
-		dp_table_puts(w, dp_memtab_raw(&a->tot, row, 1), true);
+		dp_table_puts(w, cells[1], true);
 		dp_table_puts(w, dep(a, row, DP_F_DEPT_NAME), true);
 		dp_table_puts(w, dep(a, row, DP_F_PARENT_CODE), true);
 		dp_table_puts(w, dep(a, row, DP_F_SECTOR), true);
 		for (size_t c = 2; c <= 5; c++)
-			dp_table_puts(w, dp_memtab_cell(&a->tot, row, c), false);
+			dp_table_puts(w, c < a->tot.ncols ? dp_text_unguard(cells[c]) : "", false);
 		if (r->rank) {
 			dp_table_putu(w, r->rank_parent);
 			dp_table_putu(w, r->rank_sector);
@@ -440,13 +443,12 @@ static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v
 			put_rat2(w, (dp_i128)r->lower * 100, (dp_i128)with);
 		else
 			dp_table_empty(w);
-		for (size_t k = 0; k < a->nind; k++) {
-			const struct dp_indicator *ind = dp_rules_get(a->rules, k);
-			if (ind->method == DP_M_SUM && ind->parent >= 0)
-				dp_table_puts(w, dp_memtab_cell(&a->tot, row, (size_t)dp_memtab_col(&a->tot, ind->code)), false);
-		}
+		for (size_t k = 0; k < nsum; k++)
+			dp_table_puts(w, sumcol[k] < a->tot.ncols ? dp_text_unguard(cells[sumcol[k]]) : "", false);
 		dp_table_end_row(w);
 	}
+	free(cells);
+	free(sumcol);
 }
 
 /* ---- summaries of one year ---- */
@@ -458,39 +460,6 @@ struct tables {
 static const char *const metrics[] = { "cost_energy_per_m2", "cost_property_per_m2", "cost_admin_pc",
 				       "cost_business_pc", "cost_field_pc", "cost_public_pc" };
 #define NMETRICS (sizeof metrics / sizeof metrics[0])
-
-static void grades_of(struct agg *a, struct dp_table *w, const char *year, const char *scope, const struct rk *v,
-		      size_t n, bool (*in)(const struct rk *, const char *))
-{
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += in(&v[i], scope) && v[i].has;
-	for (size_t g = 0; g < dp_rules_grade_count(a->rules); g++) {
-		const char *label = dp_rules_grade(a->rules, g)->label;
-		size_t cnt = 0;
-		for (size_t i = 0; i < n; i++)
-			if (in(&v[i], scope) && v[i].has && strcmp(dp_memtab_cell(&a->tot, v[i].row, 3), label) == 0)
-				cnt++;
-		dp_table_puts(w, year, false);
-		dp_table_puts(w, scope, true);
-		dp_table_puts(w, label, false);
-		dp_table_putu(w, cnt);
-		put_rat2(w, (dp_i128)cnt * 100, (dp_i128)total);
-		dp_table_end_row(w);
-	}
-}
-
-static bool in_province(const struct rk *r, const char *scope)
-{
-	(void)r;
-	(void)scope;
-	return true;
-}
-
-static bool in_sector(const struct rk *r, const char *scope)
-{
-	return strcmp(r->sector, scope) == 0;
-}
 
 static int str_cmp(const void *x, const void *y)
 {
@@ -516,6 +485,42 @@ static size_t sector_index(const char **sectors, size_t nsec, const char *s)
 {
 	const char **p = bsearch(&s, sectors, nsec, sizeof *sectors, str_cmp);
 	return p ? (size_t)(p - sectors) : 0;
+}
+
+/* summary_grades: the province, then each sector, each with every grade of
+ * the rule set; counted in one pass over the year. */
+static void grades(struct agg *a, struct dp_table *w, const char *year, const struct rk *v, size_t n,
+		   const char **sectors, size_t nsec)
+{
+	size_t ng = dp_rules_grade_count(a->rules);
+	size_t *cnt = dp_xcalloc((nsec + 1) * (ng + 1), sizeof *cnt); /* [scope][grade], ng: the scope's total */
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].has)
+			continue;
+		size_t sc = 1 + sector_index(sectors, nsec, v[i].sector);
+		const char *label = dp_memtab_cell(&a->tot, v[i].row, 3);
+		size_t g = 0;
+		while (g < ng && strcmp(dp_rules_grade(a->rules, g)->label, label) != 0)
+			g++;
+		if (g < ng) {
+			cnt[g]++;
+			cnt[sc * (ng + 1) + g]++;
+		}
+		cnt[ng]++;
+		cnt[sc * (ng + 1) + ng]++;
+	}
+	for (size_t sc = 0; sc <= nsec; sc++) {
+		const size_t *c = cnt + sc * (ng + 1);
+		for (size_t g = 0; g < ng; g++) {
+			dp_table_puts(w, year, false);
+			dp_table_puts(w, sc ? sectors[sc - 1] : "province", sc != 0);
+			dp_table_puts(w, dp_rules_grade(a->rules, g)->label, false);
+			dp_table_putu(w, c[g]);
+			put_rat2(w, (dp_i128)c[g] * 100, (dp_i128)c[ng]);
+			dp_table_end_row(w);
+		}
+	}
+	free(cnt);
 }
 
 static void indicator_stats(struct agg *a, struct dp_table *w, const char *year, size_t s, size_t e)
@@ -621,11 +626,24 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 {
 	/* v back in dept_code order (the table's order) */
 	struct rk *byc = dp_xcalloc(n + 1, sizeof *byc);
-	memcpy(byc, v, n * sizeof *v);
-	dp_qsort(byc, n, sizeof *byc, rk_row_cmp);
+	size_t first = SIZE_MAX; /* the year's totals rows are first..first+n-1 */
+	for (size_t i = 0; i < n; i++)
+		first = v[i].row < first ? v[i].row : first;
+	for (size_t i = 0; i < n; i++)
+		byc[v[i].row - first] = v[i];
 	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
 		sec[i] = sector_index(sectors, nsec, byc[i].sector);
+	/* the rows grouped by sector (a counting sort), for the sector medians */
+	size_t *sec_start = dp_xcalloc(nsec + 2, sizeof *sec_start), *by_sec = dp_xcalloc(n + 1, sizeof *by_sec);
+	for (size_t i = 0; i < n; i++)
+		sec_start[sec[i] + 1]++;
+	for (size_t si = 0; si < nsec; si++)
+		sec_start[si + 1] += sec_start[si];
+	size_t *fill = dp_xcalloc(nsec + 1, sizeof *fill);
+	for (size_t i = 0; i < n; i++)
+		by_sec[sec_start[sec[i]] + fill[sec[i]]++] = i;
+	free(fill);
 	dp_dec *all = dp_xcalloc(n + 1, sizeof *all);
 	dp_dec *median = dp_xcalloc(NMETRICS * (nsec + 1), sizeof *median);
 	dp_dec **mval = dp_xcalloc(NMETRICS, sizeof *mval);
@@ -657,9 +675,9 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 		size_t k = 0;
 		for (size_t si = 0; si < nsec; si++) {
 			size_t start = k;
-			for (size_t i = 0; i < n; i++)
-				if (mhas[m][i] && sec[i] == si)
-					all[k++] = mval[m][i];
+			for (size_t j = sec_start[si]; j < sec_start[si + 1]; j++)
+				if (mhas[m][by_sec[j]])
+					all[k++] = mval[m][by_sec[j]];
 			dp_dec_sort(all + start, k - start);
 			if (k > start)
 				median[m * nsec + si] = nearest_rank(all + start, k - start, 50);
@@ -704,6 +722,8 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	free(median);
 	free(all);
 	free(sec);
+	free(sec_start);
+	free(by_sec);
 	free(byc);
 }
 
@@ -712,22 +732,23 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 /* One indicator whose self-score differs, held compactly: there may be
  * several per department, millions in all. */
 struct disc {
-	size_t dep;          /* departments row */
-	int ind;
+	uint32_t dep;        /* departments row */
+	uint32_t rank;       /* its position in (fiscal_year, dept_code) order */
+	uint32_t year;       /* its fiscal year's index in year order */
+	int32_t ind;
 	dp_dec self, score, delta, absd;
 };
 
-static int disc_cmp(const void *p, const void *q, void *ctx)
+static int disc_cmp(const void *p, const void *q)
 {
-	const struct agg *a = ctx;
 	const struct disc *x = p, *y = q;
 	/* fiscal_year, |delta| descending, dept_code, rule-set order */
-	if (a->dep_year[x->dep] != a->dep_year[y->dep])
-		return a->dep_year[x->dep] < a->dep_year[y->dep] ? -1 : 1;
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
 	if (x->absd != y->absd)
 		return x->absd > y->absd ? -1 : 1;
-	if (a->dep_rank[x->dep] != a->dep_rank[y->dep])
-		return a->dep_rank[x->dep] < a->dep_rank[y->dep] ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
 	return (x->ind > y->ind) - (x->ind < y->ind);
 }
 
@@ -752,7 +773,9 @@ static void discrepancies(struct agg *a)
 			continue; /* not an accepted department: cannot happen after dp-score */
 		DP_GROW(v, n, cap);
 		struct disc *x = &v[n++];
-		x->dep = d;
+		x->dep = (uint32_t)d;
+		x->rank = (uint32_t)a->dep_rank[d];
+		x->year = (uint32_t)a->dep_year[d];
 		x->ind = dp_rules_find(a->rules, rec->f[2]);
 		dp_value_dec(rec->f[3], &x->self);
 		dp_value_dec(rec->f[4], &x->score);
@@ -762,8 +785,7 @@ static void discrepancies(struct agg *a)
 	if (dp_rows_failed(r))
 		a->failed = true;
 	dp_rows_close(r);
-	if (n)
-		qsort_r(v, n, sizeof *v, disc_cmp, a);
+	dp_qsort(v, n, sizeof *v, disc_cmp);
 	struct dp_table *w = publish(a, "discrepancies.csv.gz");
 	if (w) {
 		static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
@@ -1125,9 +1147,7 @@ static void per_year(struct agg *a, struct tables *t)
 		write_rankings(a, t->rank, v, n);
 		const char **sectors;
 		size_t nsec = sectors_of(v, n, &sectors);
-		grades_of(a, t->grades, year, "province", v, n, in_province);
-		for (size_t i = 0; i < nsec; i++)
-			grades_of(a, t->grades, year, sectors[i], v, n, in_sector);
+		grades(a, t->grades, year, v, n, sectors, nsec);
 		indicator_stats(a, t->inds, year, s, e);
 		sector_stats(a, t->sectors, year, v, n, sectors, nsec);
 		comparisons(a, t->comp, v, n, sectors, nsec);

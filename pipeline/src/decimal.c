@@ -148,6 +148,13 @@ static dp_i128 div_round_away(dp_i128 n, dp_i128 d)
 {
 	/* d > 0 */
 	dp_i128 a = n < 0 ? -n : n;
+	if (a <= UINT64_MAX && d <= UINT64_MAX) {
+		/* the usual case, in 64 bits: a 128-bit division is a library call */
+		uint64_t a64 = (uint64_t)a, d64 = (uint64_t)d, q = a64 / d64, r = a64 % d64;
+		if (r >= d64 - r)
+			q++;
+		return n < 0 ? -(dp_i128)q : (dp_i128)q;
+	}
 	dp_i128 q = a / d, r = a % d;
 	if (2 * r >= d)
 		q++;

@@ -114,6 +114,29 @@ Test(decimal, round_half_away_at_the_edges)
 	cr_expect_eq(dp_dec_round_cent(1499999), 1000000);
 }
 
+Test(decimal, round_half_away_beyond_64_bits)
+{
+	/* numerators and denominators past 64 bits take the 128-bit division,
+	 * the rest a 64-bit one: both must round the same way at the half */
+	const dp_i128 big = (dp_i128)1 << 70;
+	static const struct {
+		int64_t n, d;
+	} halves[] = { { 15, 1000 }, { -15, 1000 }, { 1, 3 }, { 2, 3 }, { 5, 1000 }, { -5, 1000 } };
+	for (size_t i = 0; i < sizeof halves / sizeof halves[0]; i++) {
+		struct dp_rat small = { halves[i].n, halves[i].d };
+		struct dp_rat scaled = { (dp_i128)halves[i].n * big, (dp_i128)halves[i].d * big };
+		dp_dec a, b;
+		cr_assert(dp_rat_round_cent(small, &a));
+		cr_assert(dp_rat_round_cent(scaled, &b));
+		cr_expect_eq(a, b, "case %zu: %lld in 64 bits, %lld in 128", i, (long long)a, (long long)b);
+	}
+	/* (2^64 - 1) / (2·10^10): the numerator ×100 leaves 64 bits; 92233720368.55 → …69 */
+	struct dp_rat edge = { (dp_i128)UINT64_MAX, (dp_i128)2 * 100 * DP_DEC_ONE };
+	dp_dec v;
+	cr_assert(dp_rat_round_cent(edge, &v));
+	cr_expect_eq(v, ((dp_dec)(UINT64_MAX / 2 / DP_DEC_ONE) + 1) * DP_CENT);
+}
+
 Test(decimal, rational_arithmetic)
 {
 	struct dp_rat a = dp_rat_int(1), b = dp_rat_int(3), c;
