@@ -28,6 +28,7 @@
 #include "deptperf/value.h"
 
 #define BLOCK 8192
+#define PART 256 /* submissions formatted by one thread at a time */
 
 struct subs {
 	size_t n, cap;
@@ -204,21 +205,30 @@ static void put_score(struct dp_table *t, dp_dec v)
 	dp_table_dec(t, v, 2, 2);
 }
 
-static void write_one(struct sctx *c, size_t i, const struct dp_score_result *r)
+/* The finding and the count of one scored submission (in order, one thread). */
+static void count_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 {
 	const char *n = c->s->names.s;
-	const char *fy = n + c->s->fy[i], *code = n + c->s->code[i];
-	size_t nind = dp_rules_count(c->rules);
 	if (r->overflow) {
-		dp_findings_add(c->fs, "E-RANGE", "departments.csv.gz", c->s->line[i], code, fy, NULL, NULL,
-				"数值过大，无法精确计分：请核对金额单位（万元）");
+		dp_findings_add(c->fs, "E-RANGE", "departments.csv.gz", c->s->line[i], n + c->s->code[i],
+				n + c->s->fy[i], NULL, NULL, "数值过大，无法精确计分：请核对金额单位（万元）");
 		c->unscored++;
 	} else {
 		c->scored++;
 	}
+}
+
+/* The rows of one scored submission in the three tables given (memory
+ * tables of one part of a block: parts are formatted in parallel). */
+static void format_one(const struct sctx *c, size_t i, const struct dp_score_result *r, struct dp_table *scores,
+		       struct dp_table *totals, struct dp_table *deltas)
+{
+	const char *n = c->s->names.s;
+	const char *fy = n + c->s->fy[i], *code = n + c->s->code[i];
+	size_t nind = dp_rules_count(c->rules);
 	for (size_t k = 0; k < nind; k++) {
 		const struct dp_indicator *ind = dp_rules_get(c->rules, k);
-		struct dp_table *t = c->scores;
+		struct dp_table *t = scores;
 		bool app = r->applicable[k] && !r->overflow;
 		dp_table_puts(t, code, true);
 		dp_table_puts(t, fy, false);
@@ -247,7 +257,7 @@ static void write_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 	/* totals.csv.gz: one row per submission for dp-aggregate */
 	int root = dp_rules_root(c->rules);
 	bool tot = r->has_total && !r->overflow;
-	struct dp_table *t = c->totals;
+	struct dp_table *t = totals;
 	dp_table_puts(t, fy, false);
 	dp_table_puts(t, code, true);
 	if (tot)
@@ -279,13 +289,13 @@ static void write_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 		dp_dec d = dp_dec_round_cent(r->self[k] - r->score[k]);
 		if (d < DP_CENT && d > -DP_CENT)
 			continue;
-		dp_table_puts(c->deltas, fy, false);
-		dp_table_puts(c->deltas, code, true);
-		dp_table_puts(c->deltas, dp_rules_get(c->rules, k)->code, false);
-		put_score(c->deltas, r->self[k]);
-		put_score(c->deltas, r->score[k]);
-		put_score(c->deltas, d);
-		dp_table_end_row(c->deltas);
+		dp_table_puts(deltas, fy, false);
+		dp_table_puts(deltas, code, true);
+		dp_table_puts(deltas, dp_rules_get(c->rules, k)->code, false);
+		put_score(deltas, r->self[k]);
+		put_score(deltas, r->score[k]);
+		put_score(deltas, d);
+		dp_table_end_row(deltas);
 	}
 }
 
@@ -319,6 +329,10 @@ static void score_all(struct sctx *c, const size_t *order)
 	block_init(&b, BLOCK, nind);
 	dp_dec *ded_all = dp_xcalloc(BLOCK * nind, sizeof *ded_all);
 	bool *has_ded = dp_xcalloc(BLOCK, sizeof *has_ded);
+	struct dp_table *part[BLOCK / PART][3];
+	for (size_t p = 0; p < BLOCK / PART; p++)
+		for (int k = 0; k < 3; k++)
+			part[p][k] = dp_table_mem();
 	for (size_t start = 0; start < s->n; start += BLOCK) {
 		size_t m = s->n - start < BLOCK ? s->n - start : BLOCK;
 		for (size_t j = 0; j < m; j++)
@@ -347,9 +361,24 @@ static void score_all(struct sctx *c, const size_t *order)
 			free(has);
 		}
 		c->score_secs += now() - t0;
+		/* rows formatted in parallel, a fixed part of the block each, then
+		 * appended in order: the same bytes for any thread count */
+		size_t nparts = (m + PART - 1) / PART;
+#pragma omp parallel for schedule(dynamic)
+		for (size_t p = 0; p < nparts; p++)
+			for (size_t j = p * PART; j < m && j < (p + 1) * PART; j++)
+				format_one(c, order[start + j], &b.res[j], part[p][0], part[p][1], part[p][2]);
 		for (size_t j = 0; j < m; j++)
-			write_one(c, order[start + j], &b.res[j]);
+			count_one(c, order[start + j], &b.res[j]);
+		for (size_t p = 0; p < nparts; p++) {
+			dp_table_append(c->scores, part[p][0]);
+			dp_table_append(c->totals, part[p][1]);
+			dp_table_append(c->deltas, part[p][2]);
+		}
 	}
+	for (size_t p = 0; p < BLOCK / PART; p++)
+		for (int k = 0; k < 3; k++)
+			dp_table_mem_free(part[p][k]);
 	free(ded_all);
 	free(has_ded);
 	block_free(&b);
