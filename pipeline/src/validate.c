@@ -68,8 +68,7 @@ struct vctx {
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
 	struct dp_spool *sub_spool;  /* submissions that may be accepted */
 	struct dp_spool *fund_spool; /* funds that may be accepted */
-	const char **sub_cols;       /* the departments columns */
-	size_t nsub_cols;
+	const char **sub_cols;       /* the departments columns, NULL-terminated */
 	struct dp_buf line;          /* a row being made */
 	size_t nsubs, capsubs;
 	struct qitem *q;
@@ -587,12 +586,6 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	dp_spool_puts(sp, p->row.text[DP_F_FILED_ON]);
 	dp_spool_put(sp, v->line.s, v->line.len);
 	dp_spool_end(sp);
-	if (!v->sub_cols) {
-		v->nsub_cols = p->row.ncols;
-		v->sub_cols = dp_xcalloc(v->nsub_cols + 1, sizeof *v->sub_cols);
-		for (size_t k = 0; k < v->nsub_cols; k++)
-			v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p->row.field[k])->code;
-	}
 }
 
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
@@ -603,6 +596,10 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		pair_close(&p);
 		return false;
 	}
+	/* the columns of departments.csv.gz, even when no submission is accepted */
+	v->sub_cols = dp_xcalloc(p.row.ncols + 1, sizeof *v->sub_cols);
+	for (size_t k = 0; k < p.row.ncols; k++)
+		v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p.row.field[k])->code;
 	while (pair_next(&p, err, &fault, true)) {
 		struct subinfo si;
 		uint64_t id;
@@ -659,10 +656,7 @@ static void years_add(struct years *y, const char *s)
 /* Writes the winners from the spool, names the superseded. */
 static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *years, struct dp_buf *err)
 {
-	if (v->sub_cols)
-		dp_table_header(out, v->sub_cols);
-	else
-		dp_table_header(out, (const char *const[]){ "fiscal_year", "dept_code", NULL });
+	dp_table_header(out, v->sub_cols);
 	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
 	const char *const *f;

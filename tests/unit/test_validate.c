@@ -169,3 +169,15 @@ Test(validate, bad_roster_is_refused_with_its_line)
 	cr_expect_eq(dp_validate_run(&o, &rep, &err), DP_BADCONFIG);
 	cr_expect(strstr(dp_buf_str(&err), "roster.csv:3:"), "%s", dp_buf_str(&err));
 }
+
+Test(validate, all_rejected_still_writes_every_column)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "one.csv", form("r3", "收入合计", "收入合计,1,万元,")); /* E-SUM: rejected */
+	t_chain(in, work, 3, NULL);
+	char *dep = t_read_gz(dp_path_join(work, "departments.csv.gz"));
+	cr_expect_eq(count_lines(dep), 1, "the header only: %s", dep);
+	cr_expect(strncmp(dep, "fiscal_year,dept_code,", 22) == 0, "%s", dep);
+	cr_expect(strstr(dep, ",dept_name,") && strstr(dep, ",self.duty,") && strstr(dep, ",self_grade\n"), "every column of SPEC §6: %s", dep);
+	free(dep);
+}
