@@ -113,6 +113,17 @@ static int rowkey_cmp(const void *x, const void *y)
 	return (a->row > b->row) - (a->row < b->row);
 }
 
+/* The key of row i of t in the columns c[0..3) (-1: fewer columns); cells
+ * is scratch of t->ncols entries.  The key points into the table. */
+static struct rowkey row_key(const struct dp_memtab *t, size_t i, const int c[3], const char **cells)
+{
+	struct rowkey k = { { NULL, NULL, NULL }, i };
+	dp_memtab_split(t, i, cells);
+	for (int j = 0; j < 3 && c[j] >= 0; j++)
+		k.k[j] = (size_t)c[j] < t->ncols ? dp_text_unguard(cells[c[j]]) : "";
+	return k;
+}
+
 /* The rows of t as keys of the columns c0, c1, c2 (-1: fewer columns),
  * sorted; a table already in order, the usual case, costs one pass. */
 static struct rowkey *sorted_keys(const struct dp_memtab *t, int c0, int c1, int c2)
@@ -122,10 +133,7 @@ static struct rowkey *sorted_keys(const struct dp_memtab *t, int c0, int c1, int
 	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
 	bool sorted = true;
 	for (size_t i = 0; i < t->nrows; i++) {
-		dp_memtab_split(t, i, cells);
-		k[i].row = i;
-		for (int j = 0; j < 3 && c[j] >= 0; j++)
-			k[i].k[j] = (size_t)c[j] < t->ncols ? dp_text_unguard(cells[c[j]]) : "";
+		k[i] = row_key(t, i, c, cells);
 		if (i && sorted && rowkey_cmp(&k[i - 1], &k[i]) > 0)
 			sorted = false;
 	}
@@ -141,15 +149,12 @@ static bool in_order(const struct dp_memtab *t, int c0, int c1, int c2)
 {
 	const int c[3] = { c0, c1, c2 };
 	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
-	struct rowkey a = { { NULL, NULL, NULL }, 0 }, b = a;
+	struct rowkey prev = { { NULL, NULL, NULL }, 0 };
 	bool ok = true;
 	for (size_t i = 0; i < t->nrows && ok; i++) {
-		dp_memtab_split(t, i, cells);
-		a = b; /* the keys point into the table, not into cells */
-		b.row = i;
-		for (int j = 0; j < 3 && c[j] >= 0; j++)
-			b.k[j] = (size_t)c[j] < t->ncols ? dp_text_unguard(cells[c[j]]) : "";
-		ok = i == 0 || rowkey_cmp(&a, &b) < 0;
+		struct rowkey k = row_key(t, i, c, cells);
+		ok = i == 0 || rowkey_cmp(&prev, &k) < 0;
+		prev = k;
 	}
 	free(cells);
 	return ok;

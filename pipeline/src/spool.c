@@ -23,9 +23,9 @@ struct dp_spool {
 	bool in_eof, failed;
 	int err_no;
 	struct dp_buf rec;   /* the current record, strings NUL-terminated */
-	const char **f;
+	const char **f;      /* its strings, and their lengths */
 	size_t *len;
-	size_t nf, capf;
+	size_t nf, capf, caplen;
 };
 
 struct dp_spool *dp_spool_new(const char *dir, struct dp_buf *err)
@@ -168,13 +168,17 @@ bool dp_spool_next(struct dp_spool *s, const char *const **f, const size_t **len
 		p += sizeof k;
 		if (k > (size_t)(e - p))
 			break;
-		DP_GROW(s->len, s->nf, s->capf);
+		DP_GROW(s->len, s->nf, s->caplen);
 		s->len[s->nf++] = k;
 		dp_buf_add(&s->rec, p, k);
 		dp_buf_addc(&s->rec, '\0');
 		p += k;
 	}
-	s->f = dp_xrealloc(s->f, (s->capf + 1) * sizeof *s->f);
+	/* the pointers last: s->rec may have moved while it grew */
+	if (s->capf < s->caplen) {
+		s->capf = s->caplen;
+		s->f = dp_xrealloc(s->f, s->capf * sizeof *s->f);
+	}
 	const char *q = s->rec.s;
 	for (size_t i = 0; i < s->nf; i++) {
 		s->f[i] = q;

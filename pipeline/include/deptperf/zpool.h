@@ -36,12 +36,4 @@ bool dp_zjob_done(struct dp_zjob *j);
  * next job.  No job may be pending. */
 void dp_zpool_stop(void);
 
-/* One gzip member of src into dst (replacing its contents) with the
- * compressor *comp, allocated at level on first use.  libdeflate compresses
- * a whole buffer about twice as fast as zlib at the same level; its gzip
- * header has mtime 0 and no name.  Returns false only when it fails. */
-struct libdeflate_compressor;
-bool dp_gzip_member(struct libdeflate_compressor **comp, int level, const struct dp_buf *src,
-		    struct dp_buf *dst);
-
 #endif
