@@ -1,5 +1,7 @@
 #include "deptperf/csvfile.h"
 
+#include <omp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,20 +84,45 @@ bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path,
 	return true;
 }
 
+/* dp_rows decodes a table in batches of about BATCH bytes of fields.  With
+ * more than one thread (omp_get_max_threads(), which --threads sets) a
+ * thread of its own inflates and parses the next batches while the caller
+ * works on the current one: a ring of NBATCH batches, handed over in order
+ * under one mutex (a few hundred hand-overs a second).  With one thread the
+ * caller decodes each batch itself when it needs it.  Either way the records
+ * and their order are the same. */
+#define BATCH (128 * 1024)
+#define NBATCH 3
+
 struct qrec {
 	size_t first, n;
 	uint64_t line, longest;
+};
+
+struct batch {
+	struct dp_buf bytes;   /* the fields, each ended by a NUL */
+	size_t *foff;          /* where each field starts; its length runs to the next one's NUL */
+	size_t nf, capf;
+	struct qrec *q;
+	size_t nq, capq;
+	bool last;             /* nothing follows: the end of the table, or a failure */
+	bool failed;
+	struct dp_buf err;     /* why it failed */
 };
 
 struct dp_rows {
 	char *path;
 	struct dp_input *in;
 	struct dp_csv *csv;
-	struct dp_buf bytes;
-	size_t *foff, *flen;
-	size_t nf, capf;
-	struct qrec *q;
-	size_t nq, capq, pos;
+	struct batch ring[NBATCH];
+	struct batch *fill;              /* the batch being filled (the parser's callback) */
+	uint64_t filled, used;           /* batches decoded, and handed back by the caller */
+	bool holding;                    /* the caller holds ring[used % NBATCH] */
+	size_t pos;                      /* next record of the held batch */
+	bool threaded, stop;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	const char **ptr;
 	size_t *lens;
 	size_t capptr;
@@ -105,22 +132,71 @@ struct dp_rows {
 
 static int queue_record(void *ctx, const struct dp_record *r)
 {
-	struct dp_rows *rw = ctx;
-	DP_GROW(rw->q, rw->nq, rw->capq);
-	rw->q[rw->nq++] = (struct qrec){ rw->nf, r->n, r->line, r->longest };
+	struct batch *b = ((struct dp_rows *)ctx)->fill;
+	DP_GROW(b->q, b->nq, b->capq);
+	b->q[b->nq++] = (struct qrec){ b->nf, r->n, r->line, r->longest };
 	for (size_t i = 0; i < r->n; i++) {
-		if (rw->nf >= rw->capf) {
-			rw->capf = rw->capf ? dp_st_mult(rw->capf, 2) : 256;
-			rw->foff = dp_xrealloc(rw->foff, dp_st_mult(rw->capf, sizeof *rw->foff));
-			rw->flen = dp_xrealloc(rw->flen, dp_st_mult(rw->capf, sizeof *rw->flen));
+		if (b->nf >= b->capf) {
+			b->capf = b->capf ? dp_st_mult(b->capf, 2) : 256;
+			b->foff = dp_xrealloc(b->foff, dp_st_mult(b->capf, sizeof *b->foff));
 		}
-		rw->foff[rw->nf] = rw->bytes.len;
-		rw->flen[rw->nf] = r->len[i];
-		rw->nf++;
-		dp_buf_add(&rw->bytes, r->f[i], r->len[i]);
-		dp_buf_addc(&rw->bytes, '\0');
+		b->foff[b->nf++] = b->bytes.len;
+		dp_buf_add(&b->bytes, r->f[i], r->len[i]);
+		dp_buf_addc(&b->bytes, '\0');
 	}
 	return 0;
+}
+
+/* Decodes the next records of the table into b, until it holds BATCH bytes
+ * or the table ends or fails (b->last). */
+static void decode_batch(struct dp_rows *r, struct batch *b)
+{
+	b->nq = b->nf = 0;
+	dp_buf_reset(&b->bytes);
+	r->fill = b;
+	while (b->bytes.len < BATCH && !b->last) {
+		const char *p;
+		size_t n;
+		enum dp_input_status st = dp_input_read(r->in, &p, &n, &b->err);
+		if (st == DP_IN_EOF) {
+			b->last = true;
+			if (dp_csv_finish(r->csv) < 0) {
+				b->failed = true;
+				dp_buf_addf(&b->err, "%s: damaged work file", r->path);
+			}
+		} else if (st != DP_IN_DATA) {
+			b->last = b->failed = true;
+			dp_buf_addf(&b->err, "%s: damaged work file", r->path);
+		} else if (dp_csv_feed(r->csv, p, n) < 0) {
+			b->last = b->failed = true;
+			dp_buf_addf(&b->err, "%s: damaged work file (line %llu)", r->path,
+				    (unsigned long long)dp_csv_error_line(r->csv));
+		}
+	}
+}
+
+static void *decoder(void *arg)
+{
+	struct dp_rows *r = arg;
+	bool last = false;
+	while (!last) {
+		pthread_mutex_lock(&r->mu);
+		while (!r->stop && r->filled - r->used == NBATCH)
+			pthread_cond_wait(&r->cv, &r->mu);
+		bool stop = r->stop;
+		pthread_mutex_unlock(&r->mu);
+		if (stop)
+			break;
+		/* the caller holds at most ring[used % NBATCH], never this one */
+		struct batch *b = &r->ring[r->filled % NBATCH];
+		decode_batch(r, b);
+		last = b->last;
+		pthread_mutex_lock(&r->mu);
+		r->filled++;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	return NULL;
 }
 
 struct dp_rows *dp_rows_open(const char *path, struct dp_buf *err)
@@ -134,43 +210,64 @@ struct dp_rows *dp_rows_open(const char *path, struct dp_buf *err)
 	r->in = in;
 	r->csv = dp_csv_new(queue_record, r);
 	dp_csv_keep_empty(r->csv);
+	if (omp_get_max_threads() > 1) {
+		pthread_mutex_init(&r->mu, NULL);
+		pthread_cond_init(&r->cv, NULL);
+		r->threaded = pthread_create(&r->thread, NULL, decoder, r) == 0;
+		if (!r->threaded) {
+			pthread_mutex_destroy(&r->mu);
+			pthread_cond_destroy(&r->cv);
+		}
+	}
 	return r;
+}
+
+/* Hands the held batch back and takes the next one (waiting for the decoder,
+ * or decoding it here when there is none). */
+static struct batch *next_batch(struct dp_rows *r)
+{
+	if (!r->threaded) {
+		decode_batch(r, &r->ring[0]);
+		r->holding = true;
+		return &r->ring[0];
+	}
+	pthread_mutex_lock(&r->mu);
+	if (r->holding)
+		r->used++;
+	pthread_cond_broadcast(&r->cv);
+	while (r->filled == r->used)
+		pthread_cond_wait(&r->cv, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	r->holding = true;
+	return &r->ring[r->used % NBATCH];
 }
 
 const struct dp_record *dp_rows_next(struct dp_rows *r, struct dp_buf *err)
 {
-	while (r->pos >= r->nq) {
-		if (r->eof || r->failed)
-			return NULL;
-		r->nq = r->pos = r->nf = 0;
-		dp_buf_reset(&r->bytes);
-		const char *p;
-		size_t n;
-		enum dp_input_status st = dp_input_read(r->in, &p, &n, err);
-		if (st == DP_IN_EOF) {
-			r->eof = true;
-			if (dp_csv_finish(r->csv) < 0) {
-				r->failed = true;
-				dp_buf_addf(err, "%s: damaged work file", r->path);
+	struct batch *b = r->holding ? &r->ring[r->threaded ? r->used % NBATCH : 0] : NULL;
+	while (!b || r->pos >= b->nq) {
+		if (b && b->last) {
+			if (!r->eof) {
+				r->eof = true;
+				r->failed = b->failed;
+				if (b->err.len)
+					dp_buf_add(err, b->err.s, b->err.len);
 			}
-		} else if (st != DP_IN_DATA) {
-			r->failed = true;
-			dp_buf_addf(err, "%s: damaged work file", r->path);
-		} else if (dp_csv_feed(r->csv, p, n) < 0) {
-			r->failed = true;
-			dp_buf_addf(err, "%s: damaged work file (line %llu)", r->path,
-				    (unsigned long long)dp_csv_error_line(r->csv));
+			return NULL;
 		}
+		b = next_batch(r);
+		r->pos = 0;
 	}
-	struct qrec *q = &r->q[r->pos++];
+	struct qrec *q = &b->q[r->pos++];
 	if (q->n > r->capptr) {
 		r->capptr = q->n;
 		r->ptr = dp_xrealloc(r->ptr, dp_st_mult(q->n, sizeof *r->ptr));
 		r->lens = dp_xrealloc(r->lens, dp_st_mult(q->n, sizeof *r->lens));
 	}
 	for (size_t i = 0; i < q->n; i++) {
-		r->ptr[i] = r->bytes.s + r->foff[q->first + i];
-		r->lens[i] = r->flen[q->first + i];
+		size_t f = q->first + i, end = f + 1 < b->nf ? b->foff[f + 1] : b->bytes.len;
+		r->ptr[i] = b->bytes.s + b->foff[f];
+		r->lens[i] = end - b->foff[f] - 1;
 	}
 	r->cur = (struct dp_record){ q->n, r->ptr, r->lens, q->line, q->longest };
 	return &r->cur;
@@ -185,12 +282,24 @@ void dp_rows_close(struct dp_rows *r)
 {
 	if (!r)
 		return;
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = true;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+	}
 	dp_input_close(r->in);
 	dp_csv_free(r->csv);
-	dp_buf_free(&r->bytes);
-	free(r->foff);
-	free(r->flen);
-	free(r->q);
+	for (size_t i = 0; i < NBATCH; i++) {
+		struct batch *b = &r->ring[i];
+		dp_buf_free(&b->bytes);
+		dp_buf_free(&b->err);
+		free(b->foff);
+		free(b->q);
+	}
 	free(r->ptr);
 	free(r->lens);
 	free(r->path);

@@ -166,3 +166,133 @@ Test(table, abort_while_blocks_are_in_flight)
 	dp_zpool_stop();
 	cr_expect_eq(access(p, F_OK), -1);
 }
+
+/* A work table whose rows are known from their index: quoted fields with
+ * line ends inside (so a record's line differs from its index), empty
+ * fields, a row of empty fields, and a long field now and then. */
+static void expected_row(size_t i, struct dp_buf *f0, struct dp_buf *f1, struct dp_buf *f2)
+{
+	dp_buf_reset(f0);
+	dp_buf_reset(f1);
+	dp_buf_reset(f2);
+	if (i % 1000 == 7)
+		return; /* all empty */
+	dp_buf_addf(f0, "%zu", i);
+	if (i % 5 == 0)
+		dp_buf_addf(f1, "第%zu行,\"引号\"\n换行", i);
+	for (size_t k = 0; i % 9973 == 0 && k < 40000; k++)
+		dp_buf_addc(f2, (char)('a' + k % 26));
+}
+
+static char *write_rows_table(const char *dir, size_t n)
+{
+	char *p = dp_path_join(dir, "rows.csv.gz");
+	struct dp_buf err = DP_BUF_INIT, f0 = DP_BUF_INIT, f1 = DP_BUF_INIT, f2 = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(p, 1, &err);
+	cr_assert(t, "%s", dp_buf_str(&err));
+	static const char *const cols[] = { "i", "text", "long", NULL };
+	dp_table_header(t, cols);
+	for (size_t i = 0; i < n; i++) {
+		expected_row(i, &f0, &f1, &f2);
+		dp_table_put(t, f0.s, f0.len, false);
+		dp_table_put(t, f1.s, f1.len, false);
+		dp_table_put(t, f2.s, f2.len, false);
+		dp_table_end_row(t);
+	}
+	struct dp_table_info info;
+	cr_assert(dp_table_commit(t, &info, &err), "%s", dp_buf_str(&err));
+	dp_zpool_stop();
+	dp_buf_free(&f0);
+	dp_buf_free(&f1);
+	dp_buf_free(&f2);
+	return p;
+}
+
+static bool field_is(const struct dp_record *r, size_t i, const struct dp_buf *want)
+{
+	return r->len[i] == want->len && memcmp(r->f[i], want->len ? want->s : "", want->len) == 0 &&
+	       r->f[i][r->len[i]] == '\0';
+}
+
+Test(table, rows_reader_gives_every_record_in_order_for_any_thread_count)
+{
+	char *dir = t_tmpdir();
+	const size_t n = 120000; /* ~ 3 MB of fields: many batches, more than the ring holds */
+	char *p = write_rows_table(dir, n);
+	struct dp_buf f0 = DP_BUF_INIT, f1 = DP_BUF_INIT, f2 = DP_BUF_INIT;
+	int threads[] = { 1, 2, 4 };
+	for (size_t k = 0; k < sizeof threads / sizeof *threads; k++) {
+		omp_set_num_threads(threads[k]);
+		struct dp_buf err = DP_BUF_INIT;
+		struct dp_rows *r = dp_rows_open(p, &err);
+		cr_assert(r, "%s", dp_buf_str(&err));
+		const struct dp_record *rec = dp_rows_next(r, &err);
+		cr_assert(rec && rec->n == 3 && strcmp(rec->f[0], "i") == 0 && rec->line == 1);
+		uint64_t line = 2;
+		size_t i = 0;
+		while ((rec = dp_rows_next(r, &err)) != NULL) {
+			expected_row(i, &f0, &f1, &f2);
+			cr_assert_eq(rec->n, 3, "record %zu", i);
+			cr_assert(field_is(rec, 0, &f0) && field_is(rec, 1, &f1) && field_is(rec, 2, &f2),
+				  "record %zu differs with %d threads", i, threads[k]);
+			cr_assert_eq(rec->line, line, "record %zu: line %llu, not %llu", i,
+				     (unsigned long long)rec->line, (unsigned long long)line);
+			line += i % 5 == 0 && i % 1000 != 7 ? 2 : 1;
+			i++;
+		}
+		cr_expect_eq(i, n, "%zu records with %d threads", i, threads[k]);
+		cr_expect(!dp_rows_failed(r), "%s", dp_buf_str(&err));
+		cr_expect_eq(dp_rows_next(r, &err), NULL, "the end stays the end");
+		cr_expect_eq(err.len, 0);
+		dp_rows_close(r);
+		dp_buf_free(&err);
+	}
+	dp_buf_free(&f0);
+	dp_buf_free(&f1);
+	dp_buf_free(&f2);
+}
+
+Test(table, rows_reader_closed_early_stops_its_decoder)
+{
+	omp_set_num_threads(2);
+	char *dir = t_tmpdir();
+	char *p = write_rows_table(dir, 120000);
+	for (int stop_after = 0; stop_after < 3000; stop_after += 1000) {
+		struct dp_buf err = DP_BUF_INIT;
+		struct dp_rows *r = dp_rows_open(p, &err);
+		cr_assert(r);
+		for (int i = 0; i < stop_after; i++)
+			cr_assert(dp_rows_next(r, &err));
+		dp_rows_close(r); /* joins the decoder, which may be waiting or decoding */
+		dp_buf_free(&err);
+	}
+}
+
+Test(table, rows_reader_reports_a_damaged_table_after_the_good_records)
+{
+	char *dir = t_tmpdir();
+	char *p = write_rows_table(dir, 120000);
+	size_t n;
+	char *bytes = file_bytes(p, &n);
+	FILE *f = fopen(p, "wb"); /* cut in the middle of the file */
+	cr_assert(f);
+	cr_assert_eq(fwrite(bytes, 1, n / 2, f), n / 2);
+	fclose(f);
+	free(bytes);
+	size_t got[2];
+	for (int k = 0; k < 2; k++) {
+		omp_set_num_threads(k + 1);
+		struct dp_buf err = DP_BUF_INIT;
+		struct dp_rows *r = dp_rows_open(p, &err);
+		cr_assert(r);
+		got[k] = 0;
+		while (dp_rows_next(r, &err))
+			got[k]++;
+		cr_expect(dp_rows_failed(r), "a cut table fails with %d threads", k + 1);
+		cr_expect(strstr(dp_buf_str(&err), "damaged work file") != NULL, "%s", dp_buf_str(&err));
+		cr_expect(got[k] > 1000 && got[k] < 120000, "%zu good records first", got[k]);
+		dp_rows_close(r);
+		dp_buf_free(&err);
+	}
+	cr_expect_eq(got[0], got[1], "the same records before the fault for 1 and 2 threads");
+}

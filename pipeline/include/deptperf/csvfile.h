@@ -45,7 +45,10 @@ bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path,
 			  const char *what, struct dp_buf *err);
 
 /* A pull reader over a UTF-8 work table, for reading two tables in
- * lockstep.  Memory: the records of one decoded chunk. */
+ * lockstep.  With more than one thread (omp_get_max_threads()) a thread of
+ * its own inflates and parses the next records while the caller works on
+ * the current ones; the records are the same either way.  Memory: a few
+ * batches of about 128 KiB of fields. */
 struct dp_rows;
 struct dp_rows *dp_rows_open(const char *path, struct dp_buf *err);
 /* The next record (valid until the next call), or NULL at the end or on an
