@@ -1,10 +1,11 @@
 /* dp-aggregate: the published tables of SPEC §6, from a scored work folder.
  *
- * Everything here is read into memory (dp_memtab), sorted with explicit
- * tie-breaks and written in one thread, so the tables are byte-identical
- * whatever the thread count of the stages before.  Memory is proportional to
- * the number of accepted submissions; scores.csv.gz, the largest table, is
- * streamed (it is already in its published order). */
+ * Everything here is read into memory (dp_memtab) and sorted with explicit
+ * tie-breaks.  The tables are then written as OpenMP tasks, each table by
+ * one task from data that no task changes, so they are byte-identical
+ * whatever the thread count.  Memory is proportional to the number of
+ * accepted submissions; scores.csv.gz, the largest table, is streamed (it
+ * is already in its published order). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +32,15 @@ struct pub {
 	struct dp_table_info info;
 };
 
+#define MAX_PUBS 32 /* the tables of SPEC §6 are 14 */
+
 struct agg {
 	const struct dp_stage_opts *o;
 	struct dp_rules *rules;
 	size_t nind;
 	int root;
-	struct pub *pubs;
-	size_t npubs, cappubs;
+	struct pub pubs[MAX_PUBS];       /* the tables written (under the critical section agg) */
+	size_t npubs;
 	struct dp_memtab dep, funds, tot;
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
@@ -47,24 +50,44 @@ struct agg {
 	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
 	size_t *dep_rank;               /* position of each departments row in (year, code) order */
 	size_t *dep_year;               /* index of its fiscal year in year order */
-	bool failed;
+	bool failed;                    /* set, with err, only through fail() */
 	struct dp_buf *err;
 };
+
+/* Records a failure from any task: e (a task's own message buffer) is
+ * appended to the stage's message and freed. */
+static void fail(struct agg *a, struct dp_buf *e)
+{
+#pragma omp critical(agg)
+	{
+		if (a->err->len && e->len)
+			dp_buf_adds(a->err, "; ");
+		dp_buf_add(a->err, e->s, e->len);
+		a->failed = true;
+	}
+	dp_buf_free(e);
+}
 
 static struct dp_table *publish(struct agg *a, const char *name)
 {
 	char *p = dp_path_join(a->o->out, name);
-	struct dp_table *t = dp_table_create(p, a->o->gzip_level, a->err);
+	struct dp_buf e = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(p, a->o->gzip_level, &e);
 	free(p);
 	if (!t)
-		a->failed = true;
+		fail(a, &e);
 	return t;
 }
 
 static struct dp_table_info *pub_slot(struct agg *a, const char *name)
 {
-	DP_GROW(a->pubs, a->npubs, a->cappubs);
-	struct pub *p = &a->pubs[a->npubs++];
+	struct pub *p;
+#pragma omp critical(agg)
+	{
+		if (a->npubs == MAX_PUBS)
+			abort(); /* a table added to SPEC §6 without raising MAX_PUBS */
+		p = &a->pubs[a->npubs++];
+	}
 	memset(p, 0, sizeof *p);
 	p->name = dp_xstrdup(name);
 	return &p->info;
@@ -74,8 +97,9 @@ static void commit(struct agg *a, struct dp_table *t, const char *name)
 {
 	if (!t)
 		return;
-	if (!dp_table_commit(t, pub_slot(a, name), a->err))
-		a->failed = true;
+	struct dp_buf e = DP_BUF_INIT;
+	if (!dp_table_commit(t, pub_slot(a, name), &e))
+		fail(a, &e);
 }
 
 static void put2(struct dp_table *t, dp_dec v)
@@ -629,16 +653,17 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, size_t n, const char **sectors,
 			size_t nsec)
 {
-	/* v back in dept_code order (the table's order) */
-	struct rk *byc = dp_xcalloc(n + 1, sizeof *byc);
+	/* rows in dept_code order (the table's order): row first + i is v[at[i]] */
+	size_t *at = dp_xcalloc(n + 1, sizeof *at);
 	size_t first = SIZE_MAX; /* the year's totals rows are first..first+n-1 */
 	for (size_t i = 0; i < n; i++)
 		first = v[i].row < first ? v[i].row : first;
 	for (size_t i = 0; i < n; i++)
-		byc[v[i].row - first] = v[i];
+		at[v[i].row - first] = i;
 	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
-		sec[i] = sector_index(sectors, nsec, byc[i].sector);
+		sec[i] = sector_index(sectors, nsec, v[at[i]].sector);
+	free(at);
 	/* the rows grouped by sector (a counting sort), for the sector medians */
 	size_t *sec_start = dp_xcalloc(nsec + 2, sizeof *sec_start), *by_sec = dp_xcalloc(n + 1, sizeof *by_sec);
 	for (size_t i = 0; i < n; i++)
@@ -664,9 +689,9 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	}
 	const char **cells = dp_xcalloc(a->dep.ncols + 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++) {
-		if (a->dep_of_tot[byc[i].row] == SIZE_MAX)
+		if (a->dep_of_tot[first + i] == SIZE_MAX)
 			continue;
-		dp_memtab_split(&a->dep, a->dep_of_tot[byc[i].row], cells);
+		dp_memtab_split(&a->dep, a->dep_of_tot[first + i], cells);
 		for (size_t m = 0; m < NMETRICS; m++)
 			if (col[m] >= 0 && dp_value_dec(cells[col[m]], &mval[m][i])) {
 				mhas[m][i] = true;
@@ -689,7 +714,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t row = byc[i].row;
+		size_t row = first + i;
 		dp_table_puts(w, dp_memtab_cell(&a->tot, row, 0), false);
 		dp_table_puts(w, dp_memtab_raw(&a->tot, row, 1), true);
 		dp_table_puts(w, dep(a, row, DP_F_DEPT_NAME), true);
@@ -729,7 +754,6 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	free(sec);
 	free(sec_start);
 	free(by_sec);
-	free(byc);
 }
 
 /* ---- discrepancies ---- */
@@ -737,12 +761,16 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 /* One indicator whose self-score differs, held compactly: there may be
  * several per department, millions in all. */
 struct disc {
-	uint32_t dep;        /* departments row */
-	uint32_t rank;       /* its position in (fiscal_year, dept_code) order */
+	uint32_t rank;       /* its department's position in (fiscal_year, dept_code) order */
 	uint32_t year;       /* its fiscal year's index in year order */
 	int32_t ind;
-	dp_dec self, score, delta, absd;
+	dp_dec self, score, delta;
 };
+
+static dp_dec abs_dec(dp_dec d)
+{
+	return d < 0 ? -d : d;
+}
 
 static int disc_cmp(const void *p, const void *q)
 {
@@ -750,8 +778,9 @@ static int disc_cmp(const void *p, const void *q)
 	/* fiscal_year, |delta| descending, dept_code, rule-set order */
 	if (x->year != y->year)
 		return x->year < y->year ? -1 : 1;
-	if (x->absd != y->absd)
-		return x->absd > y->absd ? -1 : 1;
+	dp_dec ax = abs_dec(x->delta), ay = abs_dec(y->delta);
+	if (ax != ay)
+		return ax > ay ? -1 : 1;
 	if (x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
 	return (x->ind > y->ind) - (x->ind < y->ind);
@@ -760,17 +789,18 @@ static int disc_cmp(const void *p, const void *q)
 static void discrepancies(struct agg *a)
 {
 	char *p = dp_path_join(a->o->work, "deltas.csv.gz");
-	struct dp_rows *r = dp_rows_open(p, a->err);
+	struct dp_buf e = DP_BUF_INIT;
+	struct dp_rows *r = dp_rows_open(p, &e);
 	free(p);
 	if (!r) {
-		a->failed = true;
+		fail(a, &e);
 		return;
 	}
 	struct disc *v = NULL;
 	size_t n = 0, cap = 0;
 	size_t hint = 0;
-	const struct dp_record *rec = dp_rows_next(r, a->err); /* the header */
-	while (rec && (rec = dp_rows_next(r, a->err))) {
+	const struct dp_record *rec = dp_rows_next(r, &e); /* the header */
+	while (rec && (rec = dp_rows_next(r, &e))) {
 		if (rec->n < 6)
 			continue;
 		size_t d = find_dep(a, rec->f[0], dp_text_unguard(rec->f[1]), &hint);
@@ -778,17 +808,16 @@ static void discrepancies(struct agg *a)
 			continue; /* not an accepted department: cannot happen after dp-score */
 		DP_GROW(v, n, cap);
 		struct disc *x = &v[n++];
-		x->dep = (uint32_t)d;
 		x->rank = (uint32_t)a->dep_rank[d];
 		x->year = (uint32_t)a->dep_year[d];
 		x->ind = dp_rules_find(a->rules, rec->f[2]);
 		dp_value_dec(rec->f[3], &x->self);
 		dp_value_dec(rec->f[4], &x->score);
 		dp_value_dec(rec->f[5], &x->delta);
-		x->absd = x->delta < 0 ? -x->delta : x->delta;
 	}
 	if (dp_rows_failed(r))
-		a->failed = true;
+		fail(a, &e);
+	dp_buf_free(&e);
 	dp_rows_close(r);
 	dp_qsort(v, n, sizeof *v, disc_cmp);
 	struct dp_table *w = publish(a, "discrepancies.csv.gz");
@@ -798,11 +827,12 @@ static void discrepancies(struct agg *a)
 		dp_table_header(w, cols);
 		for (size_t i = 0; i < n; i++) {
 			const struct disc *x = &v[i];
+			size_t dep = a->dep_order[x->rank];
 			const struct dp_indicator *ind = x->ind >= 0 ? dp_rules_get(a->rules, (size_t)x->ind) : NULL;
-			dp_table_puts(w, dp_memtab_raw(&a->dep, x->dep, (size_t)a->dep_col[DP_F_FISCAL_YEAR]), false);
-			dp_table_puts(w, dp_memtab_raw(&a->dep, x->dep, (size_t)a->dep_col[DP_F_DEPT_CODE]), true);
+			dp_table_puts(w, dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_FISCAL_YEAR]), false);
+			dp_table_puts(w, dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_DEPT_CODE]), true);
 			dp_table_puts(w, a->dep_col[DP_F_DEPT_NAME] >= 0 ?
-					  dp_memtab_raw(&a->dep, x->dep, (size_t)a->dep_col[DP_F_DEPT_NAME]) : "", true);
+					  dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_DEPT_NAME]) : "", true);
 			dp_table_puts(w, ind ? ind->code : "", false);
 			dp_table_puts(w, ind ? ind->label : "", false);
 			put2(w, x->self);
@@ -1012,8 +1042,9 @@ static void copy_work(struct agg *a, const char *name, bool optional)
 {
 	char *src = dp_path_join(a->o->work, name), *dst = dp_path_join(a->o->out, name);
 	if (!optional || access(src, F_OK) == 0) {
-		if (!dp_table_recompress(src, dst, a->o->gzip_level, pub_slot(a, name), a->err))
-			a->failed = true;
+		struct dp_buf e = DP_BUF_INIT;
+		if (!dp_table_recompress(src, dst, a->o->gzip_level, pub_slot(a, name), &e))
+			fail(a, &e);
 	} else {
 		unlink(dst);
 	}
@@ -1053,8 +1084,9 @@ static void publish_scores(struct agg *a)
 	char *src = dp_path_join(a->o->work, "scores.csv.gz"), *dst = dp_path_join(a->o->out, "scores.csv.gz");
 	struct dp_table_info *slot = pub_slot(a, "scores.csv.gz");
 	struct stat st;
-	if (!dp_copy_file(src, dst, a->err) || stat(dst, &st) != 0) {
-		a->failed = true;
+	struct dp_buf ce = DP_BUF_INIT;
+	if (!dp_copy_file(src, dst, &ce) || stat(dst, &st) != 0) {
+		fail(a, &ce);
 	} else {
 		slot->rows = rows;
 		slot->bytes = (uint64_t)st.st_size;
@@ -1065,18 +1097,28 @@ static void publish_scores(struct agg *a)
 	dp_memtab_free(&info);
 }
 
+/* The three tables are read at once, the largest first. */
 static bool load_work(struct agg *a)
 {
-	static const char *names[] = { "departments.csv.gz", "special_funds.csv.gz", "totals.csv.gz" };
-	struct dp_memtab *t[] = { &a->dep, &a->funds, &a->tot };
+	static const char *names[] = { "departments.csv.gz", "totals.csv.gz", "special_funds.csv.gz" };
+	struct dp_memtab *t[] = { &a->dep, &a->tot, &a->funds };
+	bool ok[3];
+#pragma omp parallel for schedule(dynamic, 1)
 	for (int i = 0; i < 3; i++) {
 		char *p = dp_path_join(a->o->work, names[i]);
-		bool ok = dp_memtab_load(t[i], p, false, a->err);
+		struct dp_buf e = DP_BUF_INIT;
+		ok[i] = dp_memtab_load(t[i], p, false, &e);
+		if (!ok[i])
+			fail(a, &e);
+		dp_buf_free(&e);
 		free(p);
-		if (!ok)
-			return false;
 	}
-	return true;
+	if (ok[0] && ok[1] && ok[2])
+		return true;
+	for (int i = 0; i < 3; i++)
+		if (ok[i])
+			dp_memtab_free(t[i]);
+	return false;
 }
 
 static void open_year_tables(struct agg *a, struct tables *t)
@@ -1149,13 +1191,22 @@ static void per_year(struct agg *a, struct tables *t)
 		rank_year(a, s, e, v);
 		for (size_t i = 0; i < n; i++)
 			a->rank_of_tot[v[i].row] = v[i].rank;
-		write_rankings(a, t->rank, v, n);
 		const char **sectors;
 		size_t nsec = sectors_of(v, n, &sectors);
-		grades(a, t->grades, year, v, n, sectors, nsec);
-		indicator_stats(a, t->inds, year, s, e);
-		sector_stats(a, t->sectors, year, v, n, sectors, nsec);
+		/* each table of the year by one task, from the year's ranks, which
+		 * none of them changes */
+#pragma omp task
+		write_rankings(a, t->rank, v, n);
+#pragma omp task
 		comparisons(a, t->comp, v, n, sectors, nsec);
+#pragma omp task
+		indicator_stats(a, t->inds, year, s, e);
+#pragma omp task
+		{
+			grades(a, t->grades, year, v, n, sectors, nsec);
+			sector_stats(a, t->sectors, year, v, n, sectors, nsec);
+		}
+#pragma omp taskwait
 		free(sectors);
 		s = e;
 	}
@@ -1200,13 +1251,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		rc = DP_IOERR;
 		goto out;
 	}
-	copy_work(&a, "inputs.csv.gz", false);
-	copy_work(&a, "findings.csv.gz", false);
-	publish_scores(&a);
-	copy_work(&a, "missing.csv.gz", true);
-	copy_work(&a, "adjustments.csv.gz", true);
 	const size_t *order = a.dep_order;
-	write_memtab(&a, &a.dep, order, "departments.csv.gz");
 	a.dep_rank = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_rank);
 	a.dep_year = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_year);
 	for (size_t i = 0, y = 0; i < a.dep.nrows; i++) {
@@ -1216,14 +1261,33 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		a.dep_rank[order[i]] = i;
 		a.dep_year[order[i]] = y;
 	}
-	size_t *forder = sorted_rows(&a.funds, 0, 1, 2);
-	write_memtab(&a, &a.funds, forder, "special_funds.csv.gz");
-	free(forder);
 	struct tables t;
 	memset(&t, 0, sizeof t);
 	open_year_tables(&a, &t);
-	if (!a.failed) {
-		per_year(&a, &t);
+	bool year_tables = !a.failed;
+	/* Every table below is written by one task, the largest started first;
+	 * they only read what is loaded and joined above. */
+#pragma omp parallel
+#pragma omp single
+	{
+#pragma omp task
+		write_memtab(&a, &a.dep, order, "departments.csv.gz");
+#pragma omp task
+		{
+			size_t *forder = sorted_rows(&a.funds, 0, 1, 2);
+			write_memtab(&a, &a.funds, forder, "special_funds.csv.gz");
+			free(forder);
+			dp_memtab_free(&a.funds); /* nothing reads it after the join */
+			copy_work(&a, "inputs.csv.gz", false);
+			copy_work(&a, "findings.csv.gz", false);
+			publish_scores(&a);
+			copy_work(&a, "missing.csv.gz", true);
+			copy_work(&a, "adjustments.csv.gz", true);
+		}
+		if (year_tables)
+			per_year(&a, &t);
+	}
+	if (year_tables) {
 		commit(&a, t.rank, "rankings.csv.gz");
 		commit(&a, t.grades, "summary_grades.csv.gz");
 		commit(&a, t.inds, "summary_indicators.csv.gz");
@@ -1236,6 +1300,8 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		dp_table_abort(t.sectors);
 		dp_table_abort(t.comp);
 	}
+	/* after the year tables, not beside them: its rows (a few per
+	 * department) and theirs would be in memory at once */
 	discrepancies(&a);
 	if (!a.failed && o->prev && !yoy(&a))
 		rc = DP_USAGE;
@@ -1270,7 +1336,6 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 out:
 	for (size_t i = 0; i < a.npubs; i++)
 		free(a.pubs[i].name);
-	free(a.pubs);
 	free(a.dep_of_tot);
 	free(a.rank_of_tot);
 	free(a.dep_order);
