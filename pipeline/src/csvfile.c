@@ -166,7 +166,7 @@ static void decode_batch(struct dp_rows *r, struct batch *b)
 			}
 		} else if (st != DP_IN_DATA) {
 			b->last = b->failed = true;
-			dp_buf_addf(&b->err, "%s: damaged work file", r->path);
+			dp_buf_addf(&b->err, "%s%s: damaged work file", b->err.len ? "; " : "", r->path);
 		} else if (dp_csv_feed(r->csv, p, n) < 0) {
 			b->last = b->failed = true;
 			dp_buf_addf(&b->err, "%s: damaged work file (line %llu)", r->path,

@@ -205,16 +205,26 @@ void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec)
 	dp_buf_add(b, tmp + t, sizeof tmp - 1 - t);
 }
 
+/* The greatest common divisor of |a| and |b| (b: a denominator, > 0). */
 static dp_i128 gcd128(dp_i128 a, dp_i128 b)
 {
 	if (a < 0)
 		a = -a;
-	while (b) {
+	while (b && (a > UINT64_MAX || b > UINT64_MAX)) {
 		dp_i128 t = a % b;
 		a = b;
 		b = t;
 	}
-	return a;
+	if (!b)
+		return a;
+	/* the usual case, in 64 bits: a 128-bit remainder is a library call */
+	uint64_t x = (uint64_t)a, y = (uint64_t)b;
+	while (y) {
+		uint64_t t = x % y;
+		x = y;
+		y = t;
+	}
+	return x;
 }
 
 static struct dp_rat reduce(dp_i128 n, dp_i128 d)

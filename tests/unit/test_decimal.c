@@ -149,6 +149,23 @@ Test(decimal, rational_arithmetic)
 	cr_expect(!dp_rat_div(a, dp_rat_int(0), &c), "division by zero is refused");
 }
 
+Test(decimal, fractions_reduce_exactly_in_and_beyond_64_bits)
+{
+	/* n = g·p, d = g·q with p, q coprime: reduced to p/q whatever the size
+	 * of g (the common divisor is found in 64 bits once both fit) */
+	const dp_i128 big = (dp_i128)1 << 70;
+	const struct { dp_i128 g, p, q; } t[] = {
+		{ 1, 7, 3 },          { 6, 5, 7 },          { 1000000007, -11, 13 },
+		{ big, 3, 4 },        { big * 3, -1, 2 },   { (dp_i128)UINT64_MAX, 17, 19 },
+		{ 12, big + 1, 7 },   { 1, -(big + 1), 3 }, { 100000000, 1, 100000000 },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		struct dp_rat r = { t[i].g * t[i].p, t[i].g * t[i].q }, out;
+		cr_assert(dp_rat_mul(r, dp_rat_int(1), &out), "case %zu", i);
+		cr_expect(out.n == t[i].p && out.d == t[i].q, "case %zu: not reduced to p/q", i);
+	}
+}
+
 static int i64_cmp(const void *x, const void *y)
 {
 	dp_dec a = *(const dp_dec *)x, b = *(const dp_dec *)y;
