@@ -786,6 +786,43 @@ static int disc_cmp(const void *p, const void *q)
 	return (x->ind > y->ind) - (x->ind < y->ind);
 }
 
+/* The order of disc_cmp in linear time, when the rows came in (fiscal_year,
+ * dept_code, rule-set order), as dp-score writes them, and every |delta| is
+ * a whole number of cents up to MAX_CENTS: each year's rows are placed by
+ * |delta| with a counting sort, which keeps the order they came in among
+ * equal ones.  NULL when that does not hold (then a comparison sort). */
+#define MAX_CENTS 10000000
+static uint32_t *disc_order(const struct disc *v, size_t n)
+{
+	int64_t maxc = 0;
+	for (size_t i = 0; i < n; i++) {
+		dp_dec d = abs_dec(v[i].delta);
+		if (d % DP_CENT || d / DP_CENT > MAX_CENTS || n > UINT32_MAX)
+			return NULL;
+		maxc = d / DP_CENT > maxc ? d / DP_CENT : maxc;
+		if (i && (v[i - 1].year != v[i].year ? v[i - 1].year > v[i].year :
+			  v[i - 1].rank != v[i].rank ? v[i - 1].rank > v[i].rank : v[i - 1].ind > v[i].ind))
+			return NULL;
+	}
+	uint32_t *perm = dp_xcalloc(n + 1, sizeof *perm);
+	size_t *start = dp_xcalloc((size_t)maxc + 1, sizeof *start);
+	for (size_t s = 0, e; s < n; s = e) {
+		for (e = s; e < n && v[e].year == v[s].year; e++)
+			start[abs_dec(v[e].delta) / DP_CENT]++;
+		size_t pos = s; /* largest |delta| first */
+		for (int64_t c = maxc; c >= 0; c--) {
+			size_t k = start[c];
+			start[c] = pos;
+			pos += k;
+		}
+		for (size_t i = s; i < e; i++)
+			perm[start[abs_dec(v[i].delta) / DP_CENT]++] = (uint32_t)i;
+		memset(start, 0, ((size_t)maxc + 1) * sizeof *start);
+	}
+	free(start);
+	return perm;
+}
+
 static void discrepancies(struct agg *a)
 {
 	char *p = dp_path_join(a->o->work, "deltas.csv.gz");
@@ -819,14 +856,16 @@ static void discrepancies(struct agg *a)
 		fail(a, &e);
 	dp_buf_free(&e);
 	dp_rows_close(r);
-	dp_qsort(v, n, sizeof *v, disc_cmp);
+	uint32_t *perm = disc_order(v, n);
+	if (!perm)
+		dp_qsort(v, n, sizeof *v, disc_cmp);
 	struct dp_table *w = publish(a, "discrepancies.csv.gz");
 	if (w) {
 		static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
 						    "self", "score", "delta", NULL };
 		dp_table_header(w, cols);
 		for (size_t i = 0; i < n; i++) {
-			const struct disc *x = &v[i];
+			const struct disc *x = &v[perm ? perm[i] : i];
 			size_t dep = a->dep_order[x->rank];
 			const struct dp_indicator *ind = x->ind >= 0 ? dp_rules_get(a->rules, (size_t)x->ind) : NULL;
 			dp_table_puts(w, dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_FISCAL_YEAR]), false);
@@ -842,6 +881,7 @@ static void discrepancies(struct agg *a)
 		}
 		commit(a, w, "discrepancies.csv.gz");
 	}
+	free(perm);
 	free(v);
 }
 

@@ -44,13 +44,23 @@ bool dp_memtab_load(struct dp_memtab *t, const char *path, bool optional, struct
 	return ok;
 }
 
+/* The cell after the one at p.  Most cells are a few bytes or empty, too
+ * short for a call to rawmemchr to pay (dp-aggregate at 1 000 000: 47 ->
+ * 41 s of CPU with this loop). */
+static inline const char *next_cell(const char *p)
+{
+	while (*p)
+		p++;
+	return p + 1;
+}
+
 const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col)
 {
 	if (row >= t->nrows || col >= t->ncols)
 		return "";
 	const char *p = t->arena.s + t->row_off[row];
 	for (size_t c = 0; c < col; c++)
-		p = (const char *)rawmemchr(p, '\0') + 1;
+		p = next_cell(p);
 	return p;
 }
 
@@ -59,7 +69,7 @@ void dp_memtab_split(const struct dp_memtab *t, size_t row, const char **cells)
 	const char *p = t->arena.s + t->row_off[row];
 	for (size_t c = 0; c < t->ncols; c++) {
 		cells[c] = p;
-		p = (const char *)rawmemchr(p, '\0') + 1;
+		p = next_cell(p);
 	}
 }
 
