@@ -90,8 +90,7 @@ static bool load_funds(const char *work, struct dp_keymap *m, struct dp_buf *err
 	return ok;
 }
 
-static bool load_subs(const char *work, const struct dp_dict *d, struct dp_keymap *funds, struct subs *s,
-		      struct dp_buf *err)
+static bool load_subs(const char *work, const struct dp_dict *d, struct subs *s, struct dp_buf *err)
 {
 	char *p = dp_path_join(work, "departments.csv.gz");
 	struct dp_rows *r = dp_rows_open(p, err);
@@ -106,7 +105,6 @@ static bool load_subs(const char *work, const struct dp_dict *d, struct dp_keyma
 		dp_rows_close(r);
 		return false;
 	}
-	struct dp_buf key = DP_BUF_INIT;
 	uint64_t line = 1;
 	while ((rec = dp_rows_next(r, err))) {
 		line++;
@@ -129,15 +127,49 @@ static bool load_subs(const char *work, const struct dp_dict *d, struct dp_keyma
 		dp_buf_add(&s->names, row.text[DP_F_FISCAL_YEAR], strlen(row.text[DP_F_FISCAL_YEAR]) + 1);
 		s->code[i] = s->names.len;
 		dp_buf_add(&s->names, row.text[DP_F_DEPT_CODE], strlen(row.text[DP_F_DEPT_CODE]) + 1);
-		dp_key_make(&key, row.text[DP_F_FISCAL_YEAR], row.text[DP_F_DEPT_CODE]);
-		s->funds[i] = dp_keymap_get(funds, key.s);
 		s->line[i] = line;
 	}
-	dp_buf_free(&key);
 	dp_deptrow_free(&row);
 	bool ok = !dp_rows_failed(r);
 	dp_rows_close(r);
 	return ok;
+}
+
+/* Each submission's fund sums, once both tables are loaded. */
+static void link_funds(struct subs *s, const struct dp_keymap *funds)
+{
+	struct dp_buf key = DP_BUF_INIT;
+	for (size_t i = 0; i < s->n; i++) {
+		dp_key_make(&key, s->names.s + s->fy[i], s->names.s + s->code[i]);
+		s->funds[i] = dp_keymap_get(funds, key.s);
+	}
+	dp_buf_free(&key);
+}
+
+/* The findings so far, the funds and the submissions, read at once (each
+ * reader also decodes ahead on a thread of its own, csvfile.h).  On a
+ * failure err gets the first one's reason, in that order. */
+static bool load_all(const struct dp_stage_opts *o, const struct dp_dict *dict, struct dp_findings *fs,
+		     struct dp_keymap *funds, struct subs *s, struct dp_buf *err)
+{
+	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
+	struct dp_buf e[3] = { DP_BUF_INIT, DP_BUF_INIT, DP_BUF_INIT };
+	bool ok[3];
+#pragma omp parallel for schedule(dynamic, 1)
+	for (int k = 0; k < 3; k++)
+		ok[k] = k == 0 ? load_subs(o->work, dict, s, &e[0]) : k == 1 ? load_funds(o->work, funds, &e[1]) :
+			dp_findings_load(fs, p_fi, &e[2]);
+	free(p_fi);
+	bool all = true;
+	for (int k = 2; k >= 0; k--) {
+		if (!ok[k] && all)
+			dp_buf_add(err, e[k].s ? e[k].s : "", e[k].len);
+		all = all && ok[k];
+		dp_buf_free(&e[k]);
+	}
+	if (all)
+		link_funds(s, funds);
+	return all;
 }
 
 static int order_cmp(const void *a, const void *b, void *ctx)
@@ -463,8 +495,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
 	need_fields(&s, dict);
 	double t0 = now();
-	if (!dp_findings_load(&fs, p_fi, err) || !load_funds(o->work, funds, err) ||
-	    !load_subs(o->work, dict, funds, &s, err)) {
+	if (!load_all(o, dict, &fs, funds, &s, err)) {
 		dp_buf_adds(err, " (run dp-validate on this work folder first)");
 		rc = DP_IOERR;
 		goto out;
