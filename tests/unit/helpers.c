@@ -1,6 +1,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,41 @@
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 
+/* The folders made by this test process, removed when it exits (unless
+ * DP_KEEP_TEST_DIRS is set, to look at what a failing test left). */
+static char **made;
+static size_t nmade, capmade;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path); /* go on whatever fails */
+	return 0;
+}
+
+static void remove_made(void)
+{
+	for (size_t i = 0; i < nmade; i++) {
+		if (!getenv("DP_KEEP_TEST_DIRS"))
+			nftw(made[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(made[i]);
+	}
+	free(made);
+	made = NULL;
+	nmade = capmade = 0;
+}
+
 char *t_tmpdir(void)
 {
 	char tmpl[] = "/tmp/dp-test-XXXXXX";
 	char *d = mkdtemp(tmpl);
 	cr_assert(d, "mkdtemp");
+	if (!made)
+		atexit(remove_made);
+	DP_GROW(made, nmade, capmade);
+	made[nmade++] = dp_xstrdup(d);
 	return dp_xstrdup(d);
 }
 

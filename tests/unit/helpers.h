@@ -8,8 +8,9 @@
 
 #include "deptperf/findings.h"
 
-/* A fresh temporary folder (removed by the OS's tmp cleaning; tests are
- * short-lived processes). Returns a heap string. */
+/* A fresh temporary folder, removed with what it holds when the test
+ * process exits (kept when DP_KEEP_TEST_DIRS is set).  Returns a heap
+ * string. */
 char *t_tmpdir(void);
 /* Writes n bytes to dir/name (creating folders); returns the path. */
 char *t_write(const char *dir, const char *name, const void *data, size_t n);
