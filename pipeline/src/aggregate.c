@@ -587,12 +587,10 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 	free(vals);
 }
 
-
 static void sector_stats(struct agg *a, struct dp_table *w, const char *year, const struct rk *v, size_t n,
 			 const char **sectors, size_t nsec)
 {
 	dp_dec *tot = dp_xcalloc(n + 1, sizeof *tot);
-	struct dp_buf key = DP_BUF_INIT;
 	for (size_t si = 0; si < nsec; si++) {
 		size_t m = 0;
 		const struct rk *best = NULL, *worst = NULL;
@@ -646,7 +644,6 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 		put_rat2(w, spent * 100, alloc);
 		dp_table_end_row(w);
 	}
-	dp_buf_free(&key);
 	free(tot);
 }
 
@@ -1153,12 +1150,7 @@ static bool load_work(struct agg *a)
 		dp_buf_free(&e);
 		free(p);
 	}
-	if (ok[0] && ok[1] && ok[2])
-		return true;
-	for (int i = 0; i < 3; i++)
-		if (ok[i])
-			dp_memtab_free(t[i]);
-	return false;
+	return ok[0] && ok[1] && ok[2]; /* the caller frees the tables either way */
 }
 
 static void open_year_tables(struct agg *a, struct tables *t)
@@ -1295,8 +1287,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	a.dep_rank = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_rank);
 	a.dep_year = dp_xcalloc(a.dep.nrows + 1, sizeof *a.dep_year);
 	for (size_t i = 0, y = 0; i < a.dep.nrows; i++) {
-		if (i && strcmp(dp_memtab_cell(&a.dep, order[i], (size_t)a.dep_col[DP_F_FISCAL_YEAR]),
-				dp_memtab_cell(&a.dep, order[i - 1], (size_t)a.dep_col[DP_F_FISCAL_YEAR])) != 0)
+		if (i && strcmp(a.dep_keys[i].k[0], a.dep_keys[i - 1].k[0]) != 0) /* the fiscal year */
 			y++;
 		a.dep_rank[order[i]] = i;
 		a.dep_year[order[i]] = y;

@@ -136,10 +136,7 @@ static int queue_record(void *ctx, const struct dp_record *r)
 	DP_GROW(b->q, b->nq, b->capq);
 	b->q[b->nq++] = (struct qrec){ b->nf, r->n, r->line, r->longest };
 	for (size_t i = 0; i < r->n; i++) {
-		if (b->nf >= b->capf) {
-			b->capf = b->capf ? dp_st_mult(b->capf, 2) : 256;
-			b->foff = dp_xrealloc(b->foff, dp_st_mult(b->capf, sizeof *b->foff));
-		}
+		DP_GROW(b->foff, b->nf, b->capf);
 		b->foff[b->nf++] = b->bytes.len;
 		dp_buf_add(&b->bytes, r->f[i], r->len[i]);
 		dp_buf_addc(&b->bytes, '\0');

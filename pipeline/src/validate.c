@@ -464,6 +464,48 @@ static void line_cell(struct vctx *v, size_t k, int f, const char *s)
 	dp_csv_put(&v->line, s, strlen(s), dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)));
 }
 
+/* A row spooled until the winners are known: two numbers (a submission's
+ * id and file index, or a fund's bulk flag and submission), where it came
+ * from, its key, one text (filed_on, or the fund's name) and its finished
+ * CSV line. */
+struct spooled {
+	uint64_t a, b, line;
+	const char *file, *year, *code, *text, *csv;
+	size_t csv_len;
+};
+
+/* Spools a row whose CSV line is v->line. */
+static void spool_row(struct vctx *v, struct dp_spool *sp, uint64_t a, uint64_t b, const struct subinfo *si,
+		      const char *text)
+{
+	dp_spool_putu(sp, a);
+	dp_spool_putu(sp, b);
+	dp_spool_puts(sp, si->file);
+	dp_spool_putu(sp, si->line);
+	dp_spool_puts(sp, si->year);
+	dp_spool_puts(sp, si->code);
+	dp_spool_puts(sp, text);
+	dp_spool_put(sp, v->line.s, v->line.len);
+	dp_spool_end(sp);
+}
+
+/* The next row of sp (valid until the next call); false at the end, with
+ * err set on a fault. */
+static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *err)
+{
+	const char *const *f;
+	const size_t *len;
+	size_t n;
+	while (dp_spool_next(sp, &f, &len, &n, err)) {
+		if (n != 8)
+			continue;
+		*r = (struct spooled){ dp_spool_u(f[0]), dp_spool_u(f[1]), dp_spool_u(f[3]), f[2], f[4], f[5], f[6],
+				       f[7], len[7] };
+		return true;
+	}
+	return false;
+}
+
 static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
@@ -482,15 +524,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 			dp_buf_reset(&v->line);
 			for (size_t k = 0; k < p.row.ncols; k++)
 				line_cell(v, k, p.row.field[k], k < p.ra->n ? p.ra->f[k] : "");
-			dp_spool_putu(v->fund_spool, bulk);
-			dp_spool_putu(v->fund_spool, sub);
-			dp_spool_puts(v->fund_spool, si.file);
-			dp_spool_putu(v->fund_spool, si.line);
-			dp_spool_puts(v->fund_spool, si.year);
-			dp_spool_puts(v->fund_spool, si.code);
-			dp_spool_puts(v->fund_spool, p.row.text[DP_F_FUND_NAME]);
-			dp_spool_put(v->fund_spool, v->line.s, v->line.len);
-			dp_spool_end(v->fund_spool);
+			spool_row(v, v->fund_spool, bulk, sub, &si, p.row.text[DP_F_FUND_NAME]);
 		}
 		if (!bulk) {
 			ensure_sub(v, sub);
@@ -576,16 +610,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 			c = "0.00";
 		line_cell(v, k, f, c);
 	}
-	struct dp_spool *sp = v->sub_spool;
-	dp_spool_putu(sp, id);
-	dp_spool_putu(sp, (uint64_t)fi);
-	dp_spool_puts(sp, si->file);
-	dp_spool_putu(sp, si->line);
-	dp_spool_puts(sp, si->year);
-	dp_spool_puts(sp, si->code);
-	dp_spool_puts(sp, p->row.text[DP_F_FILED_ON]);
-	dp_spool_put(sp, v->line.s, v->line.len);
-	dp_spool_end(sp);
+	spool_row(v, v->sub_spool, id, (uint64_t)fi, si, p->row.text[DP_F_FILED_ON]);
 }
 
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
@@ -659,15 +684,11 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 	dp_table_header(out, v->sub_cols);
 	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
-	const char *const *f;
-	const size_t *len;
-	size_t n;
-	while (dp_spool_next(v->sub_spool, &f, &len, &n, err)) {
-		if (n != 8)
-			continue;
-		uint64_t id = dp_spool_u(f[0]), line = dp_spool_u(f[3]);
-		long fi = (long)dp_spool_u(f[1]);
-		const char *file = f[2], *year = f[4], *code = f[5], *filed_on = f[6];
+	struct spooled r;
+	while (spooled_next(v->sub_spool, &r, err)) {
+		uint64_t id = r.a, line = r.line;
+		long fi = (long)r.b;
+		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
 		dp_key_make(&v->key, year, code);
 		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
 		if (w->sub != id) {
@@ -693,7 +714,7 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 					v->roster->path);
 		if (re)
 			w->roster_seen = true;
-		dp_table_line(out, f[7], len[7]);
+		dp_table_line(out, r.csv, r.csv_len);
 	}
 	return !err->len;
 }
@@ -706,15 +727,11 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 	dp_table_header(out, cols);
 	if (!dp_spool_rewind(v->fund_spool, err))
 		return false;
-	const char *const *f;
-	const size_t *len;
-	size_t n;
-	while (dp_spool_next(v->fund_spool, &f, &len, &n, err)) {
-		if (n != 8)
-			continue;
-		bool bulk = dp_spool_u(f[0]) != 0;
-		uint64_t sub = dp_spool_u(f[1]), line = dp_spool_u(f[3]);
-		const char *file = f[2], *year = f[4], *code = f[5], *name = f[6];
+	struct spooled r;
+	while (spooled_next(v->fund_spool, &r, err)) {
+		bool bulk = r.a != 0;
+		uint64_t sub = r.b, line = r.line;
+		const char *file = r.file, *year = r.year, *code = r.code, *name = r.text;
 		if (!bulk) {
 			if (sub < v->nsubs && v->sub_state[sub] == ST_ACCEPTED) {
 				v->funds_accepted++;
@@ -734,7 +751,7 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 			}
 			v->funds_accepted++;
 		}
-		dp_table_line(out, f[7], len[7]);
+		dp_table_line(out, r.csv, r.csv_len);
 	}
 	return !err->len;
 }
