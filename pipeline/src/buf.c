@@ -92,11 +92,6 @@ void dp_buf_adds(struct dp_buf *b, const char *s)
 	dp_buf_add(b, s, strlen(s));
 }
 
-void dp_buf_addc(struct dp_buf *b, char c)
-{
-	dp_buf_add(b, &c, 1);
-}
-
 void dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -35,8 +35,7 @@ static void on_field(void *s, size_t n, void *data)
 	}
 	c->off[c->nf] = c->bytes.len;
 	c->len[c->nf] = n;
-	dp_buf_add(&c->bytes, s, n);
-	dp_buf_addc(&c->bytes, '\0');
+	dp_buf_addz(&c->bytes, s, n);
 	c->nf++;
 	if (n)
 		c->nonempty = true;

@@ -35,8 +35,7 @@ bool dp_memtab_load(struct dp_memtab *t, const char *path, bool optional, struct
 		for (size_t c = 0; c < t->ncols; c++) {
 			/* a NUL inside a cell would shift the cells after it */
 			size_t n = c < rec->n ? strnlen(rec->f[c], rec->len[c]) : 0;
-			dp_buf_add(&t->arena, rec->f[c < rec->n ? c : 0], n);
-			dp_buf_addc(&t->arena, '\0');
+			dp_buf_addz(&t->arena, rec->f[c < rec->n ? c : 0], n);
 		}
 	}
 	bool ok = !dp_rows_failed(r);

@@ -352,11 +352,42 @@ static void deductions(struct sctx *c, size_t i, dp_dec *ded, bool *any)
 	}
 }
 
+/* The scoring itself: submissions order[0..m) into b's slots, in parallel
+ * (ded: their deductions, NULL for none). */
+static void score_block(const struct sctx *c, const size_t *order, size_t m, const dp_dec *ded,
+			const bool *has_ded, struct block *b)
+{
+	const struct subs *s = c->s;
+	size_t nind = dp_rules_count(c->rules);
+	size_t nf = dp_dict_count(c->dict);
+#pragma omp parallel
+	{
+		dp_dec *val = dp_xcalloc(nf, sizeof *val);
+		bool *has = dp_xcalloc(nf, sizeof *has);
+#pragma omp for schedule(static)
+		for (size_t j = 0; j < m; j++) {
+			size_t i = order[j];
+			for (size_t k = 0; k < s->nneed; k++) {
+				val[s->need[k]] = s->val[i * s->nneed + k];
+				has[s->need[k]] = s->has[i * s->nneed + k];
+			}
+			struct dp_subject subj = { val, has, false, { 0, 1 }, { 0, 1 },
+						   ded && has_ded[j] ? ded + j * nind : NULL };
+			if (s->funds[i] && !dp_subject_set_funds(&subj, s->funds[i])) {
+				b->res[j].overflow = true;
+				continue;
+			}
+			dp_score(c->scorer, &subj, &b->res[j]);
+		}
+		free(val);
+		free(has);
+	}
+}
+
 static void score_all(struct sctx *c, const size_t *order)
 {
 	struct subs *s = c->s;
 	size_t nind = dp_rules_count(c->rules);
-	size_t nf = dp_dict_count(c->dict);
 	struct block b;
 	block_init(&b, BLOCK, nind);
 	dp_dec *ded_all = dp_xcalloc(BLOCK * nind, sizeof *ded_all);
@@ -370,28 +401,7 @@ static void score_all(struct sctx *c, const size_t *order)
 		for (size_t j = 0; j < m; j++)
 			deductions(c, order[start + j], ded_all + j * nind, &has_ded[j]);
 		double t0 = now();
-#pragma omp parallel
-		{
-			dp_dec *val = dp_xcalloc(nf, sizeof *val);
-			bool *has = dp_xcalloc(nf, sizeof *has);
-#pragma omp for schedule(static)
-			for (size_t j = 0; j < m; j++) {
-				size_t i = order[start + j];
-				for (size_t k = 0; k < s->nneed; k++) {
-					val[s->need[k]] = s->val[i * s->nneed + k];
-					has[s->need[k]] = s->has[i * s->nneed + k];
-				}
-				struct dp_subject subj = { val, has, false, { 0, 1 }, { 0, 1 },
-							   has_ded[j] ? ded_all + j * nind : NULL };
-				if (s->funds[i] && !dp_subject_set_funds(&subj, s->funds[i])) {
-					b.res[j].overflow = true;
-					continue;
-				}
-				dp_score(c->scorer, &subj, &b.res[j]);
-			}
-			free(val);
-			free(has);
-		}
+		score_block(c, order + start, m, ded_all, has_ded, &b);
 		c->score_secs += now() - t0;
 		/* rows formatted in parallel, a fixed part of the block each, then
 		 * appended in order: the same bytes for any thread count */
@@ -466,45 +476,80 @@ static bool write_score_info(const struct dp_stage_opts *o, const struct dp_tabl
 	return dp_table_commit(t, NULL, err);
 }
 
-int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+/* What dp-score and its benchmark load before scoring: the rules, the
+ * submissions in (fiscal_year, dept_code) order with their funds, the
+ * findings so far. */
+struct loaded {
+	struct sctx c;
+	struct dp_dict *dict;
+	struct dp_scorer *scorer;
+	struct dp_keymap *funds;
+	struct subs s;
+	struct dp_findings fs;
+	size_t *order;
+	double secs;
+};
+
+static int load_stage(const struct dp_stage_opts *o, struct loaded *L, struct dp_buf *err)
 {
+	memset(L, 0, sizeof *L);
 	struct dp_rules *rules = dp_stage_load_rules(o, err);
 	if (!rules)
 		return DP_BADCONFIG;
-	struct sctx c;
-	memset(&c, 0, sizeof c);
-	c.rules = rules;
-	if (o->adjust && !(c.adj = dp_adjust_load(o->adjust, rules, err))) {
-		dp_rules_free(rules);
+	L->c.rules = rules;
+	if (o->adjust && !(L->c.adj = dp_adjust_load(o->adjust, rules, err)))
 		return DP_BADCONFIG;
-	}
 	if (o->threads > 0)
 		omp_set_num_threads(o->threads);
-	struct dp_dict *dict = dp_dict_new(rules);
-	struct dp_scorer *scorer = dp_scorer_new(rules, dict);
-	struct dp_keymap *funds = dp_keymap_new(sizeof(struct dp_fund_sums));
-	struct subs s;
-	memset(&s, 0, sizeof s);
-	struct dp_findings fs = { 0 };
-	c.dict = dict;
-	c.scorer = scorer;
-	c.s = &s;
-	c.fs = &fs;
-	int rc = DP_OK;
-	size_t *order = NULL;
-	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
-	need_fields(&s, dict);
+	L->dict = dp_dict_new(rules);
+	L->scorer = dp_scorer_new(rules, L->dict);
+	L->funds = dp_keymap_new(sizeof(struct dp_fund_sums));
+	L->c.dict = L->dict;
+	L->c.scorer = L->scorer;
+	L->c.s = &L->s;
+	L->c.fs = &L->fs;
+	need_fields(&L->s, L->dict);
 	double t0 = now();
-	if (!load_all(o, dict, &fs, funds, &s, err)) {
+	if (!load_all(o, L->dict, &L->fs, L->funds, &L->s, err)) {
 		dp_buf_adds(err, " (run dp-validate on this work folder first)");
-		rc = DP_IOERR;
-		goto out;
+		return DP_IOERR;
 	}
-	double t_load = now() - t0;
-	order = dp_xcalloc(s.n + 1, sizeof *order);
-	for (size_t i = 0; i < s.n; i++)
-		order[i] = i;
-	qsort_r(order, s.n, sizeof *order, order_cmp, &s);
+	L->secs = now() - t0;
+	L->order = dp_xcalloc(L->s.n + 1, sizeof *L->order);
+	for (size_t i = 0; i < L->s.n; i++)
+		L->order[i] = i;
+	qsort_r(L->order, L->s.n, sizeof *L->order, order_cmp, &L->s);
+	return DP_OK;
+}
+
+static void unload_stage(struct loaded *L)
+{
+	free(L->order);
+	free(L->s.need);
+	free(L->s.val);
+	free(L->s.has);
+	free(L->s.fy);
+	free(L->s.code);
+	free(L->s.funds);
+	free(L->s.line);
+	dp_buf_free(&L->s.names);
+	dp_findings_free(&L->fs);
+	dp_keymap_free(L->funds);
+	dp_scorer_free(L->scorer);
+	dp_dict_free(L->dict);
+	dp_adjust_free(L->c.adj);
+	dp_rules_free((struct dp_rules *)L->c.rules);
+}
+
+int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	struct loaded L;
+	int rc = load_stage(o, &L, err);
+	struct sctx c = L.c;
+	const struct dp_rules *rules = c.rules;
+	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
+	if (rc != DP_OK)
+		goto out;
 	char *p_sc = dp_path_join(o->work, "scores.csv.gz"), *p_to = dp_path_join(o->work, "totals.csv.gz");
 	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz"), *p_de = dp_path_join(o->work, "deltas.csv.gz");
 	char *p_ru = dp_path_join(o->work, "rules.csv");
@@ -546,7 +591,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		dp_table_header(c.deltas, dcols);
 	}
 	double t1 = now();
-	score_all(&c, order);
+	score_all(&c, L.order);
 	report_adjustments(&c);
 	struct dp_table_info sinfo;
 	bool ok = dp_table_commit(c.scores, &sinfo, err) && write_score_info(o, &sinfo, err);
@@ -554,7 +599,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	ok = dp_table_commit(c.deltas, NULL, err) && ok;
 	if (c.adjout)
 		ok = dp_table_commit(c.adjout, NULL, err) && ok;
-	ok = ok && dp_findings_write(&fs, p_fi, DP_WORK_LEVEL, NULL, err);
+	ok = ok && dp_findings_write(&L.fs, p_fi, DP_WORK_LEVEL, NULL, err);
 	if (!ok) {
 		rc = DP_CANTCREATE;
 		goto out;
@@ -563,25 +608,80 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		    "%llu submissions scored, %llu not scorable, %zu indicators each, %d threads; load %.2f s, "
 		    "scoring %.3f s, scoring+writing %.2f s",
 		    (unsigned long long)c.scored, (unsigned long long)c.unscored, dp_rules_count(rules),
-		    omp_get_max_threads(), t_load, c.score_secs, now() - t1);
-	if (fs.errors)
+		    omp_get_max_threads(), L.secs, c.score_secs, now() - t1);
+	if (L.fs.errors)
 		rc = DP_FINDINGS;
 out:
 	free(p_fi);
-	free(order);
-	free(s.need);
-	free(s.val);
-	free(s.has);
-	free(s.fy);
-	free(s.code);
-	free(s.funds);
-	free(s.line);
-	dp_buf_free(&s.names);
-	dp_findings_free(&fs);
-	dp_keymap_free(funds);
-	dp_scorer_free(scorer);
-	dp_dict_free(dict);
-	dp_adjust_free(c.adj);
-	dp_rules_free(rules);
+	unload_stage(&L);
+	return rc;
+}
+
+static int dbl_cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* The scoring loop over every submission once; the sum of the totals. */
+static dp_dec bench_pass(struct loaded *L, struct block *b)
+{
+	dp_dec sum = 0;
+	for (size_t start = 0; start < L->s.n; start += BLOCK) {
+		size_t m = L->s.n - start < BLOCK ? L->s.n - start : BLOCK;
+		score_block(&L->c, L->order + start, m, NULL, NULL, b);
+		/* every result is read, so no pass can be skipped */
+		for (size_t j = 0; j < m; j++)
+			if (!b->res[j].overflow && b->res[j].has_total)
+				sum += b->res[j].total;
+	}
+	return sum;
+}
+
+int dp_score_bench(const struct dp_stage_opts *o, int runs, struct dp_buf *out, struct dp_buf *err)
+{
+	struct loaded L;
+	int rc = load_stage(o, &L, err);
+	if (rc != DP_OK) {
+		unload_stage(&L);
+		return rc;
+	}
+	int most = omp_get_max_threads();
+	size_t nind = dp_rules_count(L.c.rules);
+	struct block b;
+	block_init(&b, BLOCK, nind);
+	/* the thread counts take turns within each run, so that what else
+	 * runs on the machine weighs on all of them alike */
+	double *secs = dp_xcalloc((size_t)runs * (size_t)most, sizeof *secs);
+	dp_dec *sum = dp_xcalloc((size_t)most, sizeof *sum);
+	for (int r = 0; r < runs; r++)
+		for (int t = 1; t <= most; t++) {
+			omp_set_num_threads(t);
+			double t0 = now();
+			sum[t - 1] = bench_pass(&L, &b);
+			secs[(size_t)(t - 1) * (size_t)runs + (size_t)r] = now() - t0;
+		}
+	dp_buf_addf(out, "%zu submissions loaded in %.2f s (not timed below); %zu indicators each\n", L.s.n, L.secs,
+		    nind);
+	double base = 0;
+	for (int t = 1; t <= most; t++) {
+		double *v = secs + (size_t)(t - 1) * (size_t)runs;
+		qsort(v, (size_t)runs, sizeof *v, dbl_cmp);
+		double med = v[runs / 2];
+		if (t == 1)
+			base = med;
+		dp_buf_addf(out, "threads %d: scoring %.3f s (median of %d), %.0f submissions/s, speed-up %.2fx; "
+			    "sum of totals ", t, med, runs, med > 0 ? (double)L.s.n / med : 0, med > 0 ? base / med : 0);
+		dp_dec_format(out, sum[t - 1], 2, 2);
+		dp_buf_addc(out, '\n');
+		if (sum[t - 1] != sum[0] && rc == DP_OK) {
+			dp_buf_addf(err, "the totals differ between 1 and %d threads", t);
+			rc = DP_IOERR;
+		}
+	}
+	free(secs);
+	free(sum);
+	block_free(&b);
+	unload_stage(&L);
 	return rc;
 }

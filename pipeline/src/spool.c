@@ -170,8 +170,7 @@ bool dp_spool_next(struct dp_spool *s, const char *const **f, const size_t **len
 			break;
 		DP_GROW(s->len, s->nf, s->caplen);
 		s->len[s->nf++] = k;
-		dp_buf_add(&s->rec, p, k);
-		dp_buf_addc(&s->rec, '\0');
+		dp_buf_addz(&s->rec, p, k);
 		p += k;
 	}
 	/* the pointers last: s->rec may have moved while it grew */

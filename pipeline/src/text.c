@@ -19,8 +19,15 @@ bool dp_utf8v_feed(struct dp_utf8v *v, const unsigned char *p, size_t n, uint64_
 			continue;
 		}
 		if (c < 0x80) {
-			/* the common case: skip a run of ASCII */
+			/* the common case: skip a run of ASCII, eight bytes at a time */
 			i++;
+			while (i + 8 <= n) {
+				uint64_t w;
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080u)
+					break;
+				i += 8;
+			}
 			while (i < n && p[i] < 0x80)
 				i++;
 			continue;

@@ -7,4 +7,5 @@ grep -q '^## forms100k' "$T/bench.md" || fail "no forms section"
 grep -q '^## bulk1m' "$T/bench.md" || fail "no bulk1m section"
 grep -q 'Speed-up 1 → 2 threads' "$T/bench.md" || fail "no speed-up line"
 if grep -qE '\| - \||inf|nan|Command' "$T/bench.md"; then fail "a measurement is missing: $(cat "$T/bench.md")"; fi
+grep -qE '^[0-9.]+ s → [0-9.]+ s: [0-9.]+×\.$' "$T/bench.md" || fail "no timing of the scoring loop alone"
 echo "bench: report written"

@@ -5,6 +5,8 @@
 #include "deptperf/fields.h"
 #include "deptperf/rules.h"
 #include "deptperf/score.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
 #include "helpers.h"
 
 /* A decimal literal, parsed exactly. */
@@ -218,4 +220,43 @@ Test(score, deduct_and_threshold_of_the_second_rule_set)
 	dp_score(f.s, &subj, &f.res);
 	cr_expect_eq(score_of(&f, "exec"), 0);
 	teardown(&f);
+}
+
+Test(score, the_benchmark_scores_the_seed_alike_for_every_thread_count)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", t_seed_form);
+	t_chain(in, work, 3, NULL);
+	struct dp_stage_opts o;
+	memset(&o, 0, sizeof o);
+	o.work = work;
+	o.threads = 2;
+	struct dp_buf out = DP_BUF_INIT, err = DP_BUF_INIT;
+	cr_assert_eq(dp_score_bench(&o, 3, &out, &err), DP_OK, "%s", dp_buf_str(&err));
+	const char *s = dp_buf_str(&out);
+	cr_expect(strstr(s, "1 submissions loaded"), "%s", s);
+	cr_expect(strstr(s, "threads 1: scoring ") && strstr(s, "(median of 3)"), "%s", s);
+	const char *t2 = strstr(s, "threads 2: ");
+	cr_assert(t2, "%s", s);
+	cr_expect(strstr(t2, "sum of totals 96.95\n"), "%s", s);
+	cr_expect(strstr(s, "sum of totals 96.95\nthreads 2"), "%s", s);
+	dp_buf_free(&out);
+	dp_buf_free(&err);
+	free(in);
+	free(work);
+	free(dir);
+}
+
+Test(score, the_benchmark_needs_a_validated_folder)
+{
+	char *dir = t_tmpdir();
+	struct dp_stage_opts o;
+	memset(&o, 0, sizeof o);
+	o.work = dir;
+	struct dp_buf out = DP_BUF_INIT, err = DP_BUF_INIT;
+	cr_expect_eq(dp_score_bench(&o, 1, &out, &err), DP_IOERR);
+	cr_expect(strstr(dp_buf_str(&err), "dp-validate"), "%s", dp_buf_str(&err));
+	dp_buf_free(&out);
+	dp_buf_free(&err);
+	free(dir);
 }

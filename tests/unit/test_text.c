@@ -43,6 +43,53 @@ Test(text, utf8_validation_streams_across_chunks)
 	}
 }
 
+/* ASCII is skipped eight bytes at a time: a bad byte, or a good sequence,
+ * at every offset of a long ASCII run, and chunks cut at every place. */
+Test(text, utf8_validation_in_and_after_long_ascii_runs)
+{
+	char s[64];
+	for (size_t at = 0; at + 3 < sizeof s; at++) {
+		memset(s, 'a', sizeof s);
+		memcpy(s + at, "\xE6\x94\xB6", 3); /* 收 */
+		size_t bad = 99;
+		cr_expect(dp_utf8_valid(s, sizeof s, &bad), "good at %zu", at);
+		s[at] = (char)0xFF;
+		cr_expect_not(dp_utf8_valid(s, sizeof s, &bad));
+		cr_expect_eq(bad, at, "0xFF at %zu, reported at %zu", at, bad);
+		s[at] = (char)0xE6;
+		s[at + 2] = 'a'; /* a sequence cut short */
+		cr_expect_not(dp_utf8_valid(s, sizeof s, &bad));
+		cr_expect_eq(bad, at, "short sequence at %zu, reported at %zu", at, bad);
+		for (size_t cut = 1; cut < sizeof s; cut += 5) {
+			struct dp_utf8v v = { 0 };
+			uint64_t b64 = 0;
+			bool ok = dp_utf8v_feed(&v, (const unsigned char *)s, cut, &b64) &&
+				  dp_utf8v_feed(&v, (const unsigned char *)s + cut, sizeof s - cut, &b64);
+			cr_expect_not(ok, "cut at %zu", cut);
+			cr_expect_eq(b64, at, "cut at %zu: reported at %llu", cut, (unsigned long long)b64);
+		}
+	}
+}
+
+/* Fields appended with their NUL, then bytes one by one, across growth. */
+Test(text, buffer_fields_and_bytes)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	for (int i = 0; i < 100; i++) {
+		dp_buf_addz(&b, "abc", (size_t)(i % 4));
+		dp_buf_addc(&b, 'x');
+	}
+	dp_buf_addz(&b, NULL, 0);
+	size_t want = 0;
+	for (int i = 0; i < 100; i++)
+		want += (size_t)(i % 4) + 2;
+	cr_assert_eq(b.len, want + 1);
+	cr_expect_eq(b.s[b.len], '\0');
+	cr_expect_eq(b.s[b.len - 1], '\0');
+	cr_expect_eq(memcmp(b.s, "\0xa\0xab\0xabc\0x\0x", 16), 0);
+	dp_buf_free(&b);
+}
+
 static const struct {
 	const char *in;
 	bool fold;

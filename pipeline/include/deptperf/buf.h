@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct dp_buf {
 	char *s;     /* NUL-terminated; NULL while nothing was ever added */
@@ -23,7 +24,6 @@ struct dp_buf {
 void dp_buf_grow(struct dp_buf *b, size_t extra);
 void dp_buf_add(struct dp_buf *b, const void *p, size_t n);
 void dp_buf_adds(struct dp_buf *b, const char *s);
-void dp_buf_addc(struct dp_buf *b, char c);
 void dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap);
@@ -58,5 +58,26 @@ void dp_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 			(a) = dp_xrealloc((a), dp_st_mult((cap), sizeof(*(a)))); \
 		}                                                            \
 	} while (0)
+
+/* Appends p[0..n) and a NUL that counts in len: NUL-separated fields.
+ * Inline, as this and dp_buf_addc run for every field or byte read. */
+static inline void dp_buf_addz(struct dp_buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len < 2 || n > b->cap - b->len - 2)
+		dp_buf_grow(b, dp_st_add(n, 1));
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len++] = '\0';
+	b->s[b->len] = '\0';
+}
+
+static inline void dp_buf_addc(struct dp_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		dp_buf_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
 
 #endif

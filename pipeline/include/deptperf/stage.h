@@ -54,6 +54,12 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+/* For scripts/bench (scripts/dp-bench-scoring.c): loads a validated work folder
+ * as dp-score does, then times the scoring loop alone, without reading,
+ * formatting or writing, for 1 to omp_get_max_threads() threads, runs times
+ * each; one line per thread count in out.  Fails when the results differ
+ * between thread counts. */
+int dp_score_bench(const struct dp_stage_opts *o, int runs, struct dp_buf *out, struct dp_buf *err);
 int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 
 struct dp_rules;
