@@ -591,15 +591,26 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 			 const char **sectors, size_t nsec)
 {
 	dp_dec *tot = dp_xcalloc(n + 1, sizeof *tot);
+	/* the rows of each sector, in rank order (a counting sort by sector):
+	 * one pass over the year, not one per sector */
+	size_t *from = dp_xcalloc(nsec + 2, sizeof *from), *rows = dp_xcalloc(n + 1, sizeof *rows);
+	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
+	for (size_t i = 0; i < n; i++) {
+		sec[i] = sector_index(sectors, nsec, v[i].sector);
+		from[sec[i] + 1]++;
+	}
+	for (size_t si = 0; si < nsec; si++)
+		from[si + 1] += from[si];
+	/* from[si] is where sector si starts, then, once filled, where it ends */
+	for (size_t i = 0; i < n; i++)
+		rows[from[sec[i]]++] = i;
 	for (size_t si = 0; si < nsec; si++) {
 		size_t m = 0;
 		const struct rk *best = NULL, *worst = NULL;
 		dp_i128 inc = 0, exp = 0, alloc = 0, spent = 0;
 		size_t count = 0;
-		for (size_t i = 0; i < n; i++) {
-			const struct rk *r = &v[i];
-			if (strcmp(r->sector, sectors[si]) != 0)
-				continue;
+		for (size_t k = si ? from[si - 1] : 0; k < from[si]; k++) {
+			const struct rk *r = &v[rows[k]];
 			count++;
 			dp_dec x;
 			if (dp_value_dec(dp_text_unguard(dep(a, r->row, DP_F_INCOME_TOTAL)), &x))
@@ -645,6 +656,9 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 		dp_table_end_row(w);
 	}
 	free(tot);
+	free(from);
+	free(rows);
+	free(sec);
 }
 
 static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, size_t n, const char **sectors,
