@@ -216,6 +216,7 @@ struct dp_rows *dp_rows_open(const char *path, struct dp_buf *err)
 	if (!in)
 		return NULL;
 	dp_input_hash(in, false);
+	dp_input_members(in);
 	struct dp_rows *r = dp_xcalloc(1, sizeof *r);
 	r->path = dp_xstrdup(path);
 	r->in = in;

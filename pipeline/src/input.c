@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <libdeflate.h>
 #include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,11 @@
 
 #define RAW_CHUNK (256 * 1024)
 #define OUT_CHUNK (512 * 1024)
+/* dp_input_members: compressed bytes kept ahead (growing up to ZIN_MAX for a
+ * member that does not fit), and the largest member inflated whole */
+#define ZIN_AHEAD (1024 * 1024)
+#define ZIN_MAX (4 * 1024 * 1024)
+#define MEMBER_MAX (2 * 1024 * 1024)
 
 struct dp_input_pool {
 	unsigned char *raw, *plain;
@@ -40,6 +46,13 @@ struct dp_input {
 	size_t carry;        /* undecoded bytes kept at the start of plain */
 	char *out;           /* OUT_CHUNK for iconv output */
 	const char *path;
+	/* dp_input_members: whole members through libdeflate until ld_off */
+	struct libdeflate_decompressor *ld;
+	bool ld_off, raw_eof;
+	unsigned char *zin;  /* compressed bytes read: zin[zpos..zlen) not yet inflated */
+	size_t zpos, zlen, zcap;
+	unsigned char *mem;  /* the last member: mem[mpos..mlen) not yet handed out */
+	size_t mpos, mlen;
 };
 
 const char *dp_encoding_name(enum dp_encoding e)
@@ -157,10 +170,82 @@ static ssize_t read_raw(struct dp_input *in, struct dp_buf *err)
 	return read_raw_into(in, in->raw, err);
 }
 
+void dp_input_members(struct dp_input *in)
+{
+	if (!in->gz || in->ld || !(in->ld = libdeflate_alloc_decompressor()))
+		return;
+	in->mem = dp_xmalloc(MEMBER_MAX);
+}
+
+/* Reads until zin holds at least want bytes not yet inflated, or the file
+ * ends; false on a read error. */
+static bool fill_zin(struct dp_input *in, size_t want, struct dp_buf *err)
+{
+	if (in->zpos) {
+		memmove(in->zin, in->zin + in->zpos, in->zlen - in->zpos);
+		in->zlen -= in->zpos;
+		in->zpos = 0;
+	}
+	if (in->zcap < want + RAW_CHUNK) {
+		in->zcap = want + RAW_CHUNK;
+		in->zin = dp_xrealloc(in->zin, in->zcap);
+	}
+	while (!in->raw_eof && in->zlen < want) {
+		ssize_t r = read_raw_into(in, in->zin + in->zlen, err);
+		if (r < 0)
+			return false;
+		in->raw_eof = r == 0;
+		in->zlen += (size_t)r;
+	}
+	return true;
+}
+
+/* The next bytes of whole members (dp_input_members): 1 with *got bytes at
+ * dst, 0 at the end, -1 on a read error, 2 when zlib is to go on from the
+ * first byte not inflated. */
+static int member_plain(struct dp_input *in, unsigned char *dst, size_t *got, struct dp_buf *err)
+{
+	size_t want = ZIN_AHEAD;
+	while (in->mpos == in->mlen) {
+		if (in->zlen - in->zpos < want && !in->raw_eof && !fill_zin(in, want, err))
+			return -1;
+		if (in->zpos == in->zlen)
+			return 0; /* every member inflated (or an empty file, as zlib sees it) */
+		size_t used, made;
+		enum libdeflate_result r = libdeflate_gzip_decompress_ex(in->ld, in->zin + in->zpos, in->zlen - in->zpos,
+									 in->mem, MEMBER_MAX, &used, &made);
+		if (r == LIBDEFLATE_SUCCESS) {
+			in->zpos += used;
+			in->mpos = 0;
+			in->mlen = made;
+			continue;
+		}
+		/* a member cut by the end of what was read: read further, once
+		 * or twice; anything else is zlib's to inflate or to report */
+		if (r == LIBDEFLATE_INSUFFICIENT_SPACE || in->raw_eof || want >= ZIN_MAX) {
+			in->ld_off = true;
+			in->zs.next_in = in->zin + in->zpos;
+			in->zs.avail_in = (uInt)(in->zlen - in->zpos);
+			return 2;
+		}
+		want *= 2;
+	}
+	size_t n = in->mlen - in->mpos < RAW_CHUNK ? in->mlen - in->mpos : RAW_CHUNK;
+	memcpy(dst, in->mem + in->mpos, n);
+	in->mpos += n;
+	*got = n;
+	return 1;
+}
+
 /* Fills plain[carry..] with up to RAW_CHUNK decompressed bytes. */
 static enum dp_input_status next_plain(struct dp_input *in, size_t *got, struct dp_buf *err)
 {
 	unsigned char *dst = in->plain + in->carry;
+	if (in->ld && !in->ld_off) {
+		int m = member_plain(in, dst, got, err);
+		if (m < 2)
+			return m > 0 ? DP_IN_DATA : m == 0 ? DP_IN_EOF : DP_IN_IOERR;
+	}
 	if (!in->gz) {
 		ssize_t r = read_raw_into(in, dst, err);
 		if (r < 0)
@@ -376,6 +461,10 @@ void dp_input_close(struct dp_input *in)
 		return;
 	if (in->gz)
 		inflateEnd(&in->zs);
+	if (in->ld)
+		libdeflate_free_decompressor(in->ld);
+	free(in->zin);
+	free(in->mem);
 	if (in->cd != (iconv_t)-1 && !in->pool)
 		iconv_close(in->cd);
 	close(in->fd);

@@ -1,8 +1,10 @@
 #include <criterion/criterion.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "deptperf/csvfile.h"
 #include "deptperf/stage.h"
@@ -214,42 +216,92 @@ static bool field_is(const struct dp_record *r, size_t i, const struct dp_buf *w
 	       r->f[i][r->len[i]] == '\0';
 }
 
+/* Reads the table at p with the given threads and checks its n records. */
+static void check_rows(const char *p, size_t n, int threads, const char *what)
+{
+	struct dp_buf f0 = DP_BUF_INIT, f1 = DP_BUF_INIT, f2 = DP_BUF_INIT;
+	omp_set_num_threads(threads);
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_rows *r = dp_rows_open(p, &err);
+	cr_assert(r, "%s", dp_buf_str(&err));
+	const struct dp_record *rec = dp_rows_next(r, &err);
+	cr_assert(rec && rec->n == 3 && strcmp(rec->f[0], "i") == 0 && rec->line == 1, "%s", what);
+	uint64_t line = 2;
+	size_t i = 0;
+	while ((rec = dp_rows_next(r, &err)) != NULL) {
+		expected_row(i, &f0, &f1, &f2);
+		cr_assert_eq(rec->n, 3, "%s: record %zu", what, i);
+		cr_assert(field_is(rec, 0, &f0) && field_is(rec, 1, &f1) && field_is(rec, 2, &f2),
+			  "%s: record %zu differs with %d threads", what, i, threads);
+		cr_assert_eq(rec->line, line, "%s: record %zu: line %llu, not %llu", what, i,
+			     (unsigned long long)rec->line, (unsigned long long)line);
+		line += i % 5 == 0 && i % 1000 != 7 ? 2 : 1;
+		i++;
+	}
+	cr_expect_eq(i, n, "%s: %zu records with %d threads", what, i, threads);
+	cr_expect(!dp_rows_failed(r), "%s: %s", what, dp_buf_str(&err));
+	cr_expect_eq(dp_rows_next(r, &err), NULL, "the end stays the end");
+	cr_expect_eq(err.len, 0);
+	dp_rows_close(r);
+	dp_buf_free(&err);
+	dp_buf_free(&f0);
+	dp_buf_free(&f1);
+	dp_buf_free(&f2);
+}
+
 Test(table, rows_reader_gives_every_record_in_order_for_any_thread_count)
 {
 	char *dir = t_tmpdir();
 	const size_t n = 120000; /* ~ 3 MB of fields: many batches, more than the ring holds */
 	char *p = write_rows_table(dir, n);
-	struct dp_buf f0 = DP_BUF_INIT, f1 = DP_BUF_INIT, f2 = DP_BUF_INIT;
 	int threads[] = { 1, 2, 4 };
-	for (size_t k = 0; k < sizeof threads / sizeof *threads; k++) {
-		omp_set_num_threads(threads[k]);
-		struct dp_buf err = DP_BUF_INIT;
-		struct dp_rows *r = dp_rows_open(p, &err);
-		cr_assert(r, "%s", dp_buf_str(&err));
-		const struct dp_record *rec = dp_rows_next(r, &err);
-		cr_assert(rec && rec->n == 3 && strcmp(rec->f[0], "i") == 0 && rec->line == 1);
-		uint64_t line = 2;
-		size_t i = 0;
-		while ((rec = dp_rows_next(r, &err)) != NULL) {
-			expected_row(i, &f0, &f1, &f2);
-			cr_assert_eq(rec->n, 3, "record %zu", i);
-			cr_assert(field_is(rec, 0, &f0) && field_is(rec, 1, &f1) && field_is(rec, 2, &f2),
-				  "record %zu differs with %d threads", i, threads[k]);
-			cr_assert_eq(rec->line, line, "record %zu: line %llu, not %llu", i,
-				     (unsigned long long)rec->line, (unsigned long long)line);
-			line += i % 5 == 0 && i % 1000 != 7 ? 2 : 1;
-			i++;
-		}
-		cr_expect_eq(i, n, "%zu records with %d threads", i, threads[k]);
-		cr_expect(!dp_rows_failed(r), "%s", dp_buf_str(&err));
-		cr_expect_eq(dp_rows_next(r, &err), NULL, "the end stays the end");
-		cr_expect_eq(err.len, 0);
-		dp_rows_close(r);
-		dp_buf_free(&err);
+	for (size_t k = 0; k < sizeof threads / sizeof *threads; k++)
+		check_rows(p, n, threads[k], "as written");
+}
+
+/* Appends text[0..n) to path as gzip members of `member` bytes each. */
+static void gzip_members(const char *path, const char *text, size_t n, size_t member)
+{
+	for (size_t at = 0; at < n; at += member) {
+		gzFile g = gzopen(path, "ab");
+		cr_assert(g);
+		size_t k = n - at < member ? n - at : member;
+		cr_assert_eq(gzwrite(g, text + at, (unsigned)k), (int)k);
+		gzclose(g);
 	}
-	dp_buf_free(&f0);
-	dp_buf_free(&f1);
-	dp_buf_free(&f2);
+}
+
+/* Whole members go through libdeflate while they fit its buffers: members
+ * cut anywhere (inside quoted fields), thousands of small ones crossing
+ * every read, and members too large for it, which zlib takes over from the
+ * start, or from the middle of the file. */
+Test(table, rows_reader_takes_gzip_members_of_any_size)
+{
+	char *dir = t_tmpdir();
+	const size_t n = 120000;
+	char *p = write_rows_table(dir, n);
+	char *text = t_read_gz(p);
+	size_t len = strlen(text);
+	cr_assert_gt(len, 2 * 1024 * 1024 + 100000, "larger than the biggest member inflated whole");
+	static const struct {
+		const char *name;
+		size_t first, member; /* a first member of `first` bytes, then members of `member` */
+	} shapes[] = {
+		{ "one.csv.gz", 0, SIZE_MAX },              /* one member, too large: zlib from the start */
+		{ "small.csv.gz", 0, 997 },                 /* thousands of members, cut anywhere */
+		{ "then-one.csv.gz", 600000, SIZE_MAX },    /* libdeflate, then zlib for the rest */
+		{ "mixed.csv.gz", 300001, 700001 },
+	};
+	for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+		char *q = dp_path_join(dir, shapes[s].name);
+		size_t first = shapes[s].first;
+		gzip_members(q, text, first, first ? first : 1);
+		gzip_members(q, text + first, len - first, shapes[s].member);
+		for (int threads = 1; threads <= 2; threads++)
+			check_rows(q, n, threads, shapes[s].name);
+		free(q);
+	}
+	free(text);
 }
 
 Test(table, rows_reader_closed_early_stops_its_decoder)

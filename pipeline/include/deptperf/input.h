@@ -65,6 +65,12 @@ enum dp_input_status dp_input_read(struct dp_input *in, const char **p, size_t *
 /* Hashing is on by default; switch it off (before the first read) when the
  * SHA-256 is not wanted. */
 void dp_input_hash(struct dp_input *in, bool on);
+/* The file is a table deptperf wrote (csvfile.h's dp_rows): gzip members of
+ * a few hundred KiB each, which are inflated whole with libdeflate, faster
+ * than zlib's stream.  A member that does not fit the buffers, or anything
+ * libdeflate refuses, goes to zlib from there on, with zlib's messages.
+ * Call before the first read. */
+void dp_input_members(struct dp_input *in);
 enum dp_encoding dp_input_encoding(const struct dp_input *in);
 uint64_t dp_input_bad_offset(const struct dp_input *in);
 /* Bytes of the file as stored (compressed size for gzip) read so far. */
