@@ -166,6 +166,17 @@ dp_dec dp_dec_round_cent(dp_dec d)
 	return (dp_dec)(div_round_away(d, DP_CENT) * DP_CENT);
 }
 
+/* "00" to "99": two digits per division, as most formatters do. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				  "8081828384858687888990919293949596979899";
+
+static void put_pair(char *tmp, size_t *t, uint64_t v)
+{
+	*t -= 2;
+	memcpy(tmp + *t, digit_pairs + 2 * v, 2);
+}
+
 void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec)
 {
 	/* 64-bit arithmetic only: this runs for every number of every table */
@@ -182,27 +193,40 @@ void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec)
 	if (unit > 1 && 2 * r >= unit)
 		v++; /* half away from zero */
 	bool minus = neg && v != 0; /* no "-0.00" */
+	/* the zeros after min_dec go, four at a time while they can */
 	int dec = max_dec;
+	while (dec - 4 >= min_dec && v % 10000 == 0) {
+		v /= 10000;
+		dec -= 4;
+	}
 	while (dec > min_dec && v % 10 == 0) {
 		v /= 10;
 		dec--;
 	}
 	char tmp[48];
 	size_t t = sizeof tmp;
-	tmp[--t] = '\0';
-	for (int i = 0; i < dec; i++) {
+	int i = 0;
+	for (; i + 2 <= dec; i += 2) {
+		put_pair(tmp, &t, v % 100);
+		v /= 100;
+	}
+	if (i < dec) {
 		tmp[--t] = (char)('0' + v % 10);
 		v /= 10;
 	}
 	if (dec)
 		tmp[--t] = '.';
-	do {
-		tmp[--t] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		put_pair(tmp, &t, v % 100);
+		v /= 100;
+	}
+	if (v >= 10)
+		put_pair(tmp, &t, v);
+	else
+		tmp[--t] = (char)('0' + v);
 	if (minus)
 		tmp[--t] = '-';
-	dp_buf_add(b, tmp + t, sizeof tmp - 1 - t);
+	dp_buf_add(b, tmp + t, sizeof tmp - t);
 }
 
 /* The greatest common divisor of |a| and |b| (b: a denominator, > 0). */

@@ -1,4 +1,6 @@
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "deptperf/decimal.h"
@@ -74,6 +76,62 @@ Test(decimal, format_table)
 		cr_expect_str_eq(b.s, format_cases[i].out, "case %zu", i);
 		dp_buf_free(&b);
 	}
+}
+
+/* The formatter against the plainest reference (digits by printf from the
+ * rounded 128-bit value, zeros stripped one by one): edge values and
+ * 100 000 pseudo-random ones, every (min, max) from 0 to 8. */
+static void reference_format(char *out, size_t cap, dp_dec d, int min, int max)
+{
+	dp_i128 a = d < 0 ? -(dp_i128)d : (dp_i128)d, unit = 1;
+	for (int k = 0; k < 8 - max; k++)
+		unit *= 10;
+	dp_i128 v = a / unit;
+	if (2 * (a % unit) >= unit)
+		v++;
+	char digits[64];
+	snprintf(digits, sizeof digits, "%0*llu", max + 1, (unsigned long long)v);
+	size_t n = strlen(digits);
+	int dec = max;
+	while (dec > min && digits[n - 1] == '0') {
+		digits[--n] = '\0';
+		dec--;
+	}
+	snprintf(out, cap, "%s%.*s%s%s", d < 0 && v != 0 ? "-" : "", (int)(n - (size_t)dec), digits, dec ? "." : "",
+		 digits + n - (size_t)dec);
+}
+
+Test(decimal, format_agrees_with_a_reference_everywhere)
+{
+	static const dp_dec edge[] = { 0, 1, -1, 5, 49999999, 50000000, 99999999, 100000000, 399762000000,
+				       1000000000000, -1000000000000, 123456789012345678, INT64_MAX, INT64_MIN + 1,
+				       4999, 5000, -5000, 999999995000000, 10, 100, 1000, 10000, 100000 };
+	uint64_t x = 88172645463325252ULL;
+	struct dp_buf b = DP_BUF_INIT;
+	char want[80];
+	for (size_t i = 0; i < 100000 + sizeof edge / sizeof *edge; i++) {
+		dp_dec d;
+		if (i < sizeof edge / sizeof *edge) {
+			d = edge[i];
+		} else {
+			x ^= x << 13; /* xorshift64 */
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* spread over every magnitude, many with trailing zeros */
+			d = (dp_dec)(x >> (x % 50 + 1)) / (dp_dec)((x >> 60) % 2 ? 1 : 10000);
+			if (x & 1)
+				d = -d;
+		}
+		for (int max = 0; max <= 8; max++)
+			for (int min = 0; min <= max; min++) {
+				dp_buf_reset(&b);
+				dp_dec_format(&b, d, min, max);
+				reference_format(want, sizeof want, d, min, max);
+				if (strcmp(b.s, want) != 0)
+					cr_assert_fail("%lld with %d..%d decimals: %s, not %s", (long long)d, min, max, b.s, want);
+			}
+	}
+	dp_buf_free(&b);
 }
 
 Test(decimal, shift_units)
