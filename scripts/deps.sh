@@ -3,7 +3,7 @@
 # it installs.  Idempotent.  Runs apt-get as root (directly or through sudo).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libdeflate-dev libcriterion-dev procps)
-[ "${1:-}" = "--with-bench" ] && pkgs+=(time gzip)
+[ "${1:-}" = "--with-bench" ] && pkgs+=(time gzip libdeflate-tools)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
