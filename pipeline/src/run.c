@@ -322,8 +322,8 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	/* The stages switch between parallel loops and work on one thread many
 	 * times a second; by default libgomp's idle threads spin for a while at
 	 * each switch, on the cores the read-ahead and compression threads
-	 * need (dp-validate at 1 000 000: 17 % of its CPU).  Passive waiting
-	 * lets them sleep; a value the caller set is kept. */
+	 * need (dp-score at 1 000 000: 20.5 -> 19.3 s of CPU, 11.3 -> 11.0 s).
+	 * Passive waiting lets them sleep; a value the caller set is kept. */
 	setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
 	char *lockp = dp_path_join(o->out, ".lock");
 	/* not close-on-exec: the stages inherit the lock, so a stage left
