@@ -139,22 +139,13 @@ static int queue_record(void *ctx, const struct dp_record *r)
 		b->capf = dp_st_add(dp_st_mult(b->capf, 2), r->n);
 		b->foff = dp_xrealloc(b->foff, dp_st_mult(b->capf, sizeof *b->foff));
 	}
-	/* The parser hands the fields over NUL-separated in one piece
-	 * (csvread.c): copied with one memcpy when they are. */
-	bool whole = r->n > 0;
-	for (size_t i = 1; whole && i < r->n; i++)
-		whole = r->f[i] == r->f[i - 1] + r->len[i - 1] + 1;
-	if (whole) {
-		size_t base = b->bytes.len;
-		for (size_t i = 0; i < r->n; i++)
-			b->foff[b->nf++] = base + (size_t)(r->f[i] - r->f[0]);
-		dp_buf_add(&b->bytes, r->f[0], (size_t)(r->f[r->n - 1] - r->f[0]) + r->len[r->n - 1] + 1);
+	if (!r->n)
 		return 0;
-	}
-	for (size_t i = 0; i < r->n; i++) {
-		b->foff[b->nf++] = b->bytes.len;
-		dp_buf_addz(&b->bytes, r->f[i], r->len[i]);
-	}
+	/* the parser's fields are one piece, NUL-separated (csvread.h): one copy */
+	size_t base = b->bytes.len;
+	for (size_t i = 0; i < r->n; i++)
+		b->foff[b->nf++] = base + (size_t)(r->f[i] - r->f[0]);
+	dp_buf_add(&b->bytes, r->f[0], (size_t)(r->f[r->n - 1] - r->f[0]) + r->len[r->n - 1] + 1);
 	return 0;
 }
 

@@ -545,8 +545,8 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 {
 	struct loaded L;
 	int rc = load_stage(o, &L, err);
-	struct sctx c = L.c;
-	const struct dp_rules *rules = c.rules;
+	struct sctx *c = &L.c;
+	const struct dp_rules *rules = c->rules;
 	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
 	if (rc != DP_OK)
 		goto out;
@@ -556,27 +556,27 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	bool rules_ok = dp_copy_file(dp_rules_path(rules), p_ru, err);
 	/* scores.csv.gz, the largest table, is written at the published level so
 	 * that dp-aggregate can publish it as it is */
-	c.scores = rules_ok ? dp_table_create(p_sc, o->gzip_level, err) : NULL;
-	c.totals = c.scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
-	c.deltas = c.totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
-	c.adjout = c.deltas && c.adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
-	if (!c.adj)
+	c->scores = rules_ok ? dp_table_create(p_sc, o->gzip_level, err) : NULL;
+	c->totals = c->scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
+	c->deltas = c->totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
+	c->adjout = c->deltas && c->adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
+	if (!c->adj)
 		unlink(p_ad);
 	free(p_sc);
 	free(p_to);
 	free(p_ad);
 	free(p_de);
 	free(p_ru);
-	if (!c.deltas || (c.adj && !c.adjout)) {
-		dp_table_abort(c.scores);
-		dp_table_abort(c.totals);
-		dp_table_abort(c.deltas);
+	if (!c->deltas || (c->adj && !c->adjout)) {
+		dp_table_abort(c->scores);
+		dp_table_abort(c->totals);
+		dp_table_abort(c->deltas);
 		rc = DP_CANTCREATE;
 		goto out;
 	}
 	static const char *const scols[] = { "dept_code", "fiscal_year", "indicator", "parent", "max", "score",
 					     "self", "delta", "adjustment", "applicable", NULL };
-	dp_table_header(c.scores, scols);
+	dp_table_header(c->scores, scols);
 	{
 		size_t nind = dp_rules_count(rules), k = 6;
 		const char **tcols = dp_xcalloc(nind + 7, sizeof *tcols);
@@ -585,20 +585,20 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		for (size_t i = 0; i < nind; i++)
 			if ((int)i != dp_rules_root(rules))
 				tcols[k++] = dp_rules_get(rules, i)->code;
-		dp_table_header(c.totals, tcols);
+		dp_table_header(c->totals, tcols);
 		free(tcols);
 		static const char *const dcols[] = { "fiscal_year", "dept_code", "indicator", "self", "score", "delta", NULL };
-		dp_table_header(c.deltas, dcols);
+		dp_table_header(c->deltas, dcols);
 	}
 	double t1 = now();
-	score_all(&c, L.order);
-	report_adjustments(&c);
+	score_all(c, L.order);
+	report_adjustments(c);
 	struct dp_table_info sinfo;
-	bool ok = dp_table_commit(c.scores, &sinfo, err) && write_score_info(o, &sinfo, err);
-	ok = dp_table_commit(c.totals, NULL, err) && ok;
-	ok = dp_table_commit(c.deltas, NULL, err) && ok;
-	if (c.adjout)
-		ok = dp_table_commit(c.adjout, NULL, err) && ok;
+	bool ok = dp_table_commit(c->scores, &sinfo, err) && write_score_info(o, &sinfo, err);
+	ok = dp_table_commit(c->totals, NULL, err) && ok;
+	ok = dp_table_commit(c->deltas, NULL, err) && ok;
+	if (c->adjout)
+		ok = dp_table_commit(c->adjout, NULL, err) && ok;
 	ok = ok && dp_findings_write(&L.fs, p_fi, DP_WORK_LEVEL, NULL, err);
 	if (!ok) {
 		rc = DP_CANTCREATE;
@@ -607,8 +607,8 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	dp_buf_addf(&rep->line,
 		    "%llu submissions scored, %llu not scorable, %zu indicators each, %d threads; load %.2f s, "
 		    "scoring %.3f s, scoring+writing %.2f s",
-		    (unsigned long long)c.scored, (unsigned long long)c.unscored, dp_rules_count(rules),
-		    omp_get_max_threads(), L.secs, c.score_secs, now() - t1);
+		    (unsigned long long)c->scored, (unsigned long long)c->unscored, dp_rules_count(rules),
+		    omp_get_max_threads(), L.secs, c->score_secs, now() - t1);
 	if (L.fs.errors)
 		rc = DP_FINDINGS;
 out:

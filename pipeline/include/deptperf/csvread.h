@@ -25,7 +25,9 @@ struct dp_record {
 };
 
 /* Called once per record; return non-zero to stop parsing (the value is
- * handed back by dp_csv_feed/dp_csv_finish). */
+ * handed back by dp_csv_feed/dp_csv_finish).  A record of dp_csv has its
+ * fields one after another in one buffer, each followed by its NUL: the
+ * bytes from f[0] to the NUL of f[n - 1] are the whole record. */
 typedef int (*dp_record_fn)(void *ctx, const struct dp_record *r);
 
 struct dp_csv;
