@@ -17,6 +17,7 @@
 #include "deptperf/csvread.h"
 #include "deptperf/fields.h"
 #include "deptperf/input.h"
+#include "deptperf/keymap.h"
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
 #include "deptperf/memtab.h"
@@ -337,75 +338,146 @@ struct rk {
 	dp_dec total;
 	bool has;
 	const char *code, *parent, *sector;
+	uint32_t parent_id, sector_id; /* the place of parent, sector among the year's, in byte order */
 	size_t rank, rank_parent, rank_sector;
 	size_t lower;      /* departments of the year with a lower total */
 };
 
-static int rk_total(const struct rk *x, const struct rk *y)
+struct idstr {
+	const char *s;
+	uint32_t id;       /* in order of first appearance */
+};
+
+static int idstr_cmp(const void *p, const void *q)
 {
-	if (x->has != y->has)
-		return x->has ? -1 : 1;
+	return strcmp(((const struct idstr *)p)->s, ((const struct idstr *)q)->s);
+}
+
+/* id[i] for each string s(i, ctx), i < n, such that id[i] < id[j] exactly
+ * when strcmp(s(i), s(j)) < 0: each string is hashed once and only the
+ * distinct ones are sorted (a province has a few sectors and parents, and
+ * a million departments).  Returns how many are distinct; *sorted, when not
+ * NULL, gets them in byte order. */
+static size_t string_ids(size_t n, const char *(*s)(const void *, size_t), const void *ctx, uint32_t *id,
+			 const char ***sorted)
+{
+	struct dp_keymap *m = dp_keymap_new(sizeof(uint32_t));
+	struct idstr *d = NULL;
+	size_t nd = 0, cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool created;
+		const char *str = s(ctx, i);
+		uint32_t *slot = dp_keymap_put(m, str, &created);
+		if (created) {
+			DP_GROW(d, nd, cap);
+			d[nd] = (struct idstr){ str, (uint32_t)nd };
+			*slot = (uint32_t)nd++;
+		}
+		id[i] = *slot;
+	}
+	dp_keymap_free(m);
+	dp_qsort(d, nd, sizeof *d, idstr_cmp);
+	uint32_t *place = dp_xcalloc(nd + 1, sizeof *place);
+	for (size_t k = 0; k < nd; k++)
+		place[d[k].id] = (uint32_t)k;
+	for (size_t i = 0; i < n; i++)
+		id[i] = place[id[i]];
+	free(place);
+	if (sorted) {
+		const char **out = dp_xcalloc(nd + 1, sizeof *out);
+		for (size_t k = 0; k < nd; k++)
+			out[k] = d[k].s;
+		*sorted = out;
+	}
+	free(d);
+	return nd;
+}
+
+static const char *rk_parent(const void *v, size_t i)
+{
+	return ((const struct rk *)v)[i].parent;
+}
+
+static const char *rk_sector(const void *v, size_t i)
+{
+	return ((const struct rk *)v)[i].sector;
+}
+
+static const char *rk_code(const void *v, size_t i)
+{
+	return ((const struct rk *)v)[i].code;
+}
+
+/* The order of the year: total descending (departments without a total
+ * last), then dept_code; the code as its place among the year's codes. */
+struct rkey {
+	uint64_t total;    /* descending totals as ascending numbers; UINT64_MAX: none */
+	uint32_t code;
+	uint32_t i;
+};
+
+static int rkey_cmp(const void *p, const void *q)
+{
+	const struct rkey *x = p, *y = q;
 	if (x->total != y->total)
-		return x->total > y->total ? -1 : 1;
-	return strcmp(x->code, y->code);
+		return x->total < y->total ? -1 : 1;
+	return (x->code > y->code) - (x->code < y->code);
 }
 
-static int rk_cmp(const void *p, const void *q)
-{
-	return rk_total(p, q);
-}
-
-static int rk_parent_cmp(const void *p, const void *q)
-{
-	const struct rk *x = p, *y = q;
-	int c = strcmp(x->parent, y->parent);
-	return c ? c : rk_total(x, y);
-}
-
-static int rk_sector_cmp(const void *p, const void *q)
-{
-	const struct rk *x = p, *y = q;
-	int c = strcmp(x->sector, y->sector);
-	return c ? c : rk_total(x, y);
-}
-
-/* Competition ranks (1, 2, 2, 4) within runs of equal group: v is sorted by
- * group then total. */
-static void competition(struct rk *v, size_t n, int (*group)(const void *, const void *), int which)
+/* Competition ranks (1, 2, 2, 4) of v[ord[0..n)] taken in that order, which
+ * is (group, total descending, dept_code), the groups being the parents
+ * (by_parent), the sectors (by_sector) or the whole year.  which: the rank
+ * written (0 overall, 1 in parent, 2 in sector). */
+static void competition(struct rk *v, const size_t *ord, size_t n, bool by_parent, bool by_sector, int which)
 {
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i && group && group(&v[i - 1], &v[i]) != 0)
+		struct rk *x = &v[ord[i]], *p = i ? &v[ord[i - 1]] : NULL;
+		if (p && ((by_parent && p->parent_id != x->parent_id) || (by_sector && p->sector_id != x->sector_id)))
 			start = i;
 		size_t r;
-		if (i > start && v[i].has && v[i - 1].has && v[i].total == v[i - 1].total)
-			r = which == 0 ? v[i - 1].rank : which == 1 ? v[i - 1].rank_parent : v[i - 1].rank_sector;
+		if (i > start && x->has && p->has && x->total == p->total)
+			r = which == 0 ? p->rank : which == 1 ? p->rank_parent : p->rank_sector;
 		else
 			r = i - start + 1;
-		if (!v[i].has)
+		if (!x->has)
 			r = 0;
 		if (which == 0)
-			v[i].rank = r;
+			x->rank = r;
 		else if (which == 1)
-			v[i].rank_parent = r;
+			x->rank_parent = r;
 		else
-			v[i].rank_sector = r;
+			x->rank_sector = r;
 	}
 }
 
-static int same_parent(const void *p, const void *q)
+/* ord sorted stably by the parent or sector ids of its entries into out
+ * (a counting sort): ord being in total order, out is in (group, total,
+ * code) order. */
+static void group_order(const struct rk *v, const size_t *ord, size_t n, bool by_parent, size_t ngroups,
+			size_t *out)
 {
-	return strcmp(((const struct rk *)p)->parent, ((const struct rk *)q)->parent);
-}
-
-static int same_sector(const void *p, const void *q)
-{
-	return strcmp(((const struct rk *)p)->sector, ((const struct rk *)q)->sector);
+	size_t *start = dp_xcalloc(ngroups + 1, sizeof *start);
+	for (size_t i = 0; i < n; i++)
+		start[by_parent ? v[i].parent_id : v[i].sector_id]++;
+	for (size_t g = 0, pos = 0; g < ngroups; g++) {
+		size_t k = start[g];
+		start[g] = pos;
+		pos += k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct rk *x = &v[ord[i]];
+		out[start[by_parent ? x->parent_id : x->sector_id]++] = ord[i];
+	}
+	free(start);
 }
 
 /* Ranks of the year whose totals rows are [s, e); v gets e - s entries in
- * (rank, dept_code) order. */
-static void rank_year(struct agg *a, size_t s, size_t e, struct rk *v)
+ * (rank, dept_code) order; *sectors the year's sectors in byte order (their
+ * count returned), which the entries' sector_id index.  One comparison sort
+ * of numbers, then a counting sort per grouping: no string is compared
+ * more than once per distinct value. */
+static size_t rank_year(struct agg *a, size_t s, size_t e, struct rk *v, const char ***sectors)
 {
 	size_t n = e - s, with = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -417,20 +489,54 @@ static void rank_year(struct agg *a, size_t s, size_t e, struct rk *v)
 		r->sector = dp_text_unguard(dep(a, r->row, DP_F_SECTOR));
 		with += r->has;
 	}
-	dp_qsort(v, n, sizeof *v, rk_parent_cmp);
-	competition(v, n, same_parent, 1);
-	dp_qsort(v, n, sizeof *v, rk_sector_cmp);
-	competition(v, n, same_sector, 2);
-	dp_qsort(v, n, sizeof *v, rk_cmp);
-	competition(v, n, NULL, 0);
+	uint32_t *ids = dp_xcalloc(n + 1, sizeof *ids);
+	size_t nparents = string_ids(n, rk_parent, v, ids, NULL);
+	for (size_t i = 0; i < n; i++)
+		v[i].parent_id = ids[i];
+	size_t nsec = string_ids(n, rk_sector, v, ids, sectors);
+	for (size_t i = 0; i < n; i++)
+		v[i].sector_id = ids[i];
+	/* dp-score writes totals in dept_code order; else the codes are placed */
+	bool coded = true;
+	for (size_t i = 1; i < n && coded; i++)
+		coded = strcmp(v[i - 1].code, v[i].code) < 0;
+	if (!coded)
+		string_ids(n, rk_code, v, ids, NULL);
+	struct rkey *k = dp_xcalloc(n + 1, sizeof *k);
+	for (size_t i = 0; i < n; i++) {
+		/* -total as an unsigned number that keeps the order */
+		uint64_t u = (uint64_t)v[i].total ^ ((uint64_t)1 << 63);
+		k[i] = (struct rkey){ v[i].has ? ~u : UINT64_MAX, coded ? (uint32_t)i : ids[i], (uint32_t)i };
+		if (v[i].has && k[i].total == UINT64_MAX) /* total INT64_MIN, which no score can be */
+			k[i].total--;
+	}
+	free(ids);
+	dp_qsort(k, n, sizeof *k, rkey_cmp);
+	size_t *ord = dp_xcalloc(n + 1, sizeof *ord), *grp = dp_xcalloc(n + 1, sizeof *grp);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = k[i].i;
+	free(k);
+	competition(v, ord, n, false, false, 0);
+	group_order(v, ord, n, true, nparents, grp);
+	competition(v, grp, n, true, false, 1);
+	group_order(v, ord, n, false, nsec, grp);
+	competition(v, grp, n, false, true, 2);
+	struct rk *sorted = dp_xcalloc(n + 1, sizeof *sorted);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = v[ord[i]];
+	memcpy(v, sorted, n * sizeof *v);
+	free(sorted);
+	free(grp);
+	free(ord);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
 		while (j + 1 < n && v[j + 1].has && v[i].has && v[j + 1].total == v[i].total)
 			j++;
-		for (size_t k = i; k <= j; k++)
-			v[k].lower = v[k].has ? with - (j + 1) : 0;
+		for (size_t q = i; q <= j; q++)
+			v[q].lower = v[q].has ? with - (j + 1) : 0;
 		i = j;
 	}
+	return nsec;
 }
 
 static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v, size_t n)
@@ -490,32 +596,6 @@ static const char *const metrics[] = { "cost_energy_per_m2", "cost_property_per_
 				       "cost_business_pc", "cost_field_pc", "cost_public_pc" };
 #define NMETRICS (sizeof metrics / sizeof metrics[0])
 
-static int str_cmp(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* The distinct sectors of the year, in byte order. */
-static size_t sectors_of(const struct rk *v, size_t n, const char ***out)
-{
-	const char **s = dp_xcalloc(n + 1, sizeof *s);
-	for (size_t i = 0; i < n; i++)
-		s[i] = v[i].sector;
-	dp_qsort(s, n, sizeof *s, str_cmp);
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!u || strcmp(s[u - 1], s[i]) != 0)
-			s[u++] = s[i];
-	*out = s;
-	return u;
-}
-
-static size_t sector_index(const char **sectors, size_t nsec, const char *s)
-{
-	const char **p = bsearch(&s, sectors, nsec, sizeof *sectors, str_cmp);
-	return p ? (size_t)(p - sectors) : 0;
-}
-
 /* summary_grades: the province, then each sector, each with every grade of
  * the rule set; counted in one pass over the year. */
 static void grades(struct agg *a, struct dp_table *w, const char *year, const struct rk *v, size_t n,
@@ -526,7 +606,7 @@ static void grades(struct agg *a, struct dp_table *w, const char *year, const st
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].has)
 			continue;
-		size_t sc = 1 + sector_index(sectors, nsec, v[i].sector);
+		size_t sc = 1 + v[i].sector_id;
 		const char *label = dp_memtab_cell(&a->tot, v[i].row, 3);
 		size_t g = 0;
 		while (g < ng && strcmp(dp_rules_grade(a->rules, g)->label, label) != 0)
@@ -596,7 +676,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 	size_t *from = dp_xcalloc(nsec + 2, sizeof *from), *rows = dp_xcalloc(n + 1, sizeof *rows);
 	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++) {
-		sec[i] = sector_index(sectors, nsec, v[i].sector);
+		sec[i] = v[i].sector_id;
 		from[sec[i] + 1]++;
 	}
 	for (size_t si = 0; si < nsec; si++)
@@ -661,8 +741,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 	free(sec);
 }
 
-static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, size_t n, const char **sectors,
-			size_t nsec)
+static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, size_t n, size_t nsec)
 {
 	/* rows in dept_code order (the table's order): row first + i is v[at[i]] */
 	size_t *at = dp_xcalloc(n + 1, sizeof *at);
@@ -673,7 +752,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 		at[v[i].row - first] = i;
 	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
-		sec[i] = sector_index(sectors, nsec, v[at[i]].sector);
+		sec[i] = v[at[i]].sector_id;
 	free(at);
 	/* the rows grouped by sector (a counting sort), for the sector medians */
 	size_t *sec_start = dp_xcalloc(nsec + 2, sizeof *sec_start), *by_sec = dp_xcalloc(n + 1, sizeof *by_sec);
@@ -1234,17 +1313,16 @@ static void per_year(struct agg *a, struct tables *t)
 		while (e < a->tot.nrows && strcmp(dp_memtab_cell(&a->tot, e, 0), year) == 0)
 			e++;
 		size_t n = e - s;
-		rank_year(a, s, e, v);
+		const char **sectors;
+		size_t nsec = rank_year(a, s, e, v, &sectors);
 		for (size_t i = 0; i < n; i++)
 			a->rank_of_tot[v[i].row] = v[i].rank;
-		const char **sectors;
-		size_t nsec = sectors_of(v, n, &sectors);
 		/* each table of the year by one task, from the year's ranks, which
 		 * none of them changes */
 #pragma omp task
 		write_rankings(a, t->rank, v, n);
 #pragma omp task
-		comparisons(a, t->comp, v, n, sectors, nsec);
+		comparisons(a, t->comp, v, n, nsec);
 #pragma omp task
 		indicator_stats(a, t->inds, year, s, e);
 #pragma omp task
