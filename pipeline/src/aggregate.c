@@ -768,14 +768,14 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	dp_dec *median = dp_xcalloc(NMETRICS * (nsec + 1), sizeof *median);
 	dp_dec **mval = dp_xcalloc(NMETRICS, sizeof *mval);
 	bool **mhas = dp_xcalloc(NMETRICS, sizeof *mhas);
-	dp_dec **sorted = dp_xcalloc(NMETRICS, sizeof *sorted);
-	size_t *nsorted = dp_xcalloc(NMETRICS, sizeof *nsorted);
+	size_t **below = dp_xcalloc(NMETRICS, sizeof *below); /* per row: how many of the year are lower */
+	size_t *nval = dp_xcalloc(NMETRICS, sizeof *nval);
 	int col[NMETRICS];
 	for (size_t m = 0; m < NMETRICS; m++) {
 		col[m] = dp_memtab_col(&a->dep, metrics[m]);
 		mval[m] = dp_xcalloc(n + 1, sizeof **mval);
 		mhas[m] = dp_xcalloc(n + 1, sizeof **mhas);
-		sorted[m] = dp_xcalloc(n + 1, sizeof **sorted);
+		below[m] = dp_xcalloc(n + 1, sizeof **below);
 	}
 	const char **cells = dp_xcalloc(a->dep.ncols + 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++) {
@@ -783,14 +783,32 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 			continue;
 		dp_memtab_split(&a->dep, a->dep_of_tot[first + i], cells);
 		for (size_t m = 0; m < NMETRICS; m++)
-			if (col[m] >= 0 && dp_value_dec(cells[col[m]], &mval[m][i])) {
+			if (col[m] >= 0 && dp_value_dec(cells[col[m]], &mval[m][i]))
 				mhas[m][i] = true;
-				sorted[m][nsorted[m]++] = mval[m][i];
-			}
 	}
 	free(cells);
+	/* the province percentiles: each metric's values put in order once and
+	 * walked, not a binary search per row (a cache miss at every step when
+	 * there are a million) */
+	size_t *rowof = dp_xcalloc(n + 1, sizeof *rowof), *perm = dp_xcalloc(n + 1, sizeof *perm);
 	for (size_t m = 0; m < NMETRICS; m++) {
-		dp_dec_sort(sorted[m], nsorted[m]);
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (mhas[m][i]) {
+				all[k] = mval[m][i];
+				rowof[k++] = i;
+			}
+		dp_dec_order(all, k, perm);
+		for (size_t j = 0, lower = 0; j < k; j++) {
+			if (j && all[perm[j]] != all[perm[j - 1]])
+				lower = j;
+			below[m][rowof[perm[j]]] = lower;
+		}
+		nval[m] = k;
+	}
+	free(rowof);
+	free(perm);
+	for (size_t m = 0; m < NMETRICS; m++) {
 		/* sector medians: the values grouped by sector, each group sorted */
 		size_t k = 0;
 		for (size_t si = 0; si < nsec; si++) {
@@ -818,27 +836,19 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 			dp_dec x = mval[m][i];
 			dp_table_dec(w, x, 2, 8);
 			dp_table_dec(w, median[m * nsec + sec[i]], 2, 8);
-			size_t lo = 0, hi = nsorted[m];
-			while (lo < hi) { /* how many of the year are below x */
-				size_t mid = lo + (hi - lo) / 2;
-				if (sorted[m][mid] < x)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			put_rat2(w, (dp_i128)lo * 100, (dp_i128)nsorted[m]);
+			put_rat2(w, (dp_i128)below[m][i] * 100, (dp_i128)nval[m]);
 		}
 		dp_table_end_row(w);
 	}
 	for (size_t m = 0; m < NMETRICS; m++) {
 		free(mval[m]);
 		free(mhas[m]);
-		free(sorted[m]);
+		free(below[m]);
 	}
 	free(mval);
 	free(mhas);
-	free(sorted);
-	free(nsorted);
+	free(below);
+	free(nval);
 	free(median);
 	free(all);
 	free(sec);

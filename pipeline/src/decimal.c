@@ -336,19 +336,16 @@ bool dp_rat_round_cent(struct dp_rat r, dp_dec *out)
 	return true;
 }
 
-/* LSD radix sort, a byte at a time, of the keys with the sign bit flipped
- * (which orders them as unsigned numbers); a byte that is the same in every
- * key costs one counting pass and no move.  Statistics sort millions of
- * scores: this is several times faster than qsort with a comparator. */
-void dp_dec_sort(dp_dec *v, size_t n)
+/* LSD radix sort, a byte at a time, of the keys a[0..n) (the values with
+ * the sign bit flipped, which orders them as unsigned numbers), carrying
+ * pa[] along when not NULL; b and pb are scratch of the same sizes.  A
+ * byte that is the same in every key costs one counting pass and no move.
+ * Statistics sort millions of scores: this is several times faster than
+ * qsort with a comparator.  The sorted keys end in a, pa. */
+static void radix(uint64_t *a, uint64_t *b, size_t *pa, size_t *pb, size_t n)
 {
-	if (n < 2)
-		return;
-	uint64_t *a = (uint64_t *)v, *b = dp_xmalloc(n * sizeof *b);
-	const uint64_t flip = (uint64_t)1 << 63;
-	for (size_t i = 0; i < n; i++)
-		a[i] ^= flip;
 	uint64_t *src = a, *dst = b;
+	size_t *psrc = pa, *pdst = pb;
 	for (unsigned shift = 0; shift < 64; shift += 8) {
 		size_t count[256] = { 0 };
 		for (size_t i = 0; i < n; i++)
@@ -361,15 +358,50 @@ void dp_dec_sort(dp_dec *v, size_t n)
 			count[k] = pos;
 			pos += c;
 		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(src[i] >> shift) & 0xff]++;
+			dst[at] = src[i];
+			if (psrc)
+				pdst[at] = psrc[i];
+		}
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
+		size_t *pt = psrc;
+		psrc = pdst;
+		pdst = pt;
 	}
-	if (src != a)
+	if (src != a) {
 		memcpy(a, src, n * sizeof *a);
+		if (pa)
+			memcpy(pa, psrc, n * sizeof *pa);
+	}
+}
+
+#define SIGN_FLIP ((uint64_t)1 << 63)
+
+void dp_dec_sort(dp_dec *v, size_t n)
+{
+	if (n < 2)
+		return;
+	uint64_t *a = (uint64_t *)v, *b = dp_xmalloc(n * sizeof *b);
 	for (size_t i = 0; i < n; i++)
-		a[i] ^= flip;
+		a[i] ^= SIGN_FLIP;
+	radix(a, b, NULL, NULL, n);
+	for (size_t i = 0; i < n; i++)
+		a[i] ^= SIGN_FLIP;
 	free(b);
+}
+
+void dp_dec_order(const dp_dec *v, size_t n, size_t *perm)
+{
+	uint64_t *a = dp_xcalloc(2 * n + 1, sizeof *a);
+	size_t *pb = dp_xcalloc(n + 1, sizeof *pb);
+	for (size_t i = 0; i < n; i++) {
+		a[i] = (uint64_t)v[i] ^ SIGN_FLIP;
+		perm[i] = i;
+	}
+	radix(a, a + n, perm, pb, n);
+	free(a);
+	free(pb);
 }

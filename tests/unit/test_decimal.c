@@ -260,6 +260,28 @@ Test(decimal, sort_orders_like_a_comparison_sort)
 	dp_dec same[3] = { 7, 7, 7 };
 	dp_dec_sort(same, 3);
 	cr_expect(same[0] == 7 && same[2] == 7);
+	/* dp_dec_order on the unsorted values: w is v sorted, and equal
+	 * values keep their index order */
+	size_t *perm = malloc(n * sizeof *perm);
+	memcpy(v, w, n * sizeof *v);
+	for (size_t i = 0; i < n; i++) { /* back to an unsorted order */
+		size_t j = (i * 7919) % n;
+		dp_dec t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+	dp_dec_order(v, n, perm);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(v[perm[i]], w[i], "place %zu", i);
+		if (i)
+			cr_assert(v[perm[i - 1]] != v[perm[i]] || perm[i - 1] < perm[i], "ties out of index order at %zu", i);
+	}
+	dp_dec_order(same, 3, perm);
+	cr_expect(perm[0] == 0 && perm[1] == 1 && perm[2] == 2);
+	dp_dec_order(&one, 1, perm);
+	cr_expect_eq(perm[0], 0);
+	dp_dec_order(NULL, 0, perm);
+	free(perm);
 	free(v);
 	free(w);
 }

@@ -50,6 +50,9 @@ void dp_dec_format(struct dp_buf *b, dp_dec d, int min_dec, int max_dec);
 dp_dec dp_dec_round_cent(dp_dec d);
 /* Sorts v[0..n) ascending (a radix sort: no comparator calls). */
 void dp_dec_sort(dp_dec *v, size_t n);
+/* perm[0..n) := the indices of v[0..n) in ascending order of value, equal
+ * values in index order (the same radix sort, carrying the indices). */
+void dp_dec_order(const dp_dec *v, size_t n, size_t *perm);
 
 /* An exact fraction n/d with d > 0, kept in lowest terms. */
 struct dp_rat {
