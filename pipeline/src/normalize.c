@@ -68,6 +68,7 @@ struct ctx {
 	uint64_t fund_rows, funds_rejected;
 	bool form_too_long;
 	struct dp_buf out, why, shown; /* scratch, reused for every value */
+	struct bulk_batch *batch;      /* bulk rows go here to be normalized in parallel; NULL: at once */
 };
 
 static void sub_init(struct sub *s, size_t nfields)
@@ -411,6 +412,63 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 	return 0;
 }
 
+/* ---- bulk rows in parallel ----
+ *
+ * A bulk file is parsed by one thread, but its rows, each a submission or a
+ * fund of its own, are normalized by all: the records are copied into a
+ * batch, a full batch is cut into slices normalized as OpenMP tasks into
+ * memory tables and findings of their own (as a form is), and the slices
+ * are appended in order.  The rows, ids and findings are those one thread
+ * gives.  There are two batches: the reading thread fills one while the
+ * tasks work on the other.  Memory: two batches and their slices' rows,
+ * whatever the file's size. */
+
+#define BATCH_BYTES ((size_t)1 << 20)
+#define BATCH_ROWS 4096
+#define SLICES 8
+
+struct brec {
+	size_t first, n;   /* its fields: field_at[first..first+n) */
+	uint64_t line;
+	size_t longest;
+};
+
+struct file_job;
+
+struct half {
+	struct dp_buf bytes;   /* the fields, each followed by its NUL */
+	size_t *field_at, *len;
+	size_t nfields, capfields, caplen;
+	struct brec *rec;
+	size_t nrec, caprec;
+	const char **f;        /* field pointers, resolved when handed over */
+	size_t capf;
+	uint64_t base;         /* the id of its first submission */
+	bool busy;             /* handed to tasks, not yet appended */
+	struct file_job *jobs; /* one per slice */
+};
+
+struct bulk_batch {
+	struct half h[2];
+	int cur;               /* the one being filled */
+};
+
+static void bulk_add(struct half *b, const struct dp_record *r)
+{
+	DP_GROW(b->rec, b->nrec, b->caprec);
+	b->rec[b->nrec++] = (struct brec){ b->nfields, r->n, r->line, r->longest };
+	for (size_t j = 0; j < r->n; j++) {
+		DP_GROW(b->field_at, b->nfields, b->capfields);
+		DP_GROW(b->len, b->nfields, b->caplen);
+		b->field_at[b->nfields] = b->bytes.len;
+		b->len[b->nfields++] = r->len[j];
+		dp_buf_addz(&b->bytes, r->f[j], r->len[j]);
+	}
+}
+
+static void bulk_flush(struct ctx *c);
+static void bulk_finish(struct ctx *c);
+
 static int on_record(void *vctx, const struct dp_record *r)
 {
 	struct ctx *c = vctx;
@@ -426,7 +484,13 @@ static int on_record(void *vctx, const struct dp_record *r)
 	c->rows++;
 	if (c->shape == DP_SHAPE_FORM)
 		return on_form_row(c, r);
-	return on_bulk_row(c, r);
+	if (!c->batch)
+		return on_bulk_row(c, r);
+	struct half *h = &c->batch->h[c->batch->cur];
+	bulk_add(h, r);
+	if (h->nrec >= BATCH_ROWS || h->bytes.len >= BATCH_BYTES)
+		bulk_flush(c);
+	return 0;
 }
 
 static const char *const sub_cols[] = { "sub", "file", "line", "shape", "errors", "bad_fields", "field_lines", NULL };
@@ -501,6 +565,7 @@ struct file_job {
 	struct dp_buf e;
 	bool mem;
 	struct dp_input_pool *pool; /* the reading thread's */
+	struct bulk_batch *batch;   /* for a streamed file: its bulk rows in parallel */
 };
 
 static void job_init(struct file_job *j, const struct dp_dict *dict)
@@ -549,7 +614,10 @@ static void run_job(struct file_job *j, const struct dp_file_row *row)
 	c->w = &j->w;
 	c->file = row->file;
 	dp_buf_reset(&j->e);
+	c->batch = j->batch;
 	dp_csvfile_read_pooled(row->file, dp_encoding_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
+	if (c->batch)
+		bulk_finish(c);
 	if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
 	dp_header_free(&c->hdr);
@@ -575,6 +643,119 @@ static int finish_job(struct file_job *j, struct dp_file_row *row, uint64_t *sub
 	*funds += c->fund_rows;
 	*funds_rej += c->funds_rejected;
 	return DP_OK;
+}
+
+/* Normalizes rows [from, to) of h into slice job j (a task). */
+static void bulk_slice(const struct ctx *c, struct half *h, struct file_job *j, size_t from, size_t to)
+{
+	struct ctx *jc = &j->c;
+	jc->dict = c->dict;
+	jc->file = c->file;
+	jc->shape = c->shape;
+	jc->hdr = c->hdr; /* read only */
+	jc->fs = &j->fs;
+	jc->w = &j->w;
+	/* a row is a submission with an id unless it is a fund (on_bulk_row) */
+	j->w.next_sub = h->base + (c->shape != DP_SHAPE_BULK_FUND ? from : 0);
+	sub_reset(&jc->s, 0);
+	for (size_t i = from; i < to; i++) {
+		const struct brec *br = &h->rec[i];
+		struct dp_record r = { br->n, h->f + br->first, h->len + br->first, br->line, br->longest };
+		on_bulk_row(jc, &r);
+	}
+}
+
+/* Waits for h's tasks and appends its slices in order. */
+static void bulk_append(struct ctx *c, struct half *h)
+{
+	if (!h->busy)
+		return;
+#pragma omp taskwait
+	for (int k = 0; k < SLICES; k++) {
+		struct file_job *j = &h->jobs[k];
+		struct ctx *jc = &j->c;
+		dp_table_append(c->w->dept, j->w.dept);
+		dp_table_append(c->w->subs, j->w.subs);
+		dp_table_append(c->w->funds, j->w.funds);
+		dp_table_append(c->w->fundsrc, j->w.fundsrc);
+		dp_findings_move(c->fs, &j->fs);
+		c->submissions += jc->submissions;
+		c->rejected += jc->rejected;
+		c->fund_rows += jc->fund_rows;
+		c->funds_rejected += jc->funds_rejected;
+		jc->submissions = jc->rejected = jc->fund_rows = jc->funds_rejected = 0;
+	}
+	h->busy = false;
+	h->nrec = h->nfields = 0;
+	dp_buf_reset(&h->bytes);
+}
+
+/* Hands the batch being filled to tasks, after appending the other one
+ * (whose tasks are the only ones running), and fills the other next. */
+static void bulk_flush(struct ctx *c)
+{
+	struct bulk_batch *b = c->batch;
+	struct half *h = &b->h[b->cur];
+	bulk_append(c, &b->h[1 - b->cur]);
+	if (!h->nrec)
+		return;
+	if (h->capf < h->nfields + 1) {
+		h->capf = h->nfields + 1;
+		h->f = dp_xrealloc(h->f, dp_st_mult(h->capf, sizeof *h->f));
+	}
+	for (size_t i = 0; i < h->nfields; i++)
+		h->f[i] = h->bytes.s + h->field_at[i];
+	h->base = c->w->next_sub;
+	if (c->shape != DP_SHAPE_BULK_FUND)
+		c->w->next_sub += h->nrec;
+	h->busy = true;
+	for (int k = 0; k < SLICES; k++) {
+		size_t from = h->nrec * (size_t)k / SLICES, to = h->nrec * (size_t)(k + 1) / SLICES;
+		struct file_job *j = &h->jobs[k];
+#pragma omp task firstprivate(from, to, j, h) shared(c)
+		bulk_slice(c, h, j, from, to);
+	}
+	b->cur = 1 - b->cur;
+}
+
+/* At the end of the file: every row normalized and appended. */
+static void bulk_finish(struct ctx *c)
+{
+	bulk_flush(c);
+	bulk_append(c, &c->batch->h[0]);
+	bulk_append(c, &c->batch->h[1]);
+}
+
+static struct bulk_batch *bulk_new(const struct dp_dict *dict, const struct writers *w)
+{
+	struct bulk_batch *b = dp_xcalloc(1, sizeof *b);
+	for (int x = 0; x < 2; x++) {
+		b->h[x].jobs = dp_xcalloc(SLICES, sizeof *b->h[x].jobs);
+		for (int k = 0; k < SLICES; k++) {
+			job_init(&b->h[x].jobs[k], dict);
+			b->h[x].jobs[k].w.cols = w->cols;
+			b->h[x].jobs[k].w.ncols = w->ncols;
+		}
+	}
+	return b;
+}
+
+static void bulk_free(struct bulk_batch *b)
+{
+	if (!b)
+		return;
+	for (int x = 0; x < 2; x++) {
+		struct half *h = &b->h[x];
+		for (int k = 0; k < SLICES; k++)
+			job_free(&h->jobs[k]);
+		free(h->jobs);
+		dp_buf_free(&h->bytes);
+		free(h->field_at);
+		free(h->len);
+		free(h->rec);
+		free(h->f);
+	}
+	free(b);
 }
 
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
@@ -605,6 +786,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	struct dp_input_pool **pools = dp_xcalloc((size_t)nthreads, sizeof *pools);
 	for (int t = 0; t < nthreads; t++)
 		pools[t] = dp_input_pool_new();
+	struct bulk_batch *batch = nthreads > 1 ? bulk_new(dict, &w) : NULL;
 	for (size_t k = 0; k < FORM_BATCH; k++) {
 		job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
@@ -627,7 +809,15 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			j.dict = dict;
 			j.w = w; /* streamed straight into the tables */
 			sub_init(&j.c.s, dp_dict_count(dict));
-			run_job(&j, &tab.v[i]);
+			j.batch = batch;
+			if (batch) {
+				/* the reading thread hands its rows to the others as tasks */
+#pragma omp parallel
+#pragma omp single
+				run_job(&j, &tab.v[i]);
+			} else {
+				run_job(&j, &tab.v[i]);
+			}
 			w.next_sub = j.w.next_sub;
 			dp_findings_move(&fs, &j.fs);
 			rc = finish_job(&j, &tab.v[i], &subs, &rejected, &funds, &funds_rej, err);
@@ -663,6 +853,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	for (int t = 0; t < nthreads; t++)
 		dp_input_pool_free(pools[t]);
 	free(pools);
+	bulk_free(batch);
 	if (rc != DP_OK) {
 		abort_writers(&w);
 		goto out;
