@@ -15,6 +15,7 @@
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
 #include "deptperf/input.h"
+#include "deptperf/recbatch.h"
 #include "deptperf/rules.h"
 #include "deptperf/shape.h"
 #include "deptperf/stage.h"
@@ -427,22 +428,10 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 #define BATCH_ROWS 4096
 #define SLICES 8
 
-struct brec {
-	size_t first, n;   /* its fields: field_at[first..first+n) */
-	uint64_t line;
-	size_t longest;
-};
-
 struct file_job;
 
 struct half {
-	struct dp_buf bytes;   /* the fields, each followed by its NUL */
-	size_t *field_at, *len;
-	size_t nfields, capfields, caplen;
-	struct brec *rec;
-	size_t nrec, caprec;
-	const char **f;        /* field pointers, resolved when handed over */
-	size_t capf;
+	struct dp_recbatch rows;
 	uint64_t base;         /* the id of its first submission */
 	bool busy;             /* handed to tasks, not yet appended */
 	struct file_job *jobs; /* one per slice */
@@ -452,19 +441,6 @@ struct bulk_batch {
 	struct half h[2];
 	int cur;               /* the one being filled */
 };
-
-static void bulk_add(struct half *b, const struct dp_record *r)
-{
-	DP_GROW(b->rec, b->nrec, b->caprec);
-	b->rec[b->nrec++] = (struct brec){ b->nfields, r->n, r->line, r->longest };
-	for (size_t j = 0; j < r->n; j++) {
-		DP_GROW(b->field_at, b->nfields, b->capfields);
-		DP_GROW(b->len, b->nfields, b->caplen);
-		b->field_at[b->nfields] = b->bytes.len;
-		b->len[b->nfields++] = r->len[j];
-		dp_buf_addz(&b->bytes, r->f[j], r->len[j]);
-	}
-}
 
 static void bulk_flush(struct ctx *c);
 static void bulk_finish(struct ctx *c);
@@ -486,9 +462,9 @@ static int on_record(void *vctx, const struct dp_record *r)
 		return on_form_row(c, r);
 	if (!c->batch)
 		return on_bulk_row(c, r);
-	struct half *h = &c->batch->h[c->batch->cur];
-	bulk_add(h, r);
-	if (h->nrec >= BATCH_ROWS || h->bytes.len >= BATCH_BYTES)
+	struct dp_recbatch *rows = &c->batch->h[c->batch->cur].rows;
+	dp_recbatch_add(rows, r);
+	if (rows->nrec >= BATCH_ROWS || rows->bytes.len >= BATCH_BYTES)
 		bulk_flush(c);
 	return 0;
 }
@@ -659,8 +635,7 @@ static void bulk_slice(const struct ctx *c, struct half *h, struct file_job *j, 
 	j->w.next_sub = h->base + (c->shape != DP_SHAPE_BULK_FUND ? from : 0);
 	sub_reset(&jc->s, 0);
 	for (size_t i = from; i < to; i++) {
-		const struct brec *br = &h->rec[i];
-		struct dp_record r = { br->n, h->f + br->first, h->len + br->first, br->line, br->longest };
+		struct dp_record r = dp_recbatch_get(&h->rows, i);
 		on_bulk_row(jc, &r);
 	}
 }
@@ -686,8 +661,7 @@ static void bulk_append(struct ctx *c, struct half *h)
 		jc->submissions = jc->rejected = jc->fund_rows = jc->funds_rejected = 0;
 	}
 	h->busy = false;
-	h->nrec = h->nfields = 0;
-	dp_buf_reset(&h->bytes);
+	dp_recbatch_clear(&h->rows);
 }
 
 /* Hands the batch being filled to tasks, after appending the other one
@@ -697,20 +671,16 @@ static void bulk_flush(struct ctx *c)
 	struct bulk_batch *b = c->batch;
 	struct half *h = &b->h[b->cur];
 	bulk_append(c, &b->h[1 - b->cur]);
-	if (!h->nrec)
+	size_t n = h->rows.nrec;
+	if (!n)
 		return;
-	if (h->capf < h->nfields + 1) {
-		h->capf = h->nfields + 1;
-		h->f = dp_xrealloc(h->f, dp_st_mult(h->capf, sizeof *h->f));
-	}
-	for (size_t i = 0; i < h->nfields; i++)
-		h->f[i] = h->bytes.s + h->field_at[i];
+	dp_recbatch_seal(&h->rows);
 	h->base = c->w->next_sub;
 	if (c->shape != DP_SHAPE_BULK_FUND)
-		c->w->next_sub += h->nrec;
+		c->w->next_sub += n;
 	h->busy = true;
 	for (int k = 0; k < SLICES; k++) {
-		size_t from = h->nrec * (size_t)k / SLICES, to = h->nrec * (size_t)(k + 1) / SLICES;
+		size_t from = n * (size_t)k / SLICES, to = n * (size_t)(k + 1) / SLICES;
 		struct file_job *j = &h->jobs[k];
 #pragma omp task firstprivate(from, to, j, h) shared(c)
 		bulk_slice(c, h, j, from, to);
@@ -749,11 +719,7 @@ static void bulk_free(struct bulk_batch *b)
 		for (int k = 0; k < SLICES; k++)
 			job_free(&h->jobs[k]);
 		free(h->jobs);
-		dp_buf_free(&h->bytes);
-		free(h->field_at);
-		free(h->len);
-		free(h->rec);
-		free(h->f);
+		dp_recbatch_free(&h->rows);
 	}
 	free(b);
 }
