@@ -1,6 +1,6 @@
 /* A batch of CSV records copied out of a reader, so that other threads can
  * work on them while the reader goes on: how dp-normalize normalizes a bulk
- * file's rows and dp-score parses departments.csv.gz on every core.
+ * file's rows on every core.
  *
  * Fill it with dp_recbatch_add on one thread, dp_recbatch_seal it, then any
  * thread may dp_recbatch_get its records until it is cleared or added to.
