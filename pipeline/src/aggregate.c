@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deptperf/asis.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/csvread.h"
 #include "deptperf/fields.h"
@@ -1192,49 +1193,21 @@ static void copy_work(struct agg *a, const char *name, bool optional)
 	free(dst);
 }
 
-/* scores.csv.gz is published as dp-score wrote it when it was written at
- * the level asked for here (dp-run passes the same --gzip-level to both);
- * else it is compressed again. */
-static void publish_scores(struct agg *a)
+/* Publishes work/name as the stage that wrote it left it (asis.h); false
+ * when the table must be written here instead. */
+static bool publish_asis(struct agg *a, const char *name)
 {
-	char *ip = dp_path_join(a->o->work, "score-info.csv.gz");
-	struct dp_memtab info;
+	char *dst = dp_path_join(a->o->out, name);
+	struct dp_table_info info;
 	struct dp_buf e = DP_BUF_INIT;
-	int level = -1;
-	unsigned long long rows = 0;
-	const char *sha = NULL;
-	if (dp_memtab_load(&info, ip, true, &e)) {
-		for (size_t i = 0; i < info.nrows; i++) {
-			const char *k = dp_memtab_cell(&info, i, 0), *v = dp_memtab_cell(&info, i, 1);
-			if (!strcmp(k, "gzip_level"))
-				level = atoi(v);
-			else if (!strcmp(k, "rows"))
-				rows = strtoull(v, NULL, 10);
-			else if (!strcmp(k, "sha256"))
-				sha = v;
-		}
-	}
-	free(ip);
-	dp_buf_free(&e);
-	if (level != a->o->gzip_level || !sha || strlen(sha) != 64) {
-		copy_work(a, "scores.csv.gz", false);
-		dp_memtab_free(&info);
-		return;
-	}
-	char *src = dp_path_join(a->o->work, "scores.csv.gz"), *dst = dp_path_join(a->o->out, "scores.csv.gz");
-	struct dp_table_info *slot = pub_slot(a, "scores.csv.gz");
-	struct stat st;
-	struct dp_buf ce = DP_BUF_INIT;
-	if (!dp_copy_file(src, dst, &ce) || stat(dst, &st) != 0) {
-		fail(a, &ce);
-	} else {
-		slot->rows = rows;
-		slot->bytes = (uint64_t)st.st_size;
-		memcpy(slot->sha256, sha, 65);
-	}
-	free(src);
+	enum dp_asis_result r = dp_asis_publish(a->o->work, name, a->o->gzip_level, dst, &info, &e);
 	free(dst);
-	dp_memtab_free(&info);
+	if (r == DP_ASIS_COPIED)
+		*pub_slot(a, name) = info;
+	else if (r == DP_ASIS_FAILED)
+		fail(a, &e);
+	dp_buf_free(&e);
+	return r != DP_ASIS_NO;
 }
 
 /* The three tables are read at once, the largest first. */
@@ -1413,7 +1386,8 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			dp_memtab_free(&a.funds); /* nothing reads it after the join */
 			copy_work(&a, "inputs.csv.gz", false);
 			copy_work(&a, "findings.csv.gz", false);
-			publish_scores(&a);
+			if (!publish_asis(&a, "scores.csv.gz"))
+				copy_work(&a, "scores.csv.gz", false);
 			copy_work(&a, "missing.csv.gz", true);
 			copy_work(&a, "adjustments.csv.gz", true);
 		}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "deptperf/adjust.h"
+#include "deptperf/asis.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/deptrow.h"
 #include "deptperf/fields.h"
@@ -454,28 +455,6 @@ static void report_adjustments(struct sctx *c)
 	}
 }
 
-/* score-info.csv.gz: how scores.csv.gz was written, for dp-aggregate. */
-static bool write_score_info(const struct dp_stage_opts *o, const struct dp_table_info *info, struct dp_buf *err)
-{
-	char *p = dp_path_join(o->work, "score-info.csv.gz");
-	struct dp_table *t = dp_table_create(p, DP_WORK_LEVEL, err);
-	free(p);
-	if (!t)
-		return false;
-	static const char *const cols[] = { "key", "value", NULL };
-	dp_table_header(t, cols);
-	dp_table_puts(t, "gzip_level", false);
-	dp_table_putf(t, "%d", o->gzip_level);
-	dp_table_end_row(t);
-	dp_table_puts(t, "rows", false);
-	dp_table_putu(t, info->rows);
-	dp_table_end_row(t);
-	dp_table_puts(t, "sha256", false);
-	dp_table_puts(t, info->sha256, false);
-	dp_table_end_row(t);
-	return dp_table_commit(t, NULL, err);
-}
-
 /* What dp-score and its benchmark load before scoring: the rules, the
  * submissions in (fiscal_year, dept_code) order with their funds, the
  * findings so far. */
@@ -556,6 +535,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	bool rules_ok = dp_copy_file(dp_rules_path(rules), p_ru, err);
 	/* scores.csv.gz, the largest table, is written at the published level so
 	 * that dp-aggregate can publish it as it is */
+	dp_asis_forget(o->work, "scores.csv.gz");
 	c->scores = rules_ok ? dp_table_create(p_sc, o->gzip_level, err) : NULL;
 	c->totals = c->scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
 	c->deltas = c->totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
@@ -594,7 +574,8 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	score_all(c, L.order);
 	report_adjustments(c);
 	struct dp_table_info sinfo;
-	bool ok = dp_table_commit(c->scores, &sinfo, err) && write_score_info(o, &sinfo, err);
+	bool ok = dp_table_commit(c->scores, &sinfo, err) &&
+		  dp_asis_record(o->work, "scores.csv.gz", o->gzip_level, &sinfo, err);
 	ok = dp_table_commit(c->totals, NULL, err) && ok;
 	ok = dp_table_commit(c->deltas, NULL, err) && ok;
 	if (c->adjout)

@@ -77,6 +77,8 @@ struct vctx {
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
+	struct dp_buf last_key;      /* the key winner_of() found last, and its record */
+	struct winner *last_w;
 };
 
 static void ensure_sub(struct vctx *v, uint64_t id)
@@ -506,6 +508,23 @@ static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *
 	return false;
 }
 
+/* The record of (year, code) (created when new and create is set, else
+ * NULL when none).  The last one found is remembered: a department's funds
+ * come one after another, and its row after them. */
+static struct winner *winner_of(struct vctx *v, const char *year, const char *code, bool create)
+{
+	dp_key_make(&v->key, year, code);
+	if (v->last_w && strcmp(v->key.s, v->last_key.s) == 0)
+		return v->last_w;
+	struct winner *w = create ? dp_keymap_put(v->keys, v->key.s, NULL) : dp_keymap_get(v->keys, v->key.s);
+	if (w) { /* values never move (keymap.h) */
+		dp_buf_reset(&v->last_key);
+		dp_buf_add(&v->last_key, v->key.s, v->key.len);
+		v->last_w = w;
+	}
+	return w;
+}
+
 static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
@@ -542,8 +561,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		}
 		if (fi >= 0)
 			v->file_acc[fi]++;
-		dp_key_make(&v->key, si.year, si.code);
-		((struct winner *)dp_keymap_put(v->keys, v->key.s, NULL))->bulk_fund = true;
+		winner_of(v, si.year, si.code, true)->bulk_fund = true;
 	}
 	pair_close(&p);
 	return !fault;
@@ -631,8 +649,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		sub_info(&p, &si, &id);
 		ensure_sub(v, id);
 		v->read++;
-		dp_key_make(&v->key, si.year, si.code);
-		const struct winner *wk = dp_keymap_get(v->keys, v->key.s);
+		struct winner *wk = winner_of(v, si.year, si.code, false);
 		bool has_funds = (v->sub_fund[id] & 1) || (wk && wk->bulk_fund);
 		if (v->sub_fund[id] & 2) {
 			si.errors++;
@@ -651,7 +668,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 			continue;
 		}
 		spool_candidate(v, &p, &si, id, fi);
-		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
+		struct winner *w = wk ? wk : winner_of(v, si.year, si.code, true);
 		if (!w->set || later(w, p.row.text[DP_F_FILED_ON], fi, si.line)) {
 			w->set = true;
 			w->sub = (uint32_t)id;
@@ -689,8 +706,7 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 		uint64_t id = r.a, line = r.line;
 		long fi = (long)r.b;
 		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
-		dp_key_make(&v->key, year, code);
-		struct winner *w = dp_keymap_put(v->keys, v->key.s, NULL);
+		struct winner *w = winner_of(v, year, code, true);
 		if (w->sub != id) {
 			v->sub_state[id] = ST_SUPERSEDED;
 			v->superseded++;
@@ -740,8 +756,7 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 				continue;
 			}
 		} else {
-			dp_key_make(&v->key, year, code);
-			const struct winner *w = dp_keymap_get(v->keys, v->key.s);
+			const struct winner *w = winner_of(v, year, code, false);
 			if (!w || !w->set) {
 				v->funds_orphan++;
 				dp_findings_add(v->fs, "W-ORPHAN-FUND", file, line, code, year, "dept_code", code,
@@ -1080,6 +1095,7 @@ out:
 	free(v.file_rej);
 	free(v.file_sup);
 	dp_buf_free(&v.key);
+	dp_buf_free(&v.last_key);
 	dp_keymap_free(v.keys);
 	dp_scorer_free(v.scorer);
 	dp_roster_free(v.roster);
