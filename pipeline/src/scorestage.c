@@ -229,6 +229,7 @@ struct sctx {
 	struct dp_adjustments *adj;
 	struct dp_findings *fs;
 	struct dp_table *scores, *totals, *deltas, *adjout;
+	struct dp_buf *ind_fields;  /* per indicator: "indicator,parent,max" of its scores rows */
 	double score_secs;
 	uint64_t scored, unscored;
 };
@@ -254,20 +255,21 @@ static void count_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 /* The rows of one scored submission in the three tables given (memory
  * tables of one part of a block: parts are formatted in parallel). */
 static void format_one(const struct sctx *c, size_t i, const struct dp_score_result *r, struct dp_table *scores,
-		       struct dp_table *totals, struct dp_table *deltas)
+		       struct dp_table *totals, struct dp_table *deltas, struct dp_buf *head)
 {
 	const char *n = c->s->names.s;
 	const char *fy = n + c->s->fy[i], *code = n + c->s->code[i];
 	size_t nind = dp_rules_count(c->rules);
+	/* the first columns of its rows, quoted once */
+	dp_buf_reset(head);
+	dp_csv_put(head, code, strlen(code), true);
+	dp_buf_addc(head, ',');
+	dp_csv_put(head, fy, strlen(fy), false);
 	for (size_t k = 0; k < nind; k++) {
-		const struct dp_indicator *ind = dp_rules_get(c->rules, k);
 		struct dp_table *t = scores;
 		bool app = r->applicable[k] && !r->overflow;
-		dp_table_puts(t, code, true);
-		dp_table_puts(t, fy, false);
-		dp_table_puts(t, ind->code, false);
-		dp_table_puts(t, ind->parent >= 0 ? dp_rules_get(c->rules, (size_t)ind->parent)->code : "", false);
-		put_score(t, ind->max);
+		dp_table_fields(t, head->s, head->len);
+		dp_table_fields(t, c->ind_fields[k].s, c->ind_fields[k].len);
 		if (app)
 			put_score(t, r->score[k]);
 		else
@@ -397,6 +399,18 @@ static void score_all(struct sctx *c, const size_t *order)
 	for (size_t p = 0; p < BLOCK / PART; p++)
 		for (int k = 0; k < 3; k++)
 			part[p][k] = dp_table_mem();
+	/* each indicator's indicator, parent and max, the same on every row */
+	c->ind_fields = dp_xcalloc(nind + 1, sizeof *c->ind_fields);
+	for (size_t k = 0; k < nind; k++) {
+		const struct dp_indicator *ind = dp_rules_get(c->rules, k);
+		const char *parent = ind->parent >= 0 ? dp_rules_get(c->rules, (size_t)ind->parent)->code : "";
+		struct dp_buf *f = &c->ind_fields[k];
+		dp_csv_put(f, ind->code, strlen(ind->code), false);
+		dp_buf_addc(f, ',');
+		dp_csv_put(f, parent, strlen(parent), false);
+		dp_buf_addc(f, ',');
+		dp_dec_format(f, ind->max, 2, 2);
+	}
 	for (size_t start = 0; start < s->n; start += BLOCK) {
 		size_t m = s->n - start < BLOCK ? s->n - start : BLOCK;
 		for (size_t j = 0; j < m; j++)
@@ -408,9 +422,12 @@ static void score_all(struct sctx *c, const size_t *order)
 		 * appended in order: the same bytes for any thread count */
 		size_t nparts = (m + PART - 1) / PART;
 #pragma omp parallel for schedule(dynamic)
-		for (size_t p = 0; p < nparts; p++)
+		for (size_t p = 0; p < nparts; p++) {
+			struct dp_buf head = DP_BUF_INIT;
 			for (size_t j = p * PART; j < m && j < (p + 1) * PART; j++)
-				format_one(c, order[start + j], &b.res[j], part[p][0], part[p][1], part[p][2]);
+				format_one(c, order[start + j], &b.res[j], part[p][0], part[p][1], part[p][2], &head);
+			dp_buf_free(&head);
+		}
 		for (size_t j = 0; j < m; j++)
 			count_one(c, order[start + j], &b.res[j]);
 		for (size_t p = 0; p < nparts; p++) {
@@ -422,6 +439,10 @@ static void score_all(struct sctx *c, const size_t *order)
 	for (size_t p = 0; p < BLOCK / PART; p++)
 		for (int k = 0; k < 3; k++)
 			dp_table_mem_free(part[p][k]);
+	for (size_t k = 0; k < nind; k++)
+		dp_buf_free(&c->ind_fields[k]);
+	free(c->ind_fields);
+	c->ind_fields = NULL;
 	free(ded_all);
 	free(has_ded);
 	block_free(&b);

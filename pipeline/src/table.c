@@ -171,6 +171,13 @@ void dp_table_putu(struct dp_table *t, unsigned long long v)
 	dp_buf_addu(&t->pending, v);
 }
 
+void dp_table_fields(struct dp_table *t, const char *s, size_t n)
+{
+	if (t->nfields++)
+		dp_buf_addc(&t->pending, ',');
+	dp_buf_add(&t->pending, s, n);
+}
+
 void dp_table_line(struct dp_table *t, const char *s, size_t n)
 {
 	dp_buf_add(&t->pending, s, n);

@@ -50,6 +50,10 @@ void dp_table_putu(struct dp_table *t, unsigned long long v);
 /* A decimal with min_dec..max_dec decimals (decimal.h). */
 void dp_table_dec(struct dp_table *t, dp_dec v, int min_dec, int max_dec);
 void dp_table_empty(struct dp_table *t);
+/* Appends fields made elsewhere: s[0..n) is one field or several, already
+ * quoted (and guarded) as dp_table_put writes them and joined by commas
+ * (for fields that repeat on many rows: made once, copied each time). */
+void dp_table_fields(struct dp_table *t, const char *s, size_t n);
 /* Writes a whole row made elsewhere: its fields already quoted (and
  * guarded) as dp_table_put writes them, without the line end. */
 void dp_table_line(struct dp_table *t, const char *s, size_t n);
