@@ -46,6 +46,36 @@ Test(table, writes_deterministic_gzip_atomically)
 	fclose(fb);
 }
 
+Test(table, made_fields_join_the_row_like_put_ones)
+{
+	char *dir = t_tmpdir();
+	char *path = dp_path_join(dir, "f.csv.gz");
+	struct dp_buf err = DP_BUF_INIT, made = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(path, 6, &err);
+	cr_assert(t);
+	static const char *const cols[] = { "a", "b", "c", "d", NULL };
+	dp_table_header(t, cols);
+	dp_csv_put(&made, "=x", 2, true);
+	dp_buf_addc(&made, ',');
+	dp_csv_put(&made, "y,z", 3, false);
+	dp_table_fields(t, made.s, made.len); /* first on its row: no comma before */
+	dp_table_puts(t, "p", false);
+	dp_table_fields(t, "q", 1);           /* after a put one: a comma */
+	dp_table_end_row(t);
+	dp_table_empty(t);
+	dp_table_fields(t, made.s, made.len);
+	dp_table_dec(t, 100000000, 2, 2);
+	dp_table_end_row(t);
+	cr_assert(dp_table_commit(t, NULL, &err), "%s", dp_buf_str(&err));
+	char *text = t_read_gz(path);
+	cr_expect_str_eq(text, "a,b,c,d\n'=x,\"y,z\",p,q\n,'=x,\"y,z\",1.00\n");
+	free(text);
+	dp_buf_free(&made);
+	dp_buf_free(&err);
+	free(path);
+	free(dir);
+}
+
 Test(table, abort_leaves_nothing)
 {
 	char *dir = t_tmpdir();
