@@ -861,16 +861,35 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 
 /* One indicator whose self-score differs, held compactly: there may be
  * several per department, millions in all. */
+/* One discrepancy, 24 bytes (there are millions): deltas.csv.gz holds
+ * scores with two decimals, so they are kept as whole cents. */
 struct disc {
 	uint32_t rank;       /* its department's position in (fiscal_year, dept_code) order */
 	uint32_t year;       /* its fiscal year's index in year order */
 	int32_t ind;
-	dp_dec self, score, delta;
+	int32_t self, score, delta; /* cents */
 };
 
-static dp_dec abs_dec(dp_dec d)
+/* The discrepancies, read and put in order, then written. */
+struct discs {
+	struct disc *v;
+	size_t n;
+	uint32_t *perm;      /* their order, or NULL when v itself was sorted */
+};
+
+/* v as whole cents in an int32_t, false when it is not one. */
+static bool cents_of(const char *s, int32_t *c)
 {
-	return d < 0 ? -d : d;
+	dp_dec v;
+	if (!dp_value_dec(s, &v) || v % DP_CENT || v / DP_CENT > INT32_MAX || v / DP_CENT < -INT32_MAX)
+		return false;
+	*c = (int32_t)(v / DP_CENT);
+	return true;
+}
+
+static int64_t abs_cents(int32_t c)
+{
+	return c < 0 ? -(int64_t)c : c;
 }
 
 static int disc_cmp(const void *p, const void *q)
@@ -879,7 +898,7 @@ static int disc_cmp(const void *p, const void *q)
 	/* fiscal_year, |delta| descending, dept_code, rule-set order */
 	if (x->year != y->year)
 		return x->year < y->year ? -1 : 1;
-	dp_dec ax = abs_dec(x->delta), ay = abs_dec(y->delta);
+	int64_t ax = abs_cents(x->delta), ay = abs_cents(y->delta);
 	if (ax != ay)
 		return ax > ay ? -1 : 1;
 	if (x->rank != y->rank)
@@ -889,18 +908,18 @@ static int disc_cmp(const void *p, const void *q)
 
 /* The order of disc_cmp in linear time, when the rows came in (fiscal_year,
  * dept_code, rule-set order), as dp-score writes them, and every |delta| is
- * a whole number of cents up to MAX_CENTS: each year's rows are placed by
- * |delta| with a counting sort, which keeps the order they came in among
- * equal ones.  NULL when that does not hold (then a comparison sort). */
+ * at most MAX_CENTS: each year's rows are placed by |delta| with a counting
+ * sort, which keeps the order they came in among equal ones.  NULL when
+ * that does not hold (then a comparison sort). */
 #define MAX_CENTS 10000000
 static uint32_t *disc_order(const struct disc *v, size_t n)
 {
 	int64_t maxc = 0;
 	for (size_t i = 0; i < n; i++) {
-		dp_dec d = abs_dec(v[i].delta);
-		if (d % DP_CENT || d / DP_CENT > MAX_CENTS || n > UINT32_MAX)
+		int64_t d = abs_cents(v[i].delta);
+		if (d > MAX_CENTS || n > UINT32_MAX)
 			return NULL;
-		maxc = d / DP_CENT > maxc ? d / DP_CENT : maxc;
+		maxc = d > maxc ? d : maxc;
 		if (i && (v[i - 1].year != v[i].year ? v[i - 1].year > v[i].year :
 			  v[i - 1].rank != v[i].rank ? v[i - 1].rank > v[i].rank : v[i - 1].ind > v[i].ind))
 			return NULL;
@@ -909,7 +928,7 @@ static uint32_t *disc_order(const struct disc *v, size_t n)
 	size_t *start = dp_xcalloc((size_t)maxc + 1, sizeof *start);
 	for (size_t s = 0, e; s < n; s = e) {
 		for (e = s; e < n && v[e].year == v[s].year; e++)
-			start[abs_dec(v[e].delta) / DP_CENT]++;
+			start[abs_cents(v[e].delta)]++;
 		size_t pos = s; /* largest |delta| first */
 		for (int64_t c = maxc; c >= 0; c--) {
 			size_t k = start[c];
@@ -917,14 +936,15 @@ static uint32_t *disc_order(const struct disc *v, size_t n)
 			pos += k;
 		}
 		for (size_t i = s; i < e; i++)
-			perm[start[abs_dec(v[i].delta) / DP_CENT]++] = (uint32_t)i;
+			perm[start[abs_cents(v[i].delta)]++] = (uint32_t)i;
 		memset(start, 0, ((size_t)maxc + 1) * sizeof *start);
 	}
 	free(start);
 	return perm;
 }
 
-static void discrepancies(struct agg *a)
+/* Reads deltas.csv.gz into d, in the published order. */
+static void read_discrepancies(struct agg *a, struct discs *d)
 {
 	char *p = dp_path_join(a->o->work, "deltas.csv.gz");
 	struct dp_buf e = DP_BUF_INIT;
@@ -934,39 +954,51 @@ static void discrepancies(struct agg *a)
 		fail(a, &e);
 		return;
 	}
-	struct disc *v = NULL;
-	size_t n = 0, cap = 0;
-	size_t hint = 0;
+	size_t cap = 0, hint = 0;
+	bool bad = false;
 	const struct dp_record *rec = dp_rows_next(r, &e); /* the header */
 	while (rec && (rec = dp_rows_next(r, &e))) {
 		if (rec->n < 6)
 			continue;
-		size_t d = find_dep(a, rec->f[0], dp_text_unguard(rec->f[1]), &hint);
-		if (d == SIZE_MAX)
+		size_t dep = find_dep(a, rec->f[0], dp_text_unguard(rec->f[1]), &hint);
+		if (dep == SIZE_MAX)
 			continue; /* not an accepted department: cannot happen after dp-score */
-		DP_GROW(v, n, cap);
-		struct disc *x = &v[n++];
-		x->rank = (uint32_t)a->dep_rank[d];
-		x->year = (uint32_t)a->dep_year[d];
+		DP_GROW(d->v, d->n, cap);
+		struct disc *x = &d->v[d->n];
+		x->rank = (uint32_t)a->dep_rank[dep];
+		x->year = (uint32_t)a->dep_year[dep];
 		x->ind = dp_rules_find(a->rules, rec->f[2]);
-		dp_value_dec(rec->f[3], &x->self);
-		dp_value_dec(rec->f[4], &x->score);
-		dp_value_dec(rec->f[5], &x->delta);
+		if (!cents_of(rec->f[3], &x->self) || !cents_of(rec->f[4], &x->score) || !cents_of(rec->f[5], &x->delta)) {
+			bad = true;
+			break;
+		}
+		d->n++;
 	}
-	if (dp_rows_failed(r))
+	if (bad)
+		dp_buf_adds(&e, "deltas.csv.gz: a score that is not a number of cents (damaged work file; run dp-score again)");
+	if (bad || dp_rows_failed(r))
 		fail(a, &e);
 	dp_buf_free(&e);
 	dp_rows_close(r);
-	uint32_t *perm = disc_order(v, n);
-	if (!perm)
-		dp_qsort(v, n, sizeof *v, disc_cmp);
+	d->perm = disc_order(d->v, d->n);
+	if (!d->perm)
+		dp_qsort(d->v, d->n, sizeof *d->v, disc_cmp);
+}
+
+static void put_cents(struct dp_table *t, int32_t c)
+{
+	put2(t, (dp_dec)c * DP_CENT);
+}
+
+static void write_discrepancies(struct agg *a, struct discs *d)
+{
 	struct dp_table *w = publish(a, "discrepancies.csv.gz");
 	if (w) {
 		static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
 						    "self", "score", "delta", NULL };
 		dp_table_header(w, cols);
-		for (size_t i = 0; i < n; i++) {
-			const struct disc *x = &v[perm ? perm[i] : i];
+		for (size_t i = 0; i < d->n; i++) {
+			const struct disc *x = &d->v[d->perm ? d->perm[i] : i];
 			size_t dep = a->dep_order[x->rank];
 			const struct dp_indicator *ind = x->ind >= 0 ? dp_rules_get(a->rules, (size_t)x->ind) : NULL;
 			dp_table_puts(w, dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_FISCAL_YEAR]), false);
@@ -975,15 +1007,16 @@ static void discrepancies(struct agg *a)
 					  dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_DEPT_NAME]) : "", true);
 			dp_table_puts(w, ind ? ind->code : "", false);
 			dp_table_puts(w, ind ? ind->label : "", false);
-			put2(w, x->self);
-			put2(w, x->score);
-			put2(w, x->delta);
+			put_cents(w, x->self);
+			put_cents(w, x->score);
+			put_cents(w, x->delta);
 			dp_table_end_row(w);
 		}
 		commit(a, w, "discrepancies.csv.gz");
 	}
-	free(perm);
-	free(v);
+	free(d->perm);
+	free(d->v);
+	memset(d, 0, sizeof *d);
 }
 
 /* ---- year over year ---- */
@@ -1369,6 +1402,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	}
 	struct tables t;
 	memset(&t, 0, sizeof t);
+	struct discs disc = { NULL, 0, NULL };
 	open_year_tables(&a, &t);
 	bool year_tables = !a.failed;
 	/* Every table below is written by one task, the largest started first;
@@ -1408,8 +1442,11 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		dp_table_abort(t.comp);
 	}
 	/* after the year tables, not beside them: its rows (a few per
-	 * department) and theirs would be in memory at once */
-	discrepancies(&a);
+	 * department) and theirs would be in memory at once, and the two
+	 * cores are busy anyway (reading them beside the year's tables was
+	 * tried: no faster, 30 MB more) */
+	read_discrepancies(&a, &disc);
+	write_discrepancies(&a, &disc);
 	if (!a.failed && o->prev && !yoy(&a))
 		rc = DP_USAGE;
 	if (rc == DP_OK && a.failed)

@@ -79,6 +79,15 @@ LC_ALL=C sort -t, -k1,1 -k7,7g "$T/rk.csv" | awk -F, '
 	  want = sprintf("%d.%02d", int(q / 100), q % 100)
 	  if ($13 != want) { print "row " $3 ": percentile " $13 ", want " want; bad = 1; exit } }
 	END { exit bad }' "$T/rk.csv" - || fail "percentile is not the share of the year with a lower total"
+# a damaged deltas.csv.gz (a score that is not whole cents) is refused, not rounded
+cp -r "$W" "$T/damaged"
+{ head -1 "$T/deltas.csv"; tail -n +2 "$T/deltas.csv" | sed '5s/,\([0-9.-]*\)$/,\1001/'; } | gzip -1 >"$T/damaged/deltas.csv.gz"
+set +e
+"$DP_BIN/dp-aggregate" --work "$T/damaged" --out "$T/x" >/dev/null 2>"$T/err.x"
+rc=$?
+set -e
+[ $rc -ge 70 ] || fail "a damaged deltas.csv.gz: dp-aggregate exited $rc"
+grep -q "deltas.csv.gz: a score that is not a number of cents" "$T/err.x" || { cat "$T/err.x" >&2; fail "no message for a damaged deltas.csv.gz"; }
 # and the order is the one SPEC §6 asks for: fiscal_year, |delta| descending, dept_code
 zcat "$T/a/discrepancies.csv.gz" | tail -n +2 | awk -F, '
 	{ d = $8 < 0 ? -$8 : $8; key = $1 }
