@@ -139,14 +139,13 @@ static int rowkey_cmp(const void *x, const void *y)
 	return (a->row > b->row) - (a->row < b->row);
 }
 
-/* The key of row i of t in the columns c[0..3) (-1: fewer columns); cells
- * is scratch of t->ncols entries.  The key points into the table. */
-static struct rowkey row_key(const struct dp_memtab *t, size_t i, const int c[3], const char **cells)
+/* The key of row i of t in the columns c[0..3) (-1: fewer columns).  The
+ * key points into the table. */
+static struct rowkey row_key(const struct dp_memtab *t, size_t i, const int c[3])
 {
 	struct rowkey k = { { NULL, NULL, NULL }, i };
-	dp_memtab_split(t, i, cells);
-	for (int j = 0; j < 3 && c[j] >= 0; j++)
-		k.k[j] = (size_t)c[j] < t->ncols ? dp_text_unguard(cells[c[j]]) : "";
+	for (int j = 0; j < 3 && c[j] >= 0; j++) /* the key columns come first: a step or two */
+		k.k[j] = dp_memtab_cell(t, i, (size_t)c[j]);
 	return k;
 }
 
@@ -156,14 +155,12 @@ static struct rowkey *sorted_keys(const struct dp_memtab *t, int c0, int c1, int
 {
 	struct rowkey *k = dp_xcalloc(t->nrows + 1, sizeof *k);
 	const int c[3] = { c0, c1, c2 };
-	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
 	bool sorted = true;
 	for (size_t i = 0; i < t->nrows; i++) {
-		k[i] = row_key(t, i, c, cells);
+		k[i] = row_key(t, i, c);
 		if (i && sorted && rowkey_cmp(&k[i - 1], &k[i]) > 0)
 			sorted = false;
 	}
-	free(cells);
 	if (!sorted)
 		dp_qsort(k, t->nrows, sizeof *k, rowkey_cmp);
 	return k;
@@ -174,15 +171,13 @@ static struct rowkey *sorted_keys(const struct dp_memtab *t, int c0, int c1, int
 static bool in_order(const struct dp_memtab *t, int c0, int c1, int c2)
 {
 	const int c[3] = { c0, c1, c2 };
-	const char **cells = dp_xcalloc(t->ncols + 1, sizeof *cells);
 	struct rowkey prev = { { NULL, NULL, NULL }, 0 };
 	bool ok = true;
 	for (size_t i = 0; i < t->nrows && ok; i++) {
-		struct rowkey k = row_key(t, i, c, cells);
+		struct rowkey k = row_key(t, i, c);
 		ok = i == 0 || rowkey_cmp(&prev, &k) < 0;
 		prev = k;
 	}
-	free(cells);
 	return ok;
 }
 
