@@ -2,7 +2,9 @@
  * canonical department and special-fund rows (SPEC §2.2–2.3, §3).
  *
  * Files are streamed one record at a time: a form's facts are held until its
- * end (at most 10 000 rows), a bulk row is written as soon as it is read.
+ * end (at most 10 000 rows); a bulk row is written as soon as it is read, or,
+ * with more than one thread, once the batch it is in has been normalized on
+ * every core (see "bulk rows in parallel").
  * Beside the §6 tables it writes two work files whose rows match them one to
  * one: subs.csv.gz (where each submission came from, how many errors it has)
  * and fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
