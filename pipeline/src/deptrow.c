@@ -38,7 +38,7 @@ static void load(struct dp_deptrow *d, const struct dp_record *r, bool numbers)
 	}
 	for (size_t i = 0; i < r->n && i < d->ncols; i++) {
 		int fi = d->field[i];
-		if (fi < 0 || !r->len[i])
+		if (fi < 0 || !r->len[i] || (d->want && !d->want[fi]))
 			continue;
 		const struct dp_field *f = dp_dict_field(d->dict, (size_t)fi);
 		d->text[fi] = dp_text_unguard(r->f[i]);
@@ -57,6 +57,11 @@ void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r)
 void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r)
 {
 	load(d, r, false);
+}
+
+void dp_deptrow_only(struct dp_deptrow *d, const bool *want)
+{
+	d->want = want;
 }
 
 void dp_deptrow_free(struct dp_deptrow *d)

@@ -54,6 +54,20 @@ struct dp_scorer *dp_scorer_new(const struct dp_rules *r, const struct dp_dict *
 	return s;
 }
 
+void dp_scorer_fields(const struct dp_scorer *s, bool *used)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const int k[3] = { s->input[i], s->param[i], s->self[i] };
+		for (int j = 0; j < 3; j++)
+			if (k[j] >= 0)
+				used[k[j]] = true;
+		if (s->input[i] == DP_F_EXEC_PROGRESS) { /* or the mean of the quarters */
+			used[DP_F_EXEC_Q1] = used[DP_F_EXEC_Q2] = true;
+			used[DP_F_EXEC_Q3] = used[DP_F_EXEC_Q4] = true;
+		}
+	}
+}
+
 void dp_scorer_free(struct dp_scorer *s)
 {
 	if (!s)

@@ -35,6 +35,7 @@ struct subs {
 	size_t n, cap;
 	size_t nneed;
 	int *need;               /* dict indices the rules read */
+	bool *want;              /* per dict field: parsed from departments.csv.gz */
 	dp_dec *val;             /* n × nneed */
 	unsigned char *has;      /* n × nneed */
 	size_t *fy, *code;       /* offsets into names */
@@ -50,16 +51,25 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void need_fields(struct subs *s, const struct dp_dict *d)
+/* The numeric fields the rule set reads (kept per submission), and every
+ * field parsed from departments.csv.gz: those and the key.  The others (a
+ * third of the row for Guangdong 2021) are not parsed at all. */
+static void need_fields(struct subs *s, const struct dp_dict *d, const struct dp_scorer *scorer)
 {
-	/* every numeric department field: cheap enough, and rules may read any */
 	size_t nf = dp_dict_count(d);
+	bool *used = dp_xcalloc(nf + 1, sizeof *used);
+	dp_scorer_fields(scorer, used);
 	s->need = dp_xcalloc(nf, sizeof *s->need);
+	s->want = dp_xcalloc(nf + 1, sizeof *s->want);
 	for (size_t i = 0; i < nf; i++) {
 		const struct dp_field *f = dp_dict_field(d, i);
-		if (f->group == DP_FG_DEPT && (f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT))
+		if (used[i] && f->group == DP_FG_DEPT && (f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT)) {
 			s->need[s->nneed++] = (int)i;
+			s->want[i] = true;
+		}
 	}
+	s->want[DP_F_FISCAL_YEAR] = s->want[DP_F_DEPT_CODE] = true;
+	free(used);
 }
 
 static bool load_funds(const char *work, struct dp_keymap *m, struct dp_buf *err)
@@ -106,6 +116,7 @@ static bool load_subs(const char *work, const struct dp_dict *d, struct subs *s,
 		dp_rows_close(r);
 		return false;
 	}
+	dp_deptrow_only(&row, s->want);
 	uint64_t line = 1;
 	while ((rec = dp_rows_next(r, err))) {
 		line++;
@@ -508,7 +519,7 @@ static int load_stage(const struct dp_stage_opts *o, struct loaded *L, struct dp
 	L->c.scorer = L->scorer;
 	L->c.s = &L->s;
 	L->c.fs = &L->fs;
-	need_fields(&L->s, L->dict);
+	need_fields(&L->s, L->dict, L->scorer);
 	double t0 = now();
 	if (!load_all(o, L->dict, &L->fs, L->funds, &L->s, err)) {
 		dp_buf_adds(err, " (run dp-validate on this work folder first)");
@@ -526,6 +537,7 @@ static void unload_stage(struct loaded *L)
 {
 	free(L->order);
 	free(L->s.need);
+	free(L->s.want);
 	free(L->s.val);
 	free(L->s.has);
 	free(L->s.fy);

@@ -260,3 +260,32 @@ Test(score, the_benchmark_needs_a_validated_folder)
 	dp_buf_free(&err);
 	free(dir);
 }
+
+/* dp-score parses only the fields dp_scorer_fields names: each field a rule
+ * reads must be among them (else the score would change), and a field no
+ * rule reads must not (else nothing is saved). */
+Test(score, the_fields_scoring_reads)
+{
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	size_t nf = dp_dict_count(f.d);
+	bool *used = calloc(nf + 1, sizeof *used);
+	dp_scorer_fields(f.s, used);
+	static const char *const read[] = { "output_completion", "benefit_completion", "exec_progress",
+					    "exec_q1", "exec_q4", "cost_table_score", "three_public_actual",
+					    "three_public_budget", "self_total", "self.budget_prep", "self.assets",
+					    "self.duty" };
+	for (size_t i = 0; i < sizeof read / sizeof *read; i++) {
+		int k = dp_dict_find_code(f.d, read[i]);
+		cr_assert_geq(k, 0, "%s", read[i]);
+		cr_expect(used[k], "%s is read by the rules", read[i]);
+	}
+	static const char *const unread[] = { "income_total", "expense_total", "dept_name", "cost_admin_pc" };
+	for (size_t i = 0; i < sizeof unread / sizeof *unread; i++) {
+		int k = dp_dict_find_code(f.d, unread[i]);
+		cr_assert_geq(k, 0, "%s", unread[i]);
+		cr_expect(!used[k], "%s is read by no rule", unread[i]);
+	}
+	free(used);
+	teardown(&f);
+}

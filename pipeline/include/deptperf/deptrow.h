@@ -18,6 +18,7 @@ struct dp_deptrow {
 	const char **text;   /* the cell ("" when absent), unguarded */
 	dp_dec *val;         /* numeric fields */
 	bool *has;           /* given (non-empty and, if numeric, parsed) */
+	const bool *want;    /* per dict field: load it (NULL: every field) */
 };
 
 /* Reads the header record; false with err when a column is unknown. */
@@ -28,6 +29,10 @@ void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r);
 /* The same for text only: has[] says non-empty, val[] is not filled (for
  * passes that copy rows and need no arithmetic). */
 void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r);
+/* From now on loads only the fields k with want[k] (want[] per dict field,
+ * kept by the caller); the others stay "" and not given.  For a reader
+ * that needs a few fields of every row (dp-score). */
+void dp_deptrow_only(struct dp_deptrow *d, const bool *want);
 void dp_deptrow_free(struct dp_deptrow *d);
 
 #endif

@@ -45,6 +45,9 @@ struct dp_scorer;
  * NULL only when the two disagree, which dp_rules_load already prevents. */
 struct dp_scorer *dp_scorer_new(const struct dp_rules *r, const struct dp_dict *d);
 void dp_scorer_free(struct dp_scorer *s);
+/* Sets used[k] for every dictionary field k that scoring may read (inputs,
+ * threshold fields, self-scores, the quarters behind exec_progress). */
+void dp_scorer_fields(const struct dp_scorer *s, bool *used);
 const struct dp_rules *dp_scorer_rules(const struct dp_scorer *s);
 
 /* Allocates a result for the scorer's rule set; free with dp_score_result_free. */
