@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deptperf/recbatch.h"
+
 void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
 		     struct dp_csvfile_result *res, struct dp_buf *err)
 {
@@ -94,17 +96,8 @@ bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path,
 #define BATCH (128 * 1024)
 #define NBATCH 3
 
-struct qrec {
-	size_t first, n;
-	uint64_t line, longest;
-};
-
 struct batch {
-	struct dp_buf bytes;   /* the fields, each ended by a NUL */
-	size_t *foff;          /* where each field starts; its length runs to the next one's NUL */
-	size_t nf, capf;
-	struct qrec *q;
-	size_t nq, capq;
+	struct dp_recbatch rows;
 	bool last;             /* nothing follows: the end of the table, or a failure */
 	bool failed;
 	struct dp_buf err;     /* why it failed */
@@ -123,29 +116,13 @@ struct dp_rows {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const char **ptr;
-	size_t *lens;
-	size_t capptr;
 	struct dp_record cur;
 	bool eof, failed;
 };
 
 static int queue_record(void *ctx, const struct dp_record *r)
 {
-	struct batch *b = ((struct dp_rows *)ctx)->fill;
-	DP_GROW(b->q, b->nq, b->capq);
-	b->q[b->nq++] = (struct qrec){ b->nf, r->n, r->line, r->longest };
-	if (b->capf - b->nf < r->n) {
-		b->capf = dp_st_add(dp_st_mult(b->capf, 2), r->n);
-		b->foff = dp_xrealloc(b->foff, dp_st_mult(b->capf, sizeof *b->foff));
-	}
-	if (!r->n)
-		return 0;
-	/* the parser's fields are one piece, NUL-separated (csvread.h): one copy */
-	size_t base = b->bytes.len;
-	for (size_t i = 0; i < r->n; i++)
-		b->foff[b->nf++] = base + (size_t)(r->f[i] - r->f[0]);
-	dp_buf_add(&b->bytes, r->f[0], (size_t)(r->f[r->n - 1] - r->f[0]) + r->len[r->n - 1] + 1);
+	dp_recbatch_add(&((struct dp_rows *)ctx)->fill->rows, r);
 	return 0;
 }
 
@@ -153,10 +130,9 @@ static int queue_record(void *ctx, const struct dp_record *r)
  * or the table ends or fails (b->last). */
 static void decode_batch(struct dp_rows *r, struct batch *b)
 {
-	b->nq = b->nf = 0;
-	dp_buf_reset(&b->bytes);
+	dp_recbatch_clear(&b->rows);
 	r->fill = b;
-	while (b->bytes.len < BATCH && !b->last) {
+	while (b->rows.bytes.len < BATCH && !b->last) {
 		const char *p;
 		size_t n;
 		enum dp_input_status st = dp_input_read(r->in, &p, &n, &b->err);
@@ -175,6 +151,7 @@ static void decode_batch(struct dp_rows *r, struct batch *b)
 				    (unsigned long long)dp_csv_error_line(r->csv));
 		}
 	}
+	dp_recbatch_seal(&b->rows);
 }
 
 static void *decoder(void *arg)
@@ -248,7 +225,7 @@ static struct batch *next_batch(struct dp_rows *r)
 const struct dp_record *dp_rows_next(struct dp_rows *r, struct dp_buf *err)
 {
 	struct batch *b = r->holding ? &r->ring[r->threaded ? r->used % NBATCH : 0] : NULL;
-	while (!b || r->pos >= b->nq) {
+	while (!b || r->pos >= b->rows.nrec) {
 		if (b && b->last) {
 			if (!r->eof) {
 				r->eof = true;
@@ -261,18 +238,7 @@ const struct dp_record *dp_rows_next(struct dp_rows *r, struct dp_buf *err)
 		b = next_batch(r);
 		r->pos = 0;
 	}
-	struct qrec *q = &b->q[r->pos++];
-	if (q->n > r->capptr) {
-		r->capptr = q->n;
-		r->ptr = dp_xrealloc(r->ptr, dp_st_mult(q->n, sizeof *r->ptr));
-		r->lens = dp_xrealloc(r->lens, dp_st_mult(q->n, sizeof *r->lens));
-	}
-	for (size_t i = 0; i < q->n; i++) {
-		size_t f = q->first + i, end = f + 1 < b->nf ? b->foff[f + 1] : b->bytes.len;
-		r->ptr[i] = b->bytes.s + b->foff[f];
-		r->lens[i] = end - b->foff[f] - 1;
-	}
-	r->cur = (struct dp_record){ q->n, r->ptr, r->lens, q->line, q->longest };
+	r->cur = dp_recbatch_get(&b->rows, r->pos++);
 	return &r->cur;
 }
 
@@ -298,13 +264,9 @@ void dp_rows_close(struct dp_rows *r)
 	dp_csv_free(r->csv);
 	for (size_t i = 0; i < NBATCH; i++) {
 		struct batch *b = &r->ring[i];
-		dp_buf_free(&b->bytes);
+		dp_recbatch_free(&b->rows);
 		dp_buf_free(&b->err);
-		free(b->foff);
-		free(b->q);
 	}
-	free(r->ptr);
-	free(r->lens);
 	free(r->path);
 	free(r);
 }

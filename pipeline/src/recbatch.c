@@ -20,12 +20,16 @@ void dp_recbatch_add(struct dp_recbatch *b, const struct dp_record *r)
 {
 	DP_GROW(b->rec, b->nrec, b->caprec);
 	b->rec[b->nrec++] = (struct dp_recbatch_rec){ b->nfields, r->n, r->line, r->longest };
+	if (!r->n)
+		return;
 	room(b, r->n);
+	/* the parser's fields are one piece, NUL-separated (csvread.h): one copy */
+	size_t base = b->bytes.len;
 	for (size_t j = 0; j < r->n; j++) {
-		b->at[b->nfields] = b->bytes.len;
+		b->at[b->nfields] = base + (size_t)(r->f[j] - r->f[0]);
 		b->len[b->nfields++] = r->len[j];
-		dp_buf_addz(&b->bytes, r->f[j], r->len[j]);
 	}
+	dp_buf_add(&b->bytes, r->f[0], (size_t)(r->f[r->n - 1] - r->f[0]) + r->len[r->n - 1] + 1);
 }
 
 void dp_recbatch_seal(struct dp_recbatch *b)

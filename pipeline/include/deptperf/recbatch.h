@@ -1,6 +1,7 @@
 /* A batch of CSV records copied out of a reader, so that other threads can
- * work on them while the reader goes on: how dp-normalize normalizes a bulk
- * file's rows on every core.
+ * work on them while the reader goes on: the read-ahead of work tables
+ * (dp_rows, csvfile.h) and dp-normalize's bulk rows normalized on every
+ * core.
  *
  * Fill it with dp_recbatch_add on one thread, dp_recbatch_seal it, then any
  * thread may dp_recbatch_get its records until it is cleared or added to.
@@ -30,7 +31,8 @@ struct dp_recbatch {
 
 #define DP_RECBATCH_INIT { DP_BUF_INIT, NULL, NULL, NULL, 0, 0, NULL, 0, 0 }
 
-/* Copies r (its fields, lengths, line) to the end of b. */
+/* Copies r (its fields, lengths, line) to the end of b.  r's fields must
+ * be one piece, each followed by its NUL, as dp_csv hands them (csvread.h). */
 void dp_recbatch_add(struct dp_recbatch *b, const struct dp_record *r);
 /* Makes the records readable by dp_recbatch_get. */
 void dp_recbatch_seal(struct dp_recbatch *b);
