@@ -77,8 +77,6 @@ struct vctx {
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
-	struct dp_buf last_key;      /* the key winner_of() found last, and its record */
-	struct winner *last_w;
 };
 
 static void ensure_sub(struct vctx *v, uint64_t id)
@@ -508,21 +506,12 @@ static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *
 	return false;
 }
 
-/* The record of (year, code) (created when new and create is set, else
- * NULL when none).  The last one found is remembered: a department's funds
- * come one after another, and its row after them. */
+/* The record of (year, code): created when new and create is set, else
+ * NULL when there is none.  Records never move (keymap.h). */
 static struct winner *winner_of(struct vctx *v, const char *year, const char *code, bool create)
 {
 	dp_key_make(&v->key, year, code);
-	if (v->last_w && strcmp(v->key.s, v->last_key.s) == 0)
-		return v->last_w;
-	struct winner *w = create ? dp_keymap_put(v->keys, v->key.s, NULL) : dp_keymap_get(v->keys, v->key.s);
-	if (w) { /* values never move (keymap.h) */
-		dp_buf_reset(&v->last_key);
-		dp_buf_add(&v->last_key, v->key.s, v->key.len);
-		v->last_w = w;
-	}
-	return w;
+	return create ? dp_keymap_put(v->keys, v->key.s, NULL) : dp_keymap_get(v->keys, v->key.s);
 }
 
 static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
@@ -1095,7 +1084,6 @@ out:
 	free(v.file_rej);
 	free(v.file_sup);
 	dp_buf_free(&v.key);
-	dp_buf_free(&v.last_key);
 	dp_keymap_free(v.keys);
 	dp_scorer_free(v.scorer);
 	dp_roster_free(v.roster);
