@@ -854,10 +854,9 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 
 /* ---- discrepancies ---- */
 
-/* One indicator whose self-score differs, held compactly: there may be
- * several per department, millions in all. */
-/* One discrepancy, 24 bytes (there are millions): deltas.csv.gz holds
- * scores with two decimals, so they are kept as whole cents. */
+/* One indicator whose self-score differs, in 24 bytes (there may be several
+ * per department, millions in all): deltas.csv.gz holds scores with two
+ * decimals, so they are kept as whole cents. */
 struct disc {
 	uint32_t rank;       /* its department's position in (fiscal_year, dept_code) order */
 	uint32_t year;       /* its fiscal year's index in year order */
@@ -865,12 +864,6 @@ struct disc {
 	int32_t self, score, delta; /* cents */
 };
 
-/* The discrepancies, read and put in order, then written. */
-struct discs {
-	struct disc *v;
-	size_t n;
-	uint32_t *perm;      /* their order, or NULL when v itself was sorted */
-};
 
 /* v as whole cents in an int32_t, false when it is not one. */
 static bool cents_of(const char *s, int32_t *c)
@@ -938,8 +931,13 @@ static uint32_t *disc_order(const struct disc *v, size_t n)
 	return perm;
 }
 
-/* Reads deltas.csv.gz into d, in the published order. */
-static void read_discrepancies(struct agg *a, struct discs *d)
+static void put_cents(struct dp_table *t, int32_t c)
+{
+	put2(t, (dp_dec)c * DP_CENT);
+}
+
+/* discrepancies.csv.gz from deltas.csv.gz, in the published order. */
+static void discrepancies(struct agg *a)
 {
 	char *p = dp_path_join(a->o->work, "deltas.csv.gz");
 	struct dp_buf e = DP_BUF_INIT;
@@ -949,7 +947,8 @@ static void read_discrepancies(struct agg *a, struct discs *d)
 		fail(a, &e);
 		return;
 	}
-	size_t cap = 0, hint = 0;
+	struct disc *v = NULL;
+	size_t n = 0, cap = 0, hint = 0;
 	bool bad = false;
 	const struct dp_record *rec = dp_rows_next(r, &e); /* the header */
 	while (rec && (rec = dp_rows_next(r, &e))) {
@@ -958,8 +957,8 @@ static void read_discrepancies(struct agg *a, struct discs *d)
 		size_t dep = find_dep(a, rec->f[0], dp_text_unguard(rec->f[1]), &hint);
 		if (dep == SIZE_MAX)
 			continue; /* not an accepted department: cannot happen after dp-score */
-		DP_GROW(d->v, d->n, cap);
-		struct disc *x = &d->v[d->n];
+		DP_GROW(v, n, cap);
+		struct disc *x = &v[n];
 		x->rank = (uint32_t)a->dep_rank[dep];
 		x->year = (uint32_t)a->dep_year[dep];
 		x->ind = dp_rules_find(a->rules, rec->f[2]);
@@ -967,7 +966,7 @@ static void read_discrepancies(struct agg *a, struct discs *d)
 			bad = true;
 			break;
 		}
-		d->n++;
+		n++;
 	}
 	if (bad)
 		dp_buf_adds(&e, "deltas.csv.gz: a score that is not a number of cents (damaged work file; run dp-score again)");
@@ -975,25 +974,16 @@ static void read_discrepancies(struct agg *a, struct discs *d)
 		fail(a, &e);
 	dp_buf_free(&e);
 	dp_rows_close(r);
-	d->perm = disc_order(d->v, d->n);
-	if (!d->perm)
-		dp_qsort(d->v, d->n, sizeof *d->v, disc_cmp);
-}
-
-static void put_cents(struct dp_table *t, int32_t c)
-{
-	put2(t, (dp_dec)c * DP_CENT);
-}
-
-static void write_discrepancies(struct agg *a, struct discs *d)
-{
+	uint32_t *perm = disc_order(v, n);
+	if (!perm)
+		dp_qsort(v, n, sizeof *v, disc_cmp);
 	struct dp_table *w = publish(a, "discrepancies.csv.gz");
 	if (w) {
 		static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "indicator", "label",
 						    "self", "score", "delta", NULL };
 		dp_table_header(w, cols);
-		for (size_t i = 0; i < d->n; i++) {
-			const struct disc *x = &d->v[d->perm ? d->perm[i] : i];
+		for (size_t i = 0; i < n; i++) {
+			const struct disc *x = &v[perm ? perm[i] : i];
 			size_t dep = a->dep_order[x->rank];
 			const struct dp_indicator *ind = x->ind >= 0 ? dp_rules_get(a->rules, (size_t)x->ind) : NULL;
 			dp_table_puts(w, dp_memtab_raw(&a->dep, dep, (size_t)a->dep_col[DP_F_FISCAL_YEAR]), false);
@@ -1009,9 +999,8 @@ static void write_discrepancies(struct agg *a, struct discs *d)
 		}
 		commit(a, w, "discrepancies.csv.gz");
 	}
-	free(d->perm);
-	free(d->v);
-	memset(d, 0, sizeof *d);
+	free(perm);
+	free(v);
 }
 
 /* ---- year over year ---- */
@@ -1397,7 +1386,6 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	}
 	struct tables t;
 	memset(&t, 0, sizeof t);
-	struct discs disc = { NULL, 0, NULL };
 	open_year_tables(&a, &t);
 	bool year_tables = !a.failed;
 	/* Every table below is written by one task, the largest started first;
@@ -1440,8 +1428,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	 * department) and theirs would be in memory at once, and the two
 	 * cores are busy anyway (reading them beside the year's tables was
 	 * tried: no faster, 30 MB more) */
-	read_discrepancies(&a, &disc);
-	write_discrepancies(&a, &disc);
+	discrepancies(&a);
 	if (!a.failed && o->prev && !yoy(&a))
 		rc = DP_USAGE;
 	if (rc == DP_OK && a.failed)
