@@ -447,25 +447,28 @@ static void competition(struct rk *v, const size_t *ord, size_t n, bool by_paren
 	}
 }
 
-/* ord sorted stably by the parent or sector ids of its entries into out
- * (a counting sort): ord being in total order, out is in (group, total,
- * code) order. */
-static void group_order(const struct rk *v, const size_t *ord, size_t n, bool by_parent, size_t ngroups,
-			size_t *out)
+/* A counting sort: out[0..n) gets the entries ord[0..n) (NULL: 0..n-1) in
+ * order of group[entry] < ngroups, keeping their order within a group;
+ * start (ngroups + 1 places, may be NULL) where each group begins in out,
+ * start[ngroups] = n.  Used for the ranks in parent and sector and for the
+ * rows of each sector. */
+static void by_group(const size_t *ord, size_t n, const uint32_t *group, size_t ngroups, size_t *out, size_t *start)
 {
-	size_t *start = dp_xcalloc(ngroups + 1, sizeof *start);
-	for (size_t i = 0; i < n; i++)
-		start[by_parent ? v[i].parent_id : v[i].sector_id]++;
-	for (size_t g = 0, pos = 0; g < ngroups; g++) {
-		size_t k = start[g];
-		start[g] = pos;
+	size_t *at = dp_xcalloc(ngroups + 1, sizeof *at);
+	for (size_t j = 0; j < n; j++)
+		at[group[ord ? ord[j] : j]]++;
+	for (size_t g = 0, pos = 0; g <= ngroups; g++) {
+		size_t k = at[g];
+		at[g] = pos;
+		if (start)
+			start[g] = pos;
 		pos += k;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct rk *x = &v[ord[i]];
-		out[start[by_parent ? x->parent_id : x->sector_id]++] = ord[i];
+	for (size_t j = 0; j < n; j++) {
+		size_t e = ord ? ord[j] : j;
+		out[at[group[e]]++] = e;
 	}
-	free(start);
+	free(at);
 }
 
 /* Ranks of the year whose totals rows are [s, e); v gets e - s entries in
@@ -485,19 +488,22 @@ static size_t rank_year(struct agg *a, size_t s, size_t e, struct rk *v, const c
 		r->sector = dp_text_unguard(dep(a, r->row, DP_F_SECTOR));
 		with += r->has;
 	}
-	uint32_t *ids = dp_xcalloc(n + 1, sizeof *ids);
-	size_t nparents = string_ids(n, rk_parent, v, ids, NULL);
-	for (size_t i = 0; i < n; i++)
-		v[i].parent_id = ids[i];
-	size_t nsec = string_ids(n, rk_sector, v, ids, sectors);
-	for (size_t i = 0; i < n; i++)
-		v[i].sector_id = ids[i];
+	uint32_t *pid = dp_xcalloc(n + 1, sizeof *pid), *sid = dp_xcalloc(n + 1, sizeof *sid);
+	size_t nparents = string_ids(n, rk_parent, v, pid, NULL);
+	size_t nsec = string_ids(n, rk_sector, v, sid, sectors);
+	for (size_t i = 0; i < n; i++) {
+		v[i].parent_id = pid[i];
+		v[i].sector_id = sid[i];
+	}
 	/* dp-score writes totals in dept_code order; else the codes are placed */
 	bool coded = true;
 	for (size_t i = 1; i < n && coded; i++)
 		coded = strcmp(v[i - 1].code, v[i].code) < 0;
-	if (!coded)
+	uint32_t *ids = NULL;
+	if (!coded) {
+		ids = dp_xcalloc(n + 1, sizeof *ids);
 		string_ids(n, rk_code, v, ids, NULL);
+	}
 	struct rkey *k = dp_xcalloc(n + 1, sizeof *k);
 	for (size_t i = 0; i < n; i++) {
 		/* -total as an unsigned number that keeps the order */
@@ -513,10 +519,12 @@ static size_t rank_year(struct agg *a, size_t s, size_t e, struct rk *v, const c
 		ord[i] = k[i].i;
 	free(k);
 	competition(v, ord, n, false, false, 0);
-	group_order(v, ord, n, true, nparents, grp);
+	by_group(ord, n, pid, nparents, grp, NULL); /* (parent, total, code) */
 	competition(v, grp, n, true, false, 1);
-	group_order(v, ord, n, false, nsec, grp);
+	by_group(ord, n, sid, nsec, grp, NULL);    /* (sector, total, code) */
 	competition(v, grp, n, false, true, 2);
+	free(pid);
+	free(sid);
 	struct rk *sorted = dp_xcalloc(n + 1, sizeof *sorted);
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = v[ord[i]];
@@ -667,25 +675,19 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, co
 			 const char **sectors, size_t nsec)
 {
 	dp_dec *tot = dp_xcalloc(n + 1, sizeof *tot);
-	/* the rows of each sector, in rank order (a counting sort by sector):
-	 * one pass over the year, not one per sector */
+	/* the rows of each sector, in rank order: one pass over the year, not
+	 * one per sector */
 	size_t *from = dp_xcalloc(nsec + 2, sizeof *from), *rows = dp_xcalloc(n + 1, sizeof *rows);
-	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
-	for (size_t i = 0; i < n; i++) {
-		sec[i] = v[i].sector_id;
-		from[sec[i] + 1]++;
-	}
-	for (size_t si = 0; si < nsec; si++)
-		from[si + 1] += from[si];
-	/* from[si] is where sector si starts, then, once filled, where it ends */
+	uint32_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
-		rows[from[sec[i]]++] = i;
+		sec[i] = v[i].sector_id;
+	by_group(NULL, n, sec, nsec, rows, from);
 	for (size_t si = 0; si < nsec; si++) {
 		size_t m = 0;
 		const struct rk *best = NULL, *worst = NULL;
 		dp_i128 inc = 0, exp = 0, alloc = 0, spent = 0;
 		size_t count = 0;
-		for (size_t k = si ? from[si - 1] : 0; k < from[si]; k++) {
+		for (size_t k = from[si]; k < from[si + 1]; k++) {
 			const struct rk *r = &v[rows[k]];
 			count++;
 			dp_dec x;
@@ -746,20 +748,13 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 		first = v[i].row < first ? v[i].row : first;
 	for (size_t i = 0; i < n; i++)
 		at[v[i].row - first] = i;
-	size_t *sec = dp_xcalloc(n + 1, sizeof *sec);
+	uint32_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
 		sec[i] = v[at[i]].sector_id;
 	free(at);
-	/* the rows grouped by sector (a counting sort), for the sector medians */
+	/* the rows grouped by sector, for the sector medians */
 	size_t *sec_start = dp_xcalloc(nsec + 2, sizeof *sec_start), *by_sec = dp_xcalloc(n + 1, sizeof *by_sec);
-	for (size_t i = 0; i < n; i++)
-		sec_start[sec[i] + 1]++;
-	for (size_t si = 0; si < nsec; si++)
-		sec_start[si + 1] += sec_start[si];
-	size_t *fill = dp_xcalloc(nsec + 1, sizeof *fill);
-	for (size_t i = 0; i < n; i++)
-		by_sec[sec_start[sec[i]] + fill[sec[i]]++] = i;
-	free(fill);
+	by_group(NULL, n, sec, nsec, by_sec, sec_start);
 	dp_dec *all = dp_xcalloc(n + 1, sizeof *all);
 	dp_dec *median = dp_xcalloc(NMETRICS * (nsec + 1), sizeof *median);
 	dp_dec **mval = dp_xcalloc(NMETRICS, sizeof *mval);
