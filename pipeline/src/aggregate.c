@@ -1170,21 +1170,9 @@ static bool write_manifest(struct agg *a)
 	param_rows(&b, cp);
 	free(pp);
 	free(cp);
-	char *path = dp_path_join(a->o->out, "manifest.csv"), *tmp = dp_path_join(a->o->out, "manifest.csv.tmp");
-	FILE *f = fopen(tmp, "wb");
-	bool ok = f && fwrite(b.s, 1, b.len, f) == b.len;
-	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-		ok = false;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (ok && rename(tmp, path) != 0)
-		ok = false;
-	if (!ok) {
-		dp_buf_addf(a->err, "%s: cannot write: %s", path, strerror(errno));
-		unlink(tmp);
-	}
+	char *path = dp_path_join(a->o->out, "manifest.csv");
+	bool ok = dp_write_file(path, b.s, b.len, true, a->err);
 	free(path);
-	free(tmp);
 	dp_buf_free(&b);
 	return ok;
 }

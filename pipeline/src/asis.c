@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,24 +26,12 @@ void dp_asis_forget(const char *work, const char *name)
 bool dp_asis_record(const char *work, const char *name, int level, const struct dp_table_info *info,
 		    struct dp_buf *err)
 {
-	char *p = info_path(work, name), *tmp = NULL;
-	struct dp_buf b = DP_BUF_INIT, t = DP_BUF_INIT;
+	char *p = info_path(work, name);
+	struct dp_buf b = DP_BUF_INIT;
 	dp_buf_addf(&b, "gzip_level,rows,sha256\n%d,%" PRIu64 ",%s\n", level, info->rows, info->sha256);
-	dp_buf_addf(&t, "%s.tmp", p);
-	tmp = t.s;
-	FILE *f = fopen(tmp, "wb");
-	bool ok = f && fwrite(b.s, 1, b.len, f) == b.len;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (ok && rename(tmp, p) != 0)
-		ok = false;
-	if (!ok) {
-		dp_buf_addf(err, "%s: cannot write: %s", p, strerror(errno));
-		unlink(tmp);
-	}
+	bool ok = dp_write_file(p, b.s, b.len, false, err);
 	free(p);
 	dp_buf_free(&b);
-	dp_buf_free(&t);
 	return ok;
 }
 
@@ -91,55 +78,16 @@ enum dp_asis_result dp_asis_publish(const char *work, const char *name, int leve
 	if (!read_record(work, name, &lv, &rows, want) || lv != level)
 		return DP_ASIS_NO;
 	char *src = dp_path_join(work, name);
-	struct dp_buf t = DP_BUF_INIT;
-	dp_buf_addf(&t, "%s.tmp", dst);
-	FILE *in = fopen(src, "rb"), *out = in ? fopen(t.s, "wb") : NULL;
-	enum dp_asis_result r = DP_ASIS_FAILED;
-	const char *what = in ? t.s : src;
-	if (in && out) {
-		struct sha256_ctx sha;
-		sha256_init(&sha);
-		static const size_t chunk = 1 << 20;
-		char *buf = dp_xmalloc(chunk);
-		uint64_t bytes = 0;
-		size_t n;
-		bool ok = true;
-		while (ok && (n = fread(buf, 1, chunk, in)) > 0) {
-			sha256_update(&sha, n, (const uint8_t *)buf);
-			ok = fwrite(buf, 1, n, out) == n;
-			bytes += n;
-		}
-		free(buf);
-		if (ferror(in))
-			what = src, ok = false;
-		if (fclose(out) != 0)
-			ok = false;
-		out = NULL;
-		uint8_t d[SHA256_DIGEST_SIZE];
-		sha256_digest(&sha, sizeof d, d);
-		char got[65];
-		for (size_t i = 0; i < sizeof d; i++)
-			snprintf(got + 2 * i, 3, "%02x", d[i]);
-		if (ok && strcmp(got, want) != 0) {
-			r = DP_ASIS_NO; /* changed since it was recorded */
-		} else if (ok && rename(t.s, dst) == 0) {
-			r = DP_ASIS_COPIED;
-			info->rows = rows;
-			info->bytes = bytes;
-			memcpy(info->sha256, got, 65);
-		} else if (ok) {
-			what = dst;
-		}
-	}
-	if (r == DP_ASIS_FAILED)
-		dp_buf_addf(err, "%s: cannot %s: %s", what, what == src ? "read" : "write", strerror(errno));
-	if (out)
-		fclose(out);
-	if (in)
-		fclose(in);
-	if (r != DP_ASIS_COPIED)
-		unlink(t.s);
+	bool same;
+	uint64_t bytes;
+	bool ok = dp_copy_file_checked(src, dst, want, &same, &bytes, err);
 	free(src);
-	dp_buf_free(&t);
-	return r;
+	if (!ok)
+		return DP_ASIS_FAILED;
+	if (!same)
+		return DP_ASIS_NO; /* changed since it was recorded */
+	info->rows = rows;
+	info->bytes = bytes;
+	memcpy(info->sha256, want, 65);
+	return DP_ASIS_COPIED;
 }

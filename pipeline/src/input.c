@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "deptperf/stage.h"
 #include "deptperf/text.h"
 
 #define RAW_CHUNK (256 * 1024)
@@ -444,14 +445,7 @@ bool dp_input_sha256(struct dp_input *in, char hex[65], struct dp_buf *err)
 		if (r == 0)
 			break;
 	}
-	uint8_t d[SHA256_DIGEST_SIZE];
-	sha256_digest(&in->sha, sizeof d, d);
-	static const char hx[] = "0123456789abcdef";
-	for (size_t i = 0; i < sizeof d; i++) {
-		hex[2 * i] = hx[d[i] >> 4];
-		hex[2 * i + 1] = hx[d[i] & 15];
-	}
-	hex[64] = '\0';
+	dp_sha256_hex(&in->sha, hex);
 	return true;
 }
 

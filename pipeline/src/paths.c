@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -53,7 +55,20 @@ const char *dp_version(void)
 	return DP_VERSION;
 }
 
-bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)
+void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65])
+{
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_digest(ctx, sizeof d, d);
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof d; i++) {
+		hex[2 * i] = hx[d[i] >> 4];
+		hex[2 * i + 1] = hx[d[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,
+			  struct dp_buf *err)
 {
 	FILE *in = fopen(from, "rb");
 	if (!in) {
@@ -64,24 +79,66 @@ bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)
 	dp_buf_addf(&tmp, "%s.tmp", to);
 	FILE *out = fopen(tmp.s, "wb");
 	bool ok = out != NULL;
+	struct sha256_ctx sha;
+	sha256_init(&sha);
 	char buf[65536];
 	size_t n;
-	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+	uint64_t total = 0;
+	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) {
+		if (want)
+			sha256_update(&sha, n, (const uint8_t *)buf);
 		ok = fwrite(buf, 1, n, out) == n;
-	ok = ok && !ferror(in);
+		total += n;
+	}
+	bool read_ok = !ferror(in);
+	ok = ok && read_ok;
 	if (out && fclose(out) != 0)
 		ok = false;
 	fclose(in);
-	if (ok && rename(tmp.s, to) != 0)
+	bool match = true;
+	if (ok && want) {
+		char got[65];
+		dp_sha256_hex(&sha, got);
+		match = strcmp(got, want) == 0;
+	}
+	if (same)
+		*same = match;
+	if (bytes)
+		*bytes = total;
+	if (ok && match && rename(tmp.s, to) != 0)
+		ok = false;
+	if (!ok)
+		dp_buf_addf(err, "%s: cannot %s: %s", read_ok ? to : from, read_ok ? "write" : "read", strerror(errno));
+	if (!ok || !match)
+		unlink(tmp.s);
+	dp_buf_free(&tmp);
+	return ok;
+}
+
+bool dp_write_file(const char *path, const void *p, size_t n, bool sync, struct dp_buf *err)
+{
+	struct dp_buf tmp = DP_BUF_INIT;
+	dp_buf_addf(&tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp.s, "wb");
+	bool ok = f && fwrite(p, 1, n, f) == n;
+	if (f && sync && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		ok = false;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (ok && rename(tmp.s, path) != 0)
 		ok = false;
 	if (!ok) {
-		dp_buf_addf(err, "%s: cannot write: %s", to, strerror(errno));
+		dp_buf_addf(err, "%s: cannot write: %s", path, strerror(errno));
 		unlink(tmp.s);
 	}
 	dp_buf_free(&tmp);
 	return ok;
 }
 
+bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)
+{
+	return dp_copy_file_checked(from, to, NULL, NULL, NULL, err);
+}
 
 int dp_write_full(int fd, const void *p, size_t n)
 {

@@ -247,10 +247,7 @@ bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_b
 	} else if (info) {
 		info->rows = t->rows;
 		info->bytes = t->bytes;
-		uint8_t d[SHA256_DIGEST_SIZE];
-		sha256_digest(&t->sha, sizeof d, d);
-		for (size_t i = 0; i < sizeof d; i++)
-			snprintf(info->sha256 + 2 * i, 3, "%02x", d[i]);
+		dp_sha256_hex(&t->sha, info->sha256);
 	}
 	free_bufs(t);
 	return ok;

@@ -20,6 +20,7 @@
 #define DEPTPERF_STAGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "deptperf/buf.h"
@@ -70,6 +71,17 @@ struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_bu
 char *dp_path_join(const char *dir, const char *name);
 /* Copies a file through "<to>.tmp" and a rename; false with err. */
 bool dp_copy_file(const char *from, const char *to, struct dp_buf *err);
+/* The same, but only when the bytes copied have the SHA-256 want (64 hex
+ * digits): *same tells whether they had (when not, nothing is left at to
+ * and the result is true).  bytes, when not NULL, gets their number. */
+bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,
+			  struct dp_buf *err);
+/* Writes p[0..n) as the file path, through "<path>.tmp" and a rename (with
+ * sync, flushed to disk first); false with err. */
+bool dp_write_file(const char *path, const void *p, size_t n, bool sync, struct dp_buf *err);
+struct sha256_ctx;
+/* Finishes ctx (nettle) and writes its digest as 64 lowercase hex digits. */
+void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65]);
 /* Writes all n bytes of p to fd, again after EINTR; 0, or the errno. */
 int dp_write_full(int fd, const void *p, size_t n);
 /* mkdir -p; returns false with err. */
