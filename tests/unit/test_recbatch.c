@@ -43,31 +43,33 @@ static void check(const struct dp_recbatch *b, size_t first, size_t count)
 	dp_buf_free(&bytes);
 }
 
-Test(recbatch, records_come_back_as_they_went_in)
+/* Adds records first..first+count-1 to b and seals it; the source of each
+ * is overwritten by the next. */
+static void fill(struct dp_recbatch *b, size_t first, size_t count)
 {
-	struct dp_recbatch b = DP_RECBATCH_INIT;
 	struct dp_buf bytes = DP_BUF_INIT;
 	const char *f[8];
 	size_t len[8];
 	struct dp_record r;
-	/* enough to grow every array several times, the source overwritten
-	 * after each add */
-	for (size_t i = 0; i < 5000; i++) {
+	for (size_t i = first; i < first + count; i++) {
 		make(i, &bytes, f, len, &r);
-		dp_recbatch_add(&b, &r);
+		dp_recbatch_add(b, &r);
 	}
-	dp_recbatch_seal(&b);
+	dp_recbatch_seal(b);
+	dp_buf_free(&bytes);
+}
+
+Test(recbatch, records_come_back_as_they_went_in)
+{
+	struct dp_recbatch b = DP_RECBATCH_INIT;
+	/* enough to grow every array several times */
+	fill(&b, 0, 5000);
 	check(&b, 0, 5000);
 	/* cleared and filled again with fewer: nothing of the first left */
 	dp_recbatch_clear(&b);
 	cr_expect_eq(b.nrec, 0);
-	for (size_t i = 7000; i < 7100; i++) {
-		make(i, &bytes, f, len, &r);
-		dp_recbatch_add(&b, &r);
-	}
-	dp_recbatch_seal(&b);
+	fill(&b, 7000, 100);
 	check(&b, 7000, 100);
 	dp_recbatch_free(&b);
 	dp_recbatch_free(&b); /* twice is harmless */
-	dp_buf_free(&bytes);
 }
