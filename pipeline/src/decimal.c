@@ -16,6 +16,33 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The form nearly every value of a work file has: an optional '-', 1 to 10
+ * digits, and a '.' with 1 to 8 more.  It fits an int64_t as it is read
+ * (at most 18 digits), so it needs none of the 128-bit work below, which
+ * the stages after dp-normalize spent most of their parsing on.  false:
+ * not that form, for the general parser to decide. */
+static bool parse_plain(const char *s, size_t n, dp_dec *out)
+{
+	size_t i = s[0] == '-', d0 = i;
+	int64_t v = 0;
+	for (; i < n && i - d0 < 10 && is_digit(s[i]); i++)
+		v = v * 10 + (s[i] - '0');
+	if (i == d0)
+		return false;
+	int frac = 0;
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && frac < DP_DEC_SCALE && is_digit(s[i]); i++, frac++)
+			v = v * 10 + (s[i] - '0');
+		if (!frac)
+			return false;
+	}
+	if (i != n)
+		return false;
+	v *= pow10_tab[DP_DEC_SCALE - frac];
+	*out = s[0] == '-' ? -v : v;
+	return true;
+}
+
 /* Digits are accumulated into a 128-bit mantissa with a decimal exponent;
  * only at the end is the value brought to 8 decimals, so "1.2E+07" and
  * "12000000" are the same number and no digit is ever dropped unnoticed. */
@@ -23,6 +50,9 @@ enum dp_dec_err dp_dec_parse(const char *s, size_t n, dp_dec *out)
 {
 	bool neg = false;
 	size_t i = 0;
+
+	if (n && parse_plain(s, n, out))
+		return DP_DEC_OK;
 
 	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
 		neg = true;

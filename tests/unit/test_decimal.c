@@ -36,6 +36,23 @@ static const struct {
 	{ "12 34", DP_DEC_SYNTAX, NULL },
 	{ "99999999999999", DP_DEC_OVERFLOW, NULL },
 	{ "1E+30", DP_DEC_OVERFLOW, NULL },
+	/* at the edges of the plain form (up to 10 + 8 digits) parsed without
+	 * 128-bit arithmetic, and just past them */
+	{ "9999999999.99999999", DP_DEC_OK, "9999999999.99999999" },
+	{ "-9999999999.99999999", DP_DEC_OK, "-9999999999.99999999" },
+	{ "92233720368.54775807", DP_DEC_OK, "92233720368.54775807" },
+	{ "92233720368.54775808", DP_DEC_OVERFLOW, NULL },
+	{ "0.123456789", DP_DEC_PRECISION, NULL },
+	{ "0.123456780", DP_DEC_OK, "0.12345678" },
+	{ "-0", DP_DEC_OK, "0" },
+	{ "-0.00", DP_DEC_OK, "0" },
+	{ "0007.50", DP_DEC_OK, "7.5" },
+	{ "-.5", DP_DEC_OK, "-0.5" },
+	{ "-12.", DP_DEC_OK, "-12" },
+	{ "--1", DP_DEC_SYNTAX, NULL },
+	{ "1-", DP_DEC_SYNTAX, NULL },
+	{ "1.5-", DP_DEC_SYNTAX, NULL },
+	{ "1.-5", DP_DEC_SYNTAX, NULL },
 };
 
 Test(decimal, parse_table)
@@ -49,6 +66,37 @@ Test(decimal, parse_table)
 			dp_dec_format(&b, d, 0, 8);
 			cr_expect_str_eq(b.s, parse_cases[i].out, "%s", parse_cases[i].in);
 			dp_buf_free(&b);
+		}
+	}
+}
+
+/* The plain form's quick parse and the general one agree: a leading '+'
+ * or parentheses (which mean minus) send a string to the general parser. */
+Test(decimal, plain_form_parses_like_the_general_parser)
+{
+	static const char alphabet[] = "0123456789.-9";
+	uint64_t x = 2463534242u;
+	char s[40], g[44];
+	for (int k = 0; k < 200000; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t n = 1 + x % 22;
+		uint64_t y = x;
+		for (size_t i = 0; i < n; i++) {
+			s[i] = alphabet[y % 13];
+			y = y / 13 ? y / 13 : x * 2654435761u + i;
+		}
+		s[n] = '\0';
+		if (s[0] == '-')
+			snprintf(g, sizeof g, "(%s)", s + 1);
+		else
+			snprintf(g, sizeof g, "+%s", s);
+		dp_dec a = 0, b = 0;
+		enum dp_dec_err ea = dp_dec_parse(s, n, &a), eb = dp_dec_parse(g, strlen(g), &b);
+		if (ea == DP_DEC_OK || eb == DP_DEC_OK) {
+			cr_assert_eq(ea, eb, "%s: %d, general %d", s, ea, eb);
+			cr_assert_eq(a, b, "%s", s);
 		}
 	}
 }
