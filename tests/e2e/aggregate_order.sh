@@ -79,6 +79,28 @@ LC_ALL=C sort -t, -k1,1 -k7,7g "$T/rk.csv" | awk -F, '
 	  want = sprintf("%d.%02d", int(q / 100), q % 100)
 	  if ($13 != want) { print "row " $3 ": percentile " $13 ", want " want; bad = 1; exit } }
 	END { exit bad }' "$T/rk.csv" - || fail "percentile is not the share of the year with a lower total"
+# discrepancies: each row is a row of deltas.csv.gz, under the name of its
+# department (the rows are written in |delta| order, far from their
+# departments' rows in memory)
+zcat "$T/a/departments.csv.gz" >"$T/dep.csv"
+col() { head -1 "$1" | tr , '\n' | grep -nx "$2" | cut -d: -f1; }
+cn=$(col "$T/dep.csv" dept_name) ci=$(col "$T/dep.csv" income_total) ce=$(col "$T/dep.csv" expense_total)
+cs=$(col "$T/dep.csv" sector)
+zcat "$T/a/discrepancies.csv.gz" | tail -n +2 | cut -d, -f1,2,4,6,7,8 | sort >"$T/disc.rows"
+tail -n +2 "$T/deltas.csv" | sort | cmp -s - "$T/disc.rows" ||
+	fail "discrepancies.csv.gz does not hold the rows of deltas.csv.gz"
+awk -F, -v n="$cn" 'NR == FNR { if (FNR > 1) name[$1 "," $2] = $n; next }
+	FNR > 1 && name[$1 "," $2] != $3 { print "row " FNR ": " $2 " named " $3; bad = 1; exit }
+	END { exit bad }' "$T/dep.csv" <(zcat "$T/a/discrepancies.csv.gz") ||
+	fail "a discrepancy under another department's name"
+# summary_sectors: each sector's departments, income and expense totals
+# (columns 3, 10, 11) are those of its departments
+awk -F, -v s="$cs" -v i="$ci" -v e="$ce" 'NR == FNR { if (FNR > 1) { k = $1 "," $s; n[k]++; inc[k] += $i; ex[k] += $e }; next }
+	FNR > 1 { k = $1 "," $2; d = $10 - inc[k]; d2 = $11 - ex[k]
+		  if ($3 != n[k] || d > 0.005 || d < -0.005 || d2 > 0.005 || d2 < -0.005) {
+			print "sector " k ": " $3 " departments, " $10 ", " $11 "; want " n[k] ", " inc[k] ", " ex[k]; bad = 1; exit } }
+	END { exit bad }' "$T/dep.csv" <(zcat "$T/a/summary_sectors.csv.gz") ||
+	fail "summary_sectors.csv.gz: a sector's totals are not its departments'"
 # a damaged deltas.csv.gz (a score that is not whole cents) is refused, not rounded
 cp -r "$W" "$T/damaged"
 { head -1 "$T/deltas.csv"; tail -n +2 "$T/deltas.csv" | sed '5s/,\([0-9.-]*\)$/,\1001/'; } | gzip -1 >"$T/damaged/deltas.csv.gz"
