@@ -47,6 +47,7 @@ struct agg {
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
 	size_t *dep_order;              /* departments rows in (fiscal_year, dept_code) order */
+	bool dep_cells;                 /* the departments were read from departments.cells */
 	struct rowkey *dep_keys;        /* their (fiscal_year, dept_code), in that order */
 	int64_t *fund_alloc, *fund_spent; /* per departments row: its accepted funds summed */
 	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
@@ -1304,7 +1305,9 @@ static bool publish_asis(struct agg *a, const char *name)
 	return r != DP_ASIS_NO;
 }
 
-/* The three tables are read at once, the largest first. */
+/* The three tables are read at once, the largest first: the departments
+ * from the cells file dp-validate wrote beside them when it is theirs
+ * (memtab.h), else from the gzip table. */
 static bool load_work(struct agg *a)
 {
 	static const char *names[] = { "departments.csv.gz", "totals.csv.gz", "special_funds.csv.gz" };
@@ -1314,7 +1317,12 @@ static bool load_work(struct agg *a)
 	for (int i = 0; i < 3; i++) {
 		char *p = dp_path_join(a->o->work, names[i]);
 		struct dp_buf e = DP_BUF_INIT;
-		ok[i] = dp_memtab_load(t[i], p, false, &e);
+		if (i == 0) {
+			char sha[65], *pc = dp_path_join(a->o->work, "departments.cells");
+			a->dep_cells = dp_sha256_file(p, sha) && dp_memtab_load_cells(t[i], pc, sha);
+			free(pc);
+		}
+		ok[i] = (i == 0 && a->dep_cells) || dp_memtab_load(t[i], p, false, &e);
 		if (!ok[i])
 			fail(a, &e);
 		dp_buf_free(&e);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <nettle/sha2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,25 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65])
 		hex[2 * i + 1] = hx[d[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+bool dp_sha256_file(const char *path, char hex[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct sha256_ctx sha;
+	sha256_init(&sha);
+	size_t cap = 1 << 20;
+	uint8_t *buf = dp_xmalloc(cap);
+	ssize_t n;
+	while ((n = read(fd, buf, cap)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			sha256_update(&sha, (size_t)n, buf);
+	free(buf);
+	close(fd);
+	dp_sha256_hex(&sha, hex);
+	return n == 0;
 }
 
 bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,

@@ -24,6 +24,7 @@
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
 #include "deptperf/keymap.h"
+#include "deptperf/memtab.h"
 #include "deptperf/roster.h"
 #include "deptperf/rules.h"
 #include "deptperf/score.h"
@@ -70,6 +71,7 @@ struct vctx {
 	struct dp_spool *fund_spool; /* funds that may be accepted */
 	const char **sub_cols;       /* the departments columns, NULL-terminated */
 	struct dp_buf line;          /* a row being made */
+	struct dp_buf csv;           /* a spooled submission's CSV line */
 	size_t nsubs, capsubs;
 	struct qitem *q;
 	size_t nq, capq;
@@ -464,17 +466,41 @@ static void line_cell(struct vctx *v, size_t k, int f, const char *s)
 	dp_csv_put(&v->line, s, strlen(s), dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)));
 }
 
+/* Appends cell s of field f to the row being made as it will be stored:
+ * guarded where the field is (text.h), NUL-terminated; row_csv makes the
+ * CSV line, dp_cells_row takes it as it is (memtab.h). */
+static void row_cell(struct vctx *v, int f, const char *s)
+{
+	size_t n = strlen(s);
+	if (dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)) && dp_text_needs_guard(s, n))
+		dp_buf_addc(&v->line, '\'');
+	dp_buf_addz(&v->line, s, n);
+}
+
+/* The CSV line of the cells s[0..n) (row_cell's), in v->csv. */
+static void row_csv(struct vctx *v, const char *s, size_t n)
+{
+	dp_buf_reset(&v->csv);
+	for (const char *p = s, *end = s + n; p < end;) {
+		size_t k = strlen(p);
+		if (p != s)
+			dp_buf_addc(&v->csv, ',');
+		dp_csv_put(&v->csv, p, k, false); /* guarded already */
+		p += k + 1;
+	}
+}
+
 /* A row spooled until the winners are known: two numbers (a submission's
  * id and file index, or a fund's bulk flag and submission), where it came
- * from, its key, one text (filed_on, or the fund's name) and its finished
- * CSV line. */
+ * from, its key, one text (filed_on, or the fund's name) and its row: a
+ * fund's finished CSV line, a submission's cells (row_cell). */
 struct spooled {
 	uint64_t a, b, line;
 	const char *file, *year, *code, *text, *csv;
 	size_t csv_len;
 };
 
-/* Spools a row whose CSV line is v->line. */
+/* Spools a row whose CSV line or cells are v->line. */
 static void spool_row(struct vctx *v, struct dp_spool *sp, uint64_t a, uint64_t b, const struct subinfo *si,
 		      const char *text)
 {
@@ -579,7 +605,7 @@ static bool later(const struct winner *w, const char *filed_on, long file, uint6
 	return line > w->line;
 }
 
-/* Spools a submission that passed its checks, as the line it will have in
+/* Spools a submission that passed its checks, as the cells it will have in
  * departments.csv.gz: the roster fills what it left empty, then the
  * defaults of SPEC §3. */
 static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi)
@@ -615,7 +641,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 			c = sector;
 		else if (f == DP_F_INCOME_OTHER && !c[0])
 			c = "0.00";
-		line_cell(v, k, f, c);
+		row_cell(v, f, c);
 	}
 	spool_row(v, v->sub_spool, id, (uint64_t)fi, si, p->row.text[DP_F_FILED_ON]);
 }
@@ -684,8 +710,10 @@ static void years_add(struct years *y, const char *s)
 	y->v[y->n++] = dp_xstrdup(s);
 }
 
-/* Writes the winners from the spool, names the superseded. */
-static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *years, struct dp_buf *err)
+/* Writes the winners from the spool, to the table and to the cells file
+ * when there is one; names the superseded. */
+static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct dp_cells_writer *cells, struct years *years,
+			    struct dp_buf *err)
 {
 	dp_table_header(out, v->sub_cols);
 	if (!dp_spool_rewind(v->sub_spool, err))
@@ -719,7 +747,10 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct years *
 					v->roster->path);
 		if (re)
 			w->roster_seen = true;
-		dp_table_line(out, r.csv, r.csv_len);
+		row_csv(v, r.csv, r.csv_len);
+		dp_table_line(out, v->csv.s, v->csv.len);
+		if (cells)
+			dp_cells_row(cells, r.csv, r.csv_len);
 	}
 	return !err->len;
 }
@@ -1028,16 +1059,37 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_CANTCREATE;
 		goto out;
 	}
-	if (!pass_subs_write(&v, tdep, &years, err) || !pass_funds_write(&v, tfun, err)) {
+	/* departments.cells, for dp-aggregate (memtab.h): without it (it could
+	 * not be made) dp-aggregate reads departments.csv.gz, so failing to
+	 * make it costs time, not the run */
+	char *p_cells = dp_path_join(o->work, "departments.cells");
+	unlink(p_cells);
+	struct dp_buf cerr = DP_BUF_INIT;
+	size_t ncols = 0;
+	while (v.sub_cols[ncols])
+		ncols++;
+	struct dp_cells_writer *cells = dp_cells_create(p_cells, v.sub_cols, ncols, &cerr);
+	if (!pass_subs_write(&v, tdep, cells, &years, err) || !pass_funds_write(&v, tfun, err)) {
 		dp_table_abort(tdep);
 		dp_table_abort(tfun);
+		dp_cells_abort(cells);
+		free(p_cells);
+		dp_buf_free(&cerr);
 		rc = DP_IOERR;
 		goto out;
 	}
-	if (!dp_table_commit(tdep, NULL, err) | !dp_table_commit(tfun, NULL, err)) {
+	struct dp_table_info dep_info;
+	if (!dp_table_commit(tdep, &dep_info, err) | !dp_table_commit(tfun, NULL, err)) {
+		dp_cells_abort(cells);
+		free(p_cells);
+		dp_buf_free(&cerr);
 		rc = DP_CANTCREATE;
 		goto out;
 	}
+	if (cells)
+		dp_cells_commit(cells, dep_info.sha256, &cerr);
+	free(p_cells);
+	dp_buf_free(&cerr);
 	dp_qsort(years.v, years.n, sizeof *years.v, years_cmp);
 	for (size_t i = 0; i < tab.n; i++) {
 		const char *st = final_status(&v, i);
@@ -1079,6 +1131,7 @@ out:
 	dp_spool_free(v.fund_spool);
 	free(v.sub_cols);
 	dp_buf_free(&v.line);
+	dp_buf_free(&v.csv);
 	free(v.q);
 	free(v.file_acc);
 	free(v.file_rej);

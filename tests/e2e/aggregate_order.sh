@@ -8,12 +8,7 @@ source "$(dirname "$0")/lib.bash"
 "$DP_GEN" --out "$T/g1" --seed 5 --year 2021 --forms 200 --bulk 1500 --faults 2 --resubmit 2
 "$DP_GEN" --out "$T/g2" --seed 6 --year 2022 --forms 100 --bulk 1200 --faults 2 --resubmit 2
 W="$T/work"
-expect_rc 0 "$DP_BIN/dp-ingest" --input "$T/g1" --input "$T/g2" --work "$W"
-set +e
-"$DP_BIN/dp-normalize" --work "$W" >/dev/null 2>&1
-"$DP_BIN/dp-validate" --work "$W" >/dev/null 2>&1
-"$DP_BIN/dp-score" --work "$W" >/dev/null 2>&1
-set -e
+score_work "$W" "$T/g1" "$T/g2"
 [ -f "$W/deltas.csv.gz" ] || fail "dp-score wrote no deltas.csv.gz"
 rows=$(zcat "$W/deltas.csv.gz" | wc -l)
 [ "$rows" -gt 1000 ] || fail "only $rows discrepancy rows: the test needs more"

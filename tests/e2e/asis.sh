@@ -6,12 +6,7 @@
 source "$(dirname "$0")/lib.bash"
 "$DP_GEN" --out "$T/gen" --seed 9 --bulk 2000 --faults 3 >/dev/null
 W="$T/work"
-set +e
-"$DP_BIN/dp-ingest" --input "$T/gen/bulk" --work "$W" >/dev/null 2>&1
-"$DP_BIN/dp-normalize" --work "$W" >/dev/null 2>&1
-"$DP_BIN/dp-validate" --work "$W" >/dev/null 2>&1
-"$DP_BIN/dp-score" --work "$W" >/dev/null 2>&1
-set -e
+score_work "$W" "$T/gen/bulk"
 [ -f "$W/scores.csv.gz.info" ] || fail "no scores.csv.gz.info after dp-score"
 cp -r "$W" "$T/noinfo"
 rm "$T/noinfo/scores.csv.gz.info"

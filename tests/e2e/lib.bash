@@ -10,3 +10,16 @@ expect_rc() { # expect_rc WANT CMD...
 	set +e; "$@" >"$T/stdout" 2>"$T/stderr"; local rc=$?; set -e
 	[ "$rc" -eq "$want" ] || { cat "$T/stderr" >&2; fail "$* exited $rc, want $want"; }
 }
+# score_work WORK INPUT...: ingest (which must succeed), normalize, validate
+# and score into WORK; the later stages may report findings (exit 1)
+score_work() {
+	local w=$1; shift
+	local in=()
+	for i in "$@"; do in+=(--input "$i"); done
+	expect_rc 0 "$DP_BIN/dp-ingest" "${in[@]}" --work "$w"
+	set +e
+	"$DP_BIN/dp-normalize" --work "$w" >/dev/null 2>&1
+	"$DP_BIN/dp-validate" --work "$w" >/dev/null 2>&1
+	"$DP_BIN/dp-score" --work "$w" >/dev/null 2>&1
+	set -e
+}

@@ -19,6 +19,8 @@ struct dp_memtab {
 	struct dp_buf arena;
 	size_t *row_off;       /* per row: offset of its first cell in the arena */
 	size_t caprows;
+	void *map;             /* a cells file mapped (the arena's text), or NULL */
+	size_t map_len;
 };
 
 /* Loads path (header + rows); a missing file is an error unless optional,
@@ -33,5 +35,37 @@ void dp_memtab_split(const struct dp_memtab *t, size_t row, const char **cells);
 /* Column index by name, or -1. */
 int dp_memtab_col(const struct dp_memtab *t, const char *name);
 void dp_memtab_free(struct dp_memtab *t);
+
+/* ---- cells files ----
+ *
+ * A table as the cells of its rows, for a stage that loads in memory a
+ * whole table the stage before it has just written (dp-aggregate the
+ * departments dp-validate accepted): loading one is a read, where the gzip
+ * table costs inflating and parsing 57 million fields at 1 000 000
+ * departments.  The file holds each row's cells NUL-terminated, the header
+ * row first, then each data row's offset, then a footer that names the
+ * gzip table it copies by the SHA-256 of its bytes: a cells file is loaded
+ * only for the table it was written beside, never after that table has
+ * changed.  Native byte order: a work file, read on the machine that wrote
+ * it (docs/work-files.md). */
+struct dp_cells_writer;
+
+/* Creates path.tmp with the header row cols[0..ncols); NULL (err set) on
+ * failure. */
+struct dp_cells_writer *dp_cells_create(const char *path, const char *const *cols, size_t ncols,
+					struct dp_buf *err);
+/* Appends a row: s[0..n) is its cells, each NUL-terminated, as many as the
+ * header has. */
+void dp_cells_row(struct dp_cells_writer *w, const char *s, size_t n);
+/* Writes the offsets and the footer naming the gzip table of SHA-256
+ * table_sha256, closes and renames onto path.  False (err set, nothing left
+ * behind) on failure.  Frees w either way. */
+bool dp_cells_commit(struct dp_cells_writer *w, const char *table_sha256, struct dp_buf *err);
+/* Removes the partial file and frees w; NULL does nothing. */
+void dp_cells_abort(struct dp_cells_writer *w);
+/* Loads the cells file path into t when it is whole and copies the gzip
+ * table of SHA-256 table_sha256; false otherwise (t empty), for the caller
+ * to load the gzip table instead. */
+bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_sha256);
 
 #endif

@@ -82,6 +82,9 @@ bool dp_write_file(const char *path, const void *p, size_t n, bool sync, struct 
 struct sha256_ctx;
 /* Finishes ctx (nettle) and writes its digest as 64 lowercase hex digits. */
 void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65]);
+/* The SHA-256 of the file path, as dp_sha256_hex writes it; false when it
+ * cannot be read. */
+bool dp_sha256_file(const char *path, char hex[65]);
 /* Writes all n bytes of p to fd, again after EINTR; 0, or the errno. */
 int dp_write_full(int fd, const void *p, size_t n);
 /* mkdir -p; returns false with err. */

@@ -1,0 +1,130 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deptperf/memtab.h"
+#include "deptperf/stage.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+#include "helpers.h"
+
+/* Rows of three cells with what a CSV table must quote or guard: commas,
+ * quotes, line ends, leading spaces, a formula, empty cells. */
+static const char *const cells[][3] = {
+	{ "2021", "440000015", "广东省人力资源和社会保障厅" },
+	{ "2021", "a,b", "say \"yes\"" },
+	{ "2022", "", "two\nlines" },
+	{ "2022", " lead", "=SUM(A1)" },
+	{ "2023", "'=kept", "" },
+};
+#define NROWS (sizeof cells / sizeof cells[0])
+static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", NULL };
+
+/* dir/t.csv.gz and dir/t.cells with the same rows, as dp-validate writes
+ * them: each cell guarded in the table's way, the cells file taking the
+ * guarded text.  Returns the table's SHA-256. */
+static char *write_both(const char *dir, size_t nrows, bool short_last)
+{
+	char *pt = dp_path_join(dir, "t.csv.gz"), *pc = dp_path_join(dir, "t.cells");
+	struct dp_buf e = DP_BUF_INIT, row = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(pt, 1, &e);
+	struct dp_cells_writer *w = dp_cells_create(pc, cols, 3, &e);
+	cr_assert(t && w, "%s", e.s);
+	dp_table_header(t, cols);
+	for (size_t i = 0; i < nrows; i++) {
+		dp_buf_reset(&row);
+		for (size_t c = 0; c < 3; c++) {
+			const char *s = cells[i % NROWS][c];
+			dp_table_puts(t, s, true);
+			if (dp_text_needs_guard(s, strlen(s)))
+				dp_buf_addc(&row, '\'');
+			if (!(short_last && i == nrows - 1 && c == 2))
+				dp_buf_addz(&row, s, strlen(s));
+		}
+		dp_table_end_row(t);
+		dp_cells_row(w, row.s, row.len);
+	}
+	struct dp_table_info info;
+	cr_assert(dp_table_commit(t, &info, &e), "%s", e.s);
+	cr_assert(dp_cells_commit(w, info.sha256, &e), "%s", e.s);
+	dp_buf_free(&e);
+	dp_buf_free(&row);
+	free(pt);
+	free(pc);
+	return dp_xstrdup(info.sha256);
+}
+
+static void expect_same(const struct dp_memtab *a, const struct dp_memtab *b)
+{
+	cr_assert_eq(a->ncols, b->ncols);
+	cr_assert_eq(a->nrows, b->nrows);
+	for (size_t c = 0; c < a->ncols; c++)
+		cr_expect_str_eq(a->cols[c], b->cols[c]);
+	for (size_t r = 0; r < a->nrows; r++)
+		for (size_t c = 0; c < a->ncols; c++) {
+			cr_expect_str_eq(dp_memtab_raw(a, r, c), dp_memtab_raw(b, r, c), "row %zu col %zu", r, c);
+			cr_expect_str_eq(dp_memtab_cell(a, r, c), dp_memtab_cell(b, r, c), "row %zu col %zu", r, c);
+		}
+}
+
+Test(memtab, cells_file_loads_as_the_table_does)
+{
+	char *dir = t_tmpdir();
+	char *sha = write_both(dir, 5000, false);
+	char *pt = dp_path_join(dir, "t.csv.gz"), *pc = dp_path_join(dir, "t.cells");
+	struct dp_memtab a, b;
+	struct dp_buf e = DP_BUF_INIT;
+	cr_assert(dp_memtab_load(&a, pt, false, &e), "%s", e.s);
+	cr_assert(dp_memtab_load_cells(&b, pc, sha));
+	cr_assert_not_null(b.map, "the cells file is mapped");
+	expect_same(&a, &b);
+	cr_expect_str_eq(dp_memtab_cell(&b, 3, 2), "=SUM(A1)", "the guard is the table's");
+	cr_expect_str_eq(dp_memtab_raw(&b, 3, 2), "'=SUM(A1)");
+	dp_memtab_free(&a);
+	dp_memtab_free(&b);
+	/* no rows at all */
+	free(sha);
+	sha = write_both(dir, 0, false);
+	cr_assert(dp_memtab_load_cells(&b, pc, sha));
+	cr_expect_eq(b.nrows, 0);
+	cr_expect_eq(b.ncols, 3);
+	dp_memtab_free(&b);
+	dp_buf_free(&e);
+	free(sha);
+	free(pt);
+	free(pc);
+	free(dir);
+}
+
+Test(memtab, cells_file_of_another_table_or_damaged_is_not_loaded)
+{
+	char *dir = t_tmpdir();
+	char *sha = write_both(dir, 300, false);
+	char *pc = dp_path_join(dir, "t.cells");
+	struct dp_memtab t;
+	char other[65];
+	memset(other, 'a', 64);
+	other[64] = '\0';
+	cr_expect_not(dp_memtab_load_cells(&t, pc, other), "the table changed since");
+	cr_expect_eq(t.nrows, 0);
+	cr_expect_null(t.map);
+	char *missing = dp_path_join(dir, "none.cells");
+	cr_expect_not(dp_memtab_load_cells(&t, missing, sha));
+	/* cut short: the footer is not where it should be */
+	struct stat st;
+	cr_assert_eq(stat(pc, &st), 0);
+	cr_assert_eq(truncate(pc, st.st_size - 10), 0);
+	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	free(sha);
+	/* the last row without its last cell: a walk of it would leave the file */
+	sha = write_both(dir, 300, true);
+	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	cr_expect_eq(t.nrows, 0);
+	free(sha);
+	free(missing);
+	free(pc);
+	free(dir);
+}
