@@ -496,8 +496,8 @@ static void row_csv(struct vctx *v, const char *s, size_t n)
  * fund's finished CSV line, a submission's cells (row_cell). */
 struct spooled {
 	uint64_t a, b, line;
-	const char *file, *year, *code, *text, *csv;
-	size_t csv_len;
+	const char *file, *year, *code, *text, *row;
+	size_t row_len;
 };
 
 /* Spools a row whose CSV line or cells are v->line. */
@@ -747,10 +747,10 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct dp_cell
 					v->roster->path);
 		if (re)
 			w->roster_seen = true;
-		row_csv(v, r.csv, r.csv_len);
+		row_csv(v, r.row, r.row_len);
 		dp_table_line(out, v->csv.s, v->csv.len);
 		if (cells)
-			dp_cells_row(cells, r.csv, r.csv_len);
+			dp_cells_row(cells, r.row, r.row_len);
 	}
 	return !err->len;
 }
@@ -786,7 +786,7 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 			}
 			v->funds_accepted++;
 		}
-		dp_table_line(out, r.csv, r.csv_len);
+		dp_table_line(out, r.row, r.row_len);
 	}
 	return !err->len;
 }
