@@ -244,8 +244,9 @@ bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *tab
 		  read_at(fd, &ft, sizeof ft, st.st_size - (off_t)sizeof ft) &&
 		  memcmp(ft.magic, CELLS_MAGIC, sizeof ft.magic) == 0 && strlen(table_sha256) == sizeof ft.sha256 &&
 		  memcmp(ft.sha256, table_sha256, sizeof ft.sha256) == 0 && ft.ncols > 0 && ft.ncols < 100000 &&
-		  ft.nrows < SIZE_MAX / sizeof(uint64_t) && ft.body > 0 && ft.body < SIZE_MAX / 2 &&
-		  (uint64_t)st.st_size == ft.body + ft.nrows * sizeof(uint64_t) + sizeof ft;
+		  ft.body > 0 && ft.body <= (uint64_t)st.st_size - sizeof ft &&
+		  ft.nrows <= ((uint64_t)st.st_size - sizeof ft - ft.body) / sizeof(uint64_t) &&
+		  (uint64_t)st.st_size - sizeof ft - ft.body == ft.nrows * sizeof(uint64_t);
 	uint64_t *off = NULL;
 	if (ok) {
 		t->map_len = (size_t)ft.body;

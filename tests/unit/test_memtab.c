@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,24 @@ Test(memtab, cells_file_of_another_table_or_damaged_is_not_loaded)
 	cr_assert_eq(stat(pc, &st), 0);
 	cr_assert_eq(truncate(pc, st.st_size - 10), 0);
 	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	free(sha);
+	/* a footer whose rows and cell bytes add up to the file's size only by
+	 * wrapping around 2^64, the cells running far past the file's end:
+	 * refused, not mapped */
+	sha = write_both(dir, 300, false);
+	cr_assert_eq(stat(pc, &st), 0);
+	FILE *f = fopen(pc, "r+b");
+	cr_assert_not_null(f);
+	uint64_t nb[2]; /* nrows, body: after the magic and ncols */
+	cr_assert_eq(fseek(f, st.st_size - 96 + 16, SEEK_SET), 0);
+	cr_assert_eq(fread(nb, sizeof nb[0], 2, f), 2);
+	nb[0] += ((uint64_t)1 << 61) - ((uint64_t)1 << 58);
+	nb[1] += (uint64_t)1 << 61;
+	cr_assert_eq(fseek(f, st.st_size - 96 + 16, SEEK_SET), 0);
+	cr_assert_eq(fwrite(nb, sizeof nb[0], 2, f), 2);
+	cr_assert_eq(fclose(f), 0);
+	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	cr_expect_null(t.map);
 	free(sha);
 	/* the last row without its last cell: a walk of it would leave the file */
 	sha = write_both(dir, 300, true);
