@@ -47,7 +47,6 @@ struct agg {
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
 	size_t *dep_order;              /* departments rows in (fiscal_year, dept_code) order */
-	bool dep_cells;                 /* the departments were read from departments.cells */
 	struct rowkey *dep_keys;        /* their (fiscal_year, dept_code), in that order */
 	int64_t *fund_alloc, *fund_spent; /* per departments row: its accepted funds summed */
 	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
@@ -271,11 +270,11 @@ static const char *dep(const struct agg *a, size_t tot_row, int field)
 #define CHUNK 4096
 #define AHEAD 8
 
-/* out[i]: the text of row rows[i] of t, NULL for SIZE_MAX. */
+/* out[i]: the text of row rows[i] of t (its first cell), NULL for SIZE_MAX. */
 static void locate(const struct dp_memtab *t, const size_t *rows, size_t m, const char **out)
 {
 	for (size_t i = 0; i < m; i++)
-		out[i] = rows[i] == SIZE_MAX ? NULL : t->arena.s + t->row_off[rows[i]];
+		out[i] = rows[i] == SIZE_MAX ? NULL : dp_memtab_raw(t, rows[i], 0);
 }
 
 static void fetch_ahead(const char *const *text, size_t i, size_t m)
@@ -1317,12 +1316,13 @@ static bool load_work(struct agg *a)
 	for (int i = 0; i < 3; i++) {
 		char *p = dp_path_join(a->o->work, names[i]);
 		struct dp_buf e = DP_BUF_INIT;
+		bool cells = false;
 		if (i == 0) {
 			char sha[65], *pc = dp_path_join(a->o->work, "departments.cells");
-			a->dep_cells = dp_sha256_file(p, sha) && dp_memtab_load_cells(t[i], pc, sha);
+			cells = dp_sha256_file(p, sha) && dp_memtab_load_cells(t[i], pc, sha);
 			free(pc);
 		}
-		ok[i] = (i == 0 && a->dep_cells) || dp_memtab_load(t[i], p, false, &e);
+		ok[i] = cells || dp_memtab_load(t[i], p, false, &e);
 		if (!ok[i])
 			fail(a, &e);
 		dp_buf_free(&e);

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <nettle/sha2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,23 +67,38 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65])
 	hex[64] = '\0';
 }
 
+/* Reads in to its end, hashing what it reads into sha and writing it to
+ * out, each when not NULL; false when a write failed.  *total gets the
+ * bytes read. */
+static bool pass_through(FILE *in, FILE *out, struct sha256_ctx *sha, uint64_t *total)
+{
+	char buf[65536];
+	size_t n;
+	bool ok = true;
+	*total = 0;
+	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) {
+		if (sha)
+			sha256_update(sha, n, (const uint8_t *)buf);
+		if (out)
+			ok = fwrite(buf, 1, n, out) == n;
+		*total += n;
+	}
+	return ok;
+}
+
 bool dp_sha256_file(const char *path, char hex[65])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	FILE *in = fopen(path, "rb");
+	if (!in)
 		return false;
 	struct sha256_ctx sha;
 	sha256_init(&sha);
-	size_t cap = 1 << 20;
-	uint8_t *buf = dp_xmalloc(cap);
-	ssize_t n;
-	while ((n = read(fd, buf, cap)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			sha256_update(&sha, (size_t)n, buf);
-	free(buf);
-	close(fd);
+	uint64_t total;
+	pass_through(in, NULL, &sha, &total);
+	bool ok = !ferror(in);
+	fclose(in);
 	dp_sha256_hex(&sha, hex);
-	return n == 0;
+	return ok;
 }
 
 bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,
@@ -101,15 +115,8 @@ bool dp_copy_file_checked(const char *from, const char *to, const char *want, bo
 	bool ok = out != NULL;
 	struct sha256_ctx sha;
 	sha256_init(&sha);
-	char buf[65536];
-	size_t n;
 	uint64_t total = 0;
-	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) {
-		if (want)
-			sha256_update(&sha, n, (const uint8_t *)buf);
-		ok = fwrite(buf, 1, n, out) == n;
-		total += n;
-	}
+	ok = ok && pass_through(in, out, want ? &sha : NULL, &total);
 	bool read_ok = !ferror(in);
 	ok = ok && read_ok;
 	if (out && fclose(out) != 0)
