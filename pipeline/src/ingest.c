@@ -142,6 +142,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 {
 	if (!dp_mkdirs(o->work, err))
 		return DP_CANTCREATE;
+	dp_validate_forget(o->work);
 	struct dp_found_list found = { 0 };
 	int rc = dp_discover(o->inputs, o->ninputs, &found, err);
 	if (rc != DP_OK) {

@@ -116,7 +116,7 @@ struct cells_footer {
 
 struct dp_cells_writer {
 	FILE *f;
-	char *path, *tmp;
+	char *tmp;              /* the file being written */
 	uint64_t ncols, body;
 	uint64_t *off;          /* each data row's offset in the body */
 	size_t nrows, cap;
@@ -125,18 +125,14 @@ struct dp_cells_writer {
 struct dp_cells_writer *dp_cells_create(const char *path, const char *const *cols, size_t ncols,
 					struct dp_buf *err)
 {
-	struct dp_buf tmp = DP_BUF_INIT;
-	dp_buf_addf(&tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp.s, "wb");
+	FILE *f = fopen(path, "wb");
 	if (!f) {
-		dp_buf_addf(err, "%s: cannot create: %s", tmp.s, strerror(errno));
-		dp_buf_free(&tmp);
+		dp_buf_addf(err, "%s: cannot create: %s", path, strerror(errno));
 		return NULL;
 	}
 	struct dp_cells_writer *w = dp_xcalloc(1, sizeof *w);
 	w->f = f;
-	w->path = dp_xstrdup(path);
-	w->tmp = dp_buf_detach(&tmp);
+	w->tmp = dp_xstrdup(path);
 	w->ncols = ncols;
 	for (size_t c = 0; c < ncols; c++) {
 		size_t n = strlen(cols[c]) + 1;
@@ -157,12 +153,72 @@ void dp_cells_row(struct dp_cells_writer *w, const char *s, size_t n)
 static void cells_free(struct dp_cells_writer *w)
 {
 	free(w->off);
-	free(w->path);
 	free(w->tmp);
 	free(w);
 }
 
-bool dp_cells_commit(struct dp_cells_writer *w, const char *table_sha256, struct dp_buf *err)
+size_t dp_cells_nrows(const struct dp_cells_writer *w)
+{
+	return w->nrows;
+}
+
+static bool read_at(int fd, void *p, size_t n, off_t at)
+{
+	while (n) {
+		ssize_t r = pread(fd, p, n, at);
+		if (r <= 0)
+			return false;
+		p = (char *)p + r;
+		n -= (size_t)r;
+		at += r;
+	}
+	return true;
+}
+
+#define EACH_CHUNK (4u << 20)
+
+bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, const char *s, size_t n),
+		   void *ctx, struct dp_buf *err)
+{
+	if (fflush(w->f) != 0 || ferror(w->f)) {
+		dp_buf_addf(err, "%s: cannot write: %s", w->tmp, strerror(errno));
+		return false;
+	}
+	int fd = open(w->tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		dp_buf_addf(err, "%s: cannot read back: %s", w->tmp, strerror(errno));
+		return false;
+	}
+	/* buf holds the bytes [at, at + have) of the body */
+	struct dp_buf buf = DP_BUF_INIT;
+	uint64_t at = w->nrows ? w->off[0] : w->body, have = 0;
+	bool ok = true;
+	errno = 0;
+	for (size_t i = 0; ok && i < w->nrows; i++) {
+		uint64_t end = i + 1 < w->nrows ? w->off[i + 1] : w->body;
+		if (end > at + have) { /* keep the row's start, read on from there */
+			uint64_t keep = at + have - w->off[i];
+			if (keep)
+				memmove(buf.s, buf.s + (w->off[i] - at), (size_t)keep);
+			at = w->off[i];
+			uint64_t want = end - at > EACH_CHUNK ? end - at : EACH_CHUNK;
+			if (want > w->body - at)
+				want = w->body - at;
+			dp_buf_grow(&buf, (size_t)want);
+			ok = read_at(fd, buf.s + keep, (size_t)(want - keep), (off_t)(at + keep));
+			have = want;
+		}
+		if (ok && !fn(ctx, i, buf.s + (w->off[i] - at), (size_t)(end - w->off[i])))
+			break;
+	}
+	if (!ok)
+		dp_buf_addf(err, "%s: cannot read back: %s", w->tmp, errno ? strerror(errno) : "short file");
+	close(fd);
+	dp_buf_free(&buf);
+	return ok;
+}
+
+bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_sha256, struct dp_buf *err)
 {
 	struct cells_footer ft;
 	memset(&ft, 0, sizeof ft);
@@ -176,7 +232,7 @@ bool dp_cells_commit(struct dp_cells_writer *w, const char *table_sha256, struct
 	fwrite(&ft, sizeof ft, 1, w->f);
 	bool ok = !ferror(w->f);
 	ok = fclose(w->f) == 0 && ok;
-	if (ok && rename(w->tmp, w->path) != 0)
+	if (ok && rename(w->tmp, path) != 0)
 		ok = false;
 	if (!ok) {
 		dp_buf_addf(err, "%s: cannot write: %s", w->tmp, strerror(errno));
@@ -193,19 +249,6 @@ void dp_cells_abort(struct dp_cells_writer *w)
 	fclose(w->f);
 	unlink(w->tmp);
 	cells_free(w);
-}
-
-static bool read_at(int fd, void *p, size_t n, off_t at)
-{
-	while (n) {
-		ssize_t r = pread(fd, p, n, at);
-		if (r <= 0)
-			return false;
-		p = (char *)p + r;
-		n -= (size_t)r;
-		at += r;
-	}
-	return true;
 }
 
 /* Whether the offsets and the body are such that every walk of a row's

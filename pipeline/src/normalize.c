@@ -734,6 +734,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	struct dp_dict *dict = dp_dict_new(rules);
 	struct dp_filetab tab = { 0 };
 	struct dp_findings fs = { 0 };
+	dp_validate_forget(o->work);
 	char *p_inputs = dp_path_join(o->work, "inputs.csv.gz");
 	char *p_findings = dp_path_join(o->work, "findings.csv.gz");
 	int rc = DP_OK;

@@ -6,11 +6,14 @@
  * stage can run again on the same folder), then each is read once: the funds
  * (checks, which submissions have funds), then the submissions (checks, the
  * winner of each (fiscal_year, dept_code)).  Every row that may still be
- * written is spooled (spool.h) as its finished CSV line with what the
- * decision needs; when all winners are known the spools are read back to
- * write the accepted rows and name the superseded and the orphans, with no
- * second inflate and parse.  Memory: one small record per distinct key, one
- * byte per submission. */
+ * written is spooled with what the decision needs (spool.h): a fund as its
+ * finished CSV line, a submission as its cells in a cells file (memtab.h),
+ * which becomes departments.cells when no candidate is superseded.  When all
+ * winners are known the spools are read back to write the accepted rows and
+ * name the superseded and the orphans, with no second inflate and parse; when
+ * every submission is accepted as it was read, departments.csv.gz is the
+ * parsed table itself (a link), not written again.  Memory: one small record
+ * per distinct key, one byte per submission. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,9 +70,12 @@ struct vctx {
 	struct dp_roster *roster;
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
-	struct dp_spool *sub_spool;  /* submissions that may be accepted */
+	struct dp_spool *sub_spool;  /* submissions that may be accepted: what decides */
+	struct dp_cells_writer *cand; /* and their cells, in the same order */
+	bool cand_changed;           /* some candidate's cells are not those read */
 	struct dp_spool *fund_spool; /* funds that may be accepted */
 	const char **sub_cols;       /* the departments columns, NULL-terminated */
+	size_t nsub_cols;
 	struct dp_buf line;          /* a row being made */
 	struct dp_buf csv;           /* a spooled submission's CSV line */
 	size_t nsubs, capsubs;
@@ -492,17 +498,17 @@ static void row_csv(struct vctx *v, const char *s, size_t n)
 
 /* A row spooled until the winners are known: two numbers (a submission's
  * id and file index, or a fund's bulk flag and submission), where it came
- * from, its key, one text (filed_on, or the fund's name) and its row: a
- * fund's finished CSV line, a submission's cells (row_cell). */
+ * from, its key, one text (filed_on, or the fund's name) and, for a fund,
+ * its finished CSV line (a submission's cells are in v->cand). */
 struct spooled {
 	uint64_t a, b, line;
 	const char *file, *year, *code, *text, *row;
 	size_t row_len;
 };
 
-/* Spools a row whose CSV line or cells are v->line. */
-static void spool_row(struct vctx *v, struct dp_spool *sp, uint64_t a, uint64_t b, const struct subinfo *si,
-		      const char *text)
+/* Spools a row, with its CSV line row[0..n). */
+static void spool_row(struct dp_spool *sp, uint64_t a, uint64_t b, const struct subinfo *si, const char *text,
+		      const char *row, size_t n)
 {
 	dp_spool_putu(sp, a);
 	dp_spool_putu(sp, b);
@@ -511,7 +517,7 @@ static void spool_row(struct vctx *v, struct dp_spool *sp, uint64_t a, uint64_t 
 	dp_spool_puts(sp, si->year);
 	dp_spool_puts(sp, si->code);
 	dp_spool_puts(sp, text);
-	dp_spool_put(sp, v->line.s, v->line.len);
+	dp_spool_put(sp, row, n);
 	dp_spool_end(sp);
 }
 
@@ -558,7 +564,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 			dp_buf_reset(&v->line);
 			for (size_t k = 0; k < p.row.ncols; k++)
 				line_cell(v, k, p.row.field[k], k < p.ra->n ? p.ra->f[k] : "");
-			spool_row(v, v->fund_spool, bulk, sub, &si, p.row.text[DP_F_FUND_NAME]);
+			spool_row(v->fund_spool, bulk, sub, &si, p.row.text[DP_F_FUND_NAME], v->line.s, v->line.len);
 		}
 		if (!bulk) {
 			ensure_sub(v, sub);
@@ -605,9 +611,9 @@ static bool later(const struct winner *w, const char *filed_on, long file, uint6
 	return line > w->line;
 }
 
-/* Spools a submission that passed its checks, as the cells it will have in
+/* Spools a submission that passed its checks, with the cells it will have in
  * departments.csv.gz: the roster fills what it left empty, then the
- * defaults of SPEC §3. */
+ * defaults of SPEC §3.  Notes when they are not the cells read. */
 static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi)
 {
 	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si->code) : NULL;
@@ -630,9 +636,10 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	if (!sector[0])
 		sector = "未分类";
 	dp_buf_reset(&v->line);
+	bool changed = p->ra->n != p->row.ncols;
 	for (size_t k = 0; k < p->row.ncols; k++) {
 		int f = p->row.field[k];
-		const char *c = k < p->ra->n ? p->ra->f[k] : "";
+		const char *raw = k < p->ra->n ? p->ra->f[k] : "", *c = raw;
 		if (f == DP_F_PARENT_CODE)
 			c = parent;
 		else if (f == DP_F_PARENT_NAME)
@@ -641,9 +648,15 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 			c = sector;
 		else if (f == DP_F_INCOME_OTHER && !c[0])
 			c = "0.00";
+		size_t at = v->line.len;
 		row_cell(v, f, c);
+		/* (without a change so far the row has all its cells) */
+		if (!changed && (c != raw || v->line.len - at != p->ra->len[k] + 1))
+			changed = v->line.len - at != p->ra->len[k] + 1 || memcmp(v->line.s + at, raw, p->ra->len[k]) != 0;
 	}
-	spool_row(v, v->sub_spool, id, (uint64_t)fi, si, p->row.text[DP_F_FILED_ON]);
+	v->cand_changed |= changed;
+	dp_cells_row(v->cand, v->line.s, v->line.len);
+	spool_row(v->sub_spool, id, (uint64_t)fi, si, p->row.text[DP_F_FILED_ON], "", 0);
 }
 
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
@@ -656,8 +669,17 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 	}
 	/* the columns of departments.csv.gz, even when no submission is accepted */
 	v->sub_cols = dp_xcalloc(p.row.ncols + 1, sizeof *v->sub_cols);
+	v->nsub_cols = p.row.ncols;
 	for (size_t k = 0; k < p.row.ncols; k++)
 		v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p.row.field[k])->code;
+	/* (the header read is these codes: dp_deptrow_init takes no other) */
+	char *p_cand = dp_path_join(v->o->work, "candidates.cells.tmp");
+	v->cand = dp_cells_create(p_cand, v->sub_cols, v->nsub_cols, err);
+	free(p_cand);
+	if (!v->cand) {
+		pair_close(&p);
+		return false;
+	}
 	while (pair_next(&p, err, &fault, true)) {
 		struct subinfo si;
 		uint64_t id;
@@ -710,20 +732,21 @@ static void years_add(struct years *y, const char *s)
 	y->v[y->n++] = dp_xstrdup(s);
 }
 
-/* Writes the winners from the spool, to the table and to the cells file
- * when there is one; names the superseded. */
-static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct dp_cells_writer *cells, struct years *years,
-			    struct dp_buf *err)
+/* Decides each candidate (the spool's records and v->cand's rows, in the
+ * same order): the winner of its key is accepted (acc[i] set), the others
+ * superseded and named. */
+static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years, struct dp_buf *err)
 {
-	dp_table_header(out, v->sub_cols);
 	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
 	struct spooled r;
+	size_t i = 0;
 	while (spooled_next(v->sub_spool, &r, err)) {
 		uint64_t id = r.a, line = r.line;
 		long fi = (long)r.b;
 		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
 		struct winner *w = winner_of(v, year, code, true);
+		acc[i++] = w->sub == id;
 		if (w->sub != id) {
 			v->sub_state[id] = ST_SUPERSEDED;
 			v->superseded++;
@@ -747,12 +770,85 @@ static bool pass_subs_write(struct vctx *v, struct dp_table *out, struct dp_cell
 					v->roster->path);
 		if (re)
 			w->roster_seen = true;
-		row_csv(v, r.row, r.row_len);
-		dp_table_line(out, v->csv.s, v->csv.len);
-		if (cells)
-			dp_cells_row(cells, r.row, r.row_len);
 	}
+	if (!err->len && i != dp_cells_nrows(v->cand))
+		dp_buf_adds(err, "dp-validate: the spool of candidates is out of step");
 	return !err->len;
+}
+
+struct accepted_out {
+	struct vctx *v;
+	const unsigned char *acc;
+	struct dp_table *csv;          /* or NULL */
+	struct dp_cells_writer *cells; /* or NULL */
+};
+
+static bool write_accepted(void *ctx, size_t i, const char *s, size_t n)
+{
+	struct accepted_out *o = ctx;
+	if (!o->acc[i])
+		return true;
+	if (o->csv) {
+		row_csv(o->v, s, n);
+		dp_table_line(o->csv, o->v->csv.s, o->v->csv.len);
+	}
+	if (o->cells)
+		dp_cells_row(o->cells, s, n);
+	return true;
+}
+
+/* departments.csv.gz and departments.cells, from the accepted candidates.
+ * When every submission read is accepted as it was read, the table is the
+ * parsed one (a hard link, else a copy): writing it again would give the
+ * same bytes.  The candidates' cells file is departments.cells unless some
+ * were superseded.  A cells file that cannot be made costs dp-aggregate
+ * time, not the run: it is left out. */
+static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *err)
+{
+	char *p_dep = dp_path_join(v->o->work, "departments.csv.gz");
+	char *p_parsed = dp_path_join(v->o->work, "parsed-departments.csv.gz");
+	char *p_cells = dp_path_join(v->o->work, "departments.cells");
+	char *p_tmp = dp_path_join(v->o->work, "departments.cells.tmp");
+	struct dp_buf cerr = DP_BUF_INIT;
+	char sha[65] = "";
+	bool as_read = !v->rejected && !v->superseded && !v->cand_changed, ok = true;
+	struct accepted_out o = { v, acc, NULL, NULL };
+	if (v->superseded)
+		o.cells = dp_cells_create(p_tmp, v->sub_cols, v->nsub_cols, &cerr);
+	if (!as_read) {
+		if (!(o.csv = dp_table_create(p_dep, DP_WORK_LEVEL, err)))
+			ok = false;
+		else
+			dp_table_header(o.csv, v->sub_cols);
+	}
+	if (ok && (o.csv || o.cells))
+		ok = dp_cells_each(v->cand, write_accepted, &o, err);
+	if (!ok) {
+		dp_table_abort(o.csv);
+	} else if (o.csv) {
+		struct dp_table_info info;
+		ok = dp_table_commit(o.csv, &info, err);
+		memcpy(sha, info.sha256, sizeof sha);
+	} else {
+		unlink(p_dep);
+		ok = (link(p_parsed, p_dep) == 0 || dp_copy_file(p_parsed, p_dep, err)) && dp_sha256_file(p_dep, sha);
+		if (!ok && !err->len)
+			dp_buf_addf(err, "%s: cannot read back: %s", p_dep, strerror(errno));
+	}
+	struct dp_cells_writer *final = v->superseded ? o.cells : v->cand;
+	if (v->superseded)
+		dp_cells_abort(v->cand);
+	v->cand = NULL;
+	if (ok && final)
+		dp_cells_commit(final, p_cells, sha, &cerr);
+	else
+		dp_cells_abort(final);
+	dp_buf_free(&cerr);
+	free(p_dep);
+	free(p_parsed);
+	free(p_cells);
+	free(p_tmp);
+	return ok;
 }
 
 /* Writes the accepted funds from the spool, names the orphans. */
@@ -905,6 +1001,19 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 
 /* ---- the stage ---- */
 
+static const char *const kept[] = { "departments.csv.gz", "special_funds.csv.gz", "inputs.csv.gz",
+				    "findings.csv.gz" };
+
+void dp_validate_forget(const char *work)
+{
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		struct dp_buf p = DP_BUF_INIT;
+		dp_buf_addf(&p, "%s/parsed-%s", work, kept[i]);
+		unlink(p.s);
+		dp_buf_free(&p);
+	}
+}
+
 static bool keep_parsed(const char *work, const char *name, struct dp_buf *err)
 {
 	char *from = dp_path_join(work, name);
@@ -1031,10 +1140,12 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.keys = dp_keymap_new(sizeof(struct winner));
 	int rc = DP_OK;
 	uint64_t missing = 0;
+	unsigned char *acc = NULL;
 	char *p_in = dp_path_join(o->work, "parsed-inputs.csv.gz"), *p_fi = dp_path_join(o->work, "parsed-findings.csv.gz");
-	if (!keep_parsed(o->work, "departments.csv.gz", err) || !keep_parsed(o->work, "special_funds.csv.gz", err) ||
-	    !keep_parsed(o->work, "inputs.csv.gz", err) || !keep_parsed(o->work, "findings.csv.gz", err) ||
-	    !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
+	bool kept_all = true;
+	for (size_t i = 0; kept_all && i < sizeof kept / sizeof kept[0]; i++)
+		kept_all = keep_parsed(o->work, kept[i], err);
+	if (!kept_all || !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
 		rc = DP_IOERR;
 		goto out;
 	}
@@ -1049,47 +1160,35 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_IOERR;
 		goto out;
 	}
-	char *p_dep = dp_path_join(o->work, "departments.csv.gz"), *p_fun = dp_path_join(o->work, "special_funds.csv.gz");
-	struct dp_table *tdep = dp_table_create(p_dep, DP_WORK_LEVEL, err);
-	struct dp_table *tfun = tdep ? dp_table_create(p_fun, DP_WORK_LEVEL, err) : NULL;
-	free(p_dep);
-	free(p_fun);
-	if (!tfun) {
-		dp_table_abort(tdep);
-		rc = DP_CANTCREATE;
-		goto out;
-	}
-	/* departments.cells, for dp-aggregate (memtab.h): without it (it could
-	 * not be made) dp-aggregate reads departments.csv.gz, so failing to
-	 * make it costs time, not the run */
+	/* a departments.cells of another run must not outlive this one's table */
 	char *p_cells = dp_path_join(o->work, "departments.cells");
 	unlink(p_cells);
-	struct dp_buf cerr = DP_BUF_INIT;
-	size_t ncols = 0;
-	while (v.sub_cols[ncols])
-		ncols++;
-	struct dp_cells_writer *cells = dp_cells_create(p_cells, v.sub_cols, ncols, &cerr);
-	if (!pass_subs_write(&v, tdep, cells, &years, err) || !pass_funds_write(&v, tfun, err)) {
-		dp_table_abort(tdep);
-		dp_table_abort(tfun);
-		dp_cells_abort(cells);
-		free(p_cells);
-		dp_buf_free(&cerr);
+	free(p_cells);
+	acc = dp_xcalloc(dp_cells_nrows(v.cand) + 1, 1);
+	if (!decide_subs(&v, acc, &years, err)) {
 		rc = DP_IOERR;
 		goto out;
 	}
-	struct dp_table_info dep_info;
-	if (!dp_table_commit(tdep, &dep_info, err) | !dp_table_commit(tfun, NULL, err)) {
-		dp_cells_abort(cells);
-		free(p_cells);
-		dp_buf_free(&cerr);
+	if (!write_subs(&v, acc, err)) {
 		rc = DP_CANTCREATE;
 		goto out;
 	}
-	if (cells)
-		dp_cells_commit(cells, dep_info.sha256, &cerr);
-	free(p_cells);
-	dp_buf_free(&cerr);
+	char *p_fun = dp_path_join(o->work, "special_funds.csv.gz");
+	struct dp_table *tfun = dp_table_create(p_fun, DP_WORK_LEVEL, err);
+	free(p_fun);
+	if (!tfun) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	if (!pass_funds_write(&v, tfun, err)) {
+		dp_table_abort(tfun);
+		rc = DP_IOERR;
+		goto out;
+	}
+	if (!dp_table_commit(tfun, NULL, err)) {
+		rc = DP_CANTCREATE;
+		goto out;
+	}
 	dp_qsort(years.v, years.n, sizeof *years.v, years_cmp);
 	for (size_t i = 0; i < tab.n; i++) {
 		const char *st = final_status(&v, i);
@@ -1129,6 +1228,8 @@ out:
 	free(v.sub_fund);
 	dp_spool_free(v.sub_spool);
 	dp_spool_free(v.fund_spool);
+	dp_cells_abort(v.cand);
+	free(acc);
 	free(v.sub_cols);
 	dp_buf_free(&v.line);
 	dp_buf_free(&v.csv);

@@ -50,17 +50,25 @@ void dp_memtab_free(struct dp_memtab *t);
  * it (docs/work-files.md). */
 struct dp_cells_writer;
 
-/* Creates path.tmp with the header row cols[0..ncols); NULL (err set) on
- * failure. */
+/* Creates the file path (a temporary name: dp_cells_commit gives it its
+ * own) with the header row cols[0..ncols); NULL (err set) on failure. */
 struct dp_cells_writer *dp_cells_create(const char *path, const char *const *cols, size_t ncols,
 					struct dp_buf *err);
 /* Appends a row: s[0..n) is its cells, each NUL-terminated, as many as the
  * header has. */
 void dp_cells_row(struct dp_cells_writer *w, const char *s, size_t n);
+/* The rows appended so far, read back in order from the file (not mapped:
+ * the memory is one buffer of the longest row or a few megabytes): fn gets
+ * each row's index and cells, and stops the walk by returning false.  For a
+ * writer that is also its caller's spool (dp-validate's candidates).  False
+ * (err set) when the file cannot be written or read back. */
+bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, const char *s, size_t n),
+		   void *ctx, struct dp_buf *err);
+size_t dp_cells_nrows(const struct dp_cells_writer *w);
 /* Writes the offsets and the footer naming the gzip table of SHA-256
  * table_sha256, closes and renames onto path.  False (err set, nothing left
  * behind) on failure.  Frees w either way. */
-bool dp_cells_commit(struct dp_cells_writer *w, const char *table_sha256, struct dp_buf *err);
+bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_sha256, struct dp_buf *err);
 /* Removes the partial file and frees w; NULL does nothing. */
 void dp_cells_abort(struct dp_cells_writer *w);
 /* Loads the cells file path into t when it is whole and copies the gzip

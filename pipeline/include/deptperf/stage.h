@@ -53,6 +53,10 @@ typedef int (*dp_stage_fn)(const struct dp_stage_opts *, struct dp_stage_report 
 int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
+/* Removes the copies of normalize's tables that dp-validate keeps in work
+ * (parsed-*.csv.gz, read again when it runs again): dp-ingest and
+ * dp-normalize call it, as the tables they write replace those. */
+void dp_validate_forget(const char *work);
 int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 /* For scripts/bench (scripts/dp-bench-scoring.c): loads a validated work folder

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# dp-validate's ways to departments.csv.gz and departments.cells: when every
+# submission is accepted as it was read, the table is the parsed one (a
+# hard link) and the candidates' cells file becomes departments.cells; a
+# rejected submission, a superseded one, or a cell the stage fills in make
+# it write the table again (and, when one is superseded, the cells file).
+# Every way must give the same departments, and dp-aggregate the same
+# tables from the cells file as from the gzip table.
+source "$(dirname "$0")/lib.bash"
+"$DP_GEN" --out "$T/g" --seed 7 --year 2021 --forms 0 --bulk 200 --clean >/dev/null
+f=bulk/departments-2021.csv
+row2=$(sed -n 2p "$T/g/$f")
+variant() { # variant NAME [AWK-PROGRAM [replace]]: row 2 through the program, appended or in its place
+	cp -r "$T/g" "$T/$1"
+	if [ "${3:-}" = replace ]; then
+		{ sed -n 1p "$T/g/$f"; printf '%s\n' "$row2" | awk -F, -v OFS=, "$2"; sed 1,2d "$T/g/$f"; } >"$T/$1/$f"
+	elif [ -n "${2:-}" ]; then
+		printf '%s\n' "$row2" | awk -F, -v OFS=, "$2" >>"$T/$1/$f"
+	fi
+	local w="$T/w-$1"
+	expect_rc 0 "$DP_BIN/dp-ingest" --input "$T/$1" --work "$w"
+	set +e
+	"$DP_BIN/dp-normalize" --work "$w" >/dev/null 2>&1
+	"$DP_BIN/dp-validate" --work "$w" >"$T/v-$1" 2>&1
+	set -e
+	[ -f "$w/departments.cells" ] || { cat "$T/v-$1" >&2; fail "$1: no departments.cells"; }
+	[ ! -e "$w/candidates.cells.tmp" ] || fail "$1: the candidates' spool was left behind"
+	[ ! -e "$w/departments.cells.tmp" ] || fail "$1: a temporary cells file was left behind"
+}
+inode() { stat -c %i "$1"; }
+variant clean ''
+# a rejected submission: an unknown department whose income is not a number
+variant rejected '{ $1 = "445999999"; $7 = "abc"; print }'
+# a superseded one: row 2 again, filed earlier, after it
+variant superseded '{ $6 = "2022-01-01"; print }'
+# a cell filled in: the first department without 其他收入 (0.00 is written)
+variant filled '{ $9 = ""; $7 = $8; print }' replace
+
+grep -q "0 rejected + 0 superseded" "$T/v-clean" || fail "clean: $(cat "$T/v-clean")"
+grep -q "1 rejected + 0 superseded" "$T/v-rejected" || fail "rejected: $(cat "$T/v-rejected")"
+grep -q "0 rejected + 1 superseded" "$T/v-superseded" || fail "superseded: $(cat "$T/v-superseded")"
+grep -q "0 rejected + 0 superseded" "$T/v-filled" || fail "filled: $(cat "$T/v-filled")"
+[ "$(inode "$T/w-clean/departments.csv.gz")" = "$(inode "$T/w-clean/parsed-departments.csv.gz")" ] ||
+	fail "clean: departments.csv.gz was written again, not linked"
+for v in rejected superseded filled; do
+	[ "$(inode "$T/w-$v/departments.csv.gz")" != "$(inode "$T/w-$v/parsed-departments.csv.gz")" ] ||
+		fail "$v: departments.csv.gz is the parsed table, with a submission it must not have"
+done
+zcat "$T/w-clean/departments.csv.gz" >"$T/dep.clean"
+[ "$(wc -l <"$T/dep.clean")" -eq 201 ] || fail "clean: $(wc -l <"$T/dep.clean") lines, want 201"
+for v in rejected superseded; do
+	zcat "$T/w-$v/departments.csv.gz" | cmp - "$T/dep.clean" || fail "$v: departments differ from the clean run's"
+done
+code=${row2%%,*}
+zcat "$T/w-filled/departments.csv.gz" | grep -v "^2021,$code," >"$T/dep.filled"
+grep -v "^2021,$code," "$T/dep.clean" | cmp - "$T/dep.filled" || fail "filled: the other departments differ"
+# 其他收入 0.00 (and 收入合计 = 财政拨款收入) where the clean run has its
+# figures, the rest of the row the same
+IFS=, read -r _ _ _ _ _ _ total fiscal other _ <<<"$row2"
+zcat "$T/w-filled/departments.csv.gz" | grep "^2021,$code," |
+	sed "s/,$fiscal,$fiscal,0\.00,/,$total,$fiscal,$other,/" >"$T/row.filled"
+grep "^2021,$code," "$T/dep.clean" | cmp - "$T/row.filled" || fail "filled: 其他收入 not written as 0.00: $(cat "$T/row.filled")"
+# dp-aggregate: the same tables from departments.cells as without it
+for v in clean superseded filled; do
+	w="$T/w-$v"
+	set +e
+	"$DP_BIN/dp-score" --work "$w" >/dev/null 2>&1
+	cp -r "$w" "$w-nocells"
+	rm "$w-nocells/departments.cells"
+	"$DP_BIN/dp-aggregate" --work "$w" --out "$T/a-$v" >/dev/null 2>"$T/err"
+	"$DP_BIN/dp-aggregate" --work "$w-nocells" --out "$T/b-$v" >/dev/null 2>&1
+	set -e
+	[ -f "$T/a-$v/rankings.csv.gz" ] || { cat "$T/err" >&2; fail "$v: dp-aggregate published nothing"; }
+	for t in "$T/a-$v/"*.csv.gz; do
+		cmp "$t" "$T/b-$v/$(basename "$t")" || fail "$v: $(basename "$t") differs without departments.cells"
+	done
+done
+cmp "$T/a-clean/rankings.csv.gz" "$T/a-superseded/rankings.csv.gz" || fail "superseded: rankings differ from the clean run's"
+# run again on the same folder, dp-validate reads normalize's tables it kept,
+# and gives the same; after ingest and normalize of other inputs there, it
+# reads theirs, not the copies it kept of the first
+w="$T/w-superseded"
+zcat "$w/departments.csv.gz" >"$T/dep.first"
+set +e
+"$DP_BIN/dp-validate" --work "$w" >"$T/v-again" 2>&1
+set -e
+grep -q "0 rejected + 1 superseded" "$T/v-again" || fail "validate again: $(cat "$T/v-again")"
+zcat "$w/departments.csv.gz" | cmp - "$T/dep.first" || fail "validate again: other departments"
+# (the same number of rows, one of them different: the copies kept would
+# be read without a word)
+w="$T/w-clean"
+expect_rc 0 "$DP_BIN/dp-ingest" --input "$T/filled" --work "$w"
+set +e
+"$DP_BIN/dp-normalize" --work "$w" >/dev/null 2>&1
+"$DP_BIN/dp-validate" --work "$w" >"$T/v-other" 2>&1
+set -e
+grep -q "200 accepted + 0 rejected + 0 superseded" "$T/v-other" || fail "other inputs in the same folder: $(cat "$T/v-other")"
+zcat "$w/departments.csv.gz" | cmp - <(zcat "$T/w-filled/departments.csv.gz") ||
+	fail "other inputs in the same folder: the departments of the inputs before"
+echo "validate_paths: linked when clean; rewritten when rejected, superseded or filled; same departments and tables"
