@@ -105,11 +105,12 @@ void *dp_keymap_get(const struct dp_keymap *m, const char *key)
 	return find(m, key, len, h)->rec;
 }
 
-static void grow(struct dp_keymap *m)
+/* Moves the slots to a table of cap slots (a power of two). */
+static void rehash(struct dp_keymap *m, size_t cap)
 {
 	struct slot *old = m->s;
 	size_t oldcap = m->cap;
-	m->cap = dp_st_mult(m->cap, 2);
+	m->cap = cap;
 	m->s = dp_xcalloc(m->cap, sizeof *m->s);
 	size_t mask = m->cap - 1;
 	for (size_t i = 0; i < oldcap; i++) {
@@ -123,10 +124,25 @@ static void grow(struct dp_keymap *m)
 	free(old);
 }
 
+/* At most three quarters full. */
+static bool fits(size_t n, size_t cap)
+{
+	return n <= cap / 4 * 3;
+}
+
+void dp_keymap_reserve(struct dp_keymap *m, size_t n)
+{
+	size_t cap = m->cap;
+	while (!fits(n, cap))
+		cap = dp_st_mult(cap, 2);
+	if (cap != m->cap)
+		rehash(m, cap);
+}
+
 void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
 {
-	if ((m->n + 1) * 4 > m->cap * 3)
-		grow(m);
+	if (!fits(m->n + 1, m->cap))
+		rehash(m, dp_st_mult(m->cap, 2));
 	size_t len;
 	uint64_t h = fnv1a(key, &len);
 	struct slot *s = find(m, key, len, h);

@@ -85,6 +85,8 @@ struct vctx {
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
+	struct dp_buf last_key;  /* winner_of's last key, and its record */
+	struct winner *last;
 };
 
 static void ensure_sub(struct vctx *v, uint64_t id)
@@ -497,21 +499,25 @@ static void row_csv(struct vctx *v, const char *s, size_t n)
 }
 
 /* A row spooled until the winners are known: two numbers (a submission's
- * id and file index, or a fund's bulk flag and submission), where it came
- * from, its key, one text (filed_on, or the fund's name) and, for a fund,
- * its finished CSV line (a submission's cells are in v->cand). */
+ * id and file index, or a fund's bulk flag and submission), the record of
+ * its key (struct winner: records never move, keymap.h; NULL for a fund of
+ * a form), where it came from, its key, one text (filed_on, or the fund's
+ * name) and, for a fund, its finished CSV line (a submission's cells are in
+ * v->cand). */
 struct spooled {
 	uint64_t a, b, line;
+	struct winner *w;
 	const char *file, *year, *code, *text, *row;
 	size_t row_len;
 };
 
 /* Spools a row, with its CSV line row[0..n). */
-static void spool_row(struct dp_spool *sp, uint64_t a, uint64_t b, const struct subinfo *si, const char *text,
-		      const char *row, size_t n)
+static void spool_row(struct dp_spool *sp, uint64_t a, uint64_t b, struct winner *w, const struct subinfo *si,
+		      const char *text, const char *row, size_t n)
 {
 	dp_spool_putu(sp, a);
 	dp_spool_putu(sp, b);
+	dp_spool_putu(sp, (uint64_t)(uintptr_t)w);
 	dp_spool_puts(sp, si->file);
 	dp_spool_putu(sp, si->line);
 	dp_spool_puts(sp, si->year);
@@ -529,21 +535,35 @@ static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *
 	const size_t *len;
 	size_t n;
 	while (dp_spool_next(sp, &f, &len, &n, err)) {
-		if (n != 8)
+		if (n != 9)
 			continue;
-		*r = (struct spooled){ dp_spool_u(f[0]), dp_spool_u(f[1]), dp_spool_u(f[3]), f[2], f[4], f[5], f[6],
-				       f[7], len[7] };
+		*r = (struct spooled){ dp_spool_u(f[0]),
+				       dp_spool_u(f[1]),
+				       dp_spool_u(f[4]),
+				       (struct winner *)(uintptr_t)dp_spool_u(f[2]),
+				       f[3],
+				       f[5],
+				       f[6],
+				       f[7],
+				       f[8],
+				       len[8] };
 		return true;
 	}
 	return false;
 }
 
-/* The record of (year, code): created when new and create is set, else
- * NULL when there is none.  Records never move (keymap.h). */
-static struct winner *winner_of(struct vctx *v, const char *year, const char *code, bool create)
+/* The record of (year, code), created when new.  Records never move
+ * (keymap.h).  The last key's record is kept: a bulk file's funds come
+ * department by department. */
+static struct winner *winner_of(struct vctx *v, const char *year, const char *code)
 {
 	dp_key_make(&v->key, year, code);
-	return create ? dp_keymap_put(v->keys, v->key.s, NULL) : dp_keymap_get(v->keys, v->key.s);
+	if (v->last && v->key.len == v->last_key.len && memcmp(v->key.s, v->last_key.s, v->key.len) == 0)
+		return v->last;
+	v->last = dp_keymap_put(v->keys, v->key.s, NULL);
+	dp_buf_reset(&v->last_key);
+	dp_buf_add(&v->last_key, v->key.s, v->key.len);
+	return v->last;
 }
 
 static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
@@ -560,11 +580,13 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		struct subinfo si;
 		check_fund(v, &p, &bulk, &sub, &si);
 		v->funds_read++;
+		struct winner *w = bulk && !si.errors ? winner_of(v, si.year, si.code) : NULL;
 		if (!bulk || !si.errors) { /* it may be written: spool its line */
 			dp_buf_reset(&v->line);
 			for (size_t k = 0; k < p.row.ncols; k++)
 				line_cell(v, k, p.row.field[k], k < p.ra->n ? p.ra->f[k] : "");
-			spool_row(v->fund_spool, bulk, sub, &si, p.row.text[DP_F_FUND_NAME], v->line.s, v->line.len);
+			spool_row(v->fund_spool, bulk, sub, w, &si, p.row.text[DP_F_FUND_NAME], v->line.s,
+				  v->line.len);
 		}
 		if (!bulk) {
 			ensure_sub(v, sub);
@@ -582,7 +604,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		}
 		if (fi >= 0)
 			v->file_acc[fi]++;
-		winner_of(v, si.year, si.code, true)->bulk_fund = true;
+		w->bulk_fund = true;
 	}
 	pair_close(&p);
 	return !fault;
@@ -614,7 +636,8 @@ static bool later(const struct winner *w, const char *filed_on, long file, uint6
 /* Spools a submission that passed its checks, with the cells it will have in
  * departments.csv.gz: the roster fills what it left empty, then the
  * defaults of SPEC §3.  Notes when they are not the cells read. */
-static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi)
+static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
+			    struct winner *w)
 {
 	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si->code) : NULL;
 	const char *parent = p->row.text[DP_F_PARENT_CODE];
@@ -656,7 +679,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	}
 	v->cand_changed |= changed;
 	dp_cells_row(v->cand, v->line.s, v->line.len);
-	spool_row(v->sub_spool, id, (uint64_t)fi, si, p->row.text[DP_F_FILED_ON], "", 0);
+	spool_row(v->sub_spool, id, (uint64_t)fi, w, si, p->row.text[DP_F_FILED_ON], "", 0);
 }
 
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
@@ -686,8 +709,9 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		sub_info(&p, &si, &id);
 		ensure_sub(v, id);
 		v->read++;
-		struct winner *wk = winner_of(v, si.year, si.code, false);
-		bool has_funds = (v->sub_fund[id] & 1) || (wk && wk->bulk_fund);
+		/* (made for a submission rejected too: a record not set is none) */
+		struct winner *w = winner_of(v, si.year, si.code);
+		bool has_funds = (v->sub_fund[id] & 1) || w->bulk_fund;
 		if (v->sub_fund[id] & 2) {
 			si.errors++;
 			dp_findings_add(v->fs, "E-RANGE", si.file, si.line, si.code, si.year, "fund_name", NULL,
@@ -704,8 +728,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 			}
 			continue;
 		}
-		spool_candidate(v, &p, &si, id, fi);
-		struct winner *w = wk ? wk : winner_of(v, si.year, si.code, true);
+		spool_candidate(v, &p, &si, id, fi, w);
 		if (!w->set || later(w, p.row.text[DP_F_FILED_ON], fi, si.line)) {
 			w->set = true;
 			w->sub = (uint32_t)id;
@@ -745,7 +768,7 @@ static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years,
 		uint64_t id = r.a, line = r.line;
 		long fi = (long)r.b;
 		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
-		struct winner *w = winner_of(v, year, code, true);
+		struct winner *w = r.w;
 		acc[i++] = w->sub == id;
 		if (w->sub != id) {
 			v->sub_state[id] = ST_SUPERSEDED;
@@ -872,8 +895,7 @@ static bool pass_funds_write(struct vctx *v, struct dp_table *out, struct dp_buf
 				continue;
 			}
 		} else {
-			const struct winner *w = winner_of(v, year, code, false);
-			if (!w || !w->set) {
+			if (!r.w->set) {
 				v->funds_orphan++;
 				dp_findings_add(v->fs, "W-ORPHAN-FUND", file, line, code, year, "dept_code", code,
 						"专项资金“%s”找不到部门 %s %s 年度的有效自评表，未计分：请同时提交该部门的自评表",
@@ -1149,6 +1171,10 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_IOERR;
 		goto out;
 	}
+	uint64_t nsub = 0; /* as many keys at most, but for orphan funds' */
+	for (size_t i = 0; i < tab.n; i++)
+		nsub += tab.v[i].submissions;
+	dp_keymap_reserve(v.keys, nsub);
 	v.file_acc = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_rej = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_sup = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
@@ -1238,6 +1264,7 @@ out:
 	free(v.file_rej);
 	free(v.file_sup);
 	dp_buf_free(&v.key);
+	dp_buf_free(&v.last_key);
 	dp_keymap_free(v.keys);
 	dp_scorer_free(v.scorer);
 	dp_roster_free(v.roster);

@@ -28,3 +28,42 @@ Test(keymap, put_get_and_growth)
 	dp_buf_free(&k);
 	dp_keymap_free(m);
 }
+
+/* Reserving room keeps every key and value (values never move: callers
+ * keep pointers to them), before and after the map grows past the room. */
+Test(keymap, reserve_keeps_keys_and_values)
+{
+	struct dp_keymap *m = dp_keymap_new(sizeof(long));
+	struct dp_buf k = DP_BUF_INIT;
+	long *first[100];
+	for (long i = 0; i < 100; i++) {
+		char code[16];
+		snprintf(code, sizeof code, "%ld", i);
+		dp_key_make(&k, "2021", code);
+		first[i] = dp_keymap_put(m, k.s, NULL);
+		*first[i] = i;
+	}
+	dp_keymap_reserve(m, 30000);
+	dp_keymap_reserve(m, 10); /* never shrinks */
+	for (long i = 100; i < 50000; i++) {
+		char code[16];
+		snprintf(code, sizeof code, "%ld", i);
+		dp_key_make(&k, "2021", code);
+		bool created;
+		*(long *)dp_keymap_put(m, k.s, &created) = i;
+		cr_assert(created);
+	}
+	cr_expect_eq(dp_keymap_count(m), 50000);
+	for (long i = 0; i < 50000; i += 7) {
+		char code[16];
+		snprintf(code, sizeof code, "%ld", i);
+		dp_key_make(&k, "2021", code);
+		long *v = dp_keymap_get(m, k.s);
+		cr_assert_not_null(v, "key %ld lost", i);
+		cr_expect_eq(*v, i);
+		if (i < 100)
+			cr_expect_eq(v, first[i], "the value of key %ld moved", i);
+	}
+	dp_buf_free(&k);
+	dp_keymap_free(m);
+}

@@ -17,6 +17,10 @@ void *dp_keymap_get(const struct dp_keymap *m, const char *key);
 /* The value of key, created zeroed when new (*created tells, may be NULL). */
 void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created);
 size_t dp_keymap_count(const struct dp_keymap *m);
+/* Makes room for n keys in all, so that the map does not grow (and move
+ * every slot) until it holds more: for a caller that knows about how many
+ * there will be. */
+void dp_keymap_reserve(struct dp_keymap *m, size_t n);
 
 /* The key of a submission: "<fiscal_year>\x1f<dept_code>" into b (reset). */
 struct dp_buf;
