@@ -325,14 +325,16 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	 * need (dp-score at 1 000 000: 20.5 -> 19.3 s of CPU, 11.3 -> 11.0 s).
 	 * Passive waiting lets them sleep; a value the caller set is kept. */
 	setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-	/* dp-score and dp-aggregate run with glibc's malloc asking for
-	 * transparent huge pages for its large blocks: they fill hundreds of
-	 * megabytes at 1 000 000, and on the virtual machines measured a page
-	 * fault per 4 KiB made filling fresh memory 25-40 times slower (300 MB:
-	 * 1.0-1.3 s against 0.03-0.10 s; dp-aggregate 16.1-16.4 -> 15.1-15.5
-	 * s).  Not the streaming stages: their few megabytes gain nothing and
-	 * whole 2 MiB pages raised their peaks (dp-normalize of 100 000 forms
-	 * 61 -> 72 MB).  A value the caller set is kept for every stage. */
+	/* dp-validate, dp-score and dp-aggregate run with glibc's malloc
+	 * asking for transparent huge pages for its large blocks: they fill
+	 * tens to hundreds of megabytes at 1 000 000 (dp-validate its map of
+	 * keys), and on the virtual machines measured a page fault per 4 KiB
+	 * made filling fresh memory 25-40 times slower (300 MB: 1.0-1.3 s
+	 * against 0.03-0.10 s; dp-aggregate 16.1-16.4 -> 15.1-15.5 s;
+	 * dp-validate about 0.5 s less, 175 -> 180 MB).  Not the streaming
+	 * stages: their few megabytes gain nothing and whole 2 MiB pages raised
+	 * their peaks (dp-normalize of 100 000 forms 61 -> 72 MB).  A value the
+	 * caller set is kept for every stage. */
 	bool own_tunables = getenv("GLIBC_TUNABLES") == NULL;
 	char *lockp = dp_path_join(o->out, ".lock");
 	/* not close-on-exec: the stages inherit the lock, so a stage left
@@ -432,7 +434,7 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 			worst = DP_CANTCREATE;
 			break;
 		}
-		if (own_tunables && s == 3)
+		if (own_tunables && s == 2)
 			setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
 		int r = run_stage(o, chain[s], a[s].v, &peak[s], err);
 		/* dp-ingest's 1 only says some files were refused; it goes on */
