@@ -763,8 +763,11 @@ static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years,
 	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
 	struct spooled r;
-	size_t i = 0;
+	size_t i = 0, n = dp_cells_nrows(v->cand);
+	bool more = false;
 	while (spooled_next(v->sub_spool, &r, err)) {
+		if ((more = i == n))
+			break; /* out of step: said below */
 		uint64_t id = r.a, line = r.line;
 		long fi = (long)r.b;
 		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
@@ -794,7 +797,7 @@ static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years,
 		if (re)
 			w->roster_seen = true;
 	}
-	if (!err->len && i != dp_cells_nrows(v->cand))
+	if (!err->len && (i != n || more))
 		dp_buf_adds(err, "dp-validate: the spool of candidates is out of step");
 	return !err->len;
 }
