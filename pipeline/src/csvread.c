@@ -17,6 +17,7 @@ struct dp_csv {
 	size_t longest;
 	bool nonempty;         /* some field of the record has bytes */
 	bool keep_empty;
+	bool count_only;       /* DP_CSV_COUNT_REST: fields not kept */
 	bool at_start;         /* no byte of the next record seen yet */
 	uint64_t line;         /* physical line being fed */
 	uint64_t rec_line;
@@ -27,6 +28,11 @@ struct dp_csv {
 static void on_field(void *s, size_t n, void *data)
 {
 	struct dp_csv *c = data;
+	if (c->count_only) {
+		c->nf++;
+		c->nonempty = c->nonempty || n;
+		return;
+	}
 	if (c->nf >= c->cap) {
 		c->cap = c->cap ? dp_st_mult(c->cap, 2) : 64;
 		c->off = dp_xrealloc(c->off, dp_st_mult(c->cap, sizeof *c->off));
@@ -48,10 +54,18 @@ static void on_record(int term, void *data)
 	(void)term;
 	struct dp_csv *c = data;
 	if ((c->nonempty || (c->keep_empty && c->nf > 1)) && !c->stop) {
-		for (size_t i = 0; i < c->nf; i++)
-			c->ptr[i] = c->bytes.s + c->off[i];
-		struct dp_record r = { c->nf, c->ptr, c->len, c->rec_line, c->longest };
-		c->stop = c->fn(c->ctx, &r);
+		struct dp_record r = { c->nf, NULL, NULL, c->rec_line, 0 };
+		if (!c->count_only) {
+			for (size_t i = 0; i < c->nf; i++)
+				c->ptr[i] = c->bytes.s + c->off[i];
+			r = (struct dp_record){ c->nf, c->ptr, c->len, c->rec_line, c->longest };
+		}
+		int ret = c->fn(c->ctx, &r);
+		if (ret == DP_CSV_COUNT_REST) {
+			c->count_only = true;
+			ret = 0;
+		}
+		c->stop = ret;
 	}
 	c->nf = 0;
 	c->longest = 0;

@@ -29,8 +29,9 @@ static int on_record(void *ctx, const struct dp_record *r)
 	if (!s->header_seen) {
 		s->header_seen = true;
 		dp_header_parse(s->dict, r, &s->hdr);
-		/* a file of no known shape need not be parsed further */
-		return s->hdr.shape == DP_SHAPE_NONE ? 2 : 0;
+		/* a file of no known shape need not be parsed further; the rows of
+		 * one are only counted here (their syntax checked on the way) */
+		return s->hdr.shape == DP_SHAPE_NONE ? 2 : DP_CSV_COUNT_REST;
 	}
 	s->rows++;
 	return 0;

@@ -60,6 +60,63 @@ Test(csvread, every_chunk_size)
 	}
 }
 
+/* The first record whole, then each record's line and number of fields;
+ * with count_rest, asks for the rest without their fields. */
+struct counting {
+	struct dp_buf out;
+	bool count_rest, first_done, fields_given;
+};
+
+static int count_after_first(void *ctx, const struct dp_record *r)
+{
+	struct counting *s = ctx;
+	if (!s->first_done) {
+		s->first_done = true;
+		for (size_t i = 0; i < r->n; i++)
+			dp_buf_addf(&s->out, "%s%s", i ? "|" : "", r->f[i]);
+		dp_buf_addc(&s->out, '\n');
+		return s->count_rest ? DP_CSV_COUNT_REST : 0;
+	}
+	s->fields_given |= r->f != NULL;
+	dp_buf_addf(&s->out, "%llu:#%zu\n", (unsigned long long)r->line, r->n);
+	return 0;
+}
+
+/* Records counted without their fields are the records read with them:
+ * the same lines and numbers of fields, blank lines skipped, the same
+ * syntax errors, at every chunk size. */
+Test(csvread, count_rest_gives_the_same_records_without_fields)
+{
+	bool reference_fields = false;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = strlen(cases[i].csv);
+		for (size_t chunk = 1; chunk <= n; chunk++) {
+			struct counting s[2] = { { DP_BUF_INIT, false, false, false }, { DP_BUF_INIT, true, false, false } };
+			int rc[2];
+			uint64_t err_line[2];
+			for (int k = 0; k < 2; k++) {
+				struct dp_csv *c = dp_csv_new(count_after_first, &s[k]);
+				rc[k] = 0;
+				for (size_t off = 0; off < n && rc[k] == 0; off += chunk)
+					rc[k] = dp_csv_feed(c, cases[i].csv + off, off + chunk > n ? n - off : chunk);
+				if (rc[k] == 0)
+					rc[k] = dp_csv_finish(c);
+				err_line[k] = dp_csv_error_line(c);
+				dp_csv_free(c);
+			}
+			cr_expect_eq(rc[1], rc[0], "case %zu chunk %zu", i, chunk);
+			cr_expect_str_eq(dp_buf_str(&s[1].out), dp_buf_str(&s[0].out), "case %zu chunk %zu", i, chunk);
+			if (rc[0] < 0)
+				cr_expect_eq(err_line[1], err_line[0], "case %zu chunk %zu", i, chunk);
+			reference_fields |= s[0].fields_given;
+			cr_expect_not(s[1].fields_given, "case %zu chunk %zu: fields after DP_CSV_COUNT_REST", i, chunk);
+			dp_buf_free(&s[0].out);
+			dp_buf_free(&s[1].out);
+		}
+	}
+	cr_expect(reference_fields, "the reader without DP_CSV_COUNT_REST gave no fields: the test tests nothing");
+}
+
 static int stop_at_two(void *ctx, const struct dp_record *r)
 {
 	(void)ctx;

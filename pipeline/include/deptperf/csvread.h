@@ -29,6 +29,11 @@ struct dp_record {
  * fields one after another in one buffer, each followed by its NUL: the
  * bytes from f[0] to the NUL of f[n - 1] are the whole record. */
 typedef int (*dp_record_fn)(void *ctx, const struct dp_record *r);
+/* A callback's return that goes on reading but hands over the records after
+ * this one without their fields (n and line only; f and len NULL, longest
+ * 0): for a reader that only counts them (dp-ingest after the header),
+ * which saves copying every field's bytes. */
+#define DP_CSV_COUNT_REST (-2)
 
 struct dp_csv;
 
