@@ -1174,10 +1174,12 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_IOERR;
 		goto out;
 	}
-	uint64_t nsub = 0; /* as many keys at most, but for orphan funds' */
+	/* as many keys at most, but for orphan funds' (a count past 2^26 in a
+	 * damaged inputs.csv.gz only means the map grows as it goes) */
+	uint64_t nsub = 0;
 	for (size_t i = 0; i < tab.n; i++)
-		nsub += tab.v[i].submissions;
-	dp_keymap_reserve(v.keys, nsub);
+		nsub += tab.v[i].submissions < ((uint64_t)1 << 26) ? tab.v[i].submissions : (uint64_t)1 << 26;
+	dp_keymap_reserve(v.keys, (size_t)(nsub < ((uint64_t)1 << 26) ? nsub : (uint64_t)1 << 26));
 	v.file_acc = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_rej = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_sup = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
