@@ -1319,7 +1319,8 @@ static bool load_work(struct agg *a)
 		bool cells = false;
 		if (i == 0) {
 			char sha[65], *pc = dp_path_join(a->o->work, "departments.cells");
-			cells = dp_sha256_file(p, sha) && dp_memtab_load_cells(t[i], pc, sha);
+			/* (no need to hash the table when there is no cells file) */
+			cells = access(pc, R_OK) == 0 && dp_sha256_file(p, sha) && dp_memtab_load_cells(t[i], pc, sha);
 			free(pc);
 		}
 		ok[i] = cells || dp_memtab_load(t[i], p, false, &e);

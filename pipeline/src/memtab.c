@@ -194,7 +194,7 @@ bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, 
 	uint64_t at = w->nrows ? w->off[0] : w->body, have = 0;
 	bool ok = true;
 	errno = 0;
-	for (size_t i = 0; ok && i < w->nrows; i++) {
+	for (size_t i = 0; i < w->nrows; i++) {
 		uint64_t end = i + 1 < w->nrows ? w->off[i + 1] : w->body;
 		if (end > at + have) { /* keep the row's start, read on from there */
 			uint64_t keep = at + have - w->off[i];
@@ -205,10 +205,11 @@ bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, 
 			if (want > w->body - at)
 				want = w->body - at;
 			dp_buf_grow(&buf, (size_t)want);
-			ok = read_at(fd, buf.s + keep, (size_t)(want - keep), (off_t)(at + keep));
+			if (!(ok = read_at(fd, buf.s + keep, (size_t)(want - keep), (off_t)(at + keep))))
+				break;
 			have = want;
 		}
-		if (ok && !fn(ctx, i, buf.s + (w->off[i] - at), (size_t)(end - w->off[i])))
+		if (!fn(ctx, i, buf.s + (w->off[i] - at), (size_t)(end - w->off[i])))
 			break;
 	}
 	if (!ok)

@@ -13,7 +13,8 @@
  * name the superseded and the orphans, with no second inflate and parse; when
  * every submission is accepted as it was read, departments.csv.gz is the
  * parsed table itself (a link), not written again.  Memory: one small record
- * per distinct key, one byte per submission. */
+ * per distinct key, three bytes per submission and the 8-byte offset of each
+ * candidate's cells (docs/work-files.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
