@@ -1318,9 +1318,8 @@ static bool load_work(struct agg *a)
 		struct dp_buf e = DP_BUF_INIT;
 		bool cells = false;
 		if (i == 0) {
-			char sha[65], *pc = dp_path_join(a->o->work, "departments.cells");
-			/* (no need to hash the table when there is no cells file) */
-			cells = access(pc, R_OK) == 0 && dp_sha256_file(p, sha) && dp_memtab_load_cells(t[i], pc, sha);
+			char *pc = dp_path_join(a->o->work, "departments.cells");
+			cells = dp_memtab_load_cells_of(t[i], pc, p);
 			free(pc);
 		}
 		ok[i] = cells || dp_memtab_load(t[i], p, false, &e);

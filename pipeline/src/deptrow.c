@@ -28,7 +28,8 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 	return true;
 }
 
-static void load(struct dp_deptrow *d, const struct dp_record *r, bool numbers)
+/* f[0..n): the row's cells, NUL-terminated ("" when empty). */
+static void load(struct dp_deptrow *d, const char *const *f, size_t n, bool numbers)
 {
 	size_t nf = dp_dict_count(d->dict);
 	for (size_t i = 0; i < nf; i++) {
@@ -36,14 +37,14 @@ static void load(struct dp_deptrow *d, const struct dp_record *r, bool numbers)
 		d->has[i] = false;
 		d->val[i] = 0;
 	}
-	for (size_t i = 0; i < r->n && i < d->ncols; i++) {
+	for (size_t i = 0; i < n && i < d->ncols; i++) {
 		int fi = d->field[i];
-		if (fi < 0 || !r->len[i] || (d->want && !d->want[fi]))
+		if (fi < 0 || !f[i][0] || (d->want && !d->want[fi]))
 			continue;
-		const struct dp_field *f = dp_dict_field(d->dict, (size_t)fi);
-		d->text[fi] = dp_text_unguard(r->f[i]);
-		if (numbers && (f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT || f->kind == DP_FK_YEAR))
-			d->has[fi] = dp_value_dec(r->f[i], &d->val[fi]);
+		const struct dp_field *fd = dp_dict_field(d->dict, (size_t)fi);
+		d->text[fi] = dp_text_unguard(f[i]);
+		if (numbers && (fd->kind == DP_FK_NUMBER || fd->kind == DP_FK_INT || fd->kind == DP_FK_YEAR))
+			d->has[fi] = dp_value_dec(f[i], &d->val[fi]);
 		else
 			d->has[fi] = true;
 	}
@@ -51,12 +52,17 @@ static void load(struct dp_deptrow *d, const struct dp_record *r, bool numbers)
 
 void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r)
 {
-	load(d, r, true);
+	load(d, r->f, r->n, true);
+}
+
+void dp_deptrow_load_cells(struct dp_deptrow *d, const char *const *cells, size_t n)
+{
+	load(d, cells, n, true);
 }
 
 void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r)
 {
-	load(d, r, false);
+	load(d, r->f, r->n, false);
 }
 
 void dp_deptrow_only(struct dp_deptrow *d, const bool *want)

@@ -151,6 +151,57 @@ Test(memtab, cells_file_of_another_table_or_damaged_is_not_loaded)
 	free(dir);
 }
 
+/* dp-score and dp-aggregate: the cells file beside a table, taken only
+ * while the table is the one it copies; and a walk that lets the kernel take
+ * back the rows behind it still reads every row right (a page given back is
+ * read again from the file if touched). */
+Test(memtab, cells_of_a_table_checked_by_its_bytes_and_released_as_read)
+{
+	char *dir = t_tmpdir();
+	char *sha = write_both(dir, 3000, false);
+	char *pt = dp_path_join(dir, "t.csv.gz"), *pc = dp_path_join(dir, "t.cells");
+	struct dp_memtab a, b;
+	struct dp_buf e = DP_BUF_INIT;
+	cr_assert(dp_memtab_load(&a, pt, false, &e), "%s", e.s);
+	cr_assert(dp_memtab_load_cells_of(&b, pc, pt));
+	const char *ca[3], *cb[3];
+	for (size_t r = 0; r < b.nrows; r++) {
+		dp_memtab_split(&a, r, ca);
+		dp_memtab_split(&b, r, cb);
+		for (size_t c = 0; c < 3; c++)
+			cr_assert_str_eq(cb[c], ca[c], "row %zu cell %zu", r, c);
+		if (r % 100 == 99)
+			dp_memtab_release_before(&b, r + 1);
+	}
+	/* rows given back are read again from the file */
+	dp_memtab_release_before(&b, b.nrows);
+	expect_same(&a, &b);
+	dp_memtab_release_before(&a, a.nrows); /* not mapped: left alone */
+	expect_same(&a, &b);
+	dp_memtab_free(&b);
+	dp_memtab_free(&a);
+	/* the table written again with other rows: its cells file is not its */
+	free(sha);
+	sha = write_both(dir, 5, false);
+	char *pc2 = dp_path_join(dir, "t2.cells");
+	cr_assert_eq(rename(pc, pc2), 0);
+	free(sha);
+	sha = write_both(dir, 7, false);
+	cr_assert_eq(rename(pc2, pc), 0); /* the cells of 5 rows beside the table of 7 */
+	cr_expect_not(dp_memtab_load_cells_of(&b, pc, pt), "a cells file of another table");
+	cr_expect_eq(b.nrows, 0);
+	cr_expect_null(b.map);
+	char *none = dp_path_join(dir, "none.cells");
+	cr_expect_not(dp_memtab_load_cells_of(&b, none, pt), "no cells file");
+	dp_buf_free(&e);
+	free(none);
+	free(pc2);
+	free(sha);
+	free(pt);
+	free(pc);
+	free(dir);
+}
+
 /* dp-validate spools its candidates in a cells file and reads them back
  * before it commits: every row comes back whole and in order, across the
  * 4 MB reads, a row longer than one of them included. */

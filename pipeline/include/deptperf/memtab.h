@@ -75,5 +75,14 @@ void dp_cells_abort(struct dp_cells_writer *w);
  * table of SHA-256 table_sha256; false otherwise (t empty), for the caller
  * to load the gzip table instead. */
 bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_sha256);
+/* For a caller that reads a mapped table's rows once, in order: lets the
+ * kernel take back the memory of the rows before row (they are read again
+ * from the file if touched after; a table not mapped is left alone).  Keeps
+ * a stage's peak at what it has copied, not that plus the whole file. */
+void dp_memtab_release_before(const struct dp_memtab *t, size_t row);
+/* The same for the cells file cells_path written beside the gzip table
+ * table_path: hashes the table (only when a cells file is there) and loads
+ * the cells when they are that table's. */
+bool dp_memtab_load_cells_of(struct dp_memtab *t, const char *cells_path, const char *table_path);
 
 #endif
