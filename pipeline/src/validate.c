@@ -65,6 +65,7 @@ struct vctx {
 	const struct dp_dict *dict;
 	const struct dp_rules *rules;
 	struct dp_scorer *scorer;
+	struct dp_score_result res; /* the submission being checked (dp_score sets all of it) */
 	struct dp_filetab *tab;
 	struct dp_findings *fs;
 	struct dp_keymap *keys;
@@ -245,21 +246,25 @@ static void check_self_tree(struct vctx *v, struct subinfo *si, const struct dp_
 			continue;
 		dp_dec s = 0;
 		bool all = true;
-		dp_buf_reset(&parts);
-		for (size_t c = 0; c < ind->nchildren; c++) {
+		for (size_t c = 0; c < ind->nchildren && all; c++) {
 			int ch = ind->children[c];
-			if (!res->applicable[ch])
-				continue;
-			if (!res->has_self[ch]) {
-				all = false;
-				break;
+			if (res->applicable[ch]) {
+				all = res->has_self[ch];
+				s += res->self[ch];
 			}
-			s += res->self[ch];
-			dp_buf_addf(&parts, "%s%s %s", parts.len ? " + " : "", dp_rules_get(r, (size_t)ch)->label,
-				    fmt_dec(&b, res->self[ch]));
 		}
 		dp_dec diff = res->self[i] - s;
 		if (all && (diff > DP_CENT || diff < -DP_CENT)) {
+			/* the message's terms, made only for a finding (a few
+			 * snprintf per child for every submission cost more than
+			 * the check) */
+			dp_buf_reset(&parts);
+			for (size_t c = 0; c < ind->nchildren; c++) {
+				int ch = ind->children[c];
+				if (res->applicable[ch])
+					dp_buf_addf(&parts, "%s%s %s", parts.len ? " + " : "",
+						    dp_rules_get(r, (size_t)ch)->label, fmt_dec(&b, res->self[ch]));
+			}
 			struct dp_buf code = DP_BUF_INIT;
 			dp_buf_addf(&code, "self.%s", ind->code);
 			ADD(v, si, "E-SUM", code.s, d->text[dp_dict_find_code(v->dict, code.s)],
@@ -361,11 +366,8 @@ static void check_submission(struct vctx *v, struct subinfo *si, const struct dp
 	}
 	/* the indicator tree: self-scores must add up where given */
 	struct dp_subject subj = { d->val, d->has, has_funds, dp_rat_int(100), dp_rat_int(100), NULL };
-	struct dp_score_result res;
-	dp_score_result_init(&res, v->scorer);
-	dp_score(v->scorer, &subj, &res);
-	check_self_tree(v, si, d, &res);
-	dp_score_result_free(&res);
+	dp_score(v->scorer, &subj, &v->res);
+	check_self_tree(v, si, d, &v->res);
 	if (d->has[DP_F_SELF_TOTAL] && d->text[DP_F_SELF_GRADE][0]) {
 		const char *g = dp_rules_grade_of(v->rules, d->val[DP_F_SELF_TOTAL]);
 		if (strcmp(g, d->text[DP_F_SELF_GRADE]) != 0)
@@ -1161,6 +1163,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.dict = dict;
 	v.rules = rules;
 	v.scorer = dp_scorer_new(rules, dict);
+	dp_score_result_init(&v.res, v.scorer);
 	v.tab = &tab;
 	v.fs = &fs;
 	v.keys = dp_keymap_new(sizeof(struct winner));
@@ -1272,6 +1275,7 @@ out:
 	dp_buf_free(&v.key);
 	dp_buf_free(&v.last_key);
 	dp_keymap_free(v.keys);
+	dp_score_result_free(&v.res);
 	dp_scorer_free(v.scorer);
 	dp_roster_free(v.roster);
 	dp_findings_free(&fs);

@@ -50,6 +50,7 @@ Test(validate, every_code)
 		{ "v10.csv", "v10", "自评等级", "自评等级,良,,", "W-GRADE-MISMATCH" },
 		{ "v11.csv", "v11", "预算编制得分", NULL, "E-REQUIRED" },
 		{ "v12.csv", "v12", "专项资金下达", "专项资金下达,0,万元,信息化专项", "E-RANGE" },
+		{ "v13.csv", "v13", "NONE", "管理效率得分,50,分,", "E-SUM" }, /* its parts add up to 49.46 */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		t_writes(in, cases[i].file, form(cases[i].code, cases[i].label, cases[i].row));
@@ -67,6 +68,19 @@ Test(validate, every_code)
 		if (strcmp(fs.v[i].code, "E-SUM") == 0 && strstr(fs.v[i].file, "v04.csv"))
 			cr_expect(strstr(fs.v[i].message, "收入合计 3998.13 ≠ 财政拨款收入 3997.62 + 其他收入 0.41"), "%s",
 				  fs.v[i].message);
+	/* a part of the tree: each applicable child named with its self-score,
+	 * then their sum */
+	size_t tree = 0;
+	for (size_t i = 0; i < fs.n; i++)
+		if (strcmp(fs.v[i].code, "E-SUM") == 0 && strstr(fs.v[i].file, "v13.csv") &&
+		    strcmp(fs.v[i].field, "self_total") != 0) {
+			tree++;
+			cr_expect_str_eq(fs.v[i].field, "self.mgmt");
+			cr_expect_str_eq(fs.v[i].message,
+					 "管理效率得分 50.00 ≠ 下级得分之和 预算编制 5.00 + 预算执行 4.00 + 信息公开 3.00 + "
+					 "绩效管理 15.00 + 采购管理 10.00 + 资产管理 10.00 + 运行成本 2.46 = 49.46，请核对自评分");
+		}
+	cr_expect_eq(tree, 1, "v13: one E-SUM, for 管理效率");
 	/* warnings alone do not reject: v08, v09, v10 are accepted */
 	char *deps = t_read_gz(dp_path_join(work, "departments.csv.gz"));
 	cr_expect(strstr(deps, ",v08,") && strstr(deps, ",v09,") && strstr(deps, ",v10,"));
@@ -80,7 +94,7 @@ Test(validate, every_code)
 	while ((e = readdir(d)))
 		q += e->d_name[0] != '.';
 	closedir(d);
-	cr_expect_eq(q, 9);
+	cr_expect_eq(q, 10);
 	char *missing = t_read_gz(dp_path_join(work, "missing.csv.gz"));
 	cr_expect(strstr(missing, "2021,zz9,未提交"), "%s", missing);
 	dp_findings_free(&fs);
