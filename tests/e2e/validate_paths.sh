@@ -4,6 +4,7 @@
 # hard link) and the candidates' cells file becomes departments.cells; a
 # rejected submission, a superseded one, or a cell the stage fills in make
 # it write the table again (and, when one is superseded, the cells file).
+# special_funds.csv.gz likewise: linked unless some fund is left out.
 # Every way must give the same departments, and dp-aggregate the same
 # tables from the cells file as from the gzip table.
 source "$(dirname "$0")/lib.bash"
@@ -29,6 +30,15 @@ variant() { # variant NAME [AWK-PROGRAM [replace]]: row 2 through the program, a
 }
 inode() { stat -c %i "$1"; }
 variant clean ''
+# an orphan fund: a fund row of a department that filed nothing
+ff=bulk/special-funds-2021.csv
+cp -r "$T/g" "$T/orphan"
+sed -n 2p "$T/g/$ff" | awk -F, -v OFS=, '{ $2 = "445999998"; print }' >>"$T/orphan/$ff"
+expect_rc 0 "$DP_BIN/dp-ingest" --input "$T/orphan" --work "$T/w-orphan"
+set +e
+"$DP_BIN/dp-normalize" --work "$T/w-orphan" >/dev/null 2>&1
+"$DP_BIN/dp-validate" --work "$T/w-orphan" >"$T/v-orphan" 2>&1
+set -e
 # a rejected submission: an unknown department whose income is not a number
 variant rejected '{ $1 = "445999999"; $7 = "abc"; print }'
 # a superseded one: row 2 again, filed earlier, after it
@@ -46,6 +56,20 @@ for v in rejected superseded filled; do
 	[ "$(inode "$T/w-$v/departments.csv.gz")" != "$(inode "$T/w-$v/parsed-departments.csv.gz")" ] ||
 		fail "$v: departments.csv.gz is the parsed table, with a submission it must not have"
 done
+# special_funds.csv.gz: the parsed table when every fund is accepted (a
+# superseded bulk submission's funds are its key's), written again without
+# the orphan; the same funds either way
+for v in clean rejected superseded filled; do
+	[ "$(inode "$T/w-$v/special_funds.csv.gz")" = "$(inode "$T/w-$v/parsed-special_funds.csv.gz")" ] ||
+		fail "$v: special_funds.csv.gz was written again, not linked"
+done
+grep -q "1 orphan" "$T/v-orphan" || fail "orphan: $(cat "$T/v-orphan")"
+[ "$(inode "$T/w-orphan/special_funds.csv.gz")" != "$(inode "$T/w-orphan/parsed-special_funds.csv.gz")" ] ||
+	fail "orphan: special_funds.csv.gz is the parsed table, with the orphan fund"
+zcat "$T/w-orphan/findings.csv.gz" | grep -c "W-ORPHAN-FUND.*445999998" >/dev/null || fail "orphan: no W-ORPHAN-FUND"
+zcat "$T/w-clean/special_funds.csv.gz" >"$T/funds.clean"
+[ "$(wc -l <"$T/funds.clean")" -gt 200 ] || fail "clean: $(wc -l <"$T/funds.clean") fund lines"
+zcat "$T/w-orphan/special_funds.csv.gz" | cmp - "$T/funds.clean" || fail "orphan: the funds differ from the clean run's"
 zcat "$T/w-clean/departments.csv.gz" >"$T/dep.clean"
 [ "$(wc -l <"$T/dep.clean")" -eq 201 ] || fail "clean: $(wc -l <"$T/dep.clean") lines, want 201"
 for v in rejected superseded; do
@@ -97,4 +121,4 @@ set -e
 grep -q "200 accepted + 0 rejected + 0 superseded" "$T/v-other" || fail "other inputs in the same folder: $(cat "$T/v-other")"
 zcat "$w/departments.csv.gz" | cmp - <(zcat "$T/w-filled/departments.csv.gz") ||
 	fail "other inputs in the same folder: the departments of the inputs before"
-echo "validate_paths: linked when clean; rewritten when rejected, superseded or filled; same departments and tables"
+echo "validate_paths: departments linked when clean, rewritten when rejected, superseded or filled; funds linked unless one is left out; same departments, funds and tables"
