@@ -1,8 +1,11 @@
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,6 +202,58 @@ Test(memtab, cells_of_a_table_checked_by_its_bytes_and_released_as_read)
 	free(sha);
 	free(pt);
 	free(pc);
+	free(dir);
+}
+
+static bool count_row(void *ctx, size_t i, const char *s, size_t n)
+{
+	(void)i;
+	(void)s;
+	(void)n;
+	++*(size_t *)ctx;
+	return true;
+}
+
+/* A cells file that cannot be written whole (here: past the file size
+ * limit; a full disk is the same to the writer) is an error with the
+ * reason, whether the write fails in the background or not, and leaves no
+ * file behind. */
+Test(memtab, cells_file_that_cannot_be_written_is_an_error)
+{
+	char *dir = t_tmpdir();
+	char *tmp = dp_path_join(dir, "t.cells.tmp"), *path = dp_path_join(dir, "t.cells");
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit lim = { 3u << 20, 3u << 20 };
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	struct dp_buf e = DP_BUF_INIT;
+	struct dp_cells_writer *w = dp_cells_create(tmp, cols, 3, &e);
+	cr_assert_not_null(w, "%s", e.s);
+	char row[100];
+	memset(row, 'x', sizeof row);
+	row[32] = row[65] = row[99] = '\0';
+	for (size_t i = 0; i < 100000; i++) /* 10 MB */
+		dp_cells_row(w, row, sizeof row);
+	char sha[65];
+	memset(sha, 'a', 64);
+	sha[64] = '\0';
+	cr_expect_not(dp_cells_commit(w, path, sha, &e));
+	cr_expect(e.s && strstr(e.s, "cannot write") && strstr(e.s, strerror(EFBIG)), "%s", e.s ? e.s : "");
+	cr_expect_neq(access(path, F_OK), 0, "no cells file");
+	cr_expect_neq(access(tmp, F_OK), 0, "no partial file");
+	/* read back before the commit: the same error */
+	dp_buf_reset(&e);
+	w = dp_cells_create(tmp, cols, 3, &e);
+	cr_assert_not_null(w);
+	for (size_t i = 0; i < 100000; i++)
+		dp_cells_row(w, row, sizeof row);
+	size_t seen = 0;
+	cr_expect_not(dp_cells_each(w, count_row, &seen, &e));
+	cr_expect(e.s && strstr(e.s, strerror(EFBIG)), "%s", e.s ? e.s : "");
+	dp_cells_abort(w);
+	cr_expect_neq(access(tmp, F_OK), 0, "no partial file");
+	dp_buf_free(&e);
+	free(tmp);
+	free(path);
 	free(dir);
 }
 

@@ -51,7 +51,9 @@ void dp_memtab_free(struct dp_memtab *t);
 struct dp_cells_writer;
 
 /* Creates the file path (a temporary name: dp_cells_commit gives it its
- * own) with the header row cols[0..ncols); NULL (err set) on failure. */
+ * own) with the header row cols[0..ncols); NULL (err set) on failure.  The
+ * rows are written in 1 MiB blocks by a thread of glibc's POSIX AIO, not
+ * the caller's. */
 struct dp_cells_writer *dp_cells_create(const char *path, const char *const *cols, size_t ncols,
 					struct dp_buf *err);
 /* Appends a row: s[0..n) is its cells, each NUL-terminated, as many as the
