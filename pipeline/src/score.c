@@ -145,6 +145,31 @@ static bool clamp_round(struct dp_rat r, dp_dec max, dp_dec *out)
 	return true;
 }
 
+/* Whether leaf i applies to subj: the self-score of a `self` leaf, else the
+ * inputs its method reads are there (*x the input, *p a threshold's
+ * parameter). */
+static bool leaf_inputs(const struct dp_scorer *s, size_t i, const struct dp_subject *subj, struct dp_rat *x,
+			struct dp_rat *p)
+{
+	const struct dp_indicator *ind = dp_rules_get(s->rules, i);
+	switch (ind->method) {
+	case DP_M_SELF:
+		return s->self[i] >= 0 && subj->has[s->self[i]];
+	case DP_M_RATIO:
+	case DP_M_DEDUCT:
+		return input_value(subj, s->input[i], x);
+	case DP_M_THRESHOLD:
+		if (!input_value(subj, s->input[i], x))
+			return false;
+		if (ind->param_field)
+			return input_value(subj, s->param[i], p);
+		*p = dp_rat_dec(ind->param);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* A leaf's exact score rounded to 0.01; false when not applicable. */
 static bool leaf_score(const struct dp_scorer *s, size_t i, const struct dp_subject *subj, dp_dec *out,
 		       bool *overflow)
@@ -152,10 +177,10 @@ static bool leaf_score(const struct dp_scorer *s, size_t i, const struct dp_subj
 	const struct dp_indicator *ind = dp_rules_get(s->rules, i);
 	struct dp_rat x, p, t;
 	struct dp_rat max = dp_rat_dec(ind->max);
+	if (!leaf_inputs(s, i, subj, &x, &p))
+		return false;
 	switch (ind->method) {
 	case DP_M_SELF:
-		if (s->self[i] < 0 || !subj->has[s->self[i]])
-			return false;
 		*out = dp_dec_round_cent(subj->val[s->self[i]]);
 		if (*out > ind->max)
 			*out = ind->max;
@@ -163,8 +188,6 @@ static bool leaf_score(const struct dp_scorer *s, size_t i, const struct dp_subj
 			*out = 0;
 		return true;
 	case DP_M_RATIO:
-		if (!input_value(subj, s->input[i], &x))
-			return false;
 		/* max × min(1, input ÷ param), never below 0 */
 		if (!dp_rat_div(x, dp_rat_dec(ind->param), &t))
 			goto ovf;
@@ -174,8 +197,6 @@ static bool leaf_score(const struct dp_scorer *s, size_t i, const struct dp_subj
 			goto ovf;
 		break;
 	case DP_M_DEDUCT: {
-		if (!input_value(subj, s->input[i], &x))
-			return false;
 		/* max − per × max(0, target − input), clamped to [0, max] */
 		struct dp_rat gap;
 		if (!dp_rat_sub(dp_rat_dec(ind->target), x, &gap))
@@ -187,14 +208,6 @@ static bool leaf_score(const struct dp_scorer *s, size_t i, const struct dp_subj
 		break;
 	}
 	case DP_M_THRESHOLD:
-		if (!input_value(subj, s->input[i], &x))
-			return false;
-		if (ind->param_field) {
-			if (!input_value(subj, s->param[i], &p))
-				return false;
-		} else {
-			p = dp_rat_dec(ind->param);
-		}
 		t = dp_rat_cmp(x, p) <= 0 ? max : dp_rat_int(0);
 		break;
 	default:
@@ -208,6 +221,43 @@ ovf:
 	return false;
 }
 
+/* Indicator i's self-score in out, as given. */
+static void set_self(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out, size_t i)
+{
+	int sf = s->self[i];
+	out->has_self[i] = sf >= 0 && subj->has[sf];
+	out->self[i] = out->has_self[i] ? subj->val[sf] : 0;
+	out->adjustment[i] = 0;
+}
+
+/* A sum applies when one of its children does. */
+static bool any_child(const struct dp_indicator *ind, const struct dp_score_result *out)
+{
+	for (size_t c = 0; c < ind->nchildren; c++)
+		if (out->applicable[ind->children[c]])
+			return true;
+	return false;
+}
+
+void dp_score_applicable(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out)
+{
+	const struct dp_rules *r = s->rules;
+	const int *post = dp_rules_postorder(r);
+	out->overflow = false;
+	for (size_t k = 0; k < s->n; k++) {
+		size_t i = (size_t)post[k];
+		const struct dp_indicator *ind = dp_rules_get(r, i);
+		struct dp_rat x, p;
+		set_self(s, subj, out, i);
+		out->applicable[i] = ind->method == DP_M_SUM ? any_child(ind, out) : leaf_inputs(s, i, subj, &x, &p);
+		out->score[i] = 0;
+	}
+	int root = dp_rules_root(r);
+	out->has_total = out->applicable[root];
+	out->total = 0;
+	out->grade = "";
+}
+
 void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out)
 {
 	const struct dp_rules *r = s->rules;
@@ -218,10 +268,7 @@ void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct d
 	for (size_t k = 0; k < s->n; k++) {
 		size_t i = (size_t)post[k];
 		const struct dp_indicator *ind = dp_rules_get(r, i);
-		int sf = s->self[i];
-		out->has_self[i] = sf >= 0 && subj->has[sf];
-		out->self[i] = out->has_self[i] ? subj->val[sf] : 0;
-		out->adjustment[i] = 0;
+		set_self(s, subj, out, i);
 		if (ind->method != DP_M_SUM) {
 			dp_dec v = 0;
 			out->applicable[i] = leaf_score(s, i, subj, &v, &out->overflow);

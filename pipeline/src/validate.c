@@ -65,7 +65,7 @@ struct vctx {
 	const struct dp_dict *dict;
 	const struct dp_rules *rules;
 	struct dp_scorer *scorer;
-	struct dp_score_result res; /* the submission being checked (dp_score sets all of it) */
+	struct dp_score_result res; /* the submission being checked (dp_score_applicable sets it) */
 	struct dp_filetab *tab;
 	struct dp_findings *fs;
 	struct dp_keymap *keys;
@@ -367,7 +367,7 @@ static void check_submission(struct vctx *v, struct subinfo *si, const struct dp
 	}
 	/* the indicator tree: self-scores must add up where given */
 	struct dp_subject subj = { d->val, d->has, has_funds, dp_rat_int(100), dp_rat_int(100), NULL };
-	dp_score(v->scorer, &subj, &v->res);
+	dp_score_applicable(v->scorer, &subj, &v->res);
 	check_self_tree(v, si, d, &v->res);
 	if (d->has[DP_F_SELF_TOTAL] && d->text[DP_F_SELF_GRADE][0]) {
 		const char *g = dp_rules_grade_of(v->rules, d->val[DP_F_SELF_TOTAL]);

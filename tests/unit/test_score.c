@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,4 +289,59 @@ Test(score, the_fields_scoring_reads)
 	}
 	free(used);
 	teardown(&f);
+}
+
+/* dp-validate asks only which indicators apply (dp_score_applicable): the
+ * same answer as dp_score's for every mix of given and missing inputs, with
+ * and without special funds, in both shipped rule sets. */
+Test(score, applicable_as_scoring_finds_it)
+{
+	static const char *const sets[] = { "guangdong-2021.csv", "caiyu-generic.csv" };
+	for (size_t k = 0; k < 2; k++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/pipeline/rules/%s", DP_SOURCE_DIR, sets[k]);
+		struct fixture f;
+		setup(&f, path);
+		seed(&f);
+		size_t nf = dp_dict_count(f.d), nind = dp_rules_count(f.r);
+		bool *used = calloc(nf + 1, sizeof *used);
+		dp_scorer_fields(f.s, used);
+		for (size_t i = 0; i < nf; i++)
+			if (used[i] && !f.has[i]) { /* a value for every field scoring reads */
+				f.val[i] = D("12.5");
+				f.has[i] = true;
+			}
+		bool *given = calloc(nf + 1, sizeof *given);
+		memcpy(given, f.has, nf * sizeof *given);
+		struct dp_score_result a;
+		dp_score_result_init(&a, f.s);
+		uint32_t x = 12345;
+		size_t partial = 0; /* rounds with some indicator not applicable */
+		for (int round = 0; round < 3000; round++) {
+			for (size_t i = 0; i < nf; i++) {
+				x = x * 1103515245u + 12345u;
+				f.has[i] = given[i] && (round == 0 || (x >> 16) % 4 != 0); /* a quarter missing */
+			}
+			struct dp_subject subj = { f.val, f.has, round % 2 == 1, dp_rat_int(80), dp_rat_int(90), NULL };
+			dp_score(f.s, &subj, &f.res);
+			dp_score_applicable(f.s, &subj, &a);
+			cr_assert_not(f.res.overflow);
+			for (size_t i = 0; i < nind; i++) {
+				cr_assert_eq(a.applicable[i], f.res.applicable[i], "%s round %d indicator %s", sets[k], round,
+					     dp_rules_get(f.r, i)->code);
+				cr_assert_eq(a.has_self[i], f.res.has_self[i]);
+				cr_assert_eq(a.self[i], f.res.self[i]);
+			}
+			cr_assert_eq(a.has_total, f.res.has_total);
+			bool all = true;
+			for (size_t i = 0; i < nind; i++)
+				all = all && f.res.applicable[i];
+			partial += !all;
+		}
+		cr_expect(partial > 0 && partial < 3000u, "%zu of 3000 rounds with an indicator not applicable", partial);
+		dp_score_result_free(&a);
+		free(used);
+		free(given);
+		teardown(&f);
+	}
 }

@@ -56,6 +56,14 @@ void dp_score_result_free(struct dp_score_result *r);
 
 /* Scores one subject (thread-safe, allocation-free). */
 void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out);
+/* Which indicators apply to subj, and its self-scores, as dp_score finds
+ * them, without computing a score (for dp-validate's check that the
+ * self-scores add up): out's applicable, has_self, self and has_total are
+ * set, the scores are 0.  A leaf applies when the inputs its method reads
+ * are there; a score that would overflow is not computed, so not told apart
+ * (dp_score finds such a leaf not applicable and sets overflow: only the
+ * funds' fractions can be that large, and dp-validate passes none). */
+void dp_score_applicable(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out);
 
 /* The funds of one submission summed, for the derived inputs. */
 struct dp_fund_sums {
