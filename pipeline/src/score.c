@@ -148,6 +148,20 @@ static bool clamp_round(struct dp_rat r, dp_dec max, dp_dec *out)
 /* Whether leaf i applies to subj: the self-score of a `self` leaf, else the
  * inputs its method reads are there (*x the input, *p a threshold's
  * parameter). */
+/* Whether input index k is there, as input_value would find it. */
+static bool input_given(const struct dp_subject *subj, int k)
+{
+	if (k == IN_SPECIAL_SELFEVAL || k == IN_SPECIAL_SPEND)
+		return subj->has_special;
+	if (k < 0)
+		return false;
+	if (subj->has[k])
+		return true;
+	return k == DP_F_EXEC_PROGRESS && subj->has[DP_F_EXEC_Q1] && subj->has[DP_F_EXEC_Q2] &&
+	       subj->has[DP_F_EXEC_Q3] && subj->has[DP_F_EXEC_Q4];
+}
+
+/* x NULL: only whether they are there (nothing computed). */
 static bool leaf_inputs(const struct dp_scorer *s, size_t i, const struct dp_subject *subj, struct dp_rat *x,
 			struct dp_rat *p)
 {
@@ -157,8 +171,10 @@ static bool leaf_inputs(const struct dp_scorer *s, size_t i, const struct dp_sub
 		return s->self[i] >= 0 && subj->has[s->self[i]];
 	case DP_M_RATIO:
 	case DP_M_DEDUCT:
-		return input_value(subj, s->input[i], x);
+		return x ? input_value(subj, s->input[i], x) : input_given(subj, s->input[i]);
 	case DP_M_THRESHOLD:
+		if (!x)
+			return input_given(subj, s->input[i]) && (!ind->param_field || input_given(subj, s->param[i]));
 		if (!input_value(subj, s->input[i], x))
 			return false;
 		if (ind->param_field)
@@ -247,9 +263,8 @@ void dp_score_applicable(const struct dp_scorer *s, const struct dp_subject *sub
 	for (size_t k = 0; k < s->n; k++) {
 		size_t i = (size_t)post[k];
 		const struct dp_indicator *ind = dp_rules_get(r, i);
-		struct dp_rat x, p;
 		set_self(s, subj, out, i);
-		out->applicable[i] = ind->method == DP_M_SUM ? any_child(ind, out) : leaf_inputs(s, i, subj, &x, &p);
+		out->applicable[i] = ind->method == DP_M_SUM ? any_child(ind, out) : leaf_inputs(s, i, subj, NULL, NULL);
 		out->score[i] = 0;
 	}
 	int root = dp_rules_root(r);

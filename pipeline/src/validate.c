@@ -485,12 +485,11 @@ static void line_cell(struct vctx *v, size_t k, int f, const char *s)
 	dp_csv_put(&v->line, s, strlen(s), dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)));
 }
 
-/* Appends cell s of field f to the row being made as it will be stored:
- * guarded where the field is (text.h), NUL-terminated; row_csv makes the
+/* Appends cell s (n bytes) of field f to the row being made as it will be
+ * stored: guarded where the field is (text.h), NUL-terminated; row_csv makes the
  * CSV line, dp_cells_row takes it as it is (memtab.h). */
-static void row_cell(struct vctx *v, int f, const char *s)
+static void row_cell(struct vctx *v, int f, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	if (dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)) && dp_text_needs_guard(s, n))
 		dp_buf_addc(&v->line, '\'');
 	dp_buf_addz(&v->line, s, n);
@@ -677,7 +676,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 		else if (f == DP_F_INCOME_OTHER && !c[0])
 			c = "0.00";
 		size_t at = v->line.len;
-		row_cell(v, f, c);
+		row_cell(v, f, c, c == raw && k < p->ra->n ? p->ra->len[k] : strlen(c));
 		/* (without a change so far the row has all its cells) */
 		if (!changed && (c != raw || v->line.len - at != p->ra->len[k] + 1))
 			changed = v->line.len - at != p->ra->len[k] + 1 || memcmp(v->line.s + at, raw, p->ra->len[k]) != 0;
