@@ -902,13 +902,15 @@ static bool funds_dropped(const struct vctx *v)
 	return false;
 }
 
-/* special_funds.csv.gz: the parsed table when every fund read is accepted
+/* special_funds.csv.gz (DP_OK, else the exit code: DP_IOERR when the
+ * parsed table cannot be read again, DP_CANTCREATE when the table cannot be
+ * written): the parsed table when every fund read is accepted
  * (writing the same rows again gives the same bytes, as for the
  * departments), else the accepted funds written from a second reading of
  * it, the orphans named.  Nothing about the funds is spooled: in the usual
  * case they were written for nothing (at 1 000 000 bulk submissions 1.5
  * million lines formatted, spooled and read back, ≈ 0.6 s). */
-static bool write_funds(struct vctx *v, struct dp_buf *err)
+static int write_funds(struct vctx *v, struct dp_buf *err)
 {
 	char *p_fun = dp_path_join(v->o->work, "special_funds.csv.gz");
 	char *p_parsed = dp_path_join(v->o->work, "parsed-special_funds.csv.gz");
@@ -920,18 +922,19 @@ static bool write_funds(struct vctx *v, struct dp_buf *err)
 			dp_buf_addf(err, "%s: cannot write: %s", p_fun, strerror(errno));
 		free(p_fun);
 		free(p_parsed);
-		return ok;
+		return ok ? DP_OK : DP_CANTCREATE;
 	}
 	free(p_parsed);
 	struct dp_table *out = dp_table_create(p_fun, DP_WORK_LEVEL, err);
 	free(p_fun);
 	struct pair p;
 	bool fault = false;
-	if (!out || !pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
-		if (out)
-			pair_close(&p);
+	if (!out)
+		return DP_CANTCREATE;
+	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
+		pair_close(&p);
 		dp_table_abort(out);
-		return false;
+		return DP_IOERR;
 	}
 	static const char *const cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
 					    "fund_spent", "fund_selfeval", NULL };
@@ -970,9 +973,9 @@ static bool write_funds(struct vctx *v, struct dp_buf *err)
 	pair_close(&p);
 	if (fault || err->len) {
 		dp_table_abort(out);
-		return false;
+		return DP_IOERR;
 	}
-	return dp_table_commit(out, NULL, err);
+	return dp_table_commit(out, NULL, err) ? DP_OK : DP_CANTCREATE;
 }
 
 /* ---- quarantine ---- */
@@ -1268,10 +1271,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_CANTCREATE;
 		goto out;
 	}
-	if (!write_funds(&v, err)) {
-		rc = DP_CANTCREATE;
+	if ((rc = write_funds(&v, err)) != DP_OK)
 		goto out;
-	}
 	dp_qsort(years.v, years.n, sizeof *years.v, years_cmp);
 	for (size_t i = 0; i < tab.n; i++) {
 		const char *st = final_status(&v, i);
