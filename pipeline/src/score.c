@@ -112,24 +112,35 @@ bool dp_subject_progress_mean(const dp_dec *val, const bool *has, struct dp_rat 
 	return dp_rat_mul(s, dp_rat_int(1), mean);
 }
 
-/* The value of input index k, or false when absent. */
+/* Whether input index k is there: a field given, the special funds'
+ * figures when the submission has funds, exec_progress also from its four
+ * quarters. */
+static bool input_given(const struct dp_subject *subj, int k)
+{
+	if (k == IN_SPECIAL_SELFEVAL || k == IN_SPECIAL_SPEND)
+		return subj->has_special;
+	if (k < 0)
+		return false;
+	if (subj->has[k])
+		return true;
+	return k == DP_F_EXEC_PROGRESS && subj->has[DP_F_EXEC_Q1] && subj->has[DP_F_EXEC_Q2] &&
+	       subj->has[DP_F_EXEC_Q3] && subj->has[DP_F_EXEC_Q4];
+}
+
+/* The value of input index k, or false when absent (input_given). */
 static bool input_value(const struct dp_subject *subj, int k, struct dp_rat *v)
 {
+	if (!input_given(subj, k))
+		return false;
 	if (k == IN_SPECIAL_SELFEVAL || k == IN_SPECIAL_SPEND) {
-		if (!subj->has_special)
-			return false;
 		*v = k == IN_SPECIAL_SELFEVAL ? subj->special_selfeval : subj->special_spend_pct;
 		return true;
 	}
-	if (k < 0)
-		return false;
 	if (subj->has[k]) {
 		*v = dp_rat_dec(subj->val[k]);
 		return true;
 	}
-	if (k == DP_F_EXEC_PROGRESS)
-		return dp_subject_progress_mean(subj->val, subj->has, v);
-	return false;
+	return dp_subject_progress_mean(subj->val, subj->has, v); /* exec_progress from its quarters */
 }
 
 static bool clamp_round(struct dp_rat r, dp_dec max, dp_dec *out)
@@ -147,21 +158,7 @@ static bool clamp_round(struct dp_rat r, dp_dec max, dp_dec *out)
 
 /* Whether leaf i applies to subj: the self-score of a `self` leaf, else the
  * inputs its method reads are there (*x the input, *p a threshold's
- * parameter). */
-/* Whether input index k is there, as input_value would find it. */
-static bool input_given(const struct dp_subject *subj, int k)
-{
-	if (k == IN_SPECIAL_SELFEVAL || k == IN_SPECIAL_SPEND)
-		return subj->has_special;
-	if (k < 0)
-		return false;
-	if (subj->has[k])
-		return true;
-	return k == DP_F_EXEC_PROGRESS && subj->has[DP_F_EXEC_Q1] && subj->has[DP_F_EXEC_Q2] &&
-	       subj->has[DP_F_EXEC_Q3] && subj->has[DP_F_EXEC_Q4];
-}
-
-/* x NULL: only whether they are there (nothing computed). */
+ * parameter; x NULL: only whether they are there, nothing computed). */
 static bool leaf_inputs(const struct dp_scorer *s, size_t i, const struct dp_subject *subj, struct dp_rat *x,
 			struct dp_rat *p)
 {

@@ -508,22 +508,17 @@ static void row_csv(struct vctx *v, const char *s, size_t n)
 	}
 }
 
-/* A row spooled until the winners are known: two numbers (a submission's
- * id and file index, or a fund's bulk flag and submission), the record of
- * its key (struct winner: records never move, keymap.h; NULL for a fund of
- * a form), where it came from, its key, one text (filed_on, or the fund's
- * name) and, for a fund, its finished CSV line (a submission's cells are in
- * v->cand). */
+/* A submission spooled until the winners are known: its id and file index,
+ * the record of its key (struct winner: records never move, keymap.h), where
+ * it came from, its key and its filed_on (its cells are in v->cand). */
 struct spooled {
 	uint64_t a, b, line;
 	struct winner *w;
-	const char *file, *year, *code, *text, *row;
-	size_t row_len;
+	const char *file, *year, *code, *text;
 };
 
-/* Spools a row, with its CSV line row[0..n). */
 static void spool_row(struct dp_spool *sp, uint64_t a, uint64_t b, struct winner *w, const struct subinfo *si,
-		      const char *text, const char *row, size_t n)
+		      const char *text)
 {
 	dp_spool_putu(sp, a);
 	dp_spool_putu(sp, b);
@@ -533,7 +528,6 @@ static void spool_row(struct dp_spool *sp, uint64_t a, uint64_t b, struct winner
 	dp_spool_puts(sp, si->year);
 	dp_spool_puts(sp, si->code);
 	dp_spool_puts(sp, text);
-	dp_spool_put(sp, row, n);
 	dp_spool_end(sp);
 }
 
@@ -545,7 +539,7 @@ static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *
 	const size_t *len;
 	size_t n;
 	while (dp_spool_next(sp, &f, &len, &n, err)) {
-		if (n != 9)
+		if (n != 8)
 			continue;
 		*r = (struct spooled){ dp_spool_u(f[0]),
 				       dp_spool_u(f[1]),
@@ -554,9 +548,7 @@ static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *
 				       f[3],
 				       f[5],
 				       f[6],
-				       f[7],
-				       f[8],
-				       len[8] };
+				       f[7] };
 		return true;
 	}
 	return false;
@@ -683,7 +675,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	}
 	v->cand_changed |= changed;
 	dp_cells_row(v->cand, v->line.s, v->line.len);
-	spool_row(v->sub_spool, id, (uint64_t)fi, w, si, p->row.text[DP_F_FILED_ON], "", 0);
+	spool_row(v->sub_spool, id, (uint64_t)fi, w, si, p->row.text[DP_F_FILED_ON]);
 }
 
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
