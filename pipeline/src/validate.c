@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deptperf/copier.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/deptrow.h"
 #include "deptperf/fields.h"
@@ -82,8 +83,11 @@ struct vctx {
 	struct dp_buf line;          /* a row being made */
 	struct dp_buf csv;           /* a spooled submission's CSV line */
 	size_t nsubs, capsubs;
-	struct qitem *q;
+	struct qitem *q;             /* bulk rows to quarantine, and files when no copier runs */
 	size_t nq, capq;
+	unsigned char *qwhole;       /* per file: copied whole by the copier */
+	struct dp_copier *copier;    /* rejected forms copied whole, beside the checks */
+	bool no_copier;              /* it could not start: copies made at the end */
 	uint64_t *file_acc, *file_rej, *file_sup;
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
@@ -106,8 +110,37 @@ static void ensure_sub(struct vctx *v, uint64_t id)
 		v->nsubs = id + 1;
 }
 
+static char *safe_name(long idx, const char *path, const char *suffix);
+
+/* A rejected file (line 0) or bulk row to quarantine.  A whole file is
+ * handed to the copier at once (copier.h says why); rows wait for the end,
+ * when every rejected row of their file is known. */
 static void quarantine_add(struct vctx *v, long file, uint64_t line)
 {
+	if (line == 0 && !v->no_copier) {
+		if (!v->qwhole)
+			v->qwhole = dp_xcalloc(v->tab->n + 1, 1);
+		if (v->qwhole[file])
+			return;
+		if (!v->copier) {
+			char *dir = dp_path_join(v->o->work, "rejected");
+			struct dp_buf e = DP_BUF_INIT;
+			v->copier = dp_mkdirs(dir, &e) ? dp_copier_start(&e) : NULL;
+			v->no_copier = !v->copier; /* quarantine() meets the same failure and reports it */
+			dp_buf_free(&e);
+			free(dir);
+		}
+		if (v->copier) {
+			v->qwhole[file] = 1;
+			char *name = safe_name(file, v->tab->v[file].file, "");
+			char *dir = dp_path_join(v->o->work, "rejected"), *to = dp_path_join(dir, name);
+			dp_copier_add(v->copier, v->tab->v[file].file, to);
+			free(to);
+			free(dir);
+			free(name);
+			return;
+		}
+	}
 	DP_GROW(v->q, v->nq, v->capq);
 	v->q[v->nq++] = (struct qitem){ file, line };
 }
@@ -1069,6 +1102,10 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 		size_t j = i;
 		while (j < v->nq && v->q[j].file == v->q[i].file)
 			j++;
+		if (v->qwhole && v->qwhole[v->q[i].file]) { /* the copier has it whole */
+			i = j;
+			continue;
+		}
 		const struct dp_file_row *f = &v->tab->v[v->q[i].file];
 		bool whole = v->q[i].line == 0;
 		char *name = safe_name(v->q[i].file, f->file, whole ? "" : ".rejected-rows.csv");
@@ -1279,6 +1316,15 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, NULL, err);
 	free(p_out_in);
 	free(p_out_fi);
+	if (v.copier) {
+		struct dp_buf e = DP_BUF_INIT;
+		if (!dp_copier_finish(v.copier, &e) && ok) {
+			dp_buf_add(err, e.s, e.len);
+			ok = false;
+		}
+		v.copier = NULL;
+		dp_buf_free(&e);
+	}
 	if (!ok) {
 		rc = DP_CANTCREATE;
 		goto out;
@@ -1295,6 +1341,12 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	if (fs.errors || missing)
 		rc = DP_FINDINGS;
 out:
+	if (v.copier) { /* a failure before the end: its copies are waited for, not reported */
+		struct dp_buf e = DP_BUF_INIT;
+		dp_copier_finish(v.copier, &e);
+		dp_buf_free(&e);
+	}
+	free(v.qwhole);
 	free(p_in);
 	free(p_fi);
 	for (size_t i = 0; i < years.n; i++)

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "deptperf/filetab.h"
 #include "deptperf/memtab.h"
@@ -194,4 +195,61 @@ Test(validate, all_rejected_still_writes_every_column)
 	cr_expect(strncmp(dep, "fiscal_year,dept_code,", 22) == 0, "%s", dep);
 	cr_expect(strstr(dep, ",dept_name,") && strstr(dep, ",self.duty,") && strstr(dep, ",self_grade\n"), "every column of SPEC §6: %s", dep);
 	free(dep);
+}
+
+/* A rejected form is copied into rejected/ while the checks go on
+ * (copier.h); a copy that cannot be made is the stage's failure (73), named,
+ * as when the copies were made at the end. */
+static int validate_alone(const char *work, struct dp_buf *err)
+{
+	struct dp_stage_opts o;
+	memset(&o, 0, sizeof o);
+	o.work = work;
+	struct dp_stage_report rep = { DP_BUF_INIT };
+	int rc = dp_validate_run(&o, &rep, err);
+	dp_buf_free(&rep.line);
+	return rc;
+}
+
+Test(validate, quarantine_that_cannot_be_made_is_an_error)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "good.csv", t_seed_form);
+	char *bad = t_writes(in, "bad.csv", form("q1", "部门名称", "部门名称,,,"));
+	t_chain(in, work, 2, NULL);
+	char *rej = dp_path_join(work, "rejected");
+	struct dp_buf err = DP_BUF_INIT;
+	/* rejected/ cannot be a folder: a file is in its place */
+	t_writes(work, "rejected", "x");
+	cr_expect_eq(validate_alone(work, &err), DP_CANTCREATE);
+	cr_expect(strstr(dp_buf_str(&err), "rejected") && strstr(dp_buf_str(&err), "not a folder"), "%s",
+		  dp_buf_str(&err));
+	unlink(rej);
+	/* the form is gone when it is copied */
+	dp_buf_reset(&err);
+	unlink(bad);
+	cr_expect_eq(validate_alone(work, &err), DP_CANTCREATE);
+	cr_expect(strstr(dp_buf_str(&err), "bad.csv") && strstr(dp_buf_str(&err), "cannot read"), "%s",
+		  dp_buf_str(&err));
+	/* and when it is there, it is copied as it was read */
+	t_writes(in, "bad.csv", form("q1", "部门名称", "部门名称,,,"));
+	dp_buf_reset(&err);
+	cr_expect_eq(validate_alone(work, &err), DP_FINDINGS, "%s", dp_buf_str(&err));
+	DIR *d = opendir(rej);
+	cr_assert(d);
+	struct dirent *e;
+	size_t n = 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			n++;
+			cr_expect(strstr(e->d_name, "bad.csv"), "%s", e->d_name);
+			char *got = t_read_gz(dp_path_join(rej, e->d_name));
+			char *want = form("q1", "部门名称", "部门名称,,,");
+			cr_expect_str_eq(got, want);
+			free(got);
+			free(want);
+		}
+	closedir(d);
+	cr_expect_eq(n, 1);
+	dp_buf_free(&err);
 }
