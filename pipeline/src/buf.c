@@ -78,15 +78,6 @@ void dp_buf_grow(struct dp_buf *b, size_t extra)
 	b->s[b->len] = '\0';
 }
 
-void dp_buf_add(struct dp_buf *b, const void *p, size_t n)
-{
-	dp_buf_grow(b, n);
-	if (n)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 void dp_buf_adds(struct dp_buf *b, const char *s)
 {
 	dp_buf_add(b, s, strlen(s));
@@ -122,13 +113,6 @@ void dp_buf_addu(struct dp_buf *b, unsigned long long v)
 		v /= 10;
 	} while (v);
 	dp_buf_add(b, t + i, sizeof t - i);
-}
-
-void dp_buf_reset(struct dp_buf *b)
-{
-	b->len = 0;
-	if (b->s)
-		b->s[0] = '\0';
 }
 
 const char *dp_buf_str(const struct dp_buf *b)

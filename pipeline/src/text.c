@@ -160,31 +160,46 @@ void dp_text_norm(struct dp_buf *out, const char *s, size_t n, bool fold)
 		dp_buf_add(out, p, (size_t)(end - p));
 		return;
 	}
+	/* folding only shortens (three bytes to one), so the grown buffer holds
+	 * the result: bytes are stored directly, runs of those that start no
+	 * folded character copied at once */
 	dp_buf_grow(out, (size_t)(end - p));
+	char *w = out->s + out->len;
 	while (p < end) {
+		const char *q = p;
+		while (q < end && (unsigned char)*q != 0xEF && (unsigned char)*q != 0xE3)
+			q++;
+		if (q > p) {
+			memcpy(w, p, (size_t)(q - p));
+			w += q - p;
+			p = q;
+			continue;
+		}
 		unsigned char c = (unsigned char)*p;
 		/* U+FF01–U+FF5E: EF BC 81–EF BC BF and EF BD 80–EF BD 9E */
 		if (c == 0xEF && end - p >= 3) {
 			unsigned char c1 = (unsigned char)p[1], c2 = (unsigned char)p[2];
 			if (c1 == 0xBC && c2 >= 0x81 && c2 <= 0xBF) {
-				dp_buf_addc(out, (char)(c2 - 0x81 + 0x21));
+				*w++ = (char)(c2 - 0x81 + 0x21);
 				p += 3;
 				continue;
 			}
 			if (c1 == 0xBD && c2 >= 0x80 && c2 <= 0x9E) {
-				dp_buf_addc(out, (char)(c2 - 0x80 + 0x60));
+				*w++ = (char)(c2 - 0x80 + 0x60);
 				p += 3;
 				continue;
 			}
 		}
 		if (is_ideo_space(p, end)) {
-			dp_buf_addc(out, ' ');
+			*w++ = ' ';
 			p += 3;
 			continue;
 		}
-		dp_buf_addc(out, (char)c);
+		*w++ = (char)c;
 		p++;
 	}
+	out->len = (size_t)(w - out->s);
+	out->s[out->len] = '\0';
 }
 
 size_t dp_edit_distance(const char *a, const char *b, size_t limit)

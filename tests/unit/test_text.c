@@ -104,6 +104,14 @@ static const struct {
 	{ "Ａｂｃ～", true, "Abc~" },
 	{ "", true, "" },
 	{ "   ", true, "" },
+	/* inside the text an ideographic space folds to a space; the other
+	 * characters starting E3 or EF stay as they are */
+	{ "甲\xE3\x80\x80乙", true, "甲 乙" },
+	{ "甲\xE3\x80\x80乙", false, "甲\xE3\x80\x80乙" },
+	{ "、。「」", true, "、。「」" },
+	{ "\xEF\xBF\xBD" "１", true, "\xEF\xBF\xBD" "1" },
+	{ "ｚ｛｜｝～\xEF\xBD\x9F", true, "z{|}~\xEF\xBD\x9F" },
+	{ "ab\xEF", true, "ab\xEF" },
 };
 
 Test(text, normalization)
@@ -112,6 +120,14 @@ Test(text, normalization)
 		struct dp_buf b = DP_BUF_INIT;
 		dp_text_norm(&b, norm_cases[i].in, strlen(norm_cases[i].in), norm_cases[i].fold);
 		cr_expect_str_eq(dp_buf_str(&b), norm_cases[i].out, "case %zu", i);
+		/* appended after what the buffer holds */
+		dp_buf_reset(&b);
+		dp_buf_adds(&b, "前缀,");
+		dp_text_norm(&b, norm_cases[i].in, strlen(norm_cases[i].in), norm_cases[i].fold);
+		cr_expect(strncmp(dp_buf_str(&b), "前缀,", strlen("前缀,")) == 0 &&
+				  strcmp(dp_buf_str(&b) + strlen("前缀,"), norm_cases[i].out) == 0 &&
+				  b.len == strlen("前缀,") + strlen(norm_cases[i].out),
+			  "case %zu after a prefix: %s", i, dp_buf_str(&b));
 		dp_buf_free(&b);
 	}
 }

@@ -22,14 +22,14 @@ struct dp_buf {
 #define DP_BUF_INIT { NULL, 0, 0 }
 
 void dp_buf_grow(struct dp_buf *b, size_t extra);
-void dp_buf_add(struct dp_buf *b, const void *p, size_t n);
+static inline void dp_buf_add(struct dp_buf *b, const void *p, size_t n);
 void dp_buf_adds(struct dp_buf *b, const char *s);
 void dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap);
 /* Appends v in decimal (printf's %llu without printf). */
 void dp_buf_addu(struct dp_buf *b, unsigned long long v);
-void dp_buf_reset(struct dp_buf *b);
+static inline void dp_buf_reset(struct dp_buf *b);
 /* The contents as a C string; "" for an empty buffer. */
 const char *dp_buf_str(const struct dp_buf *b);
 /* Hands the heap string to the caller (who frees it) and empties b. */
@@ -70,6 +70,24 @@ static inline void dp_buf_addz(struct dp_buf *b, const void *p, size_t n)
 	b->len += n;
 	b->s[b->len++] = '\0';
 	b->s[b->len] = '\0';
+}
+
+/* Inline too: dp-normalize adds and empties tens of millions of fields. */
+static inline void dp_buf_add(struct dp_buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len < 1 || n > b->cap - b->len - 1)
+		dp_buf_grow(b, n);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void dp_buf_reset(struct dp_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
 }
 
 static inline void dp_buf_addc(struct dp_buf *b, char c)
