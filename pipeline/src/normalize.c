@@ -342,9 +342,9 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 	size_t label_n = (size_t)h->col_field < r->n ? r->len[h->col_field] : 0;
 	const char *value = (size_t)h->col_value < r->n ? r->f[h->col_value] : "";
 	size_t value_n = (size_t)h->col_value < r->n ? r->len[h->col_value] : 0;
-	struct dp_unit_hint hint = { NULL, 0 };
+	struct dp_unit_hint hint = { NULL, 0, false };
 	if (h->col_unit >= 0 && (size_t)h->col_unit < r->n && r->len[h->col_unit])
-		hint = (struct dp_unit_hint){ r->f[h->col_unit], r->len[h->col_unit] };
+		hint = (struct dp_unit_hint){ r->f[h->col_unit], r->len[h->col_unit], false };
 	struct dp_buf label = DP_BUF_INIT, item = DP_BUF_INIT;
 	dp_text_norm(&label, label_raw, label_n, true);
 	/* the item groups rows into one fund: its full-width forms are folded so
@@ -405,7 +405,7 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 		if (c->shape == DP_SHAPE_BULK_FUND && f->group == DP_FG_DEPT && fi != DP_F_DEPT_CODE &&
 		    fi != DP_F_FISCAL_YEAR)
 			continue; /* e.g. 部门名称 beside the code, for the reader */
-		struct dp_unit_hint hint = { h->unit[j], h->unit[j] ? strlen(h->unit[j]) : 0 };
+		struct dp_unit_hint hint = { h->unit[j], h->unit[j] ? strlen(h->unit[j]) : 0, true };
 		set_value(c, fi, r->f[j], r->len[j], hint, r->line, NULL);
 	}
 	if (c->shape == DP_SHAPE_BULK_FUND)

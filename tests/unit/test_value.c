@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "deptperf/fields.h"
+#include "deptperf/text.h"
 #include "deptperf/value.h"
 
 static const struct {
@@ -19,6 +20,8 @@ static const struct {
 	{ DP_F_INCOME_TOTAL, "3998.03万元", "万元", NULL, "3998.03" },
 	{ DP_F_INCOME_TOTAL, "3998.03万元", "元", "E-UNIT", NULL },
 	{ DP_F_INCOME_TOTAL, "3998.03", "美元", "E-UNIT", NULL },
+	{ DP_F_INCOME_TOTAL, "3998.03", "\xE3\x80\x80万元 ", NULL, "3998.03" },
+	{ DP_F_INCOME_TOTAL, "3998.03万元", " 元", "E-UNIT", NULL },
 	{ DP_F_INCOME_TOTAL, "38%", NULL, "E-UNIT", NULL },
 	{ DP_F_INCOME_TOTAL, "三千", NULL, "E-NUMBER", NULL },
 	{ DP_F_INCOME_TOTAL, "12.3.4", NULL, "E-NUMBER", NULL },
@@ -46,7 +49,7 @@ Test(value, normalization_table)
 	struct dp_dict *d = dp_dict_new(NULL);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
-		struct dp_unit_hint h = { cases[i].unit, cases[i].unit ? strlen(cases[i].unit) : 0 };
+		struct dp_unit_hint h = { cases[i].unit, cases[i].unit ? strlen(cases[i].unit) : 0, false };
 		const char *code = dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
 						 strlen(cases[i].raw), h, &out, &why);
 		if (cases[i].code) {
@@ -56,6 +59,21 @@ Test(value, normalization_table)
 		} else {
 			cr_expect_null(code, "case %zu (%s): %s", i, cases[i].raw, dp_buf_str(&why));
 			cr_expect_str_eq(dp_buf_str(&out), cases[i].out, "case %zu", i);
+		}
+		/* a hint normalized once (a bulk header's) gives the same result and message */
+		if (cases[i].unit) {
+			struct dp_buf u = DP_BUF_INIT, out2 = DP_BUF_INIT, why2 = DP_BUF_INIT;
+			dp_text_norm(&u, cases[i].unit, strlen(cases[i].unit), true);
+			struct dp_unit_hint hn = { dp_buf_str(&u), u.len, true };
+			const char *code2 = dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
+							  strlen(cases[i].raw), hn, &out2, &why2);
+			cr_expect((code == NULL) == (code2 == NULL) && (!code || strcmp(code, code2) == 0),
+				  "case %zu with the hint normalized: %s", i, code2 ? code2 : "accepted");
+			cr_expect_str_eq(dp_buf_str(&out2), dp_buf_str(&out), "case %zu with the hint normalized", i);
+			cr_expect_str_eq(dp_buf_str(&why2), dp_buf_str(&why), "case %zu with the hint normalized", i);
+			dp_buf_free(&u);
+			dp_buf_free(&out2);
+			dp_buf_free(&why2);
 		}
 		dp_buf_free(&out);
 		dp_buf_free(&why);
@@ -69,7 +87,7 @@ Test(value, too_long)
 	char big[5000];
 	memset(big, 'x', sizeof big);
 	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
-	struct dp_unit_hint h = { NULL, 0 };
+	struct dp_unit_hint h = { NULL, 0, false };
 	cr_expect_str_eq(dp_value_norm(dp_dict_field(d, DP_F_DEPT_NAME), big, sizeof big, h, &out, &why), "E-TOO-LONG");
 	dp_dict_free(d);
 }

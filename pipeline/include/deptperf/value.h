@@ -14,6 +14,8 @@
 struct dp_unit_hint {
 	const char *text;   /* as written, for messages; NULL: none */
 	size_t len;
+	bool normalized;    /* text is dp_text_norm's already (a bulk header's unit, the
+			     * same for every row): not normalized again per value */
 };
 
 #define DP_MAX_FIELD_BYTES 4096
