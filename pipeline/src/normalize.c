@@ -54,6 +54,7 @@ struct sub {
 struct writers {
 	struct dp_table *dept, *subs, *funds, *fundsrc;
 	int *cols;
+	bool *guard;    /* per column: input text to guard (dp_field_is_guarded) */
 	size_t ncols;
 	uint64_t next_sub;
 };
@@ -215,15 +216,21 @@ static void bad_fields(struct dp_buf *b, const struct dp_dict *d, const bool *ba
 			dp_buf_addf(b, "%s%s", b->len ? ";" : "", dp_dict_field(d, i)->code);
 }
 
+/* A buffer's text as a cell, with the length it knows. */
+static void put_buf(struct dp_table *t, const struct dp_buf *b, bool guard)
+{
+	dp_table_put(t, b->len ? b->s : "", b->len, guard);
+}
+
 static void write_fund(struct ctx *c, const char *year, const char *code, struct fund *fu, uint64_t sub_id,
 		       bool from_form)
 {
 	struct writers *w = c->w;
 	dp_table_puts(w->funds, year, true);
 	dp_table_puts(w->funds, code, true);
-	dp_table_puts(w->funds, dp_buf_str(&fu->name), true);
+	put_buf(w->funds, &fu->name, true);
 	for (int i = 0; i < FUND_NVALS; i++)
-		dp_table_puts(w->funds, dp_buf_str(&fu->val[i]), false);
+		put_buf(w->funds, &fu->val[i], false);
 	dp_table_end_row(w->funds);
 	dp_table_puts(w->fundsrc, c->file, true);
 	dp_table_putu(w->fundsrc, fu->line);
@@ -252,11 +259,8 @@ static void emit_sub(struct ctx *c)
 	for (size_t i = 0; i < s->nfunds; i++)
 		s->errors += s->funds[i].errors;
 	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
-	for (size_t k = 0; k < w->ncols; k++) {
-		int fi = w->cols[k];
-		const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
-		dp_table_puts(w->dept, dp_buf_str(&s->val[fi]), dp_field_is_guarded(f));
-	}
+	for (size_t k = 0; k < w->ncols; k++)
+		put_buf(w->dept, &s->val[w->cols[k]], w->guard[k]);
 	dp_table_end_row(w->dept);
 	dp_table_putu(w->subs, id);
 	dp_table_puts(w->subs, c->file, true);
@@ -492,9 +496,13 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 	}
 	w->cols = dp_xcalloc(dp_dict_count(dict), sizeof *w->cols);
 	w->ncols = dp_dict_dept_columns(dict, w->cols);
+	w->guard = dp_xcalloc(w->ncols + 1, sizeof *w->guard);
 	const char **hdr = dp_xcalloc(w->ncols + 1, sizeof *hdr);
-	for (size_t k = 0; k < w->ncols; k++)
-		hdr[k] = dp_dict_field(dict, (size_t)w->cols[k])->code;
+	for (size_t k = 0; k < w->ncols; k++) {
+		const struct dp_field *f = dp_dict_field(dict, (size_t)w->cols[k]);
+		hdr[k] = f->code;
+		w->guard[k] = dp_field_is_guarded(f);
+	}
 	dp_table_header(w->dept, hdr);
 	free(hdr);
 	dp_table_header(w->subs, sub_cols);
@@ -510,6 +518,7 @@ static void abort_writers(struct writers *w)
 	dp_table_abort(w->funds);
 	dp_table_abort(w->fundsrc);
 	free(w->cols);
+	free(w->guard);
 }
 
 static bool commit_writers(struct writers *w, struct dp_buf *err)
@@ -519,6 +528,7 @@ static bool commit_writers(struct writers *w, struct dp_buf *err)
 	ok = dp_table_commit(w->funds, NULL, err) && ok;
 	ok = dp_table_commit(w->fundsrc, NULL, err) && ok;
 	free(w->cols);
+	free(w->guard);
 	return ok;
 }
 
@@ -706,6 +716,7 @@ static struct bulk_batch *bulk_new(const struct dp_dict *dict, const struct writ
 		for (int k = 0; k < SLICES; k++) {
 			job_init(&b->h[x].jobs[k], dict);
 			b->h[x].jobs[k].w.cols = w->cols;
+			b->h[x].jobs[k].w.guard = w->guard;
 			b->h[x].jobs[k].w.ncols = w->ncols;
 		}
 	}
@@ -759,6 +770,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	for (size_t k = 0; k < FORM_BATCH; k++) {
 		job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
+		jobs[k].w.guard = w.guard;
 		jobs[k].w.ncols = w.ncols;
 	}
 	for (size_t i = 0; i < tab.n && rc == DP_OK;) {

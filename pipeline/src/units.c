@@ -2,24 +2,29 @@
 
 #include <string.h>
 
+/* U: a unit's name with its length, which a lookup compares first (it runs
+ * for every number read with a unit) */
+#define U(name, kind, shift) { name, sizeof name - 1, kind, shift }
 static const struct {
 	const char *name;
+	size_t len;
 	enum dp_unit_kind kind;
 	int shift;
 } units[] = {
-	{ "万元", DP_UK_MONEY, 0 },    { "元", DP_UK_MONEY, -4 },   { "千元", DP_UK_MONEY, -1 },
-	{ "百万元", DP_UK_MONEY, 2 },  { "亿元", DP_UK_MONEY, 4 },  { "%", DP_UK_PERCENT, 0 },
-	{ "百分比", DP_UK_PERCENT, 0 }, { "分", DP_UK_SCORE, 0 },    { "个", DP_UK_COUNT, 0 },
-	{ "人", DP_UK_COUNT, 0 },      { "次", DP_UK_COUNT, 0 },    { "项", DP_UK_COUNT, 0 },
-	{ "平方米", DP_UK_AREA, 0 },   { "㎡", DP_UK_AREA, 0 },     { "m2", DP_UK_AREA, 0 },
-	{ "元/平方米", DP_UK_UNITCOST, 0 }, { "元/㎡", DP_UK_UNITCOST, 0 }, { "元/m2", DP_UK_UNITCOST, 0 },
-	{ "万元/人", DP_UK_MONEY, 0 },
+	U("万元", DP_UK_MONEY, 0),    U("元", DP_UK_MONEY, -4),   U("千元", DP_UK_MONEY, -1),
+	U("百万元", DP_UK_MONEY, 2),  U("亿元", DP_UK_MONEY, 4),  U("%", DP_UK_PERCENT, 0),
+	U("百分比", DP_UK_PERCENT, 0), U("分", DP_UK_SCORE, 0),    U("个", DP_UK_COUNT, 0),
+	U("人", DP_UK_COUNT, 0),      U("次", DP_UK_COUNT, 0),    U("项", DP_UK_COUNT, 0),
+	U("平方米", DP_UK_AREA, 0),   U("㎡", DP_UK_AREA, 0),     U("m2", DP_UK_AREA, 0),
+	U("元/平方米", DP_UK_UNITCOST, 0), U("元/㎡", DP_UK_UNITCOST, 0), U("元/m2", DP_UK_UNITCOST, 0),
+	U("万元/人", DP_UK_MONEY, 0),
 };
+#undef U
 
 bool dp_unit_lookup(const char *u, size_t n, enum dp_unit_kind *kind, int *shift)
 {
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strlen(units[i].name) == n && memcmp(units[i].name, u, n) == 0) {
+		if (units[i].len == n && memcmp(units[i].name, u, n) == 0) {
 			*kind = units[i].kind;
 			*shift = units[i].shift;
 			return true;
