@@ -82,6 +82,32 @@ static const char *resolve_unit(const struct dp_field *f, const char *inl, size_
 	return NULL;
 }
 
+/* Whether s[0..n) is already what dp_dec_format writes for its value: an
+ * integer (format 0, 0) or a number with 2 to 8 decimals, no trailing zero
+ * past the second (format 2, 8); no sign but a minus, no leading zero, no
+ * "-0", at most 10 integer digits (well inside dp_dec).  Most values of a
+ * bulk export are written so, and parsing and formatting them again was a
+ * tenth of dp-normalize's instructions; the unit test compares both ways. */
+static bool canonical(const char *s, size_t n, bool integer)
+{
+	size_t i = n && s[0] == '-', d0 = i;
+	bool nonzero = false;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		nonzero |= s[i] != '0';
+	size_t nd = i - d0;
+	if (nd < 1 || nd > 10 || (nd > 1 && s[d0] == '0'))
+		return false;
+	if (integer)
+		return i == n && (nonzero || d0 == 0);
+	if (i >= n || s[i] != '.')
+		return false;
+	size_t f0 = ++i;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		nonzero |= s[i] != '0';
+	size_t nf = i - f0;
+	return i == n && nf >= 2 && nf <= 8 && (nf == 2 || s[n - 1] != '0') && (nonzero || d0 == 0);
+}
+
 const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, struct dp_unit_hint hint,
 			  struct dp_buf *out, struct dp_buf *why)
 {
@@ -161,6 +187,11 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, s
 	const char *code = resolve_unit(f, inl, inl_n, hint, &shift, why);
 	if (code)
 		return code;
+	if (shift == 0 && canonical(v, num_n, f->kind == DP_FK_INT)) {
+		out->len = num_n; /* v is out's text: the number, without its unit */
+		out->s[num_n] = '\0';
+		return NULL;
+	}
 	dp_dec d;
 	enum dp_dec_err e = dp_dec_parse(v, num_n, &d);
 	if (e == DP_DEC_OK)

@@ -91,3 +91,60 @@ Test(value, too_long)
 	cr_expect_str_eq(dp_value_norm(dp_dict_field(d, DP_F_DEPT_NAME), big, sizeof big, h, &out, &why), "E-TOO-LONG");
 	dp_dict_free(d);
 }
+
+/* dp_value_norm takes a number already in canonical form as it is, without
+ * parsing and formatting it: for every string, its result must be what
+ * parsing and formatting give (or E-NUMBER where parsing fails). */
+static void expect_as_formatted(const struct dp_field *f, const char *s, bool integer, struct dp_unit_hint h)
+{
+	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT, want = DP_BUF_INIT;
+	dp_dec d;
+	bool ok = dp_dec_parse(s, strlen(s), &d) == DP_DEC_OK && (!integer || d % DP_DEC_ONE == 0);
+	if (ok)
+		dp_dec_format(&want, d, integer ? 0 : 2, integer ? 0 : 8);
+	const char *code = dp_value_norm(f, s, strlen(s), h, &out, &why);
+	if (ok) {
+		cr_expect_null(code, "“%s”: %s", s, dp_buf_str(&why));
+		cr_expect_str_eq(dp_buf_str(&out), dp_buf_str(&want), "“%s”", s);
+	} else {
+		cr_expect(code && strcmp(code, "E-NUMBER") == 0, "“%s”: %s", s, code ? code : "accepted");
+	}
+	dp_buf_free(&out);
+	dp_buf_free(&why);
+	dp_buf_free(&want);
+}
+
+Test(value, numbers_taken_as_written_are_what_formatting_gives)
+{
+	struct dp_dict *d = dp_dict_new(NULL);
+	const struct dp_field *money = dp_dict_field(d, DP_F_INCOME_TOTAL), *count = dp_dict_field(d, DP_F_UNIT_COUNT);
+	struct dp_unit_hint wan = { "万元", strlen("万元"), true }, none = { NULL, 0, false };
+	static const char *const edge[] = {
+		"0", "-0", "00", "0.00", "-0.00", "0.5", "0.50", "-0.50", "12.30", "12.300", "12.345", "12.3450",
+		"12.34567891", "12.12345678", "12.12345670", "1234567890.12", "12345678901.12", "99999999999.99",
+		"1234567890", "12345678901", "-1234567890", "01", "01.00", "1.", ".50", "-", "--1", "1-2", "1..2",
+		"-.50", "7", "-7", "70", "100.00", "100.10", "100.01",
+	};
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+		expect_as_formatted(money, edge[i], false, wan);
+		expect_as_formatted(count, edge[i], true, none);
+	}
+	/* and 20 000 strings of digits, points and minus signs, seeded */
+	uint64_t x = 20261127;
+	for (int k = 0; k < 20000; k++) {
+		char s[24];
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		size_t n = 1 + (x >> 59) % 14;
+		for (size_t j = 0; j < n; j++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			unsigned r = (unsigned)(x >> 58) % 16;
+			s[j] = r < 12 ? (char)('0' + r % 10) : r < 15 ? '.' : '-';
+			if (j == 0 && r >= 14)
+				s[j] = '-';
+		}
+		s[n] = '\0';
+		expect_as_formatted(money, s, false, wan);
+		expect_as_formatted(count, s, true, none);
+	}
+	dp_dict_free(d);
+}
