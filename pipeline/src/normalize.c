@@ -54,7 +54,7 @@ struct sub {
 struct writers {
 	struct dp_table *dept, *subs, *funds, *fundsrc;
 	int *cols;
-	bool *guard;    /* per column: input text to guard (dp_field_is_guarded) */
+	unsigned char *put; /* per column: how its cells are written (enum put) */
 	size_t ncols;
 	uint64_t next_sub;
 };
@@ -216,6 +216,11 @@ static void bad_fields(struct dp_buf *b, const struct dp_dict *d, const bool *ba
 			dp_buf_addf(b, "%s%s", b->len ? ";" : "", dp_dict_field(d, i)->code);
 }
 
+/* How a departments column's cells are written: as text, as text to guard
+ * (dp_field_is_guarded), or as they are (numbers and dates this stage
+ * formatted, which need neither quotes nor a guard: not scanned for them). */
+enum put { PUT_TEXT, PUT_GUARD, PUT_PLAIN };
+
 /* A buffer's text as a cell, with the length it knows. */
 static void put_buf(struct dp_table *t, const struct dp_buf *b, bool guard)
 {
@@ -259,8 +264,13 @@ static void emit_sub(struct ctx *c)
 	for (size_t i = 0; i < s->nfunds; i++)
 		s->errors += s->funds[i].errors;
 	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
-	for (size_t k = 0; k < w->ncols; k++)
-		put_buf(w->dept, &s->val[w->cols[k]], w->guard[k]);
+	for (size_t k = 0; k < w->ncols; k++) {
+		const struct dp_buf *v = &s->val[w->cols[k]];
+		if (w->put[k] == PUT_PLAIN)
+			dp_table_put_plain(w->dept, v->len ? v->s : "", v->len);
+		else
+			put_buf(w->dept, v, w->put[k] == PUT_GUARD);
+	}
 	dp_table_end_row(w->dept);
 	dp_table_putu(w->subs, id);
 	dp_table_puts(w->subs, c->file, true);
@@ -496,12 +506,14 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 	}
 	w->cols = dp_xcalloc(dp_dict_count(dict), sizeof *w->cols);
 	w->ncols = dp_dict_dept_columns(dict, w->cols);
-	w->guard = dp_xcalloc(w->ncols + 1, sizeof *w->guard);
+	w->put = dp_xcalloc(w->ncols + 1, sizeof *w->put);
 	const char **hdr = dp_xcalloc(w->ncols + 1, sizeof *hdr);
 	for (size_t k = 0; k < w->ncols; k++) {
 		const struct dp_field *f = dp_dict_field(dict, (size_t)w->cols[k]);
 		hdr[k] = f->code;
-		w->guard[k] = dp_field_is_guarded(f);
+		bool formatted = f->kind == DP_FK_INT || f->kind == DP_FK_NUMBER || f->kind == DP_FK_DATE ||
+				 f->kind == DP_FK_YEAR;
+		w->put[k] = formatted ? PUT_PLAIN : dp_field_is_guarded(f) ? PUT_GUARD : PUT_TEXT;
 	}
 	dp_table_header(w->dept, hdr);
 	free(hdr);
@@ -518,7 +530,7 @@ static void abort_writers(struct writers *w)
 	dp_table_abort(w->funds);
 	dp_table_abort(w->fundsrc);
 	free(w->cols);
-	free(w->guard);
+	free(w->put);
 }
 
 static bool commit_writers(struct writers *w, struct dp_buf *err)
@@ -528,7 +540,7 @@ static bool commit_writers(struct writers *w, struct dp_buf *err)
 	ok = dp_table_commit(w->funds, NULL, err) && ok;
 	ok = dp_table_commit(w->fundsrc, NULL, err) && ok;
 	free(w->cols);
-	free(w->guard);
+	free(w->put);
 	return ok;
 }
 
@@ -716,7 +728,7 @@ static struct bulk_batch *bulk_new(const struct dp_dict *dict, const struct writ
 		for (int k = 0; k < SLICES; k++) {
 			job_init(&b->h[x].jobs[k], dict);
 			b->h[x].jobs[k].w.cols = w->cols;
-			b->h[x].jobs[k].w.guard = w->guard;
+			b->h[x].jobs[k].w.put = w->put;
 			b->h[x].jobs[k].w.ncols = w->ncols;
 		}
 	}
@@ -770,7 +782,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	for (size_t k = 0; k < FORM_BATCH; k++) {
 		job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
-		jobs[k].w.guard = w.guard;
+		jobs[k].w.put = w.put;
 		jobs[k].w.ncols = w.ncols;
 	}
 	for (size_t i = 0; i < tab.n && rc == DP_OK;) {

@@ -141,6 +141,13 @@ void dp_table_put(struct dp_table *t, const char *s, size_t n, bool guard)
 	dp_csv_put(&t->pending, s, n, guard);
 }
 
+void dp_table_put_plain(struct dp_table *t, const char *s, size_t n)
+{
+	if (t->nfields++)
+		dp_buf_addc(&t->pending, ',');
+	dp_buf_add(&t->pending, s, n);
+}
+
 void dp_table_puts(struct dp_table *t, const char *s, bool guard)
 {
 	dp_table_put(t, s ? s : "", s ? strlen(s) : 0, guard);

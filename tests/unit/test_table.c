@@ -66,9 +66,14 @@ Test(table, made_fields_join_the_row_like_put_ones)
 	dp_table_fields(t, made.s, made.len);
 	dp_table_dec(t, 100000000, 2, 2);
 	dp_table_end_row(t);
+	dp_table_put_plain(t, "-12.30", 6); /* as it is, first on its row or not */
+	dp_table_put_plain(t, "", 0);
+	dp_table_puts(t, "x", false);
+	dp_table_put_plain(t, "2022-06-06", 10);
+	dp_table_end_row(t);
 	cr_assert(dp_table_commit(t, NULL, &err), "%s", dp_buf_str(&err));
 	char *text = t_read_gz(path);
-	cr_expect_str_eq(text, "a,b,c,d\n'=x,\"y,z\",p,q\n,'=x,\"y,z\",1.00\n");
+	cr_expect_str_eq(text, "a,b,c,d\n'=x,\"y,z\",p,q\n,'=x,\"y,z\",1.00\n-12.30,,x,2022-06-06\n");
 	free(text);
 	dp_buf_free(&made);
 	dp_buf_free(&err);

@@ -43,6 +43,9 @@ void dp_table_header(struct dp_table *t, const char *const *cols);
 /* Appends a field to the current row.  guard: text from the input, which
  * gets a leading ' when it could start a spreadsheet formula. */
 void dp_table_put(struct dp_table *t, const char *s, size_t n, bool guard);
+/* A cell known to need neither quotes nor a guard (a number or a date the
+ * program formatted itself), written as it is. */
+void dp_table_put_plain(struct dp_table *t, const char *s, size_t n);
 void dp_table_puts(struct dp_table *t, const char *s, bool guard);
 void dp_table_putf(struct dp_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An unsigned integer. */
