@@ -126,7 +126,7 @@ static void quarantine_add(struct vctx *v, long file, uint64_t line)
 			char *dir = dp_path_join(v->o->work, "rejected");
 			struct dp_buf e = DP_BUF_INIT;
 			v->copier = dp_mkdirs(dir, &e) ? dp_copier_start(&e) : NULL;
-			v->no_copier = !v->copier; /* quarantine() meets the same failure and reports it */
+			v->no_copier = !v->copier; /* then copied at the end, by quarantine(), which reports a folder it cannot make */
 			dp_buf_free(&e);
 			free(dir);
 		}
