@@ -27,58 +27,55 @@ static const char *unit_kind_text(enum dp_unit_kind k)
 	}
 }
 
-/* The hint's normalized text: freed unless borrowed (cap 0). */
-static void unit_hint_free(struct dp_buf *h)
-{
-	if (h->cap)
-		dp_buf_free(h);
-}
-
 /* Resolves the unit of a numeric value: inline, hinted, or the default. */
 static const char *resolve_unit(const struct dp_field *f, const char *inl, size_t inl_n, struct dp_unit_hint hint,
 				int *shift, struct dp_buf *why)
 {
-	struct dp_buf h = DP_BUF_INIT;
-	if (hint.text && hint.normalized)
-		h = (struct dp_buf){ (char *)hint.text, hint.len, 0 }; /* borrowed: cap 0, never grown */
-	else if (hint.text)
-		dp_text_norm(&h, hint.text, hint.len, true);
+	/* the hint's normalized text hs[0..hn): as it came, or normalized here */
+	struct dp_buf norm = DP_BUF_INIT;
+	const char *hs = hint.text;
+	size_t hn = hint.text ? hint.len : 0;
+	if (hint.text && !hint.normalized) {
+		dp_text_norm(&norm, hint.text, hint.len, true);
+		hs = norm.s;
+		hn = norm.len;
+	}
 	const char *u = NULL;
 	size_t un = 0;
-	if (inl_n && h.len) {
+	if (inl_n && hn) {
 		/* both given: they must name the same unit */
 		enum dp_unit_kind k1, k2;
 		int s1, s2;
-		if (!dp_unit_lookup(inl, inl_n, &k1, &s1) || !dp_unit_lookup(h.s, h.len, &k2, &s2) || k1 != k2 ||
+		if (!dp_unit_lookup(inl, inl_n, &k1, &s1) || !dp_unit_lookup(hs, hn, &k2, &s2) || k1 != k2 ||
 		    s1 != s2) {
 			dp_buf_addf(why, "数值自带单位“%.*s”与单位栏“%.*s”不一致，请只保留一个", (int)inl_n, inl,
-				    (int)h.len, h.s);
-			unit_hint_free(&h);
+				    (int)hn, hs);
+			dp_buf_free(&norm);
 			return "E-UNIT";
 		}
 	}
 	if (inl_n) {
 		u = inl;
 		un = inl_n;
-	} else if (h.len) {
-		u = h.s;
-		un = h.len;
+	} else if (hn) {
+		u = hs;
+		un = hn;
 	}
 	*shift = 0;
 	if (u) {
 		enum dp_unit_kind k;
 		if (!dp_unit_lookup(u, un, &k, shift)) {
 			dp_buf_addf(why, "未知单位“%.*s”，%s应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
-			unit_hint_free(&h);
+			dp_buf_free(&norm);
 			return "E-UNIT";
 		}
 		if (k != f->unit) {
 			dp_buf_addf(why, "单位“%.*s”不适用于%s，应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
-			unit_hint_free(&h);
+			dp_buf_free(&norm);
 			return "E-UNIT";
 		}
 	}
-	unit_hint_free(&h);
+	dp_buf_free(&norm);
 	return NULL;
 }
 
