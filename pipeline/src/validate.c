@@ -85,6 +85,7 @@ struct vctx {
 	size_t nsubs, capsubs;
 	struct qitem *q;             /* bulk rows to quarantine, and files when no copier runs */
 	size_t nq, capq;
+	char *rejdir;                /* the quarantine folder, work/rejected */
 	unsigned char *qwhole;       /* per file: copied whole by the copier */
 	struct dp_copier *copier;    /* rejected forms copied whole, beside the checks */
 	bool no_copier;              /* it could not start: copies made at the end */
@@ -112,34 +113,51 @@ static void ensure_sub(struct vctx *v, uint64_t id)
 
 static char *safe_name(long idx, const char *path, const char *suffix);
 
+/* The copier, started (and rejected/ made) at the first rejected file; NULL
+ * when it cannot start: the files are then copied at the end by quarantine(),
+ * which reports a folder it cannot make. */
+static struct dp_copier *copier_of(struct vctx *v)
+{
+	if (!v->copier && !v->no_copier) {
+		struct dp_buf e = DP_BUF_INIT;
+		v->copier = dp_mkdirs(v->rejdir, &e) ? dp_copier_start(&e) : NULL;
+		v->no_copier = !v->copier;
+		dp_buf_free(&e);
+	}
+	return v->copier;
+}
+
+/* Waits for the copier's copies, if it runs; false (err set, when not NULL)
+ * when one failed. */
+static bool copier_done(struct vctx *v, struct dp_buf *err)
+{
+	if (!v->copier)
+		return true;
+	struct dp_buf e = DP_BUF_INIT;
+	bool ok = dp_copier_finish(v->copier, &e);
+	v->copier = NULL;
+	if (!ok && err)
+		dp_buf_add(err, e.s, e.len);
+	dp_buf_free(&e);
+	return ok;
+}
+
 /* A rejected file (line 0) or bulk row to quarantine.  A whole file is
  * handed to the copier at once (copier.h says why); rows wait for the end,
  * when every rejected row of their file is known. */
 static void quarantine_add(struct vctx *v, long file, uint64_t line)
 {
-	if (line == 0 && !v->no_copier) {
+	if (line == 0 && copier_of(v)) {
 		if (!v->qwhole)
 			v->qwhole = dp_xcalloc(v->tab->n + 1, 1);
-		if (v->qwhole[file])
-			return;
-		if (!v->copier) {
-			char *dir = dp_path_join(v->o->work, "rejected");
-			struct dp_buf e = DP_BUF_INIT;
-			v->copier = dp_mkdirs(dir, &e) ? dp_copier_start(&e) : NULL;
-			v->no_copier = !v->copier; /* then copied at the end, by quarantine(), which reports a folder it cannot make */
-			dp_buf_free(&e);
-			free(dir);
-		}
-		if (v->copier) {
+		if (!v->qwhole[file]) {
 			v->qwhole[file] = 1;
-			char *name = safe_name(file, v->tab->v[file].file, "");
-			char *dir = dp_path_join(v->o->work, "rejected"), *to = dp_path_join(dir, name);
+			char *name = safe_name(file, v->tab->v[file].file, ""), *to = dp_path_join(v->rejdir, name);
 			dp_copier_add(v->copier, v->tab->v[file].file, to);
 			free(to);
-			free(dir);
 			free(name);
-			return;
 		}
+		return;
 	}
 	DP_GROW(v->q, v->nq, v->capq);
 	v->q[v->nq++] = (struct qitem){ file, line };
@@ -1095,8 +1113,7 @@ static int qcmp(const void *a, const void *b)
 
 static bool quarantine(struct vctx *v, struct dp_buf *err)
 {
-	char *dir = dp_path_join(v->o->work, "rejected");
-	bool ok = dp_mkdirs(dir, err);
+	bool ok = dp_mkdirs(v->rejdir, err);
 	dp_qsort(v->q, v->nq, sizeof *v->q, qcmp);
 	for (size_t i = 0; ok && i < v->nq;) {
 		size_t j = i;
@@ -1109,13 +1126,12 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 		const struct dp_file_row *f = &v->tab->v[v->q[i].file];
 		bool whole = v->q[i].line == 0;
 		char *name = safe_name(v->q[i].file, f->file, whole ? "" : ".rejected-rows.csv");
-		char *to = dp_path_join(dir, name);
+		char *to = dp_path_join(v->rejdir, name);
 		ok = whole ? dp_copy_file(f->file, to, err) : extract_rows(f, v->q + i, j - i, to, err);
 		free(name);
 		free(to);
 		i = j;
 	}
-	free(dir);
 	return ok;
 }
 
@@ -1258,6 +1274,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	dp_score_result_init(&v.res, v.scorer);
 	v.tab = &tab;
 	v.fs = &fs;
+	v.rejdir = dp_path_join(o->work, "rejected");
 	v.keys = dp_keymap_new(sizeof(struct winner));
 	int rc = DP_OK;
 	uint64_t missing = 0;
@@ -1316,15 +1333,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, NULL, err);
 	free(p_out_in);
 	free(p_out_fi);
-	if (v.copier) {
-		struct dp_buf e = DP_BUF_INIT;
-		if (!dp_copier_finish(v.copier, &e) && ok) {
-			dp_buf_add(err, e.s, e.len);
-			ok = false;
-		}
-		v.copier = NULL;
-		dp_buf_free(&e);
-	}
+	ok = copier_done(&v, ok ? err : NULL) && ok;
 	if (!ok) {
 		rc = DP_CANTCREATE;
 		goto out;
@@ -1341,12 +1350,9 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	if (fs.errors || missing)
 		rc = DP_FINDINGS;
 out:
-	if (v.copier) { /* a failure before the end: its copies are waited for, not reported */
-		struct dp_buf e = DP_BUF_INIT;
-		dp_copier_finish(v.copier, &e);
-		dp_buf_free(&e);
-	}
+	copier_done(&v, NULL); /* after a failure: its copies waited for, not reported */
 	free(v.qwhole);
+	free(v.rejdir);
 	free(p_in);
 	free(p_fi);
 	for (size_t i = 0; i < years.n; i++)
