@@ -78,6 +78,8 @@ static struct dp_table *publish(struct agg *a, const char *name)
 	free(p);
 	if (!t)
 		fail(a, &e);
+	else
+		dp_table_durable(t);
 	return t;
 }
 

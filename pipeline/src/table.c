@@ -42,6 +42,7 @@ struct dp_table {
 	size_t nfields;                 /* fields in the current row */
 	uint64_t rows, bytes;
 	bool header_done, failed;
+	bool durable;                   /* dp_table_durable */
 	int err_no;
 };
 
@@ -236,7 +237,7 @@ bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_b
 {
 	deflate_pending(t, true);
 	bool ok = !t->failed;
-	if (ok && fsync(t->fd) != 0 && errno != EINVAL) {
+	if (ok && t->durable && fsync(t->fd) != 0 && errno != EINVAL) {
 		ok = false;
 		t->err_no = errno;
 	}
@@ -260,6 +261,11 @@ bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_b
 	return ok;
 }
 
+void dp_table_durable(struct dp_table *t)
+{
+	t->durable = true;
+}
+
 void dp_table_abort(struct dp_table *t)
 {
 	if (!t)
@@ -280,6 +286,7 @@ bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_
 		dp_input_close(in);
 		return false;
 	}
+	dp_table_durable(t);
 	uint64_t lines = 0;
 	struct dp_buf tail = DP_BUF_INIT;
 	const char *p;

@@ -383,3 +383,55 @@ Test(table, rows_reader_reports_a_damaged_table_after_the_good_records)
 	}
 	cr_expect_eq(got[0], got[1], "the same records before the fault for 1 and 2 threads");
 }
+
+/* fsync is wrapped for this program (tests/CMakeLists.txt): the calls are
+ * counted, then made. */
+static int fsyncs;
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __wrap_fsync(int fd)
+{
+	fsyncs++;
+	return __real_fsync(fd);
+}
+
+static void write_rows(const char *path, bool durable, size_t rows)
+{
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(path, 1, &err);
+	cr_assert(t);
+	if (durable)
+		dp_table_durable(t);
+	static const char *const cols[] = { "n", "text", NULL };
+	dp_table_header(t, cols);
+	for (size_t i = 0; i < rows; i++) {
+		dp_table_putu(t, i);
+		dp_table_puts(t, "一行文字，足够长以填满几个块", false);
+		dp_table_end_row(t);
+	}
+	cr_assert(dp_table_commit(t, NULL, &err), "%s", dp_buf_str(&err));
+}
+
+Test(table, only_a_durable_table_waits_for_the_disk)
+{
+	char *dir = t_tmpdir();
+	char *w = dp_path_join(dir, "work.csv.gz"), *p = dp_path_join(dir, "published.csv.gz");
+	fsyncs = 0;
+	write_rows(w, false, 100000);
+	cr_expect_eq(fsyncs, 0, "a work table is not synced");
+	write_rows(p, true, 100000); /* several blocks */
+	cr_expect_eq(fsyncs, 1, "a durable table is synced once, at commit");
+	char *a = t_read_gz(w), *b = t_read_gz(p);
+	cr_expect_str_eq(a, b);
+	free(a);
+	free(b);
+	/* a copy for publishing is durable */
+	char *c = dp_path_join(dir, "copy.csv.gz");
+	struct dp_buf err = DP_BUF_INIT;
+	fsyncs = 0;
+	cr_assert(dp_table_recompress(w, c, 6, NULL, &err), "%s", dp_buf_str(&err));
+	cr_expect_eq(fsyncs, 1);
+	free(c);
+	free(w);
+	free(p);
+}

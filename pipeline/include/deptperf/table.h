@@ -63,11 +63,17 @@ void dp_table_line(struct dp_table *t, const char *s, size_t n);
 /* Ends the current row.  Returns false (and keeps the error for commit)
  * when writing failed. */
 bool dp_table_end_row(struct dp_table *t);
+/* A table handed to users (dp-aggregate's): commit waits for its bytes to
+ * be on the disk (fsync) before the rename.  Work tables are not synced: a
+ * run that dies is made again from its inputs, and at 1 000 000
+ * submissions waiting for them cost ≈ 0.35 s (docs/decisions.md). */
+void dp_table_durable(struct dp_table *t);
 /* Finishes, checks, closes and renames.  Returns false and appends to err on
  * any failure, after removing the partial file.  Frees t either way. */
 bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_buf *err);
 /* Copies the gzip table src to dst at level (inflate, deflate again),
- * atomically, counting its rows (lines less the header). */
+ * atomically and durably (for publishing), counting its rows (lines less
+ * the header). */
 bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_table_info *info,
 			 struct dp_buf *err);
 /* Removes the partial file and frees t; NULL does nothing. */
