@@ -158,6 +158,11 @@ void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
 	return s->rec;
 }
 
+const char *dp_keymap_key(const struct dp_keymap *m, const void *value)
+{
+	return (const char *)value + m->koff;
+}
+
 size_t dp_keymap_count(const struct dp_keymap *m)
 {
 	return m->n;

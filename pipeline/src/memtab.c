@@ -121,15 +121,22 @@ struct cells_footer {
  * megabytes into the page cache is then not the caller's time (dp-validate's
  * one thread is its stage; at 1 000 000 rows this was 0.5–1.5 s of it,
  * depending on how fresh the machine's free pages are). */
-#define CELLS_BLOCK (1u << 20)
+#define CELLS_BLOCK (256u << 10)
 #define CELLS_NBUF 4
+/* Row offsets are kept in memory OFF_CHUNK at a time, the others in a file
+ * of their own (unlinked: gone when the writer is), so that a writer's
+ * memory does not grow with its rows (dp-normalize streams). */
+#define OFF_CHUNK 32768
 
 struct dp_cells_writer {
 	int fd;
 	char *tmp;              /* the file being written */
-	uint64_t ncols, body;
-	uint64_t *off;          /* each data row's offset in the body */
-	size_t nrows, cap;
+	uint64_t ncols, body, hdr; /* hdr: the header row's bytes */
+	uint64_t off[OFF_CHUNK]; /* the last rows' offsets in the body */
+	size_t noff;            /* of them */
+	int offd;               /* the earlier offsets, or -1 before there are any */
+	uint64_t offs_out;      /* offsets in offd */
+	size_t nrows;
 	struct dp_buf buf[CELLS_NBUF];
 	struct aiocb cb[CELLS_NBUF];
 	bool busy[CELLS_NBUF];  /* cb[i] is in flight */
@@ -224,6 +231,7 @@ struct dp_cells_writer *dp_cells_create(const char *path, const char *const *col
 	}
 	struct dp_cells_writer *w = dp_xcalloc(1, sizeof *w);
 	w->fd = fd;
+	w->offd = -1;
 	w->tmp = dp_xstrdup(path);
 	w->ncols = ncols;
 	for (int i = 0; i < CELLS_NBUF; i++)
@@ -233,13 +241,36 @@ struct dp_cells_writer *dp_cells_create(const char *path, const char *const *col
 		cells_add(w, cols[c], n);
 		w->body += n;
 	}
+	w->hdr = w->body;
 	return w;
+}
+
+/* Moves the offsets in memory to the end of the offsets' file. */
+static void offsets_out(struct dp_cells_writer *w)
+{
+	if (w->offd < 0) {
+		struct dp_buf p = DP_BUF_INIT;
+		dp_buf_addf(&p, "%s.off", w->tmp);
+		w->offd = open(p.s, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (w->offd >= 0)
+			unlink(p.s);
+		dp_buf_free(&p);
+	}
+	if (w->offd < 0 ||
+	    !write_at(w->offd, (const char *)w->off, w->noff * sizeof *w->off, w->offs_out * sizeof *w->off)) {
+		if (!w->err_no)
+			w->err_no = errno ? errno : EIO;
+	}
+	w->offs_out += w->noff;
+	w->noff = 0;
 }
 
 void dp_cells_row(struct dp_cells_writer *w, const char *s, size_t n)
 {
-	DP_GROW(w->off, w->nrows, w->cap);
-	w->off[w->nrows++] = w->body;
+	if (w->noff == OFF_CHUNK)
+		offsets_out(w);
+	w->off[w->noff++] = w->body;
+	w->nrows++;
 	cells_add(w, s, n);
 	w->body += n;
 }
@@ -248,7 +279,8 @@ static void cells_free(struct dp_cells_writer *w)
 {
 	for (int i = 0; i < CELLS_NBUF; i++)
 		dp_buf_free(&w->buf[i]);
-	free(w->off);
+	if (w->offd >= 0)
+		close(w->offd);
 	free(w->tmp);
 	free(w);
 }
@@ -273,6 +305,80 @@ static bool read_at(int fd, void *p, size_t n, off_t at)
 
 #define EACH_CHUNK (4u << 20)
 
+/* Rows of a cells file read in order, each found by its cells' NULs (a row
+ * has ncols cells), from the body's bytes [at, end) of fd: the memory is
+ * one buffer of a few megabytes, whatever the file's size. */
+struct rowstream {
+	int fd;
+	uint64_t ncols, end;
+	uint64_t at;            /* the file offset of buf.s[0] */
+	struct dp_buf buf;      /* buf.len bytes read, from pos on not yet handed out */
+	size_t pos;
+	bool failed;            /* a read failed, or a row ran past the end */
+};
+
+static void rowstream_init(struct rowstream *r, int fd, uint64_t ncols, uint64_t from, uint64_t end)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->ncols = ncols;
+	r->at = from;
+	r->end = end;
+}
+
+/* The next row's cells (n bytes at *s, valid until the next call), and
+ * with f and len each cell and its length; false at the end of the body,
+ * or when it is damaged (r->failed). */
+static bool rowstream_next(struct rowstream *r, const char **s, size_t *n, const char **f, size_t *len)
+{
+	for (;;) {
+		if (r->pos < r->buf.len) {
+			/* cells are a few bytes: a loop, not memchr (next_cell); the
+			 * buffer's own NUL after its bytes stops it */
+			const char *p = r->buf.s + r->pos, *e = r->buf.s + r->buf.len;
+			uint64_t c = 0;
+			for (; c < r->ncols; c++) {
+				const char *cell = p;
+				while (*p)
+					p++;
+				if (p == e)
+					break;
+				if (f) {
+					f[c] = cell;
+					len[c] = (size_t)(p - cell);
+				}
+				p++;
+			}
+			if (c == r->ncols) {
+				*s = r->buf.s + r->pos;
+				*n = (size_t)(p - *s);
+				r->pos = (size_t)(p - r->buf.s);
+				return true;
+			}
+		}
+		/* no whole row left in the buffer: keep what there is, read on */
+		uint64_t done = r->at + r->buf.len;
+		if (done >= r->end) {
+			r->failed = r->pos != r->buf.len; /* bytes that are not a whole row */
+			return false;
+		}
+		size_t keep = r->buf.len - r->pos;
+		if (keep)
+			memmove(r->buf.s, r->buf.s + r->pos, keep);
+		r->at += r->pos;
+		r->pos = 0;
+		r->buf.len = keep;
+		uint64_t want = r->end - done < EACH_CHUNK ? r->end - done : EACH_CHUNK;
+		dp_buf_grow(&r->buf, (size_t)want);
+		if (!read_at(r->fd, r->buf.s + keep, (size_t)want, (off_t)done)) {
+			r->failed = true;
+			return false;
+		}
+		r->buf.len = keep + (size_t)want;
+		r->buf.s[r->buf.len] = '\0';
+	}
+}
+
 bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, const char *s, size_t n),
 		   void *ctx, struct dp_buf *err)
 {
@@ -285,34 +391,110 @@ bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, 
 		dp_buf_addf(err, "%s: cannot read back: %s", w->tmp, strerror(errno));
 		return false;
 	}
-	/* buf holds the bytes [at, at + have) of the body */
-	struct dp_buf buf = DP_BUF_INIT;
-	uint64_t at = w->nrows ? w->off[0] : w->body, have = 0;
-	bool ok = true;
+	struct rowstream r;
+	rowstream_init(&r, fd, w->ncols, w->hdr, w->body);
+	const char *s;
+	size_t n, i = 0;
 	errno = 0;
-	for (size_t i = 0; i < w->nrows; i++) {
-		uint64_t end = i + 1 < w->nrows ? w->off[i + 1] : w->body;
-		if (end > at + have) { /* keep the row's start, read on from there */
-			uint64_t keep = at + have - w->off[i];
-			if (keep)
-				memmove(buf.s, buf.s + (w->off[i] - at), (size_t)keep);
-			at = w->off[i];
-			uint64_t want = end - at > EACH_CHUNK ? end - at : EACH_CHUNK;
-			if (want > w->body - at)
-				want = w->body - at;
-			dp_buf_grow(&buf, (size_t)want);
-			if (!(ok = read_at(fd, buf.s + keep, (size_t)(want - keep), (off_t)(at + keep))))
-				break;
-			have = want;
-		}
-		if (!fn(ctx, i, buf.s + (w->off[i] - at), (size_t)(end - w->off[i])))
-			break;
-	}
+	while (i < w->nrows && rowstream_next(&r, &s, &n, NULL, NULL) && fn(ctx, i, s, n))
+		i++;
+	bool ok = !r.failed;
 	if (!ok)
 		dp_buf_addf(err, "%s: cannot read back: %s", w->tmp, errno ? strerror(errno) : "short file");
 	close(fd);
-	dp_buf_free(&buf);
+	dp_buf_free(&r.buf);
 	return ok;
+}
+
+struct dp_cells_reader {
+	int fd;
+	struct rowstream rs;
+	char **cols;
+	uint64_t ncols, nrows, read;
+};
+
+/* The cells file path opened, its footer in *ft, when the footer is whole
+ * and names the table of SHA-256 table_sha256; -1 otherwise. */
+static int open_cells(const char *path, const char *table_sha256, struct cells_footer *ft)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	bool ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof *ft &&
+		  read_at(fd, ft, sizeof *ft, st.st_size - (off_t)sizeof *ft) &&
+		  memcmp(ft->magic, CELLS_MAGIC, sizeof ft->magic) == 0 && strlen(table_sha256) == sizeof ft->sha256 &&
+		  memcmp(ft->sha256, table_sha256, sizeof ft->sha256) == 0 && ft->ncols > 0 && ft->ncols < 100000 &&
+		  ft->body > 0 && ft->body <= (uint64_t)st.st_size - sizeof *ft &&
+		  ft->nrows <= ((uint64_t)st.st_size - sizeof *ft - ft->body) / sizeof(uint64_t) &&
+		  (uint64_t)st.st_size - sizeof *ft - ft->body == ft->nrows * sizeof(uint64_t);
+	if (!ok) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct dp_cells_reader *dp_cells_open(const char *path, const char *table_sha256)
+{
+	struct cells_footer ft;
+	int fd = open_cells(path, table_sha256, &ft);
+	if (fd < 0)
+		return NULL;
+	struct dp_cells_reader *r = dp_xcalloc(1, sizeof *r);
+	r->fd = fd;
+	r->ncols = ft.ncols;
+	r->nrows = ft.nrows;
+	rowstream_init(&r->rs, fd, ft.ncols, 0, ft.body);
+	const char *h;
+	size_t n;
+	if (!rowstream_next(&r->rs, &h, &n, NULL, NULL)) { /* the header row */
+		dp_cells_close(r);
+		return NULL;
+	}
+	r->cols = dp_xcalloc((size_t)ft.ncols + 1, sizeof *r->cols);
+	for (size_t c = 0; c < ft.ncols; c++) {
+		r->cols[c] = dp_xstrdup(h);
+		h += strlen(h) + 1;
+	}
+	return r;
+}
+
+size_t dp_cells_ncols(const struct dp_cells_reader *r)
+{
+	return (size_t)r->ncols;
+}
+
+const char *const *dp_cells_cols(const struct dp_cells_reader *r)
+{
+	return (const char *const *)r->cols;
+}
+
+bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len)
+{
+	if (r->read == r->nrows || !rowstream_next(&r->rs, s, n, f, len))
+		return false;
+	r->read++;
+	return true;
+}
+
+bool dp_cells_whole(struct dp_cells_reader *r)
+{
+	const char *s;
+	size_t n;
+	return r->read == r->nrows && !r->rs.failed && !rowstream_next(&r->rs, &s, &n, NULL, NULL) && !r->rs.failed;
+}
+
+void dp_cells_close(struct dp_cells_reader *r)
+{
+	if (!r)
+		return;
+	close(r->fd);
+	dp_buf_free(&r->rs.buf);
+	for (size_t c = 0; r->cols && c < r->ncols; c++)
+		free(r->cols[c]);
+	free(r->cols);
+	free(r);
 }
 
 bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_sha256, struct dp_buf *err)
@@ -325,8 +507,17 @@ bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *ta
 	ft.body = w->body;
 	memcpy(ft.sha256, table_sha256, sizeof ft.sha256);
 	/* the offsets and the footer after the body, in blocks as it is */
-	for (size_t i = 0; i < w->nrows; i++)
-		cells_add(w, (const char *)&w->off[i], sizeof *w->off);
+	char chunk[OFF_CHUNK / 4 * sizeof(uint64_t)];
+	for (uint64_t at = 0; at < w->offs_out * sizeof *w->off && !w->err_no;) {
+		size_t k = w->offs_out * sizeof *w->off - at < sizeof chunk ? (size_t)(w->offs_out * sizeof *w->off - at)
+									  : sizeof chunk;
+		if (read_at(w->offd, chunk, k, (off_t)at))
+			cells_add(w, chunk, k);
+		else
+			w->err_no = errno ? errno : EIO;
+		at += k;
+	}
+	cells_add(w, (const char *)w->off, w->noff * sizeof *w->off);
 	cells_add(w, (const char *)&ft, sizeof ft);
 	bool ok = cells_drain(w);
 	if (!ok)
@@ -380,18 +571,11 @@ static bool cells_sound(const struct cells_footer *ft, const uint64_t *off, cons
 bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_sha256)
 {
 	memset(t, 0, sizeof *t);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct cells_footer ft;
+	int fd = open_cells(path, table_sha256, &ft);
 	if (fd < 0)
 		return false;
-	struct stat st;
-	struct cells_footer ft;
-	bool ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof ft &&
-		  read_at(fd, &ft, sizeof ft, st.st_size - (off_t)sizeof ft) &&
-		  memcmp(ft.magic, CELLS_MAGIC, sizeof ft.magic) == 0 && strlen(table_sha256) == sizeof ft.sha256 &&
-		  memcmp(ft.sha256, table_sha256, sizeof ft.sha256) == 0 && ft.ncols > 0 && ft.ncols < 100000 &&
-		  ft.body > 0 && ft.body <= (uint64_t)st.st_size - sizeof ft &&
-		  ft.nrows <= ((uint64_t)st.st_size - sizeof ft - ft.body) / sizeof(uint64_t) &&
-		  (uint64_t)st.st_size - sizeof ft - ft.body == ft.nrows * sizeof(uint64_t);
+	bool ok = true;
 	uint64_t *off = NULL;
 	if (ok) {
 		t->map_len = (size_t)ft.body;

@@ -17,6 +17,7 @@
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
 #include "deptperf/input.h"
+#include "deptperf/memtab.h"
 #include "deptperf/recbatch.h"
 #include "deptperf/rules.h"
 #include "deptperf/shape.h"
@@ -51,8 +52,18 @@ struct sub {
 	size_t nfunds, capfunds;
 };
 
+/* Departments' rows as cells (memtab.h), beside their CSV rows: each row's
+ * cells NUL-terminated in text, and where each row ends. */
+struct cellrows {
+	struct dp_buf text;
+	size_t *end;
+	size_t n, cap;
+};
+
 struct writers {
 	struct dp_table *dept, *subs, *funds, *fundsrc;
+	struct cellrows *dcells;          /* the departments' cells being made */
+	struct dp_cells_writer *cells;    /* departments.cells, or NULL (a job's, or none) */
 	int *cols;
 	unsigned char *put; /* per column: how its cells are written (enum put) */
 	size_t ncols;
@@ -255,6 +266,27 @@ static void write_fund(struct ctx *c, const char *year, const char *code, struct
 	dp_buf_free(&b);
 }
 
+/* Appends the rows of cr to w (when there is one) and empties cr. */
+static void cells_move(struct dp_cells_writer *w, struct cellrows *cr)
+{
+	size_t at = 0;
+	for (size_t i = 0; w && i < cr->n; i++) {
+		dp_cells_row(w, cr->text.s + at, cr->end[i] - at);
+		at = cr->end[i];
+	}
+	dp_buf_reset(&cr->text);
+	cr->n = 0;
+}
+
+static void cellrows_free(struct cellrows *cr)
+{
+	if (!cr)
+		return;
+	dp_buf_free(&cr->text);
+	free(cr->end);
+	free(cr);
+}
+
 /* Writes the submission being assembled and starts a new one. */
 static void emit_sub(struct ctx *c)
 {
@@ -264,14 +296,24 @@ static void emit_sub(struct ctx *c)
 	for (size_t i = 0; i < s->nfunds; i++)
 		s->errors += s->funds[i].errors;
 	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
+	struct cellrows *cr = w->dcells;
 	for (size_t k = 0; k < w->ncols; k++) {
 		const struct dp_buf *v = &s->val[w->cols[k]];
+		const char *t = v->len ? v->s : "";
 		if (w->put[k] == PUT_PLAIN)
-			dp_table_put_plain(w->dept, v->len ? v->s : "", v->len);
+			dp_table_put_plain(w->dept, t, v->len);
 		else
 			put_buf(w->dept, v, w->put[k] == PUT_GUARD);
+		/* the cell as parsing the CSV field gives it back */
+		if (w->put[k] == PUT_GUARD && dp_text_needs_guard(t, v->len))
+			dp_buf_addc(&cr->text, '\'');
+		dp_buf_addz(&cr->text, t, v->len);
 	}
 	dp_table_end_row(w->dept);
+	DP_GROW(cr->end, cr->n, cr->cap);
+	cr->end[cr->n++] = cr->text.len;
+	if (w->cells)
+		cells_move(w->cells, cr);
 	dp_table_putu(w->subs, id);
 	dp_table_puts(w->subs, c->file, true);
 	dp_table_putu(w->subs, s->line);
@@ -504,6 +546,7 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 		if (!*t[i])
 			return false;
 	}
+	w->dcells = dp_xcalloc(1, sizeof *w->dcells);
 	w->cols = dp_xcalloc(dp_dict_count(dict), sizeof *w->cols);
 	w->ncols = dp_dict_dept_columns(dict, w->cols);
 	w->put = dp_xcalloc(w->ncols + 1, sizeof *w->put);
@@ -516,6 +559,13 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 		w->put[k] = formatted ? PUT_PLAIN : dp_field_is_guarded(f) ? PUT_GUARD : PUT_TEXT;
 	}
 	dp_table_header(w->dept, hdr);
+	/* departments.cells is for dp-validate to read instead of parsing the
+	 * table again; a run goes on without it when it cannot be made */
+	char *p = dp_path_join(o->work, "departments.cells.tmp");
+	struct dp_buf cerr = DP_BUF_INIT;
+	w->cells = dp_cells_create(p, hdr, w->ncols, &cerr);
+	dp_buf_free(&cerr);
+	free(p);
 	free(hdr);
 	dp_table_header(w->subs, sub_cols);
 	dp_table_header(w->funds, fund_cols);
@@ -525,6 +575,8 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 
 static void abort_writers(struct writers *w)
 {
+	dp_cells_abort(w->cells);
+	cellrows_free(w->dcells);
 	dp_table_abort(w->dept);
 	dp_table_abort(w->subs);
 	dp_table_abort(w->funds);
@@ -533,9 +585,19 @@ static void abort_writers(struct writers *w)
 	free(w->put);
 }
 
-static bool commit_writers(struct writers *w, struct dp_buf *err)
+static bool commit_writers(const char *work, struct writers *w, struct dp_buf *err)
 {
-	bool ok = dp_table_commit(w->dept, NULL, err);
+	struct dp_table_info info;
+	bool ok = dp_table_commit(w->dept, &info, err);
+	char *p = dp_path_join(work, "departments.cells");
+	struct dp_buf cerr = DP_BUF_INIT;
+	if (ok && w->cells)
+		dp_cells_commit(w->cells, p, info.sha256, &cerr); /* (or left out) */
+	else
+		dp_cells_abort(w->cells);
+	dp_buf_free(&cerr);
+	free(p);
+	cellrows_free(w->dcells);
 	ok = dp_table_commit(w->subs, NULL, err) && ok;
 	ok = dp_table_commit(w->funds, NULL, err) && ok;
 	ok = dp_table_commit(w->fundsrc, NULL, err) && ok;
@@ -576,6 +638,7 @@ static void job_init(struct file_job *j, const struct dp_dict *dict)
 	j->w.subs = dp_table_mem();
 	j->w.funds = dp_table_mem();
 	j->w.fundsrc = dp_table_mem();
+	j->w.dcells = dp_xcalloc(1, sizeof *j->w.dcells);
 	j->mem = true;
 	sub_init(&j->c.s, dp_dict_count(dict));
 }
@@ -587,6 +650,7 @@ static void job_free(struct file_job *j)
 		dp_table_mem_free(j->w.subs);
 		dp_table_mem_free(j->w.funds);
 		dp_table_mem_free(j->w.fundsrc);
+		cellrows_free(j->w.dcells);
 	}
 	sub_free(&j->c.s);
 	dp_buf_free(&j->c.out);
@@ -621,6 +685,16 @@ static void run_job(struct file_job *j, const struct dp_file_row *row)
 	if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
 	dp_header_free(&c->hdr);
+}
+
+/* Moves the rows of a job's memory tables to the end of w's. */
+static void writers_append(struct writers *w, struct writers *from)
+{
+	dp_table_append(w->dept, from->dept);
+	cells_move(w->cells, from->dcells);
+	dp_table_append(w->subs, from->subs);
+	dp_table_append(w->funds, from->funds);
+	dp_table_append(w->fundsrc, from->fundsrc);
 }
 
 /* Records a job's outcome in the file table and the totals. */
@@ -673,10 +747,7 @@ static void bulk_append(struct ctx *c, struct half *h)
 	for (int k = 0; k < SLICES; k++) {
 		struct file_job *j = &h->jobs[k];
 		struct ctx *jc = &j->c;
-		dp_table_append(c->w->dept, j->w.dept);
-		dp_table_append(c->w->subs, j->w.subs);
-		dp_table_append(c->w->funds, j->w.funds);
-		dp_table_append(c->w->fundsrc, j->w.fundsrc);
+		writers_append(c->w, &j->w);
 		dp_findings_move(c->fs, &j->fs);
 		c->submissions += jc->submissions;
 		c->rejected += jc->rejected;
@@ -830,10 +901,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			}
 		}
 		for (size_t k = 0; k < nb && rc == DP_OK; k++) {
-			dp_table_append(w.dept, jobs[k].w.dept);
-			dp_table_append(w.subs, jobs[k].w.subs);
-			dp_table_append(w.funds, jobs[k].w.funds);
-			dp_table_append(w.fundsrc, jobs[k].w.fundsrc);
+			writers_append(&w, &jobs[k].w);
 			dp_findings_move(&fs, &jobs[k].fs);
 			rc = finish_job(&jobs[k], &tab.v[i + k], &subs, &rejected, &funds, &funds_rej, err);
 		}
@@ -851,7 +919,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		abort_writers(&w);
 		goto out;
 	}
-	if (!commit_writers(&w, err) || !dp_filetab_write(&tab, p_inputs, DP_WORK_LEVEL, NULL, err) ||
+	if (!commit_writers(o->work, &w, err) || !dp_filetab_write(&tab, p_inputs, DP_WORK_LEVEL, NULL, err) ||
 	    !dp_findings_write(&fs, p_findings, DP_WORK_LEVEL, NULL, err)) {
 		rc = DP_CANTCREATE;
 		goto out;

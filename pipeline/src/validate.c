@@ -5,16 +5,19 @@
  * The normalized tables are first renamed to parsed-*.csv.gz (so that the
  * stage can run again on the same folder), then each is read once: the funds
  * (checks, which submissions have funds), then the submissions (checks, the
- * winner of each (fiscal_year, dept_code)).  Every row that may still be
- * written is spooled with what the decision needs (spool.h): a fund as its
- * finished CSV line, a submission as its cells in a cells file (memtab.h),
- * which becomes departments.cells when no candidate is superseded.  When all
- * winners are known the spools are read back to write the accepted rows and
- * name the superseded and the orphans, with no second inflate and parse; when
- * every submission is accepted as it was read, departments.csv.gz is the
- * parsed table itself (a link), not written again.  Memory: one small record
- * per distinct key, three bytes per submission and the 8-byte offset of each
- * candidate's cells (docs/work-files.md). */
+ * winner of each (fiscal_year, dept_code)).  The submissions are read from
+ * the cells dp-normalize wrote beside its table (parsed-departments.cells,
+ * memtab.h) when they are that table's, else by parsing the table.  Every
+ * row that may still be written is spooled with what the decision needs
+ * (spool.h); a submission's cells stay where they were read, or, when the
+ * stage fills some in (or there are no cells of dp-normalize's), go to a
+ * cells file of candidates.  When all winners are known the spool is read
+ * back to write the accepted rows and name the superseded and the orphans,
+ * with no second inflate and parse; when every submission is accepted as it
+ * was read, departments.csv.gz and departments.cells are dp-normalize's
+ * (links), not written again.  Memory: one small record per distinct key,
+ * three bytes per submission and 8 bytes per candidate
+ * (docs/work-files.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +45,8 @@
 #include "deptperf/value.h"
 
 enum { ST_CANDIDATE = 0, ST_REJECTED = 1, ST_ACCEPTED = 2, ST_SUPERSEDED = 3 };
+
+#define NOT_SRC UINT64_MAX /* a candidate whose cells are in v->cand */
 
 /* One per distinct (fiscal_year, dept_code): kept small, there may be a
  * million. */
@@ -74,8 +79,12 @@ struct vctx {
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
 	struct dp_spool *sub_spool;  /* submissions that may be accepted: what decides */
-	struct dp_cells_writer *cand; /* and their cells, in the same order */
+	struct dp_cells_writer *cand; /* and their cells, in the same order (with src: the changed ones only) */
+	uint64_t ncand;              /* candidates spooled */
 	bool cand_changed;           /* some candidate's cells are not those read */
+	char src_sha[65];            /* with src: the SHA-256 of parsed-departments.csv.gz */
+	bool src;                    /* the departments read from normalize's cells (parsed-departments.cells) */
+	uint64_t *csrc;              /* with src, per candidate: its row there, or NOT_SRC (its cells are in cand) */
 	uint64_t fund_keys;          /* keys with an error-free bulk fund */
 	uint64_t fund_keys_won;      /* of those, keys with an accepted submission */
 	const char **sub_cols;       /* the departments columns, NULL-terminated */
@@ -93,6 +102,7 @@ struct vctx {
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
+	struct dp_buf spkey;     /* the key of the spooled submission being read */
 	struct dp_buf last_key;  /* winner_of's last key, and its record */
 	struct winner *last;
 };
@@ -433,43 +443,78 @@ static void check_submission(struct vctx *v, struct subinfo *si, const struct dp
 
 struct pair {
 	struct dp_rows *a, *b;   /* a table and its work-file twin */
-	struct dp_deptrow row;
+	struct dp_cells_reader *ca; /* or a read from its cells (then a is NULL) */
+	struct dp_record rec;    /* ca's row */
+	const char **cf;
+	size_t *cl;
+	uint64_t row;            /* rows of a read so far */
+	struct dp_deptrow drow;
 	const struct dp_record *ra, *rb;
-	const struct dp_record *ha;  /* header of a */
 };
 
-static bool pair_open(struct vctx *v, struct pair *p, const char *ta, const char *tb, struct dp_buf *err)
+/* Opens table ta (or, given ca, its cells) and its twin tb, and reads
+ * their headers. */
+static bool pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, const char *tb,
+		      struct dp_buf *err)
 {
 	memset(p, 0, sizeof *p);
 	char *pa = dp_path_join(v->o->work, ta), *pb = dp_path_join(v->o->work, tb);
-	p->a = dp_rows_open(pa, err);
-	p->b = p->a ? dp_rows_open(pb, err) : NULL;
+	p->ca = ca;
+	p->a = ca ? NULL : dp_rows_open(pa, err);
+	p->b = p->a || ca ? dp_rows_open(pb, err) : NULL;
 	free(pa);
 	free(pb);
 	if (!p->b)
 		return false;
-	const struct dp_record *h = dp_rows_next(p->a, err);
+	const struct dp_record *h = NULL;
+	if (ca) {
+		size_t n = dp_cells_ncols(ca);
+		p->cf = dp_xcalloc(n, sizeof *p->cf);
+		p->cl = dp_xcalloc(n, sizeof *p->cl);
+		const char *const *cols = dp_cells_cols(ca);
+		for (size_t k = 0; k < n; k++) {
+			p->cf[k] = cols[k];
+			p->cl[k] = strlen(cols[k]);
+		}
+		p->rec = (struct dp_record){ n, p->cf, p->cl, 1, 0 };
+		h = &p->rec;
+	} else {
+		h = dp_rows_next(p->a, err);
+	}
 	if (!h || !dp_rows_next(p->b, err)) {
 		dp_buf_addf(err, "%s: empty work file", ta);
 		return false;
 	}
-	return dp_deptrow_init(&p->row, v->dict, h, err);
+	return dp_deptrow_init(&p->drow, v->dict, h, err);
+}
+
+/* The next row of p->ca as a record, or NULL. */
+static const struct dp_record *cells_record(struct pair *p)
+{
+	const char *s;
+	size_t n;
+	if (!dp_cells_next(p->ca, &s, &n, p->cf, p->cl))
+		return NULL;
+	p->rec.line = p->row + 2;
+	return &p->rec;
 }
 
 /* Advances both tables; false at the end (or on a fault: err set).  With
  * numbers, the numeric fields are parsed too. */
 static bool pair_next(struct pair *p, struct dp_buf *err, bool *fault, bool numbers)
 {
-	p->ra = dp_rows_next(p->a, err);
+	p->ra = p->ca ? cells_record(p) : dp_rows_next(p->a, err);
 	p->rb = dp_rows_next(p->b, err);
 	if (p->ra && p->rb && p->rb->n >= 6) {
+		p->row++;
 		if (numbers)
-			dp_deptrow_load(&p->row, p->ra);
+			dp_deptrow_load(&p->drow, p->ra);
 		else
-			dp_deptrow_load_text(&p->row, p->ra);
+			dp_deptrow_load_text(&p->drow, p->ra);
 		return true;
 	}
-	if (p->ra || p->rb || dp_rows_failed(p->a) || dp_rows_failed(p->b)) {
+	bool a_failed = p->ca ? !dp_cells_whole(p->ca) : dp_rows_failed(p->a);
+	if (p->ra || p->rb || a_failed || dp_rows_failed(p->b)) {
 		if (!err->len)
 			dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
 		*fault = true;
@@ -480,8 +525,11 @@ static bool pair_next(struct pair *p, struct dp_buf *err, bool *fault, bool numb
 static void pair_close(struct pair *p)
 {
 	dp_rows_close(p->a);
+	dp_cells_close(p->ca);
 	dp_rows_close(p->b);
-	dp_deptrow_free(&p->row);
+	free(p->cf);
+	free(p->cl);
+	dp_deptrow_free(&p->drow);
 }
 
 static long file_index(struct vctx *v, const char *file)
@@ -494,7 +542,7 @@ static long file_index(struct vctx *v, const char *file)
 static void fund_info(const struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si)
 {
 	const struct dp_record *s = p->rb;
-	const struct dp_deptrow *d = &p->row;
+	const struct dp_deptrow *d = &p->drow;
 	*bulk = s->len[3] == 0;
 	*sub = strtoull(s->f[3], NULL, 10);
 	si->file = dp_text_unguard(s->f[0]);
@@ -508,7 +556,7 @@ static void fund_info(const struct pair *p, bool *bulk, uint64_t *sub, struct su
 
 static void check_fund(struct vctx *v, struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si)
 {
-	const struct dp_deptrow *d = &p->row;
+	const struct dp_deptrow *d = &p->drow;
 	fund_info(p, bulk, sub, si);
 	static const int req[] = { DP_F_FUND_NAME, DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL,
 				   DP_F_DEPT_CODE, DP_F_FISCAL_YEAR };
@@ -560,46 +608,59 @@ static void row_csv(struct vctx *v, const char *s, size_t n)
 }
 
 /* A submission spooled until the winners are known: its id and file index,
- * the record of its key (struct winner: records never move, keymap.h), where
- * it came from, its key and its filed_on (its cells are in v->cand). */
+ * its row in normalize's cells (or NOT_SRC), the record of its key (struct
+ * winner: records never move, keymap.h), its line and its filed_on (its
+ * cells are in v->cand or normalize's cells).  The file's path, year and
+ * code are not spooled: they are the file table's and the key's (at
+ * 1 000 000 submissions the spool was 120 MB written and read back). */
 struct spooled {
-	uint64_t a, b, line;
+	uint64_t a, b, line, src;
 	struct winner *w;
 	const char *file, *year, *code, *text;
 };
 
-static void spool_row(struct dp_spool *sp, uint64_t a, uint64_t b, struct winner *w, const struct subinfo *si,
+static void spool_row(struct vctx *v, uint64_t a, long fi, uint64_t src, struct winner *w, const struct subinfo *si,
 		      const char *text)
 {
+	struct dp_spool *sp = v->sub_spool;
 	dp_spool_putu(sp, a);
-	dp_spool_putu(sp, b);
+	dp_spool_putu(sp, (uint64_t)fi);
+	dp_spool_putu(sp, src);
 	dp_spool_putu(sp, (uint64_t)(uintptr_t)w);
-	dp_spool_puts(sp, si->file);
 	dp_spool_putu(sp, si->line);
-	dp_spool_puts(sp, si->year);
-	dp_spool_puts(sp, si->code);
+	dp_spool_puts(sp, fi >= 0 ? "" : si->file); /* a file not in the table: its name */
 	dp_spool_puts(sp, text);
 	dp_spool_end(sp);
 }
 
-/* The next row of sp (valid until the next call); false at the end, with
- * err set on a fault. */
-static bool spooled_next(struct dp_spool *sp, struct spooled *r, struct dp_buf *err)
+/* The next row of the spool (valid until the next call); false at the end,
+ * with err set on a fault. */
+static bool spooled_next(struct vctx *v, struct spooled *r, struct dp_buf *err)
 {
 	const char *const *f;
 	const size_t *len;
 	size_t n;
-	while (dp_spool_next(sp, &f, &len, &n, err)) {
-		if (n != 8)
+	while (dp_spool_next(v->sub_spool, &f, &len, &n, err)) {
+		if (n != 7)
 			continue;
+		long fi = (long)dp_spool_u(f[1]);
+		struct winner *w = (struct winner *)(uintptr_t)dp_spool_u(f[3]);
+		/* the key is "<year>\x1f<code>" (dp_key_make) */
+		dp_buf_reset(&v->spkey);
+		dp_buf_adds(&v->spkey, dp_keymap_key(v->keys, w));
+		char *sep = strchr(v->spkey.s, '\x1f');
+		if (!sep)
+			continue;
+		*sep = '\0';
 		*r = (struct spooled){ dp_spool_u(f[0]),
-				       dp_spool_u(f[1]),
+				       (uint64_t)fi,
 				       dp_spool_u(f[4]),
-				       (struct winner *)(uintptr_t)dp_spool_u(f[2]),
-				       f[3],
-				       f[5],
-				       f[6],
-				       f[7] };
+				       dp_spool_u(f[2]),
+				       w,
+				       fi >= 0 && (size_t)fi < v->tab->n ? v->tab->v[fi].file : f[5],
+				       v->spkey.s,
+				       sep + 1,
+				       f[6] };
 		return true;
 	}
 	return false;
@@ -623,7 +684,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
 	bool fault = false;
-	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
+	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", NULL, "fundsrc.csv.gz", err)) {
 		pair_close(&p);
 		return false;
 	}
@@ -666,8 +727,8 @@ static void sub_info(const struct pair *p, struct subinfo *si, uint64_t *id)
 	si->errors = strtoull(p->rb->f[4], NULL, 10);
 	si->bad_fields = p->rb->f[5];
 	si->field_lines = p->rb->n > 6 ? p->rb->f[6] : "";
-	si->code = p->row.text[DP_F_DEPT_CODE];
-	si->year = p->row.text[DP_F_FISCAL_YEAR];
+	si->code = p->drow.text[DP_F_DEPT_CODE];
+	si->year = p->drow.text[DP_F_FISCAL_YEAR];
 }
 
 static bool later(const struct winner *w, const char *filed_on, long file, uint64_t line)
@@ -687,9 +748,9 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 			    struct winner *w)
 {
 	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si->code) : NULL;
-	const char *parent = p->row.text[DP_F_PARENT_CODE];
-	const char *sector = p->row.text[DP_F_SECTOR];
-	const char *pname = p->row.text[DP_F_PARENT_NAME];
+	const char *parent = p->drow.text[DP_F_PARENT_CODE];
+	const char *sector = p->drow.text[DP_F_SECTOR];
+	const char *pname = p->drow.text[DP_F_PARENT_NAME];
 	if (!parent[0] && re && re->parent_code[0])
 		parent = re->parent_code;
 	if (!sector[0] && re && re->sector[0])
@@ -697,7 +758,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	if (!parent[0])
 		parent = si->code;
 	if (!pname[0] && strcmp(parent, si->code) == 0)
-		pname = p->row.text[DP_F_DEPT_NAME];
+		pname = p->drow.text[DP_F_DEPT_NAME];
 	if (!pname[0] && v->roster) {
 		const struct dp_roster_entry *pe = dp_roster_find(v->roster, parent);
 		if (pe)
@@ -705,10 +766,20 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	}
 	if (!sector[0])
 		sector = "未分类";
+	const char *const *t = p->drow.text;
+	bool filled = parent != t[DP_F_PARENT_CODE] || pname != t[DP_F_PARENT_NAME] || sector != t[DP_F_SECTOR] ||
+		      !t[DP_F_INCOME_OTHER][0];
+	uint64_t src = NOT_SRC;
+	v->ncand++;
+	if (v->src && !filled && p->ra->n == p->drow.ncols) {
+		/* its cells are those read: they stay where they are */
+		spool_row(v, id, fi, p->row - 1, w, si, t[DP_F_FILED_ON]);
+		return;
+	}
 	dp_buf_reset(&v->line);
-	bool changed = p->ra->n != p->row.ncols;
-	for (size_t k = 0; k < p->row.ncols; k++) {
-		int f = p->row.field[k];
+	bool changed = p->ra->n != p->drow.ncols;
+	for (size_t k = 0; k < p->drow.ncols; k++) {
+		int f = p->drow.field[k];
 		const char *raw = k < p->ra->n ? p->ra->f[k] : "", *c = raw;
 		if (f == DP_F_PARENT_CODE)
 			c = parent;
@@ -725,23 +796,42 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 			changed = v->line.len - at != p->ra->len[k] + 1 || memcmp(v->line.s + at, raw, p->ra->len[k]) != 0;
 	}
 	v->cand_changed |= changed;
-	dp_cells_row(v->cand, v->line.s, v->line.len);
-	spool_row(v->sub_spool, id, (uint64_t)fi, w, si, p->row.text[DP_F_FILED_ON]);
+	if (v->src && !changed)
+		src = p->row - 1;
+	else
+		dp_cells_row(v->cand, v->line.s, v->line.len);
+	spool_row(v, id, fi, src, w, si, t[DP_F_FILED_ON]);
+}
+
+/* normalize's cells of parsed-departments.csv.gz, when it left them and
+ * they are that table's (memtab.h); NULL otherwise, and the table is
+ * parsed.  v->src says which. */
+static struct dp_cells_reader *source_cells(struct vctx *v)
+{
+	char *pt = dp_path_join(v->o->work, "parsed-departments.csv.gz");
+	char *pc = dp_path_join(v->o->work, "parsed-departments.cells");
+	struct dp_cells_reader *r = NULL;
+	if (access(pc, R_OK) == 0 && dp_sha256_file(pt, v->src_sha))
+		r = dp_cells_open(pc, v->src_sha);
+	v->src = r != NULL;
+	free(pt);
+	free(pc);
+	return r;
 }
 
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
 	bool fault = false;
-	if (!pair_open(v, &p, "parsed-departments.csv.gz", "subs.csv.gz", err)) {
+	if (!pair_open(v, &p, "parsed-departments.csv.gz", source_cells(v), "subs.csv.gz", err)) {
 		pair_close(&p);
 		return false;
 	}
 	/* the columns of departments.csv.gz, even when no submission is accepted */
-	v->sub_cols = dp_xcalloc(p.row.ncols + 1, sizeof *v->sub_cols);
-	v->nsub_cols = p.row.ncols;
-	for (size_t k = 0; k < p.row.ncols; k++)
-		v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p.row.field[k])->code;
+	v->sub_cols = dp_xcalloc(p.drow.ncols + 1, sizeof *v->sub_cols);
+	v->nsub_cols = p.drow.ncols;
+	for (size_t k = 0; k < p.drow.ncols; k++)
+		v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p.drow.field[k])->code;
 	/* (the header read is these codes: dp_deptrow_init takes no other) */
 	char *p_cand = dp_path_join(v->o->work, "candidates.cells.tmp");
 	v->cand = dp_cells_create(p_cand, v->sub_cols, v->nsub_cols, err);
@@ -764,7 +854,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 			dp_findings_add(v->fs, "E-RANGE", si.file, si.line, si.code, si.year, "fund_name", NULL,
 					"本表的专项资金有错误（见同一文件的其他提示），整份自评表未计分");
 		}
-		check_submission(v, &si, &p.row, has_funds);
+		check_submission(v, &si, &p.drow, has_funds);
 		long fi = file_index(v, si.file);
 		if (si.errors) {
 			v->sub_state[id] = ST_REJECTED;
@@ -776,13 +866,13 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 			continue;
 		}
 		spool_candidate(v, &p, &si, id, fi, w);
-		if (!w->set || later(w, p.row.text[DP_F_FILED_ON], fi, si.line)) {
+		if (!w->set || later(w, p.drow.text[DP_F_FILED_ON], fi, si.line)) {
 			v->fund_keys_won += !w->set && w->bulk_fund;
 			w->set = true;
 			w->sub = (uint32_t)id;
 			w->file = (int32_t)fi;
 			w->line = (uint32_t)si.line;
-			snprintf(w->filed_on, sizeof w->filed_on, "%s", p.row.text[DP_F_FILED_ON]);
+			snprintf(w->filed_on, sizeof w->filed_on, "%s", p.drow.text[DP_F_FILED_ON]);
 		}
 	}
 	pair_close(&p);
@@ -811,15 +901,19 @@ static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years,
 	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
 	struct spooled r;
-	size_t i = 0, n = dp_cells_nrows(v->cand);
+	size_t i = 0, n = (size_t)v->ncand;
 	bool more = false;
-	while (spooled_next(v->sub_spool, &r, err)) {
+	if (v->src)
+		v->csrc = dp_xcalloc(n + 1, sizeof *v->csrc);
+	while (spooled_next(v, &r, err)) {
 		if ((more = i == n))
 			break; /* out of step: said below */
 		uint64_t id = r.a, line = r.line;
 		long fi = (long)r.b;
 		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
 		struct winner *w = r.w;
+		if (v->csrc)
+			v->csrc[i] = r.src;
 		acc[i++] = w->sub == id;
 		if (w->sub != id) {
 			v->sub_state[id] = ST_SUPERSEDED;
@@ -845,29 +939,65 @@ static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years,
 		if (re)
 			w->roster_seen = true;
 	}
-	if (!err->len && (i != n || more))
+	size_t in_cand = 0;
+	for (size_t k = 0; k < i; k++)
+		in_cand += !v->csrc || v->csrc[k] == NOT_SRC;
+	if (!err->len && (i != n || more || in_cand != dp_cells_nrows(v->cand)))
 		dp_buf_adds(err, "dp-validate: the spool of candidates is out of step");
 	return !err->len;
 }
 
+/* The accepted candidates' rows, in order, to departments.csv.gz and a
+ * cells file: each candidate's cells are either a row of v->cand or (with
+ * v->src) a row of normalize's cells, which rd reads. */
 struct accepted_out {
 	struct vctx *v;
 	const unsigned char *acc;
 	struct dp_table *csv;          /* or NULL */
 	struct dp_cells_writer *cells; /* or NULL */
+	struct dp_cells_reader *rd;    /* with v->src */
+	uint64_t rd_rows;              /* rows rd has read */
+	size_t next;                   /* the next candidate */
+	bool failed;                   /* rd ended early */
 };
 
-static bool write_accepted(void *ctx, size_t i, const char *s, size_t n)
+static void write_accepted(struct accepted_out *o, const char *s, size_t n)
 {
-	struct accepted_out *o = ctx;
-	if (!o->acc[i])
-		return true;
+	if (!o->acc[o->next++])
+		return;
 	if (o->csv) {
 		row_csv(o->v, s, n);
 		dp_table_line(o->csv, o->v->csv.s, o->v->csv.len);
 	}
 	if (o->cells)
 		dp_cells_row(o->cells, s, n);
+}
+
+/* The candidates from o->next on whose cells are normalize's, up to the
+ * next one in v->cand. */
+static void write_from_source(struct accepted_out *o)
+{
+	const uint64_t *src = o->v->csrc;
+	while (src && o->next < o->v->ncand && src[o->next] != NOT_SRC && !o->failed) {
+		const char *s = NULL;
+		size_t n = 0;
+		o->failed = o->rd_rows > src[o->next]; /* rows come in order */
+		while (!o->failed && o->rd_rows <= src[o->next])
+			if (!(o->failed = !dp_cells_next(o->rd, &s, &n, NULL, NULL)))
+				o->rd_rows++;
+		if (!o->failed)
+			write_accepted(o, s, n);
+	}
+}
+
+static bool write_changed(void *ctx, size_t i, const char *s, size_t n)
+{
+	(void)i;
+	struct accepted_out *o = ctx;
+	write_from_source(o);
+	if (o->failed || o->next == o->v->ncand)
+		return false;
+	write_accepted(o, s, n);
 	return true;
 }
 
@@ -882,29 +1012,46 @@ static bool link_parsed(const char *parsed, const char *to, struct dp_buf *err)
 /* departments.csv.gz and departments.cells, from the accepted candidates.
  * When every submission read is accepted as it was read, the table is the
  * parsed one (a hard link, else a copy): writing it again would give the
- * same bytes.  The candidates' cells file is departments.cells unless some
- * were superseded.  A cells file that cannot be made costs dp-aggregate
- * time, not the run: it is left out. */
+ * same bytes; so are its cells, normalize's when it left them.  Otherwise
+ * the accepted rows are written from their cells (v->cand's, and
+ * normalize's with v->src).  Without normalize's cells, v->cand holds every
+ * candidate and is departments.cells unless some were superseded.  A cells
+ * file that cannot be made costs the stages after this one time, not the
+ * run: it is left out. */
 static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *err)
 {
 	char *p_dep = dp_path_join(v->o->work, "departments.csv.gz");
 	char *p_parsed = dp_path_join(v->o->work, "parsed-departments.csv.gz");
 	char *p_cells = dp_path_join(v->o->work, "departments.cells");
+	char *p_pcells = dp_path_join(v->o->work, "parsed-departments.cells");
 	char *p_tmp = dp_path_join(v->o->work, "departments.cells.tmp");
 	struct dp_buf cerr = DP_BUF_INIT;
 	char sha[65] = "";
 	bool as_read = !v->rejected && !v->superseded && !v->cand_changed, ok = true;
-	struct accepted_out o = { v, acc, NULL, NULL };
-	if (v->superseded)
+	struct accepted_out o = { v, acc, NULL, NULL, NULL, 0, 0, false };
+	/* a cells file of its own unless it is v->cand (every candidate
+	 * accepted) or normalize's (every row as read) */
+	bool fresh = !as_read && (v->superseded || v->src);
+	if (fresh)
 		o.cells = dp_cells_create(p_tmp, v->sub_cols, v->nsub_cols, &cerr);
 	if (!as_read) {
-		if (!(o.csv = dp_table_create(p_dep, DP_WORK_LEVEL, err)))
+		if (v->src && !(o.rd = dp_cells_open(p_pcells, v->src_sha))) {
+			dp_buf_addf(err, "%s: cannot read again", p_pcells);
 			ok = false;
-		else
+		} else if (!(o.csv = dp_table_create(p_dep, DP_WORK_LEVEL, err))) {
+			ok = false;
+		} else {
 			dp_table_header(o.csv, v->sub_cols);
+		}
 	}
-	if (ok && (o.csv || o.cells))
-		ok = dp_cells_each(v->cand, write_accepted, &o, err);
+	if (ok && o.csv) {
+		ok = dp_cells_each(v->cand, write_changed, &o, err);
+		write_from_source(&o);
+		if (ok && (o.failed || o.next != v->ncand)) {
+			dp_buf_addf(err, "%s: shorter than when it was read", v->src ? p_pcells : "candidates.cells.tmp");
+			ok = false;
+		}
+	}
 	if (!ok) {
 		dp_table_abort(o.csv);
 	} else if (o.csv) {
@@ -912,15 +1059,19 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 		ok = dp_table_commit(o.csv, &info, err);
 		memcpy(sha, info.sha256, sizeof sha);
 	} else {
-		ok = link_parsed(p_parsed, p_dep, err) && dp_sha256_file(p_dep, sha);
+		ok = link_parsed(p_parsed, p_dep, err) && (v->src ? memcpy(sha, v->src_sha, sizeof sha) != NULL
+							       : dp_sha256_file(p_dep, sha));
 		if (!ok && !err->len)
 			dp_buf_addf(err, "%s: cannot read back: %s", p_dep, strerror(errno));
 	}
-	struct dp_cells_writer *final = v->superseded ? o.cells : v->cand;
-	if (v->superseded)
+	dp_cells_close(o.rd);
+	struct dp_cells_writer *final = fresh ? o.cells : v->src ? NULL : v->cand;
+	if (final != v->cand)
 		dp_cells_abort(v->cand);
 	v->cand = NULL;
-	if (ok && final)
+	if (ok && as_read && v->src)
+		link_parsed(p_pcells, p_cells, &cerr); /* normalize's cells are this table's */
+	else if (ok && final)
 		dp_cells_commit(final, p_cells, sha, &cerr);
 	else
 		dp_cells_abort(final);
@@ -928,6 +1079,7 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 	free(p_dep);
 	free(p_parsed);
 	free(p_cells);
+	free(p_pcells);
 	free(p_tmp);
 	return ok;
 }
@@ -974,7 +1126,7 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 	bool fault = false;
 	if (!out)
 		return DP_CANTCREATE;
-	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", "fundsrc.csv.gz", err)) {
+	if (!pair_open(v, &p, "parsed-special_funds.csv.gz", NULL, "fundsrc.csv.gz", err)) {
 		pair_close(&p);
 		dp_table_abort(out);
 		return DP_IOERR;
@@ -987,7 +1139,7 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 		uint64_t sub;
 		struct subinfo si;
 		fund_info(&p, &bulk, &sub, &si);
-		const char *name = p.row.text[DP_F_FUND_NAME];
+		const char *name = p.drow.text[DP_F_FUND_NAME];
 		if (!bulk) {
 			if (sub >= v->nsubs || v->sub_state[sub] != ST_ACCEPTED) {
 				v->funds_dropped++;
@@ -1009,8 +1161,8 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 		}
 		v->funds_accepted++;
 		dp_buf_reset(&v->line);
-		for (size_t k = 0; k < p.row.ncols; k++)
-			line_cell(v, k, p.row.field[k], k < p.ra->n ? p.ra->f[k] : "");
+		for (size_t k = 0; k < p.drow.ncols; k++)
+			line_cell(v, k, p.drow.field[k], k < p.ra->n ? p.ra->f[k] : "");
 		dp_table_line(out, v->line.s, v->line.len);
 	}
 	pair_close(&p);
@@ -1148,6 +1300,14 @@ void dp_validate_forget(const char *work)
 		unlink(p.s);
 		dp_buf_free(&p);
 	}
+	/* the cells of a table about to be made again (normalize's, or the
+	 * accepted ones validate wrote) */
+	static const char *const cells[] = { "parsed-departments.cells", "departments.cells" };
+	for (size_t i = 0; i < 2; i++) {
+		char *p = dp_path_join(work, cells[i]);
+		unlink(p);
+		free(p);
+	}
 }
 
 static bool keep_parsed(const char *work, const char *name, struct dp_buf *err)
@@ -1283,6 +1443,13 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	bool kept_all = true;
 	for (size_t i = 0; kept_all && i < sizeof kept / sizeof kept[0]; i++)
 		kept_all = keep_parsed(o->work, kept[i], err);
+	/* and normalize's cells of its departments, when it left them (a cells
+	 * file is used only for the table whose SHA-256 it names: memtab.h) */
+	char *p_nc = dp_path_join(o->work, "departments.cells"), *p_pc = dp_path_join(o->work, "parsed-departments.cells");
+	if (kept_all && access(p_pc, F_OK) != 0)
+		rename(p_nc, p_pc); /* (none: the table is parsed) */
+	free(p_nc);
+	free(p_pc);
 	if (!kept_all || !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
 		rc = DP_IOERR;
 		goto out;
@@ -1308,7 +1475,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	char *p_cells = dp_path_join(o->work, "departments.cells");
 	unlink(p_cells);
 	free(p_cells);
-	acc = dp_xcalloc(dp_cells_nrows(v.cand) + 1, 1);
+	acc = dp_xcalloc((size_t)v.ncand + 1, 1);
 	if (!decide_subs(&v, acc, &years, err)) {
 		rc = DP_IOERR;
 		goto out;
@@ -1362,6 +1529,7 @@ out:
 	free(v.sub_fund);
 	dp_spool_free(v.sub_spool);
 	dp_cells_abort(v.cand);
+	free(v.csrc);
 	free(acc);
 	free(v.sub_cols);
 	dp_buf_free(&v.line);
@@ -1372,6 +1540,7 @@ out:
 	free(v.file_sup);
 	dp_buf_free(&v.key);
 	dp_buf_free(&v.last_key);
+	dp_buf_free(&v.spkey);
 	dp_keymap_free(v.keys);
 	dp_score_result_free(&v.res);
 	dp_scorer_free(v.scorer);

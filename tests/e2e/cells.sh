@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# dp-validate writes departments.cells beside departments.csv.gz and
-# dp-score and dp-aggregate load the departments from it (memtab.h): the
+# dp-normalize and dp-validate write departments.cells beside
+# departments.csv.gz; dp-validate reads dp-normalize's, and dp-score and
+# dp-aggregate load the departments from dp-validate's (memtab.h): the
 # scores and the published tables are the same with it and without it, for
 # names a spreadsheet would take for a formula and with commas and quotes in
 # them; and a cells file left behind after departments.csv.gz changed is not
@@ -13,6 +14,9 @@ sed -i '2s/^\([0-9]*\),[^,]*,\([0-9]*\),[^,]*,/\1,"=HYPERLINK(""x""),甲 ""乙""
 W="$T/work"
 score_work "$W" "$T/g"
 [ -f "$W/departments.cells" ] || fail "dp-validate wrote no departments.cells"
+# dp-validate read the departments from dp-normalize's cells: the same as
+# parsing its table, guards, commas and quotes included
+validated_without_cells "$W"
 # (grep reads all of its input: grep -q under pipefail could fail on zcat's SIGPIPE)
 zcat "$W/departments.csv.gz" | grep -c "HYPERLINK" >/dev/null || fail "the test's department was not accepted"
 cp -r "$W" "$T/nocells"

@@ -25,6 +25,7 @@ for f in parsed-departments parsed-special_funds subs fundsrc; do
 done
 zcat "$T/work2/subs.csv.gz" | awk -F, 'NR > 1 && $1 != NR - 2 { print "sub id " $1 " on row " NR - 1; bad = 1; exit } END { exit bad }' ||
 	fail "submission ids are not 0, 1, 2, ... in order"
+validated_without_cells "$T/work2"
 rows=$(tail -n +2 "$T/expect.csv" | wc -l)
 [ "$rows" -ge 2000 ] || fail "only $rows generated submissions"
 echo "nothing lost: $rows submissions accounted for"

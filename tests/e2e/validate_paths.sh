@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # dp-validate's ways to departments.csv.gz and departments.cells: when every
-# submission is accepted as it was read, the table is the parsed one (a
-# hard link) and the candidates' cells file becomes departments.cells; a
-# rejected submission, a superseded one, or a cell the stage fills in make
-# it write the table again (and, when one is superseded, the cells file).
+# submission is accepted as it was read, the table and its cells are
+# dp-normalize's (hard links); a rejected submission, a superseded one, or
+# a cell the stage fills in make it write both again, the same as when it
+# parses the table instead of reading dp-normalize's cells.
 # special_funds.csv.gz likewise: linked unless some fund is left out.
 # Every way must give the same departments, and dp-aggregate the same
 # tables from the cells file as from the gzip table.
@@ -46,6 +46,13 @@ variant superseded '{ $6 = "2022-01-01"; print }'
 # a cell filled in: the first department without 其他收入 (0.00 is written)
 variant filled '{ $9 = ""; $7 = $8; print }' replace
 
+# dp-validate read the departments from dp-normalize's cells; parsing the
+# table gives the same in every way
+for v in clean orphan rejected superseded filled; do
+	validated_without_cells "$T/w-$v"
+done
+[ "$(inode "$T/w-clean/departments.cells")" = "$(inode "$T/w-clean/parsed-departments.cells")" ] ||
+	fail "clean: departments.cells was written again, not linked to dp-normalize's"
 grep -q "0 rejected + 0 superseded" "$T/v-clean" || fail "clean: $(cat "$T/v-clean")"
 grep -q "1 rejected + 0 superseded" "$T/v-rejected" || fail "rejected: $(cat "$T/v-rejected")"
 grep -q "0 rejected + 1 superseded" "$T/v-superseded" || fail "superseded: $(cat "$T/v-superseded")"

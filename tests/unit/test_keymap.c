@@ -23,8 +23,11 @@ Test(keymap, put_get_and_growth)
 	cr_expect_null(dp_keymap_get(m, k.s));
 	bool created = true;
 	dp_key_make(&k, "2021", "440000777");
-	dp_keymap_put(m, k.s, &created);
+	void *v = dp_keymap_put(m, k.s, &created);
 	cr_expect(!created);
+	cr_expect_str_eq(dp_keymap_key(m, v), "2021\x1f" "440000777", "a value's key");
+	dp_key_make(&k, "2022", "440049998");
+	cr_expect_str_eq(dp_keymap_key(m, dp_keymap_get(m, k.s)), k.s);
 	dp_buf_free(&k);
 	dp_keymap_free(m);
 }

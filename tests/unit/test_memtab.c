@@ -80,7 +80,9 @@ static void expect_same(const struct dp_memtab *a, const struct dp_memtab *b)
 Test(memtab, cells_file_loads_as_the_table_does)
 {
 	char *dir = t_tmpdir();
-	char *sha = write_both(dir, 5000, false);
+	/* more rows than a writer keeps offsets for in memory (the others wait
+	 * in a file of their own and are copied after the body at commit) */
+	char *sha = write_both(dir, 100003, false);
 	char *pt = dp_path_join(dir, "t.csv.gz"), *pc = dp_path_join(dir, "t.cells");
 	struct dp_memtab a, b;
 	struct dp_buf e = DP_BUF_INIT;
@@ -325,5 +327,122 @@ Test(memtab, cells_written_read_back_before_commit)
 	free(pc);
 	dp_buf_free(&e);
 	dp_buf_free(&row);
+	free(dir);
+}
+
+/* Reads every row of the cells file pc with a reader and compares it with
+ * the table t: the cells, their lengths, the row's bytes. */
+static void read_as_table(const char *pc, const char *sha, const struct dp_memtab *t)
+{
+	struct dp_cells_reader *r = dp_cells_open(pc, sha);
+	cr_assert_not_null(r);
+	cr_assert_eq(dp_cells_ncols(r), t->ncols);
+	for (size_t c = 0; c < t->ncols; c++)
+		cr_expect_str_eq(dp_cells_cols(r)[c], t->cols[c]);
+	const char *s, *f[3];
+	size_t n, len[3], rows = 0;
+	while (dp_cells_next(r, &s, &n, f, len)) {
+		cr_assert_lt(rows, t->nrows);
+		size_t sum = 0;
+		for (size_t c = 0; c < 3; c++) {
+			cr_expect_str_eq(f[c], dp_memtab_raw(t, rows, c), "row %zu col %zu", rows, c);
+			cr_expect_eq(len[c], strlen(f[c]));
+			sum += len[c] + 1;
+		}
+		cr_expect_eq(f[0], s);
+		cr_expect_eq(n, sum);
+		rows++;
+	}
+	cr_expect_eq(rows, t->nrows);
+	cr_expect(dp_cells_whole(r));
+	dp_cells_close(r);
+}
+
+Test(memtab, cells_read_in_order_are_the_table)
+{
+	char *dir = t_tmpdir();
+	char *pt = dp_path_join(dir, "t.csv.gz"), *pc = dp_path_join(dir, "t.cells");
+	struct dp_buf e = DP_BUF_INIT;
+	/* rows across the reader's 4 MiB reads, and none at all */
+	static const size_t counts[] = { 100003, 1, 0 };
+	for (size_t k = 0; k < 3; k++) {
+		char *sha = write_both(dir, counts[k], false);
+		struct dp_memtab t;
+		cr_assert(dp_memtab_load(&t, pt, false, &e), "%s", e.s);
+		read_as_table(pc, sha, &t);
+		dp_memtab_free(&t);
+		free(sha);
+	}
+	dp_buf_free(&e);
+	free(pt);
+	free(pc);
+	free(dir);
+}
+
+Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
+{
+	char *dir = t_tmpdir();
+	char *pc = dp_path_join(dir, "t.cells");
+	char *sha = write_both(dir, 300, false);
+	char other[65];
+	memset(other, 'a', 64);
+	other[64] = '\0';
+	cr_expect_null(dp_cells_open(pc, other), "the cells of another table");
+	char *none = dp_path_join(dir, "none.cells");
+	cr_expect_null(dp_cells_open(none, sha));
+	/* a cell's NUL overwritten: the rows after it are one cell off, and the
+	 * body does not end at a row's end */
+	FILE *fp = fopen(pc, "r+b");
+	cr_assert_not_null(fp);
+	char head[4096];
+	size_t got = fread(head, 1, sizeof head, fp);
+	size_t at = 0, nuls = 0;
+	for (; at < got && nuls < 3 + 3 * 10; at++) /* the header, ten rows */
+		nuls += head[at] == '\0';
+	cr_assert_eq(nuls, 33);
+	cr_assert_eq(fseek(fp, (long)at - 1, SEEK_SET), 0);
+	cr_assert_eq(fputc('x', fp), 'x');
+	cr_assert_eq(fclose(fp), 0);
+	struct dp_cells_reader *r = dp_cells_open(pc, sha);
+	cr_assert_not_null(r, "the footer is whole: the damage is seen by reading");
+	const char *s;
+	size_t n, rows = 0;
+	while (dp_cells_next(r, &s, &n, NULL, NULL))
+		rows++;
+	cr_expect_not(dp_cells_whole(r), "%zu rows read, the body not ending at a row's end", rows);
+	dp_cells_close(r);
+	free(sha);
+	/* a NUL where a cell had a byte: every row is there, and a cell more */
+	sha = write_both(dir, 300, false);
+	fp = fopen(pc, "r+b");
+	cr_assert_not_null(fp);
+	got = fread(head, 1, sizeof head, fp);
+	char *code = memmem(head, got, "440000015", 9);
+	cr_assert_not_null(code);
+	cr_assert_eq(fseek(fp, (long)(code - head) + 4, SEEK_SET), 0);
+	cr_assert_eq(fputc('\0', fp), '\0');
+	cr_assert_eq(fclose(fp), 0);
+	r = dp_cells_open(pc, sha);
+	cr_assert_not_null(r);
+	rows = 0;
+	while (dp_cells_next(r, &s, &n, NULL, NULL))
+		rows++;
+	cr_expect_eq(rows, 300, "the footer's rows are read");
+	cr_expect_not(dp_cells_whole(r), "a cell is left after them");
+	dp_cells_close(r);
+	free(sha);
+	/* the last row short of a cell */
+	sha = write_both(dir, 300, true);
+	r = dp_cells_open(pc, sha);
+	cr_assert_not_null(r);
+	rows = 0;
+	while (dp_cells_next(r, &s, &n, NULL, NULL))
+		rows++;
+	cr_expect_eq(rows, 299);
+	cr_expect_not(dp_cells_whole(r));
+	dp_cells_close(r);
+	free(sha);
+	free(none);
+	free(pc);
 	free(dir);
 }

@@ -17,6 +17,8 @@ void *dp_keymap_get(const struct dp_keymap *m, const char *key);
 /* The value of key, created zeroed when new (*created tells, may be NULL). */
 void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created);
 size_t dp_keymap_count(const struct dp_keymap *m);
+/* The key of a value dp_keymap_put returned. */
+const char *dp_keymap_key(const struct dp_keymap *m, const void *value);
 /* Makes room for n keys in all, so that the map does not grow (and move
  * every slot) until it holds more: for a caller that knows about how many
  * there will be. */

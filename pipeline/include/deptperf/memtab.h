@@ -52,8 +52,9 @@ struct dp_cells_writer;
 
 /* Creates the file path (a temporary name: dp_cells_commit gives it its
  * own) with the header row cols[0..ncols); NULL (err set) on failure.  The
- * rows are written in 1 MiB blocks by a thread of glibc's POSIX AIO, not
- * the caller's. */
+ * rows are written in 256 KiB blocks by a thread of glibc's POSIX AIO, not
+ * the caller's, and the writer's memory does not grow with them (their
+ * offsets wait in a file of their own until commit). */
 struct dp_cells_writer *dp_cells_create(const char *path, const char *const *cols, size_t ncols,
 					struct dp_buf *err);
 /* Appends a row: s[0..n) is its cells, each NUL-terminated, as many as the
@@ -73,6 +74,28 @@ size_t dp_cells_nrows(const struct dp_cells_writer *w);
 bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_sha256, struct dp_buf *err);
 /* Removes the partial file and frees w; NULL does nothing. */
 void dp_cells_abort(struct dp_cells_writer *w);
+/* A cells file read once, in order, for a stage that streams (dp-validate
+ * reading the departments dp-normalize wrote, where parsing the gzip table
+ * took a thread's whole time): memory is a buffer of a few megabytes, not
+ * the file.  Rows are found by their cells' NULs; the footer and the
+ * table's SHA-256 are checked at opening as for dp_memtab_load_cells, the
+ * rows' count and the body's end by dp_cells_whole. */
+struct dp_cells_reader;
+/* NULL when path is missing, is not a cells file, or copies another table. */
+struct dp_cells_reader *dp_cells_open(const char *path, const char *table_sha256);
+size_t dp_cells_ncols(const struct dp_cells_reader *r);
+/* The header row's names, ncols of them. */
+const char *const *dp_cells_cols(const struct dp_cells_reader *r);
+/* The next row: *s holds its ncols cells, each NUL-terminated, n bytes in
+ * all, valid until the next call; f and len, when not NULL, get each cell
+ * and its length (ncols of them).  False after the last row, or at a
+ * damaged or unreadable row (then dp_cells_whole is false). */
+bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len);
+/* After dp_cells_next returned false: whether every row the footer counts
+ * was read, and nothing else was in the body. */
+bool dp_cells_whole(struct dp_cells_reader *r);
+void dp_cells_close(struct dp_cells_reader *r);
+
 /* Loads the cells file path into t when it is whole and copies the gzip
  * table of SHA-256 table_sha256; false otherwise (t empty), for the caller
  * to load the gzip table instead. */
