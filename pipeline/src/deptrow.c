@@ -13,6 +13,7 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 	d->dict = dict;
 	d->ncols = hdr->n;
 	d->field = dp_xcalloc(hdr->n, sizeof *d->field);
+	d->num = dp_xcalloc(hdr->n + 1, sizeof *d->num);
 	size_t nf = dp_dict_count(dict);
 	d->text = dp_xcalloc(nf, sizeof *d->text);
 	d->val = dp_xcalloc(nf, sizeof *d->val);
@@ -24,6 +25,8 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 					 "(normalize and validate must use the same --rules)", hdr->f[i]);
 			return false;
 		}
+		enum dp_field_kind k = dp_dict_field(dict, (size_t)d->field[i])->kind;
+		d->num[i] = k == DP_FK_NUMBER || k == DP_FK_INT || k == DP_FK_YEAR;
 	}
 	return true;
 }
@@ -32,18 +35,17 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 static void load(struct dp_deptrow *d, const char *const *f, size_t n, bool numbers)
 {
 	size_t nf = dp_dict_count(d->dict);
-	for (size_t i = 0; i < nf; i++) {
+	for (size_t i = 0; i < nf; i++)
 		d->text[i] = "";
-		d->has[i] = false;
-		d->val[i] = 0;
-	}
+	memset(d->has, 0, nf * sizeof *d->has);
+	memset(d->val, 0, nf * sizeof *d->val);
 	for (size_t i = 0; i < n && i < d->ncols; i++) {
 		int fi = d->field[i];
 		if (fi < 0 || !f[i][0] || (d->want && !d->want[fi]))
 			continue;
-		const struct dp_field *fd = dp_dict_field(d->dict, (size_t)fi);
-		d->text[fi] = dp_text_unguard(f[i]);
-		if (numbers && (fd->kind == DP_FK_NUMBER || fd->kind == DP_FK_INT || fd->kind == DP_FK_YEAR))
+		/* (only a cell starting with ' can be guarded) */
+		d->text[fi] = f[i][0] == '\'' ? dp_text_unguard(f[i]) : f[i];
+		if (numbers && d->num[i])
 			d->has[fi] = dp_value_dec(f[i], &d->val[fi]);
 		else
 			d->has[fi] = true;
@@ -73,6 +75,7 @@ void dp_deptrow_only(struct dp_deptrow *d, const bool *want)
 void dp_deptrow_free(struct dp_deptrow *d)
 {
 	free(d->field);
+	free(d->num);
 	free(d->text);
 	free(d->val);
 	free(d->has);

@@ -103,6 +103,8 @@ struct vctx {
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
 	struct dp_buf spkey;     /* the key of the spooled submission being read */
+	size_t *required, nrequired; /* the required fields of a submission */
+	size_t *ranged, nranged;     /* the numeric fields with a range */
 	struct dp_buf last_key;  /* winner_of's last key, and its record */
 	struct winner *last;
 };
@@ -380,11 +382,11 @@ out:
 
 static void check_submission(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d, bool has_funds)
 {
-	size_t nf = dp_dict_count(v->dict);
 	bool all_q = d->has[DP_F_EXEC_Q1] && d->has[DP_F_EXEC_Q2] && d->has[DP_F_EXEC_Q3] && d->has[DP_F_EXEC_Q4];
-	for (size_t i = 0; i < nf; i++) {
+	for (size_t k = 0; k < v->nrequired; k++) {
+		size_t i = v->required[k];
 		const struct dp_field *f = dp_dict_field(v->dict, i);
-		if (f->group != DP_FG_DEPT || !f->required || d->text[i][0] || in_list(si->bad_fields, f->code))
+		if (d->text[i][0] || in_list(si->bad_fields, f->code))
 			continue;
 		if (i == DP_F_EXEC_PROGRESS && all_q)
 			continue;
@@ -393,8 +395,8 @@ static void check_submission(struct vctx *v, struct subinfo *si, const struct dp
 		else
 			ADD(v, si, "E-REQUIRED", f->code, "", "缺少必填项：%s", f->label);
 	}
-	for (size_t i = 0; i < nf; i++)
-		check_range(v, si, d, i);
+	for (size_t k = 0; k < v->nranged; k++)
+		check_range(v, si, d, v->ranged[k]);
 	check_sum3(v, si, d, DP_F_INCOME_TOTAL, DP_F_INCOME_FISCAL, DP_F_INCOME_OTHER);
 	check_sum3(v, si, d, DP_F_EXPENSE_TOTAL, DP_F_EXPENSE_BASIC, DP_F_EXPENSE_PROJECT);
 	if (d->has[DP_F_USCC]) {
@@ -1436,6 +1438,17 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.fs = &fs;
 	v.rejdir = dp_path_join(o->work, "rejected");
 	v.keys = dp_keymap_new(sizeof(struct winner));
+	/* the fields check_submission looks at, found once */
+	size_t nf = dp_dict_count(dict);
+	v.required = dp_xcalloc(nf + 1, sizeof *v.required);
+	v.ranged = dp_xcalloc(nf + 1, sizeof *v.ranged);
+	for (size_t i = 0; i < nf; i++) {
+		const struct dp_field *f = dp_dict_field(dict, i);
+		if (f->group == DP_FG_DEPT && f->required)
+			v.required[v.nrequired++] = i;
+		if ((f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT || f->kind == DP_FK_YEAR) && (f->has_min || f->has_max))
+			v.ranged[v.nranged++] = i;
+	}
 	int rc = DP_OK;
 	uint64_t missing = 0;
 	unsigned char *acc = NULL;
@@ -1520,6 +1533,8 @@ out:
 	copier_done(&v, NULL); /* after a failure: its copies waited for, not reported */
 	free(v.qwhole);
 	free(v.rejdir);
+	free(v.required);
+	free(v.ranged);
 	free(p_in);
 	free(p_fi);
 	for (size_t i = 0; i < years.n; i++)

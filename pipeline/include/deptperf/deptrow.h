@@ -14,6 +14,7 @@ struct dp_deptrow {
 	const struct dp_dict *dict;
 	size_t ncols;
 	int *field;          /* dict index per column (-1: a column this dict lacks) */
+	bool *num;           /* per column: a number (parsed by dp_deptrow_load) */
 	/* per dict field, for the current row */
 	const char **text;   /* the cell ("" when absent), unguarded */
 	dp_dec *val;         /* numeric fields */
