@@ -1061,8 +1061,11 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 		ok = dp_table_commit(o.csv, &info, err);
 		memcpy(sha, info.sha256, sizeof sha);
 	} else {
-		ok = link_parsed(p_parsed, p_dep, err) && (v->src ? memcpy(sha, v->src_sha, sizeof sha) != NULL
-							       : dp_sha256_file(p_dep, sha));
+		/* (with v->src the table's SHA-256 is known: it was checked against
+		 * dp-normalize's cells) */
+		if (v->src)
+			memcpy(sha, v->src_sha, sizeof sha);
+		ok = link_parsed(p_parsed, p_dep, err) && (v->src || dp_sha256_file(p_dep, sha));
 		if (!ok && !err->len)
 			dp_buf_addf(err, "%s: cannot read back: %s", p_dep, strerror(errno));
 	}
