@@ -5,9 +5,11 @@
  * end (at most 10 000 rows); a bulk row is written as soon as it is read, or,
  * with more than one thread, once the batch it is in has been normalized on
  * every core (see "bulk rows in parallel").
- * Beside the §6 tables it writes two work files whose rows match them one to
- * one: subs.csv.gz (where each submission came from, how many errors it has)
- * and fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
+ * Beside the §6 tables it writes the departments' cells for dp-validate
+ * (departments.cells, memtab.h) and two work files whose rows match the
+ * tables one to one: subs.csv.gz (where each submission came from: its
+ * file's row in inputs.csv.gz and its line; how many errors it has) and
+ * fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,7 @@ struct ctx {
 	struct dp_findings *fs;
 	struct writers *w;
 	const char *file;
+	size_t file_no;          /* its row in inputs.csv.gz, which subs and fundsrc name it by */
 	enum dp_shape shape;
 	struct dp_header hdr;
 	bool header_seen;
@@ -248,7 +251,7 @@ static void write_fund(struct ctx *c, const char *year, const char *code, struct
 	for (int i = 0; i < FUND_NVALS; i++)
 		put_buf(w->funds, &fu->val[i], false);
 	dp_table_end_row(w->funds);
-	dp_table_puts(w->fundsrc, c->file, true);
+	dp_table_putu(w->fundsrc, c->file_no);
 	dp_table_putu(w->fundsrc, fu->line);
 	dp_table_puts(w->fundsrc, dp_shape_name(c->shape), false);
 	if (from_form)
@@ -315,7 +318,7 @@ static void emit_sub(struct ctx *c)
 	if (w->cells)
 		cells_move(w->cells, cr);
 	dp_table_putu(w->subs, id);
-	dp_table_puts(w->subs, c->file, true);
+	dp_table_putu(w->subs, c->file_no);
 	dp_table_putu(w->subs, s->line);
 	dp_table_puts(w->subs, dp_shape_name(c->shape), false);
 	dp_table_putu(w->subs, s->errors);
@@ -662,7 +665,7 @@ static void job_free(struct file_job *j)
 
 /* Reads one file into j's writers and findings (thread-safe for distinct
  * jobs: everything it touches is the job's own). */
-static void run_job(struct file_job *j, const struct dp_file_row *row)
+static void run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no)
 {
 	struct ctx *c = &j->c;
 	struct sub keep = c->s;
@@ -677,6 +680,7 @@ static void run_job(struct file_job *j, const struct dp_file_row *row)
 	c->fs = &j->fs;
 	c->w = &j->w;
 	c->file = row->file;
+	c->file_no = file_no;
 	dp_buf_reset(&j->e);
 	c->batch = j->batch;
 	dp_csvfile_read_pooled(row->file, dp_encoding_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
@@ -725,6 +729,7 @@ static void bulk_slice(const struct ctx *c, struct half *h, struct file_job *j, 
 	struct ctx *jc = &j->c;
 	jc->dict = c->dict;
 	jc->file = c->file;
+	jc->file_no = c->file_no;
 	jc->shape = c->shape;
 	jc->hdr = c->hdr; /* read only */
 	jc->fs = &j->fs;
@@ -878,9 +883,9 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 				/* the reading thread hands its rows to the others as tasks */
 #pragma omp parallel
 #pragma omp single
-				run_job(&j, &tab.v[i]);
+				run_job(&j, &tab.v[i], i);
 			} else {
-				run_job(&j, &tab.v[i]);
+				run_job(&j, &tab.v[i], i);
 			}
 			w.next_sub = j.w.next_sub;
 			dp_findings_move(&fs, &j.fs);
@@ -897,7 +902,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			for (size_t k = 0; k < nb; k++) {
 				jobs[k].w.next_sub = base + k;
 				jobs[k].pool = pools[me];
-				run_job(&jobs[k], &tab.v[i + k]);
+				run_job(&jobs[k], &tab.v[i + k], i + k);
 			}
 		}
 		for (size_t k = 0; k < nb && rc == DP_OK; k++) {

@@ -534,20 +534,33 @@ static void pair_close(struct pair *p)
 	dp_deptrow_free(&p->drow);
 }
 
-static long file_index(struct vctx *v, const char *file)
+/* The input file a work row (subs.csv.gz, fundsrc.csv.gz) came from: its
+ * row in inputs.csv.gz, as dp-normalize wrote it.  -1, with err set, when
+ * the cell is not one of those rows (work tables of another run). */
+static long file_of(const struct vctx *v, const char *cell, const char *table, struct dp_buf *err)
 {
-	return dp_filetab_find(v->tab, dp_text_unguard(file));
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(cell, &end, 10);
+	if (end != cell && !*end && !errno && n < v->tab->n)
+		return (long)n;
+	if (!err->len)
+		dp_buf_addf(err, "%s: file “%s” is not a row of inputs.csv.gz (rerun dp-normalize)", table, cell);
+	return -1;
 }
 
 /* fundsrc columns: file,line,shape,sub,errors,bad_fields.  A fund of a
- * bulk file has no submission id: it belongs to its key. */
-static void fund_info(const struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si)
+ * bulk file has no submission id: it belongs to its key.  The file's row
+ * in the file table in *fi (-1, err set, for a row of no file). */
+static void fund_info(const struct vctx *v, const struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si,
+		      long *fi, struct dp_buf *err)
 {
 	const struct dp_record *s = p->rb;
 	const struct dp_deptrow *d = &p->drow;
 	*bulk = s->len[3] == 0;
 	*sub = strtoull(s->f[3], NULL, 10);
-	si->file = dp_text_unguard(s->f[0]);
+	*fi = file_of(v, s->f[0], "fundsrc.csv.gz", err);
+	si->file = *fi >= 0 ? v->tab->v[*fi].file : s->f[0];
 	si->line = strtoull(s->f[1], NULL, 10);
 	si->code = d->text[DP_F_DEPT_CODE];
 	si->year = d->text[DP_F_FISCAL_YEAR];
@@ -556,13 +569,12 @@ static void fund_info(const struct pair *p, bool *bulk, uint64_t *sub, struct su
 	si->errors = strtoull(s->f[4], NULL, 10);
 }
 
-static void check_fund(struct vctx *v, struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si)
+static void check_fund(struct vctx *v, struct pair *p, bool bulk, struct subinfo *si)
 {
 	const struct dp_deptrow *d = &p->drow;
-	fund_info(p, bulk, sub, si);
 	static const int req[] = { DP_F_FUND_NAME, DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL,
 				   DP_F_DEPT_CODE, DP_F_FISCAL_YEAR };
-	for (size_t k = 0; k < (*bulk ? 6u : 4u); k++) {
+	for (size_t k = 0; k < (bulk ? 6u : 4u); k++) {
 		const struct dp_field *f = dp_dict_field(v->dict, (size_t)req[k]);
 		if (!d->text[req[k]][0] && !in_list(si->bad_fields, f->code))
 			ADD(v, si, "E-REQUIRED", f->code, "", "专项资金“%s”缺少必填项：%s", d->text[DP_F_FUND_NAME],
@@ -630,7 +642,6 @@ static void spool_row(struct vctx *v, uint64_t a, long fi, uint64_t src, struct 
 	dp_spool_putu(sp, src);
 	dp_spool_putu(sp, (uint64_t)(uintptr_t)w);
 	dp_spool_putu(sp, si->line);
-	dp_spool_puts(sp, fi >= 0 ? "" : si->file); /* a file not in the table: its name */
 	dp_spool_puts(sp, text);
 	dp_spool_end(sp);
 }
@@ -643,7 +654,7 @@ static bool spooled_next(struct vctx *v, struct spooled *r, struct dp_buf *err)
 	const size_t *len;
 	size_t n;
 	while (dp_spool_next(v->sub_spool, &f, &len, &n, err)) {
-		if (n != 7)
+		if (n != 6)
 			continue;
 		long fi = (long)dp_spool_u(f[1]);
 		struct winner *w = (struct winner *)(uintptr_t)dp_spool_u(f[3]);
@@ -659,10 +670,10 @@ static bool spooled_next(struct vctx *v, struct spooled *r, struct dp_buf *err)
 				       dp_spool_u(f[4]),
 				       dp_spool_u(f[2]),
 				       w,
-				       fi >= 0 && (size_t)fi < v->tab->n ? v->tab->v[fi].file : f[5],
+				       fi >= 0 && (size_t)fi < v->tab->n ? v->tab->v[fi].file : "?",
 				       v->spkey.s,
 				       sep + 1,
-				       f[6] };
+				       f[5] };
 		return true;
 	}
 	return false;
@@ -694,7 +705,13 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		bool bulk;
 		uint64_t sub;
 		struct subinfo si;
-		check_fund(v, &p, &bulk, &sub, &si);
+		long fi;
+		fund_info(v, &p, &bulk, &sub, &si, &fi, err);
+		if (fi < 0) {
+			fault = true;
+			break;
+		}
+		check_fund(v, &p, bulk, &si);
 		v->funds_read++;
 		struct winner *w = bulk && !si.errors ? winner_of(v, si.year, si.code) : NULL;
 		if (!bulk) {
@@ -702,17 +719,13 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 			v->sub_fund[sub] |= si.errors ? 2 : 1;
 			continue;
 		}
-		long fi = file_index(v, si.file);
 		if (si.errors) {
 			v->funds_rejected++;
-			if (fi >= 0) {
-				v->file_rej[fi]++;
-				quarantine_add(v, fi, si.line);
-			}
+			v->file_rej[fi]++;
+			quarantine_add(v, fi, si.line);
 			continue;
 		}
-		if (fi >= 0)
-			v->file_acc[fi]++;
+		v->file_acc[fi]++;
 		v->fund_keys += !w->bulk_fund;
 		w->bulk_fund = true;
 	}
@@ -720,11 +733,14 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 	return !fault;
 }
 
-/* subs columns: sub,file,line,shape,errors,bad_fields */
-static void sub_info(const struct pair *p, struct subinfo *si, uint64_t *id)
+/* subs columns: sub,file,line,shape,errors,bad_fields,field_lines; the
+ * file's row in the file table in *fi (-1, err set, for a row of no file) */
+static void sub_info(const struct vctx *v, const struct pair *p, struct subinfo *si, uint64_t *id, long *fi,
+		     struct dp_buf *err)
 {
 	*id = strtoull(p->rb->f[0], NULL, 10);
-	si->file = dp_text_unguard(p->rb->f[1]);
+	*fi = file_of(v, p->rb->f[1], "subs.csv.gz", err);
+	si->file = *fi >= 0 ? v->tab->v[*fi].file : p->rb->f[1];
 	si->line = strtoull(p->rb->f[2], NULL, 10);
 	si->errors = strtoull(p->rb->f[4], NULL, 10);
 	si->bad_fields = p->rb->f[5];
@@ -845,7 +861,12 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 	while (pair_next(&p, err, &fault, true)) {
 		struct subinfo si;
 		uint64_t id;
-		sub_info(&p, &si, &id);
+		long fi;
+		sub_info(v, &p, &si, &id, &fi, err);
+		if (fi < 0) {
+			fault = true;
+			break;
+		}
 		ensure_sub(v, id);
 		v->read++;
 		/* (made for a submission rejected too: a record not set is none) */
@@ -857,14 +878,11 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 					"本表的专项资金有错误（见同一文件的其他提示），整份自评表未计分");
 		}
 		check_submission(v, &si, &p.drow, has_funds);
-		long fi = file_index(v, si.file);
 		if (si.errors) {
 			v->sub_state[id] = ST_REJECTED;
 			v->rejected++;
-			if (fi >= 0) {
-				v->file_rej[fi]++;
-				quarantine_add(v, fi, strcmp(p.rb->f[3], "form") == 0 ? 0 : si.line);
-			}
+			v->file_rej[fi]++;
+			quarantine_add(v, fi, strcmp(p.rb->f[3], "form") == 0 ? 0 : si.line);
 			continue;
 		}
 		spool_candidate(v, &p, &si, id, fi, w);
@@ -1143,7 +1161,12 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 		bool bulk;
 		uint64_t sub;
 		struct subinfo si;
-		fund_info(&p, &bulk, &sub, &si);
+		long fi;
+		fund_info(v, &p, &bulk, &sub, &si, &fi, err);
+		if (fi < 0) {
+			fault = true;
+			break;
+		}
 		const char *name = p.drow.text[DP_F_FUND_NAME];
 		if (!bulk) {
 			if (sub >= v->nsubs || v->sub_state[sub] != ST_ACCEPTED) {

@@ -10,6 +10,7 @@
 #include "deptperf/memtab.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
+#include "deptperf/table.h"
 #include "helpers.h"
 
 static char *form(const char *code, const char *label, const char *row)
@@ -252,4 +253,44 @@ Test(validate, quarantine_that_cannot_be_made_is_an_error)
 	closedir(d);
 	cr_expect_eq(n, 1);
 	dp_buf_free(&err);
+}
+
+/* subs.csv.gz names each submission's file by its row in inputs.csv.gz; a
+ * number that is no row there (work tables of another run) stops the stage
+ * with the table and the number, rather than filing a finding under no file. */
+Test(validate, a_file_number_of_no_input_stops_the_stage)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", t_seed_form);
+	t_writes(in, "b.csv", form("440000016", "部门名称", "部门名称,另一个部门,,"));
+	t_chain(in, work, 2, NULL);
+	char *subs = dp_path_join(work, "subs.csv.gz");
+	char *text = t_read_gz(subs);
+	cr_assert(strstr(text, "\n1,1,"), "the second form's file is row 1: %s", text);
+	struct dp_buf err = DP_BUF_INIT;
+	cr_expect_eq(validate_alone(work, &err), DP_OK, "%s", dp_buf_str(&err));
+	/* the second submission's file number past the two files */
+	struct dp_table *t = dp_table_create(subs, 1, &err);
+	cr_assert(t);
+	char *second = strstr(text, "\n1,1,") + 1;
+	*second = '\0';
+	char *nl = strchr(text, '\n');
+	*nl = '\0';
+	dp_table_line(t, text, strlen(text)); /* the header */
+	dp_table_end_row(t);
+	dp_table_line(t, nl + 1, strlen(nl + 1) - 1); /* the first submission, as it was */
+	dp_table_end_row(t);
+	char *rest = strchr(second + 4, '\n');
+	struct dp_buf row = DP_BUF_INIT;
+	dp_buf_addf(&row, "1,7,%.*s", (int)(rest ? rest - (second + 4) : (long)strlen(second + 4)), second + 4);
+	dp_table_line(t, row.s, row.len);
+	dp_table_end_row(t);
+	cr_assert(dp_table_commit(t, NULL, &err), "%s", dp_buf_str(&err));
+	dp_buf_reset(&err);
+	cr_expect_eq(validate_alone(work, &err), DP_IOERR);
+	cr_expect(strstr(dp_buf_str(&err), "subs.csv.gz") && strstr(dp_buf_str(&err), "“7”"), "%s", dp_buf_str(&err));
+	dp_buf_free(&row);
+	dp_buf_free(&err);
+	free(text);
+	free(subs);
 }
