@@ -287,26 +287,41 @@ bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_
 		return false;
 	}
 	dp_table_durable(t);
+	/* Rows are found by their line ends outside quotes (a quoted cell may
+	 * hold a line end; a quote inside one is doubled, so the parity of the
+	 * quotes since the row's start tells), and blocks end where
+	 * dp_table_end_row would have ended them: after the first row that
+	 * brings a block to FLUSH_AT bytes.  The copy is then, byte for byte,
+	 * the table written row by row. */
 	uint64_t lines = 0;
 	struct dp_buf tail = DP_BUF_INIT;
+	size_t scan = 0; /* pending[0, scan) is looked at; inq: inside quotes there */
+	bool inq = false;
 	const char *p;
 	size_t n;
 	enum dp_input_status st;
 	while ((st = dp_input_read(in, &p, &n, err)) == DP_IN_DATA) {
-		for (const char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++)
-			lines++;
 		dp_buf_add(&t->pending, p, n);
-		if (t->pending.len >= FLUSH_AT) {
-			/* blocks end at a line end, as those of dp_table_end_row */
-			const char *nl = memrchr(t->pending.s, '\n', t->pending.len);
-			if (nl) {
-				size_t keep = (size_t)(nl - t->pending.s) + 1;
+		for (;;) {
+			char *s = t->pending.s, *end = s + t->pending.len;
+			char *nl = memchr(s + scan, '\n', (size_t)(end - (s + scan)));
+			char *upto = nl ? nl : end;
+			for (const char *q = s + scan; (q = memchr(q, '"', (size_t)(upto - q))); q++)
+				inq = !inq;
+			scan = (size_t)(upto - s) + (nl != NULL);
+			if (!nl)
+				break;
+			if (inq)
+				continue;
+			lines++;
+			if (scan >= FLUSH_AT) {
 				dp_buf_reset(&tail);
-				dp_buf_add(&tail, t->pending.s + keep, t->pending.len - keep);
-				t->pending.len = keep;
-				t->pending.s[keep] = '\0';
+				dp_buf_add(&tail, s + scan, t->pending.len - scan);
+				t->pending.len = scan;
+				t->pending.s[scan] = '\0';
 				deflate_pending(t, false);
 				dp_buf_add(&t->pending, tail.s, tail.len);
+				scan = 0;
 			}
 		}
 	}
