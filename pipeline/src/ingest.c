@@ -165,7 +165,9 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 #pragma omp parallel
 	{
 	struct dp_input_pool *pool = dp_input_pool_new();
-#pragma omp for schedule(dynamic, 16)
+	/* one file at a time: in chunks of 16 the two files of a bulk export
+	 * (departments and funds) went to one thread, one after the other */
+#pragma omp for schedule(dynamic, 1)
 	for (size_t i = 0; i < found.n; i++) {
 		if (found.v[i].csv) {
 			scan_file(dict, found.v[i].path, pool, &slots[i]);
