@@ -26,22 +26,6 @@ void dp_filetab_set(char **field, const char *value)
 	*field = dp_xstrdup(value ? value : "");
 }
 
-long dp_filetab_find(const struct dp_filetab *t, const char *file)
-{
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->v[mid].file, file);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 static const char *const columns[] = { "file", "sha256", "bytes", "encoding", "shape",
 				       "rows", "submissions", "status", NULL };
 

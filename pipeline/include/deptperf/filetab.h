@@ -26,8 +26,6 @@ struct dp_filetab {
 /* Adds a row; strings are copied. */
 struct dp_file_row *dp_filetab_add(struct dp_filetab *t, const char *file);
 void dp_filetab_set(char **field, const char *value);
-/* Index of a file by path (the table is sorted by path), or -1. */
-long dp_filetab_find(const struct dp_filetab *t, const char *file);
 bool dp_filetab_load(struct dp_filetab *t, const char *path, struct dp_buf *err);
 struct dp_table_info;
 /* Writes the table; info (may be NULL) gets rows, bytes and SHA-256. */
