@@ -25,8 +25,7 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 					 "(normalize and validate must use the same --rules)", hdr->f[i]);
 			return false;
 		}
-		enum dp_field_kind k = dp_dict_field(dict, (size_t)d->field[i])->kind;
-		d->num[i] = k == DP_FK_NUMBER || k == DP_FK_INT || k == DP_FK_YEAR;
+		d->num[i] = dp_field_is_number(dp_dict_field(dict, (size_t)d->field[i]));
 	}
 	return true;
 }

@@ -215,6 +215,11 @@ bool dp_field_is_guarded(const struct dp_field *f)
 	return f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE || f->kind == DP_FK_USCC || f->kind == DP_FK_CODE;
 }
 
+bool dp_field_is_number(const struct dp_field *f)
+{
+	return f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT || f->kind == DP_FK_YEAR;
+}
+
 bool dp_field_is_rule_input(const char *code)
 {
 	if (strcmp(code, "special_selfeval") == 0 || strcmp(code, "special_spend_pct") == 0)

@@ -232,7 +232,7 @@ static uint64_t field_line(const struct vctx *v, const struct subinfo *si, const
 static void check_range(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d, size_t fi)
 {
 	const struct dp_field *f = dp_dict_field(v->dict, fi);
-	if (!d->has[fi] || (f->kind != DP_FK_NUMBER && f->kind != DP_FK_INT && f->kind != DP_FK_YEAR))
+	if (!d->has[fi] || !dp_field_is_number(f))
 		return;
 	dp_dec x = d->val[fi];
 	bool low = f->has_min && (f->min_exclusive ? x <= f->min : x < f->min);
@@ -1472,7 +1472,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		const struct dp_field *f = dp_dict_field(dict, i);
 		if (f->group == DP_FG_DEPT && f->required)
 			v.required[v.nrequired++] = i;
-		if ((f->kind == DP_FK_NUMBER || f->kind == DP_FK_INT || f->kind == DP_FK_YEAR) && (f->has_min || f->has_max))
+		if (dp_field_is_number(f) && (f->has_min || f->has_max))
 			v.ranged[v.nranged++] = i;
 	}
 	int rc = DP_OK;

@@ -68,6 +68,28 @@ static struct dp_record rec(const char **cells, size_t *lens, size_t n)
 	return (struct dp_record){ n, cells, lens, 1, 0 };
 }
 
+Test(fields, numbers_and_guarded_text_by_kind)
+{
+	struct dp_dict *d = dp_dict_new(NULL);
+	static const struct {
+		int field;
+		bool number, guarded;
+	} cases[] = {
+		{ DP_F_INCOME_TOTAL, true, false },  /* a decimal */
+		{ DP_F_UNIT_COUNT, true, false },    /* an integer */
+		{ DP_F_FISCAL_YEAR, true, false },   /* the year */
+		{ DP_F_FILED_ON, false, false },     /* a date: our own form, not a decimal */
+		{ DP_F_DEPT_NAME, false, true },     /* text from the input */
+		{ DP_F_USCC, false, true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct dp_field *f = dp_dict_field(d, (size_t)cases[i].field);
+		cr_expect_eq(dp_field_is_number(f), cases[i].number, "%s", f->code);
+		cr_expect_eq(dp_field_is_guarded(f), cases[i].guarded, "%s", f->code);
+	}
+	dp_dict_free(d);
+}
+
 Test(shape, header_decides)
 {
 	struct dp_dict *d = dp_dict_new(NULL);

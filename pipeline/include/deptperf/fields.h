@@ -68,6 +68,11 @@ const char *dp_dict_suggest(const struct dp_dict *d, const char *label);
  * grade and the USCC); numbers and dates are our own canonical forms. */
 bool dp_field_is_guarded(const struct dp_field *f);
 
+/* True when the field's values are parsed as exact decimals (numbers,
+ * integers, the fiscal year): those with a range checked, those a row
+ * loader parses. */
+bool dp_field_is_number(const struct dp_field *f);
+
 /* True when code names a numeric field a rule may take as its input: a
  * numeric department field, or a derived input (special_selfeval,
  * special_spend_pct). */
