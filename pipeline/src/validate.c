@@ -1338,13 +1338,15 @@ void dp_validate_forget(const char *work)
 	}
 }
 
+/* Renames work/name to parsed-name unless that is there already (a run
+ * again).  err NULL: a file that may be missing (dp-normalize's cells). */
 static bool keep_parsed(const char *work, const char *name, struct dp_buf *err)
 {
 	char *from = dp_path_join(work, name);
 	struct dp_buf to = DP_BUF_INIT;
 	dp_buf_addf(&to, "%s/parsed-%s", work, name);
 	bool ok = true;
-	if (access(to.s, F_OK) != 0 && rename(from, to.s) != 0) {
+	if (access(to.s, F_OK) != 0 && rename(from, to.s) != 0 && err) {
 		dp_buf_addf(err, "%s: %s (run dp-normalize first)", from, strerror(errno));
 		ok = false;
 	}
@@ -1483,12 +1485,10 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	for (size_t i = 0; kept_all && i < sizeof kept / sizeof kept[0]; i++)
 		kept_all = keep_parsed(o->work, kept[i], err);
 	/* and normalize's cells of its departments, when it left them (a cells
-	 * file is used only for the table whose SHA-256 it names: memtab.h) */
-	char *p_nc = dp_path_join(o->work, "departments.cells"), *p_pc = dp_path_join(o->work, "parsed-departments.cells");
-	if (kept_all && access(p_pc, F_OK) != 0)
-		rename(p_nc, p_pc); /* (none: the table is parsed) */
-	free(p_nc);
-	free(p_pc);
+	 * file is used only for the table whose SHA-256 it names: memtab.h;
+	 * none: the table is parsed) */
+	if (kept_all)
+		keep_parsed(o->work, "departments.cells", NULL);
 	if (!kept_all || !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
 		rc = DP_IOERR;
 		goto out;
