@@ -407,10 +407,9 @@ bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, 
 }
 
 struct dp_cells_reader {
-	int fd;
-	struct rowstream rs;
+	struct rowstream rs;    /* its fd and ncols are the file's */
 	char **cols;
-	uint64_t ncols, nrows, read;
+	uint64_t nrows, read;
 };
 
 /* The cells file path opened, its footer in *ft, when the footer is whole
@@ -442,8 +441,6 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_sha256
 	if (fd < 0)
 		return NULL;
 	struct dp_cells_reader *r = dp_xcalloc(1, sizeof *r);
-	r->fd = fd;
-	r->ncols = ft.ncols;
 	r->nrows = ft.nrows;
 	rowstream_init(&r->rs, fd, ft.ncols, 0, ft.body);
 	const char *h;
@@ -462,7 +459,7 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_sha256
 
 size_t dp_cells_ncols(const struct dp_cells_reader *r)
 {
-	return (size_t)r->ncols;
+	return (size_t)r->rs.ncols;
 }
 
 const char *const *dp_cells_cols(const struct dp_cells_reader *r)
@@ -489,9 +486,9 @@ void dp_cells_close(struct dp_cells_reader *r)
 {
 	if (!r)
 		return;
-	close(r->fd);
+	close(r->rs.fd);
 	dp_buf_free(&r->rs.buf);
-	for (size_t c = 0; r->cols && c < r->ncols; c++)
+	for (size_t c = 0; r->cols && c < r->rs.ncols; c++)
 		free(r->cols[c]);
 	free(r->cols);
 	free(r);
@@ -508,9 +505,9 @@ bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *ta
 	memcpy(ft.sha256, table_sha256, sizeof ft.sha256);
 	/* the offsets and the footer after the body, in blocks as it is */
 	char chunk[OFF_CHUNK / 4 * sizeof(uint64_t)];
-	for (uint64_t at = 0; at < w->offs_out * sizeof *w->off && !w->err_no;) {
-		size_t k = w->offs_out * sizeof *w->off - at < sizeof chunk ? (size_t)(w->offs_out * sizeof *w->off - at)
-									  : sizeof chunk;
+	uint64_t spilled = w->offs_out * sizeof *w->off;
+	for (uint64_t at = 0; at < spilled && !w->err_no;) {
+		size_t k = spilled - at < sizeof chunk ? (size_t)(spilled - at) : sizeof chunk;
 		if (read_at(w->offd, chunk, k, (off_t)at))
 			cells_add(w, chunk, k);
 		else
@@ -575,16 +572,12 @@ bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *tab
 	int fd = open_cells(path, table_sha256, &ft);
 	if (fd < 0)
 		return false;
-	bool ok = true;
-	uint64_t *off = NULL;
-	if (ok) {
-		t->map_len = (size_t)ft.body;
-		t->map = mmap(NULL, t->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (t->map == MAP_FAILED)
-			t->map = NULL;
-		off = dp_xcalloc((size_t)ft.nrows + 1, sizeof *off);
-		ok = t->map && read_at(fd, off, (size_t)ft.nrows * sizeof *off, (off_t)ft.body);
-	}
+	t->map_len = (size_t)ft.body;
+	t->map = mmap(NULL, t->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (t->map == MAP_FAILED)
+		t->map = NULL;
+	uint64_t *off = dp_xcalloc((size_t)ft.nrows + 1, sizeof *off);
+	bool ok = t->map && read_at(fd, off, (size_t)ft.nrows * sizeof *off, (off_t)ft.body);
 	close(fd);
 	if (ok) {
 		const char *body = t->map;
