@@ -1321,7 +1321,7 @@ static bool load_work(struct agg *a)
 		bool cells = false;
 		if (i == 0) {
 			char *pc = dp_path_join(a->o->work, "departments.cells");
-			cells = dp_memtab_load_cells_of(t[i], pc, p);
+			cells = dp_memtab_load_cells(t[i], pc, p);
 			free(pc);
 		}
 		ok[i] = cells || dp_memtab_load(t[i], p, false, &e);

@@ -544,7 +544,7 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 	struct dp_table **t[4] = { &w->dept, &w->subs, &w->funds, &w->fundsrc };
 	for (int i = 0; i < 4; i++) {
 		char *p = dp_path_join(o->work, names[i]);
-		*t[i] = dp_table_create(p, DP_WORK_LEVEL, err);
+		*t[i] = dp_table_create(p, i == 0 ? DP_CELLS_TABLE_LEVEL : DP_WORK_LEVEL, err);
 		free(p);
 		if (!*t[i])
 			return false;
@@ -592,14 +592,15 @@ static bool commit_writers(const char *work, struct writers *w, struct dp_buf *e
 {
 	struct dp_table_info info;
 	bool ok = dp_table_commit(w->dept, &info, err);
-	char *p = dp_path_join(work, "departments.cells");
+	char *p = dp_path_join(work, "departments.cells"), *pt = dp_path_join(work, "departments.csv.gz");
 	struct dp_buf cerr = DP_BUF_INIT;
 	if (ok && w->cells)
-		dp_cells_commit(w->cells, p, info.sha256, &cerr); /* (or left out) */
+		dp_cells_commit(w->cells, p, pt, info.sha256, &cerr); /* (or left out) */
 	else
 		dp_cells_abort(w->cells);
 	dp_buf_free(&cerr);
 	free(p);
+	free(pt);
 	cellrows_free(w->dcells);
 	ok = dp_table_commit(w->subs, NULL, err) && ok;
 	ok = dp_table_commit(w->funds, NULL, err) && ok;

@@ -143,7 +143,7 @@ static bool load_subs_cells(const char *work, const char *table, const struct dp
 {
 	struct dp_memtab t;
 	char *pc = dp_path_join(work, "departments.cells");
-	*done = dp_memtab_load_cells_of(&t, pc, table);
+	*done = dp_memtab_load_cells(&t, pc, table);
 	free(pc);
 	if (!*done)
 		return true;

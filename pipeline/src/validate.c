@@ -828,10 +828,10 @@ static struct dp_cells_reader *source_cells(struct vctx *v)
 {
 	char *pt = dp_path_join(v->o->work, "parsed-departments.csv.gz");
 	char *pc = dp_path_join(v->o->work, "parsed-departments.cells");
-	struct dp_cells_reader *r = NULL;
-	if (access(pc, R_OK) == 0 && dp_sha256_file(pt, v->src_sha))
-		r = dp_cells_open(pc, v->src_sha);
+	struct dp_cells_reader *r = dp_cells_open(pc, pt);
 	v->src = r != NULL;
+	if (r)
+		memcpy(v->src_sha, dp_cells_table_sha256(r), sizeof v->src_sha);
 	free(pt);
 	free(pc);
 	return r;
@@ -1055,10 +1055,10 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 	if (fresh)
 		o.cells = dp_cells_create(p_tmp, v->sub_cols, v->nsub_cols, &cerr);
 	if (!as_read) {
-		if (v->src && !(o.rd = dp_cells_open(p_pcells, v->src_sha))) {
+		if (v->src && !(o.rd = dp_cells_open(p_pcells, p_parsed))) {
 			dp_buf_addf(err, "%s: cannot read again", p_pcells);
 			ok = false;
-		} else if (!(o.csv = dp_table_create(p_dep, DP_WORK_LEVEL, err))) {
+		} else if (!(o.csv = dp_table_create(p_dep, DP_CELLS_TABLE_LEVEL, err))) {
 			ok = false;
 		} else {
 			dp_table_header(o.csv, v->sub_cols);
@@ -1095,7 +1095,7 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 	if (ok && as_read && v->src)
 		link_parsed(p_pcells, p_cells, &cerr); /* normalize's cells are this table's */
 	else if (ok && final)
-		dp_cells_commit(final, p_cells, sha, &cerr);
+		dp_cells_commit(final, p_cells, p_dep, sha, &cerr);
 	else
 		dp_cells_abort(final);
 	dp_buf_free(&cerr);

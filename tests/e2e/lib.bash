@@ -23,6 +23,14 @@ score_work() {
 	"$DP_BIN/dp-score" --work "$w" >/dev/null 2>&1
 	set -e
 }
+# same_cells A B: whether two cells files hold the same rows for the same
+# table: every byte but the footer's identity of the table file (device,
+# inode, size and modification time: 40 bytes before the SHA-256's 64 at the
+# end, memtab.c), which differs between two copies of a work folder
+same_cells() {
+	cmp -s <(head -c -104 "$1") <(head -c -104 "$2") && cmp -s <(tail -c 64 "$1") <(tail -c 64 "$2")
+}
+
 # validated_without_cells WORK: dp-validate again on a copy of the validated
 # folder WORK without dp-normalize's departments.cells, so that it parses
 # parsed-departments.csv.gz instead; every table it writes must be WORK's,
@@ -40,6 +48,7 @@ validated_without_cells() {
 	for t in departments special_funds findings inputs counts; do
 		cmp <(zcat "$w/$t.csv.gz") <(zcat "$c/$t.csv.gz") || fail "$w: $t.csv.gz differs when dp-validate parses the departments"
 	done
-	cmp "$w/departments.cells" "$c/departments.cells" || fail "$w: departments.cells differs when dp-validate parses the departments"
+	same_cells "$w/departments.cells" "$c/departments.cells" ||
+		fail "$w: departments.cells differs when dp-validate parses the departments"
 	diff -r "$w/rejected" "$c/rejected" >/dev/null || fail "$w: rejected/ differs when dp-validate parses the departments"
 }

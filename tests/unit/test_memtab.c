@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ static char *write_both(const char *dir, size_t nrows, bool short_last)
 	}
 	struct dp_table_info info;
 	cr_assert(dp_table_commit(t, &info, &e), "%s", e.s);
-	cr_assert(dp_cells_commit(w, pc, info.sha256, &e), "%s", e.s);
+	cr_assert(dp_cells_commit(w, pc, pt, info.sha256, &e), "%s", e.s);
 	cr_expect_neq(access(ptmp, F_OK), 0, "the temporary name is gone");
 	dp_buf_free(&e);
 	dp_buf_free(&row);
@@ -62,6 +63,29 @@ static char *write_both(const char *dir, size_t nrows, bool short_last)
 	free(pc);
 	free(ptmp);
 	return dp_xstrdup(info.sha256);
+}
+
+/* The size of a cells file's footer (memtab.c). */
+#define FOOTER 136
+
+/* dir/t.csv.gz written again with nrows other rows (a new file, as a stage
+ * would commit it), its cells file left as it was. */
+static void other_table(const char *dir, size_t nrows)
+{
+	char *pt = dp_path_join(dir, "t.csv.gz");
+	struct dp_buf e = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(pt, 1, &e);
+	cr_assert_not_null(t, "%s", e.s);
+	dp_table_header(t, cols);
+	for (size_t i = 0; i < nrows; i++) {
+		dp_table_puts(t, "1999", true);
+		dp_table_puts(t, "other", true);
+		dp_table_puts(t, "其他", true);
+		dp_table_end_row(t);
+	}
+	cr_assert(dp_table_commit(t, NULL, &e), "%s", e.s);
+	dp_buf_free(&e);
+	free(pt);
 }
 
 static void expect_same(const struct dp_memtab *a, const struct dp_memtab *b)
@@ -87,7 +111,7 @@ Test(memtab, cells_file_loads_as_the_table_does)
 	struct dp_memtab a, b;
 	struct dp_buf e = DP_BUF_INIT;
 	cr_assert(dp_memtab_load(&a, pt, false, &e), "%s", e.s);
-	cr_assert(dp_memtab_load_cells(&b, pc, sha));
+	cr_assert(dp_memtab_load_cells(&b, pc, pt));
 	cr_assert_not_null(b.map, "the cells file is mapped");
 	expect_same(&a, &b);
 	cr_expect_str_eq(dp_memtab_cell(&b, 3, 2), "=SUM(A1)", "the guard is the table's");
@@ -97,7 +121,7 @@ Test(memtab, cells_file_loads_as_the_table_does)
 	/* no rows at all */
 	free(sha);
 	sha = write_both(dir, 0, false);
-	cr_assert(dp_memtab_load_cells(&b, pc, sha));
+	cr_assert(dp_memtab_load_cells(&b, pc, pt));
 	cr_expect_eq(b.nrows, 0);
 	cr_expect_eq(b.ncols, 3);
 	dp_memtab_free(&b);
@@ -112,21 +136,23 @@ Test(memtab, cells_file_of_another_table_or_damaged_is_not_loaded)
 {
 	char *dir = t_tmpdir();
 	char *sha = write_both(dir, 300, false);
-	char *pc = dp_path_join(dir, "t.cells");
+	char *pc = dp_path_join(dir, "t.cells"), *pt = dp_path_join(dir, "t.csv.gz");
 	struct dp_memtab t;
-	char other[65];
-	memset(other, 'a', 64);
-	other[64] = '\0';
-	cr_expect_not(dp_memtab_load_cells(&t, pc, other), "the table changed since");
+	other_table(dir, 300);
+	cr_expect_not(dp_memtab_load_cells(&t, pc, pt), "the table changed since");
 	cr_expect_eq(t.nrows, 0);
 	cr_expect_null(t.map);
+	free(sha);
+	sha = write_both(dir, 300, false);
 	char *missing = dp_path_join(dir, "none.cells");
-	cr_expect_not(dp_memtab_load_cells(&t, missing, sha));
+	cr_expect_not(dp_memtab_load_cells(&t, missing, pt));
+	char *no_table = dp_path_join(dir, "none.csv.gz");
+	cr_expect_not(dp_memtab_load_cells(&t, pc, no_table));
 	/* cut short: the footer is not where it should be */
 	struct stat st;
 	cr_assert_eq(stat(pc, &st), 0);
 	cr_assert_eq(truncate(pc, st.st_size - 10), 0);
-	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	cr_expect_not(dp_memtab_load_cells(&t, pc, pt));
 	free(sha);
 	/* a footer whose rows and cell bytes add up to the file's size only by
 	 * wrapping around 2^64, the cells running far past the file's end:
@@ -136,23 +162,25 @@ Test(memtab, cells_file_of_another_table_or_damaged_is_not_loaded)
 	FILE *f = fopen(pc, "r+b");
 	cr_assert_not_null(f);
 	uint64_t nb[2]; /* nrows, body: after the magic and ncols */
-	cr_assert_eq(fseek(f, st.st_size - 96 + 16, SEEK_SET), 0);
+	cr_assert_eq(fseek(f, st.st_size - FOOTER + 16, SEEK_SET), 0);
 	cr_assert_eq(fread(nb, sizeof nb[0], 2, f), 2);
 	nb[0] += ((uint64_t)1 << 61) - ((uint64_t)1 << 58);
 	nb[1] += (uint64_t)1 << 61;
-	cr_assert_eq(fseek(f, st.st_size - 96 + 16, SEEK_SET), 0);
+	cr_assert_eq(fseek(f, st.st_size - FOOTER + 16, SEEK_SET), 0);
 	cr_assert_eq(fwrite(nb, sizeof nb[0], 2, f), 2);
 	cr_assert_eq(fclose(f), 0);
-	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	cr_expect_not(dp_memtab_load_cells(&t, pc, pt));
 	cr_expect_null(t.map);
 	free(sha);
 	/* the last row without its last cell: a walk of it would leave the file */
 	sha = write_both(dir, 300, true);
-	cr_expect_not(dp_memtab_load_cells(&t, pc, sha));
+	cr_expect_not(dp_memtab_load_cells(&t, pc, pt));
 	cr_expect_eq(t.nrows, 0);
 	free(sha);
 	free(missing);
+	free(no_table);
 	free(pc);
+	free(pt);
 	free(dir);
 }
 
@@ -168,7 +196,7 @@ Test(memtab, cells_of_a_table_checked_by_its_bytes_and_released_as_read)
 	struct dp_memtab a, b;
 	struct dp_buf e = DP_BUF_INIT;
 	cr_assert(dp_memtab_load(&a, pt, false, &e), "%s", e.s);
-	cr_assert(dp_memtab_load_cells_of(&b, pc, pt));
+	cr_assert(dp_memtab_load_cells(&b, pc, pt));
 	const char *ca[3], *cb[3];
 	for (size_t r = 0; r < b.nrows; r++) {
 		dp_memtab_split(&a, r, ca);
@@ -193,11 +221,11 @@ Test(memtab, cells_of_a_table_checked_by_its_bytes_and_released_as_read)
 	free(sha);
 	sha = write_both(dir, 7, false);
 	cr_assert_eq(rename(pc2, pc), 0); /* the cells of 5 rows beside the table of 7 */
-	cr_expect_not(dp_memtab_load_cells_of(&b, pc, pt), "a cells file of another table");
+	cr_expect_not(dp_memtab_load_cells(&b, pc, pt), "a cells file of another table");
 	cr_expect_eq(b.nrows, 0);
 	cr_expect_null(b.map);
 	char *none = dp_path_join(dir, "none.cells");
-	cr_expect_not(dp_memtab_load_cells_of(&b, none, pt), "no cells file");
+	cr_expect_not(dp_memtab_load_cells(&b, none, pt), "no cells file");
 	dp_buf_free(&e);
 	free(none);
 	free(pc2);
@@ -238,7 +266,7 @@ Test(memtab, cells_file_that_cannot_be_written_is_an_error)
 	char sha[65];
 	memset(sha, 'a', 64);
 	sha[64] = '\0';
-	cr_expect_not(dp_cells_commit(w, path, sha, &e));
+	cr_expect_not(dp_cells_commit(w, path, tmp, sha, &e));
 	cr_expect(e.s && strstr(e.s, "cannot write") && strstr(e.s, strerror(EFBIG)), "%s", e.s ? e.s : "");
 	cr_expect_neq(access(path, F_OK), 0, "no cells file");
 	cr_expect_neq(access(tmp, F_OK), 0, "no partial file");
@@ -332,9 +360,9 @@ Test(memtab, cells_written_read_back_before_commit)
 
 /* Reads every row of the cells file pc with a reader and compares it with
  * the table t: the cells, their lengths, the row's bytes. */
-static void read_as_table(const char *pc, const char *sha, const struct dp_memtab *t)
+static void read_as_table(const char *pc, const char *pt, const struct dp_memtab *t)
 {
-	struct dp_cells_reader *r = dp_cells_open(pc, sha);
+	struct dp_cells_reader *r = dp_cells_open(pc, pt);
 	cr_assert_not_null(r);
 	cr_assert_eq(dp_cells_ncols(r), t->ncols);
 	for (size_t c = 0; c < t->ncols; c++)
@@ -369,7 +397,7 @@ Test(memtab, cells_read_in_order_are_the_table)
 		char *sha = write_both(dir, counts[k], false);
 		struct dp_memtab t;
 		cr_assert(dp_memtab_load(&t, pt, false, &e), "%s", e.s);
-		read_as_table(pc, sha, &t);
+		read_as_table(pc, pt, &t);
 		dp_memtab_free(&t);
 		free(sha);
 	}
@@ -382,14 +410,14 @@ Test(memtab, cells_read_in_order_are_the_table)
 Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 {
 	char *dir = t_tmpdir();
-	char *pc = dp_path_join(dir, "t.cells");
+	char *pc = dp_path_join(dir, "t.cells"), *pt = dp_path_join(dir, "t.csv.gz");
 	char *sha = write_both(dir, 300, false);
-	char other[65];
-	memset(other, 'a', 64);
-	other[64] = '\0';
-	cr_expect_null(dp_cells_open(pc, other), "the cells of another table");
+	other_table(dir, 300);
+	cr_expect_null(dp_cells_open(pc, pt), "the cells of another table");
+	free(sha);
+	sha = write_both(dir, 300, false);
 	char *none = dp_path_join(dir, "none.cells");
-	cr_expect_null(dp_cells_open(none, sha));
+	cr_expect_null(dp_cells_open(none, pt));
 	/* a cell's NUL overwritten: the rows after it are one cell off, and the
 	 * body does not end at a row's end */
 	FILE *fp = fopen(pc, "r+b");
@@ -403,7 +431,7 @@ Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 	cr_assert_eq(fseek(fp, (long)at - 1, SEEK_SET), 0);
 	cr_assert_eq(fputc('x', fp), 'x');
 	cr_assert_eq(fclose(fp), 0);
-	struct dp_cells_reader *r = dp_cells_open(pc, sha);
+	struct dp_cells_reader *r = dp_cells_open(pc, pt);
 	cr_assert_not_null(r, "the footer is whole: the damage is seen by reading");
 	const char *s;
 	size_t n, rows = 0;
@@ -422,7 +450,7 @@ Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 	cr_assert_eq(fseek(fp, (long)(code - head) + 4, SEEK_SET), 0);
 	cr_assert_eq(fputc('\0', fp), '\0');
 	cr_assert_eq(fclose(fp), 0);
-	r = dp_cells_open(pc, sha);
+	r = dp_cells_open(pc, pt);
 	cr_assert_not_null(r);
 	rows = 0;
 	while (dp_cells_next(r, &s, &n, NULL, NULL))
@@ -433,7 +461,7 @@ Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 	free(sha);
 	/* the last row short of a cell */
 	sha = write_both(dir, 300, true);
-	r = dp_cells_open(pc, sha);
+	r = dp_cells_open(pc, pt);
 	cr_assert_not_null(r);
 	rows = 0;
 	while (dp_cells_next(r, &s, &n, NULL, NULL))
@@ -444,5 +472,80 @@ Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 	free(sha);
 	free(none);
 	free(pc);
+	free(pt);
+	free(dir);
+}
+
+/* dp_sha256_file is wrapped for this program (tests/CMakeLists.txt): the
+ * calls are counted, then made. */
+bool __real_dp_sha256_file(const char *path, char hex[65]);
+bool __wrap_dp_sha256_file(const char *path, char hex[65]);
+static int hashed;
+bool __wrap_dp_sha256_file(const char *path, char hex[65])
+{
+	hashed++;
+	return __real_dp_sha256_file(path, hex);
+}
+
+static bool loads(const char *pc, const char *pt)
+{
+	struct dp_memtab t;
+	bool ok = dp_memtab_load_cells(&t, pc, pt);
+	dp_memtab_free(&t);
+	return ok;
+}
+
+/* The table a cells file names is the file it was committed beside (found
+ * by stat, not read: a rename or a hard link is still it), or else a file
+ * of its bytes (a copy: hashed); a table changed in place is not, even at
+ * its old size. */
+Test(memtab, cells_name_their_table_by_identity_then_by_bytes)
+{
+	char *dir = t_tmpdir();
+	char *sha = write_both(dir, 3000, false);
+	char *pc = dp_path_join(dir, "t.cells"), *pt = dp_path_join(dir, "t.csv.gz");
+	char *moved = dp_path_join(dir, "moved.csv.gz"), *linked = dp_path_join(dir, "linked.csv.gz");
+	char *copied = dp_path_join(dir, "copied.csv.gz");
+	hashed = 0;
+	cr_expect(loads(pc, pt));
+	struct dp_cells_reader *r = dp_cells_open(pc, pt);
+	cr_assert_not_null(r);
+	cr_expect_str_eq(dp_cells_table_sha256(r), sha);
+	dp_cells_close(r);
+	cr_assert_eq(rename(pt, moved), 0);
+	cr_expect(loads(pc, moved), "renamed");
+	cr_assert_eq(link(moved, linked), 0);
+	cr_expect(loads(pc, linked), "a hard link");
+	cr_expect_eq(hashed, 0, "the table found by stat was not read");
+	/* a copy: another file, the same bytes */
+	struct dp_buf e = DP_BUF_INIT;
+	bool same;
+	uint64_t bytes;
+	cr_assert(dp_copy_file_checked(moved, copied, NULL, &same, &bytes, &e), "%s", e.s);
+	cr_expect(loads(pc, copied), "a copy");
+	cr_expect_eq(hashed, 1, "a copy is hashed");
+	/* a byte changed in place, the size kept: a later modification time */
+	struct stat st;
+	cr_assert_eq(stat(moved, &st), 0);
+	FILE *f = fopen(moved, "r+b");
+	cr_assert_not_null(f);
+	cr_assert_eq(fseek(f, st.st_size - 9, SEEK_SET), 0); /* the gzip trailer's CRC */
+	int c = fgetc(f);
+	cr_assert_eq(fseek(f, st.st_size - 9, SEEK_SET), 0);
+	cr_assert_eq(fputc(c ^ 1, f), c ^ 1);
+	cr_assert_eq(fclose(f), 0);
+	struct timespec later[2] = { st.st_atim, st.st_mtim };
+	later[1].tv_sec += 1; /* (the clock may not have ticked since the commit) */
+	cr_assert_eq(utimensat(AT_FDCWD, moved, later, 0), 0);
+	cr_expect_not(loads(pc, moved), "changed in place");
+	cr_expect_not(loads(pc, linked), "changed through its other name");
+	cr_expect(loads(pc, copied), "the copy is still the table");
+	dp_buf_free(&e);
+	free(sha);
+	free(pc);
+	free(pt);
+	free(moved);
+	free(linked);
+	free(copied);
 	free(dir);
 }

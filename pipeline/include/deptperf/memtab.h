@@ -44,10 +44,15 @@ void dp_memtab_free(struct dp_memtab *t);
  * table costs inflating and parsing 57 million fields at 1 000 000
  * departments.  The file holds each row's cells NUL-terminated, the header
  * row first, then each data row's offset, then a footer that names the
- * gzip table it copies by the SHA-256 of its bytes: a cells file is loaded
- * only for the table it was written beside, never after that table has
- * changed.  Native byte order: a work file, read on the machine that wrote
- * it (docs/work-files.md). */
+ * gzip table it copies: the table file as stat(2) gives it at commit
+ * (device, inode, size, modification time: a rename or a hard link keeps
+ * them) and the SHA-256 of its bytes.  A cells file is loaded only for the
+ * table it was written beside, never after that table has changed: the
+ * table is the file the footer names, or else a file of the same bytes
+ * (hashed only then: a copied work folder).  Like make, this trusts that a
+ * table rewritten by hand gets a new size or modification time.  Native
+ * byte order: a work file, read on the machine that wrote it
+ * (docs/work-files.md). */
 struct dp_cells_writer;
 
 /* Creates the file path (a temporary name: dp_cells_commit gives it its
@@ -68,21 +73,26 @@ void dp_cells_row(struct dp_cells_writer *w, const char *s, size_t n);
 bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, const char *s, size_t n),
 		   void *ctx, struct dp_buf *err);
 size_t dp_cells_nrows(const struct dp_cells_writer *w);
-/* Writes the offsets and the footer naming the gzip table of SHA-256
- * table_sha256, closes and renames onto path.  False (err set, nothing left
- * behind) on failure.  Frees w either way. */
-bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_sha256, struct dp_buf *err);
+/* Writes the offsets and the footer naming the gzip table table_path (in
+ * its place already) of SHA-256 table_sha256, closes and renames onto
+ * path.  False (err set, nothing left behind) on failure.  Frees w either
+ * way. */
+bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_path, const char *table_sha256,
+		     struct dp_buf *err);
 /* Removes the partial file and frees w; NULL does nothing. */
 void dp_cells_abort(struct dp_cells_writer *w);
 /* A cells file read once, in order, for a stage that streams (dp-validate
  * reading the departments dp-normalize wrote, where parsing the gzip table
  * took a thread's whole time): memory is a buffer of a few megabytes, not
  * the file.  Rows are found by their cells' NULs; the footer and the
- * table's SHA-256 are checked at opening as for dp_memtab_load_cells, the
+ * table are checked at opening as for dp_memtab_load_cells, the
  * rows' count and the body's end by dp_cells_whole. */
 struct dp_cells_reader;
-/* NULL when path is missing, is not a cells file, or copies another table. */
-struct dp_cells_reader *dp_cells_open(const char *path, const char *table_sha256);
+/* NULL when path is missing, is not a cells file, or copies another table
+ * than table_path's. */
+struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path);
+/* The SHA-256 of the table the cells copy, in hex (the footer's). */
+const char *dp_cells_table_sha256(const struct dp_cells_reader *r);
 size_t dp_cells_ncols(const struct dp_cells_reader *r);
 /* The header row's names, ncols of them. */
 const char *const *dp_cells_cols(const struct dp_cells_reader *r);
@@ -97,17 +107,13 @@ bool dp_cells_whole(struct dp_cells_reader *r);
 void dp_cells_close(struct dp_cells_reader *r);
 
 /* Loads the cells file path into t when it is whole and copies the gzip
- * table of SHA-256 table_sha256; false otherwise (t empty), for the caller
+ * table table_path as it is now; false otherwise (t empty), for the caller
  * to load the gzip table instead. */
-bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_sha256);
+bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_path);
 /* For a caller that reads a mapped table's rows once, in order: lets the
  * kernel take back the memory of the rows before row (they are read again
  * from the file if touched after; a table not mapped is left alone).  Keeps
  * a stage's peak at what it has copied, not that plus the whole file. */
 void dp_memtab_release_before(const struct dp_memtab *t, size_t row);
-/* The same for the cells file cells_path written beside the gzip table
- * table_path: hashes the table (only when a cells file is there) and loads
- * the cells when they are that table's. */
-bool dp_memtab_load_cells_of(struct dp_memtab *t, const char *cells_path, const char *table_path);
 
 #endif
