@@ -5,9 +5,11 @@
 #include <iconv.h>
 #include <libdeflate.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,6 +23,26 @@
 #define ZIN_AHEAD (1024 * 1024)
 #define ZIN_MAX (4 * 1024 * 1024)
 #define MEMBER_MAX (2 * 1024 * 1024)
+/* A stored UTF-8 file at least this large is hashed by a thread of its own
+ * (struct hasher) */
+#define HASH_THREAD_MIN ((off_t)8 * 1024 * 1024)
+
+/* SHA-256 on a thread of its own, one chunk behind the reader: a large
+ * bulk export's one reading thread is its stage's longest path (dp-normalize
+ * parses it there and hands the rows to the others), and hashing was a
+ * tenth of it.  The chunk handed over is the one the caller parses next, so
+ * it stays as it is until the next read, which first waits for its hash.
+ * Only for stored UTF-8 files: there nothing else moves a chunk's bytes
+ * (iconv's carry and gzip's input buffer would). */
+struct hasher {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct sha256_ctx *sha;
+	const unsigned char *p; /* the chunk being hashed, or NULL */
+	size_t n;
+	bool quit;
+};
 
 struct dp_input_pool {
 	unsigned char *raw, *plain;
@@ -40,6 +62,8 @@ struct dp_input {
 	uint64_t bad_offset;
 	enum dp_encoding enc;
 	bool enc_fixed, validate, hash;
+	bool big;            /* stored and large: may use a hasher */
+	struct hasher *hs;   /* started at the first chunk it may take */
 	struct dp_utf8v v;
 	iconv_t cd;
 	unsigned char *raw;  /* RAW_CHUNK */
@@ -139,6 +163,8 @@ struct dp_input *dp_input_open_pooled(const char *path, enum dp_encoding enc, st
 		in->out = dp_xmalloc(OUT_CHUNK);
 	}
 	sha256_init(&in->sha);
+	struct stat st;
+	in->big = !in->gz && fstat(fd, &st) == 0 && st.st_size >= HASH_THREAD_MIN;
 	if (in->gz && inflateInit2(&in->zs, 15 + 16) != Z_OK) {
 		dp_buf_addf(err, "%s: zlib cannot start", path);
 		dp_input_close(in);
@@ -147,10 +173,88 @@ struct dp_input *dp_input_open_pooled(const char *path, enum dp_encoding enc, st
 	return in;
 }
 
+static void *hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->p && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->p)
+			break;
+		pthread_mutex_unlock(&h->mu);
+		sha256_update(h->sha, h->n, h->p);
+		pthread_mutex_lock(&h->mu);
+		h->p = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* Returns once every chunk handed to the hasher is hashed. */
+static void hash_wait(struct dp_input *in)
+{
+	struct hasher *h = in->hs;
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	while (h->p)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Hashes p[0..n): on the hasher when the file may use one (started here
+ * the first time; when it cannot be, here), else at once. */
+static void hash_chunk(struct dp_input *in, const unsigned char *p, size_t n)
+{
+	if (in->big && in->enc_fixed && in->validate && !in->hs) {
+		struct hasher *h = dp_xcalloc(1, sizeof *h);
+		h->sha = &in->sha;
+		pthread_mutex_init(&h->mu, NULL);
+		pthread_cond_init(&h->cv, NULL);
+		if (pthread_create(&h->th, NULL, hasher_main, h) == 0) {
+			in->hs = h;
+		} else {
+			pthread_mutex_destroy(&h->mu);
+			pthread_cond_destroy(&h->cv);
+			free(h);
+			in->big = false;
+		}
+	}
+	struct hasher *h = in->hs;
+	if (!h || !n) {
+		sha256_update(&in->sha, n, p);
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->p = p;
+	h->n = n;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_stop(struct dp_input *in)
+{
+	struct hasher *h = in->hs;
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->quit = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->th, NULL);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	free(h);
+	in->hs = NULL;
+}
+
 /* Reads stored bytes into dst (in->raw when NULL): returns count, 0 at EOF,
  * -1 on error. */
 static ssize_t read_raw_into(struct dp_input *in, unsigned char *dst, struct dp_buf *err)
 {
+	hash_wait(in); /* the chunk before may be where this one goes */
 	for (;;) {
 		ssize_t r = read(in->fd, dst, RAW_CHUNK);
 		if (r < 0 && errno == EINTR)
@@ -160,7 +264,7 @@ static ssize_t read_raw_into(struct dp_input *in, unsigned char *dst, struct dp_
 			return -1;
 		}
 		if (in->hash)
-			sha256_update(&in->sha, (size_t)r, dst);
+			hash_chunk(in, dst, (size_t)r);
 		in->raw_bytes += (uint64_t)r;
 		return r;
 	}
@@ -418,6 +522,7 @@ enum dp_input_status dp_input_read(struct dp_input *in, const char **p, size_t *
 
 void dp_input_hash(struct dp_input *in, bool on)
 {
+	hash_wait(in);
 	in->hash = on;
 }
 
@@ -445,6 +550,7 @@ bool dp_input_sha256(struct dp_input *in, char hex[65], struct dp_buf *err)
 		if (r == 0)
 			break;
 	}
+	hash_wait(in);
 	dp_sha256_hex(&in->sha, hex);
 	return true;
 }
@@ -453,6 +559,7 @@ void dp_input_close(struct dp_input *in)
 {
 	if (!in)
 		return;
+	hasher_stop(in);
 	if (in->gz)
 		inflateEnd(&in->zs);
 	if (in->ld)

@@ -155,3 +155,61 @@ Test(input, sha256_of_the_stored_bytes)
 	cr_expect_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	dp_input_close(in);
 }
+
+/* Reads path through dp_input: every chunk when upto is 0, else chunks
+ * until upto bytes were handed out; then the SHA-256 of the whole file. */
+static enum dp_input_status hash_reading(const char *path, size_t upto, char hex[65], struct dp_buf *got)
+{
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_input *in = dp_input_open(path, DP_ENC_AUTO, &err);
+	cr_assert(in, "%s", dp_buf_str(&err));
+	const char *p;
+	size_t n, seen = 0;
+	enum dp_input_status st;
+	while ((st = dp_input_read(in, &p, &n, &err)) == DP_IN_DATA) {
+		/* the chunk is as read while the hasher may be on it */
+		if (got)
+			dp_buf_add(got, p, n);
+		seen += n;
+		if (upto && seen >= upto)
+			break;
+	}
+	cr_assert(dp_input_sha256(in, hex, &err), "%s", dp_buf_str(&err));
+	dp_input_close(in);
+	dp_buf_free(&err);
+	return st;
+}
+
+/* A large stored UTF-8 file is hashed on a thread of its own (input.c):
+ * the hash is the file's whether it is read to its end, left after a few
+ * chunks, or refused at a bad byte, and the text handed out is the file's. */
+Test(input, sha256_of_a_large_file_read_beside_the_hashing)
+{
+	char *dir = t_tmpdir();
+	static const char row[] = "2021,440000015,广东省人力资源和社会保障厅,3998.13\n";
+	size_t n = (20u << 20) / (sizeof row - 1) * (sizeof row - 1); /* whole rows: whole characters */
+	char *data = dp_xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		data[i] = row[i % (sizeof row - 1)];
+	char *path = t_write(dir, "big.csv", data, n);
+	char want[65], hex[65];
+	cr_assert(dp_sha256_file(path, want));
+	struct dp_buf got = DP_BUF_INIT;
+	cr_expect_eq(hash_reading(path, 0, hex, &got), DP_IN_EOF);
+	cr_expect_str_eq(hex, want);
+	cr_assert_eq(got.len, n);
+	cr_expect(memcmp(got.s, data, n) == 0, "the text handed out is the file's");
+	cr_expect_eq(hash_reading(path, 3u << 20, hex, NULL), DP_IN_DATA);
+	cr_expect_str_eq(hex, want, "left after 3 MB: the rest is read and hashed");
+	/* a byte that is not UTF-8 at 15 MB */
+	data[15u << 20] = (char)0xFF;
+	char *bad = t_write(dir, "bad.csv", data, n);
+	cr_assert(dp_sha256_file(bad, want));
+	cr_expect_eq(hash_reading(bad, 0, hex, NULL), DP_IN_BADTEXT);
+	cr_expect_str_eq(hex, want);
+	dp_buf_free(&got);
+	free(data);
+	free(path);
+	free(bad);
+	free(dir);
+}
