@@ -25,6 +25,12 @@ static void add(struct dp_found_list *out, const char *path)
 	out->n++;
 }
 
+/* A file mode as readdir's d_type names it (DT_FIFO for any kind not read). */
+static unsigned char type_of(mode_t m)
+{
+	return S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK : DT_FIFO;
+}
+
 static int walk(const char *dir, struct dp_found_list *out, struct dp_buf *err)
 {
 	DIR *d = opendir(dir);
@@ -44,15 +50,20 @@ static int walk(const char *dir, struct dp_found_list *out, struct dp_buf *err)
 		if (dl && dir[dl - 1] != '/')
 			dp_buf_addc(&p, '/');
 		dp_buf_adds(&p, e->d_name);
+		/* the entry's type as the folder gives it (ext4, xfs, tmpfs do):
+		 * an lstat per file was most of a walk of 100 000 forms (0.4 s) */
+		unsigned char type = e->d_type;
 		struct stat st;
-		if (lstat(p.s, &st) != 0) {
+		if (type == DT_UNKNOWN && lstat(p.s, &st) == 0)
+			type = type_of(st.st_mode);
+		if (type == DT_UNKNOWN) {
 			dp_buf_addf(err, "%s: cannot stat: %s", p.s, strerror(errno));
 			rc = DP_IOERR;
-		} else if (S_ISDIR(st.st_mode)) {
+		} else if (type == DT_DIR) {
 			rc = walk(p.s, out, err);
-		} else if (S_ISREG(st.st_mode)) {
+		} else if (type == DT_REG) {
 			add(out, p.s);
-		} else if (S_ISLNK(st.st_mode)) {
+		} else if (type == DT_LNK) {
 			/* a link to a file is read; a link to a folder is not followed */
 			struct stat t;
 			if (stat(p.s, &t) == 0 && S_ISREG(t.st_mode))

@@ -1,5 +1,8 @@
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "deptperf/discover.h"
 #include "deptperf/stage.h"
@@ -28,4 +31,65 @@ Test(discover, recursive_sorted_once)
 	dp_found_list_free(&l);
 	const char *none[1] = { "/nonexistent/x" };
 	cr_expect_eq(dp_discover(none, 1, &l, &err), DP_NOINPUT);
+}
+
+/* readdir is wrapped for this program (tests/CMakeLists.txt): with
+ * hide_types, every entry comes without its type, as some file systems
+ * give them, and the walk must ask lstat instead. */
+struct dirent *__real_readdir(DIR *d);
+struct dirent *__wrap_readdir(DIR *d);
+static bool hide_types;
+struct dirent *__wrap_readdir(DIR *d)
+{
+	struct dirent *e = __real_readdir(d);
+	if (e && hide_types)
+		e->d_type = DT_UNKNOWN;
+	return e;
+}
+
+/* Links to files are read, links to folders not followed, dangling links
+ * and other kinds of file left out; the same with the entries' types given
+ * by the folder or found by lstat. */
+static void walk_kinds(void)
+{
+	char *dir = t_tmpdir();
+	char *f = t_writes(dir, "real/f.csv", "x");
+	t_writes(dir, "real/sub/g.csv", "x");
+	char *link_file = dp_path_join(dir, "in/link.csv"), *link_dir = dp_path_join(dir, "in/linkdir");
+	char *dangling = dp_path_join(dir, "in/gone.csv"), *fifo = dp_path_join(dir, "in/pipe.csv");
+	char *sub = dp_path_join(dir, "real/sub"), *in = dp_path_join(dir, "in");
+	t_writes(dir, "in/own.csv", "x");
+	cr_assert_eq(symlink(f, link_file), 0);
+	cr_assert_eq(symlink(sub, link_dir), 0);
+	cr_assert_eq(symlink("/nonexistent/x.csv", dangling), 0);
+	cr_assert_eq(mkfifo(fifo, 0644), 0);
+	struct dp_found_list l = { 0 };
+	struct dp_buf err = DP_BUF_INIT;
+	const char *paths[1] = { in };
+	cr_assert_eq(dp_discover(paths, 1, &l, &err), DP_OK, "%s", err.s ? err.s : "");
+	cr_assert_eq(l.n, 2, "%zu found", l.n);
+	cr_expect(strstr(l.v[0].path, "in/link.csv"), "%s", l.v[0].path);
+	cr_expect(strstr(l.v[1].path, "in/own.csv"), "%s", l.v[1].path);
+	dp_found_list_free(&l);
+	dp_buf_free(&err);
+	free(f);
+	free(link_file);
+	free(link_dir);
+	free(dangling);
+	free(fifo);
+	free(sub);
+	free(in);
+	free(dir);
+}
+
+Test(discover, kinds_of_entries_as_the_folder_types_them)
+{
+	hide_types = false;
+	walk_kinds();
+}
+
+Test(discover, kinds_of_entries_found_by_lstat)
+{
+	hide_types = true;
+	walk_kinds();
 }
