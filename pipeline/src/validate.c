@@ -1079,8 +1079,8 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 		ok = dp_table_commit(o.csv, &info, err);
 		memcpy(sha, info.sha256, sizeof sha);
 	} else {
-		/* (with v->src the table's SHA-256 is known: it was checked against
-		 * dp-normalize's cells) */
+		/* (with v->src the table's SHA-256 is known: dp-normalize's cells
+		 * name this table and carry its hash) */
 		if (v->src)
 			memcpy(sha, v->src_sha, sizeof sha);
 		ok = link_parsed(p_parsed, p_dep, err) && (v->src || dp_sha256_file(p_dep, sha));
@@ -1485,8 +1485,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	for (size_t i = 0; kept_all && i < sizeof kept / sizeof kept[0]; i++)
 		kept_all = keep_parsed(o->work, kept[i], err);
 	/* and normalize's cells of its departments, when it left them (a cells
-	 * file is used only for the table whose SHA-256 it names: memtab.h;
-	 * none: the table is parsed) */
+	 * file is used only for the table it names: memtab.h; none: the table
+	 * is parsed) */
 	if (kept_all)
 		keep_parsed(o->work, "departments.cells", NULL);
 	if (!kept_all || !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
