@@ -414,7 +414,6 @@ struct dp_cells_reader {
 	struct rowstream rs;    /* its fd and ncols are the file's */
 	char **cols;
 	uint64_t nrows, read;
-	char sha256[65];        /* the footer's: of the table copied */
 };
 
 /* Whether the footer names the table at table_path: the same file, unchanged
@@ -465,8 +464,6 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path)
 		return NULL;
 	struct dp_cells_reader *r = dp_xcalloc(1, sizeof *r);
 	r->nrows = ft.nrows;
-	memcpy(r->sha256, ft.sha256, sizeof ft.sha256);
-	r->sha256[sizeof ft.sha256] = '\0';
 	rowstream_init(&r->rs, fd, ft.ncols, 0, ft.body);
 	const char *h;
 	size_t n;
@@ -480,11 +477,6 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path)
 		h += strlen(h) + 1;
 	}
 	return r;
-}
-
-const char *dp_cells_table_sha256(const struct dp_cells_reader *r)
-{
-	return r->sha256;
 }
 
 size_t dp_cells_ncols(const struct dp_cells_reader *r)

@@ -82,7 +82,6 @@ struct vctx {
 	struct dp_cells_writer *cand; /* and their cells, in the same order (with src: the changed ones only) */
 	uint64_t ncand;              /* candidates spooled */
 	bool cand_changed;           /* some candidate's cells are not those read */
-	char src_sha[65];            /* with src: the SHA-256 of parsed-departments.csv.gz */
 	bool src;                    /* the departments read from normalize's cells (parsed-departments.cells) */
 	uint64_t *csrc;              /* with src, per candidate: its row there, or NOT_SRC (its cells are in cand) */
 	uint64_t fund_keys;          /* keys with an error-free bulk fund */
@@ -830,8 +829,6 @@ static struct dp_cells_reader *source_cells(struct vctx *v)
 	char *pc = dp_path_join(v->o->work, "parsed-departments.cells");
 	struct dp_cells_reader *r = dp_cells_open(pc, pt);
 	v->src = r != NULL;
-	if (r)
-		memcpy(v->src_sha, dp_cells_table_sha256(r), sizeof v->src_sha);
 	free(pt);
 	free(pc);
 	return r;
@@ -1079,10 +1076,8 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 		ok = dp_table_commit(o.csv, &info, err);
 		memcpy(sha, info.sha256, sizeof sha);
 	} else {
-		/* (with v->src the table's SHA-256 is known: dp-normalize's cells
-		 * name this table and carry its hash) */
-		if (v->src)
-			memcpy(sha, v->src_sha, sizeof sha);
+		/* (with v->src departments.cells is dp-normalize's, linked below:
+		 * no cells are committed, so the table need not be hashed) */
 		ok = link_parsed(p_parsed, p_dep, err) && (v->src || dp_sha256_file(p_dep, sha));
 		if (!ok && !err->len)
 			dp_buf_addf(err, "%s: cannot read back: %s", p_dep, strerror(errno));

@@ -91,8 +91,6 @@ struct dp_cells_reader;
 /* NULL when path is missing, is not a cells file, or copies another table
  * than table_path's. */
 struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path);
-/* The SHA-256 of the table the cells copy, in hex (the footer's). */
-const char *dp_cells_table_sha256(const struct dp_cells_reader *r);
 size_t dp_cells_ncols(const struct dp_cells_reader *r);
 /* The header row's names, ncols of them. */
 const char *const *dp_cells_cols(const struct dp_cells_reader *r);
