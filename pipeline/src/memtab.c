@@ -109,14 +109,30 @@ void dp_memtab_free(struct dp_memtab *t)
 
 #define CELLS_MAGIC "DPCELLS2"
 
+/* A file as stat(2) gives it: a rename or a hard link keeps all of it, a
+ * write changes its size or its time.  All 0 for a file that cannot be
+ * stat'ed. */
+struct file_id {
+	uint64_t dev, ino, size;
+	int64_t mtime_s, mtime_ns;
+};
+_Static_assert(sizeof(struct file_id) == 40, "file_id is compared with memcmp: no padding");
+
+static struct file_id file_id_of(const char *path)
+{
+	struct stat st;
+	struct file_id id = { 0, 0, 0, 0, 0 };
+	if (stat(path, &st) == 0)
+		id = (struct file_id){ (uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+				       (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec };
+	return id;
+}
+
 struct cells_footer {
 	char magic[8];
 	uint64_t ncols, nrows;
 	uint64_t body;          /* bytes of cells, the header row's included */
-	/* the gzip table copied, as stat(2) gave it at commit (all 0 when it
-	 * could not): a rename or a hard link keeps these */
-	uint64_t dev, ino, size;
-	int64_t mtime_s, mtime_ns;
+	struct file_id table;   /* the gzip table copied, at commit */
 	char sha256[64];        /* of the gzip table copied, in hex */
 };
 
@@ -423,12 +439,10 @@ struct dp_cells_reader {
  * time was a third of a second per stage at 1 000 000 departments. */
 static bool names_table(const struct cells_footer *ft, const char *table_path)
 {
-	struct stat st;
-	if (stat(table_path, &st) != 0)
+	struct file_id now = file_id_of(table_path);
+	if (!now.ino)
 		return false;
-	if (ft->ino && (uint64_t)st.st_dev == ft->dev && (uint64_t)st.st_ino == ft->ino &&
-	    (uint64_t)st.st_size == ft->size && (int64_t)st.st_mtim.tv_sec == ft->mtime_s &&
-	    (int64_t)st.st_mtim.tv_nsec == ft->mtime_ns)
+	if (memcmp(&now, &ft->table, sizeof now) == 0)
 		return true;
 	char sha[65];
 	return dp_sha256_file(table_path, sha) && memcmp(ft->sha256, sha, sizeof ft->sha256) == 0;
@@ -525,14 +539,7 @@ bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *ta
 	ft.ncols = w->ncols;
 	ft.nrows = w->nrows;
 	ft.body = w->body;
-	struct stat st;
-	if (stat(table_path, &st) == 0) {
-		ft.dev = (uint64_t)st.st_dev;
-		ft.ino = (uint64_t)st.st_ino;
-		ft.size = (uint64_t)st.st_size;
-		ft.mtime_s = (int64_t)st.st_mtim.tv_sec;
-		ft.mtime_ns = (int64_t)st.st_mtim.tv_nsec;
-	}
+	ft.table = file_id_of(table_path);
 	memcpy(ft.sha256, table_sha256, sizeof ft.sha256);
 	/* the offsets and the footer after the body, in blocks as it is */
 	char chunk[OFF_CHUNK / 4 * sizeof(uint64_t)];
