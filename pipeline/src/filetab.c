@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "deptperf/csvfile.h"
+#include "deptperf/input.h"
+#include "deptperf/shape.h"
 #include "deptperf/table.h"
 #include "deptperf/text.h"
 
@@ -36,18 +38,24 @@ struct dp_file_row *dp_filetab_add(struct dp_filetab *t, const char *file)
 	return r;
 }
 
-static const char *const words[] = { "", "pending", "accepted", "partly-rejected", "rejected", "superseded",
-				     "skipped", "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "gb18030",
-				     "form", "bulk-departments", "bulk-funds" };
+static const char *const statuses[] = { "", "pending", "accepted", "partly-rejected", "rejected", "superseded",
+					"skipped" };
 
 bool dp_filetab_set(const char **field, const char *value)
 {
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strcmp(value, words[i]) == 0) {
-			*field = words[i];
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (strcmp(value, statuses[i]) == 0) {
+			*field = statuses[i];
 			return true;
 		}
-	return false;
+	/* the names input.c and shape.c write (each "" for none: a status above) */
+	const char *w = dp_encoding_name(dp_encoding_from_name(value));
+	if (strcmp(w, value) != 0)
+		w = dp_shape_name(dp_shape_from_name(value));
+	if (strcmp(w, value) != 0)
+		return false;
+	*field = w;
+	return true;
 }
 
 static const char *const columns[] = { "file", "sha256", "bytes", "encoding", "shape",
