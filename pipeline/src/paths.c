@@ -1,5 +1,9 @@
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -180,4 +184,106 @@ int dp_write_full(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* The files and folders of a tree, found by dp_sync_tree and synced by its
+ * waiters, each taking the next path. */
+struct sync_list {
+	char **path;
+	size_t n, cap;
+	atomic_size_t next;
+	pthread_mutex_t mu;
+	int err;	      /* the first failure's errno, 0 when none */
+	const char *at, *what; /* its path, and what could not be done */
+};
+
+static void sync_add(struct sync_list *l, char *path)
+{
+	DP_GROW(l->path, l->n, l->cap);
+	l->path[l->n++] = path;
+}
+
+/* Lists the files under dir, then dir itself (a folder after its entries);
+ * false, with errno, when a folder cannot be read. */
+static bool sync_walk(struct sync_list *l, char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		l->err = errno;
+		l->at = dir;
+		l->what = "read the folder";
+		sync_add(l, dir);
+		return false;
+	}
+	bool ok = true;
+	struct dirent *e;
+	while (ok && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = dp_path_join(dir, e->d_name);
+		unsigned char type = e->d_type;
+		struct stat st;
+		if (type == DT_UNKNOWN && lstat(p, &st) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+		if (type == DT_DIR) {
+			ok = sync_walk(l, p);
+		} else if (type == DT_REG) {
+			sync_add(l, p);
+		} else {
+			free(p); /* a link holds no data of its own; a run folder has none */
+		}
+	}
+	closedir(d);
+	sync_add(l, dir);
+	return ok;
+}
+
+static void *sync_waiter(void *arg)
+{
+	struct sync_list *l = arg;
+	for (size_t i; (i = atomic_fetch_add(&l->next, 1)) < l->n;) {
+		int fd = open(l->path[i], O_RDONLY | O_CLOEXEC);
+		int e = fd < 0 || fsync(fd) != 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		if (e) {
+			pthread_mutex_lock(&l->mu);
+			if (!l->err) {
+				l->err = e;
+				l->at = l->path[i];
+				l->what = "flush it to disk";
+			}
+			pthread_mutex_unlock(&l->mu);
+		}
+	}
+	return NULL;
+}
+
+bool dp_sync_tree(const char *path, int waiters, struct dp_buf *err)
+{
+	struct sync_list l;
+	memset(&l, 0, sizeof l);
+	atomic_init(&l.next, 0);
+	pthread_mutex_init(&l.mu, NULL);
+	if (sync_walk(&l, dp_xstrdup(path))) {
+		size_t nw = waiters < 1 ? 1 : (size_t)waiters;
+		if (nw > l.n)
+			nw = l.n;
+		pthread_t *th = dp_xcalloc(nw, sizeof *th);
+		size_t started = 1; /* this thread is the first waiter */
+		while (started < nw && pthread_create(&th[started], NULL, sync_waiter, &l) == 0)
+			started++;
+		sync_waiter(&l);
+		for (size_t i = 1; i < started; i++)
+			pthread_join(th[i], NULL);
+		free(th);
+	}
+	bool ok = l.err == 0;
+	if (!ok)
+		dp_buf_addf(err, "%s: cannot %s: %s", l.at, l.what, strerror(l.err));
+	for (size_t i = 0; i < l.n; i++)
+		free(l.path[i]);
+	free(l.path);
+	pthread_mutex_destroy(&l.mu);
+	return ok;
 }

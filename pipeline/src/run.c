@@ -30,6 +30,12 @@
 
 extern char **environ;
 
+/* fsyncs in flight at once when the run folder is flushed (they wait on the
+ * disk, not a core, so --threads does not bound them): on ext4 here, 2 000
+ * files of 3 KB took 0.50 s one at a time, 0.24 s four at a time, 0.11 s
+ * sixteen, 0.22 s sixty-four. */
+enum { SYNC_WAITERS = 16 };
+
 static bool rm_rf(const char *path)
 {
 	struct stat st;
@@ -51,34 +57,6 @@ static bool rm_rf(const char *path)
 	}
 	closedir(d);
 	return rmdir(path) == 0 && ok;
-}
-
-/* fsync every file under path, then the folders themselves. */
-static bool sync_tree(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	struct stat st;
-	bool ok = fstat(fd, &st) == 0;
-	if (ok && S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			char *p = dp_path_join(path, e->d_name);
-			ok = sync_tree(p) && ok;
-			free(p);
-		}
-		if (d)
-			closedir(d);
-		else
-			ok = false;
-	}
-	ok = fsync(fd) == 0 && ok;
-	close(fd);
-	return ok;
 }
 
 static bool sync_dir(const char *path)
@@ -450,11 +428,19 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	}
 	/* the quarantine travels with the run */
 	char *rej_from = dp_path_join(work, "rejected"), *rej_to = dp_path_join(pub, "rejected");
-	bool moved = access(rej_from, F_OK) != 0 || rename(rej_from, rej_to) == 0;
+	bool stuck = access(rej_from, F_OK) == 0 && rename(rej_from, rej_to) != 0;
 	free(rej_from);
 	free(rej_to);
-	if (!moved || !sync_tree(pub)) {
+	if (stuck) {
 		dp_buf_addf(err, "%s: cannot finish the run folder: %s", pub, strerror(errno));
+		rc = DP_CANTCREATE;
+		goto out;
+	}
+	/* every file of the run on disk before it is published: the
+	 * quarantine's files (one per rejected submission, 1 978 of the 100 000
+	 * forms) waited for one at a time took 0.5-0.7 s; ext4 commits waits
+	 * that overlap together */
+	if (!dp_sync_tree(pub, SYNC_WAITERS, err)) {
 		rc = DP_CANTCREATE;
 		goto out;
 	}

@@ -96,6 +96,11 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65]);
 bool dp_sha256_file(const char *path, char hex[65]);
 /* Writes all n bytes of p to fd, again after EINTR; 0, or the errno. */
 int dp_write_full(int fd, const void *p, size_t n);
+/* fsync of every file under path and of every folder, path itself too, up
+ * to waiters at once (a journalling file system commits the waits that
+ * overlap together); false with err naming the first that failed.  Links
+ * are not followed. */
+bool dp_sync_tree(const char *path, int waiters, struct dp_buf *err);
 /* mkdir -p; returns false with err. */
 bool dp_mkdirs(const char *dir, struct dp_buf *err);
 /* The version string of the project. */
