@@ -158,6 +158,12 @@ void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
 	return s->rec;
 }
 
+void dp_keymap_prefetch(const struct dp_keymap *m, const char *key)
+{
+	size_t len;
+	__builtin_prefetch(&m->s[(size_t)fnv1a(key, &len) & (m->cap - 1)], 1);
+}
+
 const char *dp_keymap_key(const struct dp_keymap *m, const void *value)
 {
 	return (const char *)value + m->koff;

@@ -19,6 +19,7 @@
  * three bytes per submission and 8 bytes per candidate
  * (docs/work-files.md). */
 #include <errno.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,7 @@ struct vctx {
 	size_t *ranged, nranged;     /* the numeric fields with a range */
 	struct dp_buf last_key;  /* winner_of's last key, and its record */
 	struct winner *last;
+	size_t col_code, col_year;  /* the departments' dept_code and fiscal_year columns */
 };
 
 static void ensure_sub(struct vctx *v, uint64_t id)
@@ -199,6 +201,10 @@ struct subinfo {
 	const char *code, *year;
 	const char *bad_fields;
 	size_t errors;
+	/* where its checks put their findings and their scratch result: the
+	 * stage's, or a checking thread's (pass_subs_check) */
+	struct dp_findings *fs;
+	struct dp_score_result *res;
 };
 
 /* The line of a field in a form (its own row), else the submission's. */
@@ -222,7 +228,7 @@ static uint64_t field_line(const struct vctx *v, const struct subinfo *si, const
 
 #define ADD(v, si, c, field, value, ...)                                                          \
 	do {                                                                                     \
-		dp_findings_add((v)->fs, c, (si)->file, field_line(v, si, field), (si)->code, (si)->year, \
+		dp_findings_add((si)->fs, c, (si)->file, field_line(v, si, field), (si)->code, (si)->year, \
 				field, value, __VA_ARGS__);                                      \
 		if ((c)[0] == 'E')                                                               \
 			(si)->errors++;                                                          \
@@ -429,8 +435,8 @@ static void check_submission(struct vctx *v, struct subinfo *si, const struct dp
 	}
 	/* the indicator tree: self-scores must add up where given */
 	struct dp_subject subj = { d->val, d->has, has_funds, dp_rat_int(100), dp_rat_int(100), NULL };
-	dp_score_applicable(v->scorer, &subj, &v->res);
-	check_self_tree(v, si, d, &v->res);
+	dp_score_applicable(v->scorer, &subj, si->res);
+	check_self_tree(v, si, d, si->res);
 	if (d->has[DP_F_SELF_TOTAL] && d->text[DP_F_SELF_GRADE][0]) {
 		const char *g = dp_rules_grade_of(v->rules, d->val[DP_F_SELF_TOTAL]);
 		if (strcmp(g, d->text[DP_F_SELF_GRADE]) != 0)
@@ -566,6 +572,8 @@ static void fund_info(const struct vctx *v, const struct pair *p, bool *bulk, ui
 	si->bad_fields = s->f[5];
 	si->field_lines = NULL;
 	si->errors = strtoull(s->f[4], NULL, 10);
+	si->fs = v->fs;
+	si->res = NULL; /* (a fund's checks score nothing) */
 }
 
 static void check_fund(struct vctx *v, struct pair *p, bool bulk, struct subinfo *si)
@@ -746,6 +754,8 @@ static void sub_info(const struct vctx *v, const struct pair *p, struct subinfo 
 	si->field_lines = p->rb->n > 6 ? p->rb->f[6] : "";
 	si->code = p->drow.text[DP_F_DEPT_CODE];
 	si->year = p->drow.text[DP_F_FISCAL_YEAR];
+	si->fs = v->fs;
+	si->res = NULL; /* the caller's to set */
 }
 
 static bool later(const struct winner *w, const char *filed_on, long file, uint64_t line)
@@ -758,24 +768,28 @@ static bool later(const struct winner *w, const char *filed_on, long file, uint6
 	return line > w->line;
 }
 
-/* Spools a submission that passed its checks, with the cells it will have in
- * departments.csv.gz: the roster fills what it left empty, then the
- * defaults of SPEC §3.  Notes when they are not the cells read. */
-static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
-			    struct winner *w)
+/* The cells a candidate's row d will have in departments.csv.gz that may
+ * not be those read: the roster fills what it left empty, then the
+ * defaults of SPEC §3.  Reads v only. */
+struct filled {
+	const char *parent, *sector, *pname;
+	bool any; /* some cell is not the one read */
+};
+
+static void fill_in(const struct vctx *v, const struct dp_deptrow *d, const char *code, struct filled *fl)
 {
-	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, si->code) : NULL;
-	const char *parent = p->drow.text[DP_F_PARENT_CODE];
-	const char *sector = p->drow.text[DP_F_SECTOR];
-	const char *pname = p->drow.text[DP_F_PARENT_NAME];
+	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, code) : NULL;
+	const char *parent = d->text[DP_F_PARENT_CODE];
+	const char *sector = d->text[DP_F_SECTOR];
+	const char *pname = d->text[DP_F_PARENT_NAME];
 	if (!parent[0] && re && re->parent_code[0])
 		parent = re->parent_code;
 	if (!sector[0] && re && re->sector[0])
 		sector = re->sector;
 	if (!parent[0])
-		parent = si->code;
-	if (!pname[0] && strcmp(parent, si->code) == 0)
-		pname = p->drow.text[DP_F_DEPT_NAME];
+		parent = code;
+	if (!pname[0] && strcmp(parent, code) == 0)
+		pname = d->text[DP_F_DEPT_NAME];
 	if (!pname[0] && v->roster) {
 		const struct dp_roster_entry *pe = dp_roster_find(v->roster, parent);
 		if (pe)
@@ -783,12 +797,26 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	}
 	if (!sector[0])
 		sector = "未分类";
+	const char *const *t = d->text;
+	fl->parent = parent;
+	fl->sector = sector;
+	fl->pname = pname;
+	fl->any = parent != t[DP_F_PARENT_CODE] || pname != t[DP_F_PARENT_NAME] || sector != t[DP_F_SECTOR] ||
+		  !t[DP_F_INCOME_OTHER][0];
+}
+
+/* Spools a submission that passed its checks, with the cells it will have in
+ * departments.csv.gz (fill_in).  Notes when they are not the cells read. */
+static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
+			    struct winner *w)
+{
+	struct filled fl;
+	fill_in(v, &p->drow, si->code, &fl);
+	const char *parent = fl.parent, *sector = fl.sector, *pname = fl.pname;
 	const char *const *t = p->drow.text;
-	bool filled = parent != t[DP_F_PARENT_CODE] || pname != t[DP_F_PARENT_NAME] || sector != t[DP_F_SECTOR] ||
-		      !t[DP_F_INCOME_OTHER][0];
 	uint64_t src = NOT_SRC;
 	v->ncand++;
-	if (v->src && !filled && p->ra->n == p->drow.ncols) {
+	if (v->src && !fl.any && p->ra->n == p->drow.ncols) {
 		/* its cells are those read: they stay where they are */
 		spool_row(v, id, fi, p->row - 1, w, si, t[DP_F_FILED_ON]);
 		return;
@@ -834,6 +862,254 @@ static struct dp_cells_reader *source_cells(struct vctx *v)
 	return r;
 }
 
+/* Every check of submission id: its funds' (as the funds pass found them;
+ * bulk_fund: an error-free bulk fund row has its key), then
+ * check_submission's.  Findings go to si->fs; v is only read. */
+static void sub_checks(struct vctx *v, struct subinfo *si, const struct dp_deptrow *d, uint64_t id, bool bulk_fund)
+{
+	bool has_funds = (v->sub_fund[id] & 1) || bulk_fund;
+	if (v->sub_fund[id] & 2) {
+		si->errors++;
+		dp_findings_add(si->fs, "E-RANGE", si->file, si->line, si->code, si->year, "fund_name", NULL,
+				"本表的专项资金有错误（见同一文件的其他提示），整份自评表未计分");
+	}
+	check_submission(v, si, d, has_funds);
+}
+
+/* A submission rejected: its file or, for a bulk row, the row quarantined. */
+static void sub_rejected(struct vctx *v, uint64_t id, long fi, uint64_t line, bool form)
+{
+	v->sub_state[id] = ST_REJECTED;
+	v->rejected++;
+	v->file_rej[fi]++;
+	quarantine_add(v, fi, form ? 0 : line);
+}
+
+/* A candidate's key: it wins when it is the first, or later (later()). */
+static void sub_compete(struct vctx *v, struct winner *w, uint64_t id, long fi, uint64_t line, const char *filed_on)
+{
+	if (!w->set || later(w, filed_on, fi, line)) {
+		v->fund_keys_won += !w->set && w->bulk_fund;
+		w->set = true;
+		w->sub = (uint32_t)id;
+		w->file = (int32_t)fi;
+		w->line = (uint32_t)line;
+		snprintf(w->filed_on, sizeof w->filed_on, "%s", filed_on);
+	}
+}
+
+/* After its checks, in the order read: a submission rejected, or spooled
+ * as a candidate and the winner of its key w brought up to date.  p->drow
+ * and p->ra are its row. */
+static void sub_decide(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
+		       struct winner *w, bool form)
+{
+	v->read++;
+	if (si->errors) {
+		sub_rejected(v, id, fi, si->line, form);
+		return;
+	}
+	spool_candidate(v, p, si, id, fi, w);
+	sub_compete(v, w, id, fi, si->line, p->drow.text[DP_F_FILED_ON]);
+}
+
+/* ---- the submissions' checks on every thread ----
+ *
+ * With normalize's cells and more than one thread, the submissions are
+ * taken in batches of the rows already in the cells reader's buffer (they
+ * stay there until it reads again: no copy), checked by every thread, each
+ * with its own row, findings and scratch, then decided in the order read
+ * on this thread.  A thread's rows are one run of the batch (static
+ * schedule), so the findings, moved over thread by thread, keep the order
+ * one thread gives them. */
+#define CHECK_BATCH 4096
+
+struct brow {
+	const char *cells;    /* its cells, in the reader's buffer */
+	uint64_t id, line, errors, row;
+	long fi;
+	size_t bad, lines;    /* bad_fields and field_lines: offsets in the batch's text */
+	size_t key;           /* and its key (dp_key_make) */
+	bool form;
+	struct winner *w;     /* its key's */
+	bool as_read;         /* a candidate whose cells are those read (fill_in) */
+	const char *filed_on; /* then its filed_on, in the reader's buffer */
+};
+
+struct checker {
+	struct dp_deptrow d;
+	struct dp_findings fs;
+	struct dp_score_result res;
+	const char **f;
+	size_t *len;
+};
+
+/* f[0..n) and len: the n cells of a cells row (cells are a few bytes: a
+ * loop, not strlen). */
+static void split_cells(const char *s, size_t n, const char **f, size_t *len)
+{
+	for (size_t c = 0; c < n; c++) {
+		const char *e = s;
+		while (*e)
+			e++;
+		f[c] = s;
+		len[c] = (size_t)(e - s);
+		s = e + 1;
+	}
+}
+
+/* Cell k of a cells row, unguarded as dp_deptrow_load reads it. */
+static const char *cell_at(const char *s, size_t k)
+{
+	while (k--) {
+		while (*s)
+			s++;
+		s++;
+	}
+	return s[0] == '\'' ? dp_text_unguard(s) : s;
+}
+
+/* The next batch's rows into b, *m of them, with their subs.csv.gz rows
+ * (their texts kept in text); *m == 0 at the end.  False on a fault (err
+ * set), as pair_next. */
+static bool sub_batch(struct vctx *v, struct pair *p, struct brow *b, size_t *m, struct dp_buf *text,
+		      struct dp_buf *err)
+{
+	*m = 0;
+	dp_buf_reset(text);
+	while (*m < CHECK_BATCH) {
+		const char *s;
+		size_t n;
+		bool got = *m == 0 ? dp_cells_next(p->ca, &s, &n, NULL, NULL) : dp_cells_next_held(p->ca, &s, &n);
+		if (!got && *m)
+			break; /* the rest of the buffer is the next batch's */
+		const struct dp_record *rb = dp_rows_next(p->b, err);
+		if (!got || !rb || rb->n < 6) {
+			if (!got && !rb && dp_cells_whole(p->ca) && !dp_rows_failed(p->b))
+				return true; /* both at their end */
+			if (!err->len)
+				dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
+			return false;
+		}
+		struct brow *r = &b[(*m)++];
+		p->row++;
+		r->cells = s;
+		r->row = p->row;
+		r->id = strtoull(rb->f[0], NULL, 10);
+		if ((r->fi = file_of(v, rb->f[1], "subs.csv.gz", err)) < 0)
+			return false;
+		r->line = strtoull(rb->f[2], NULL, 10);
+		r->form = strcmp(rb->f[3], "form") == 0;
+		r->errors = strtoull(rb->f[4], NULL, 10);
+		r->bad = text->len;
+		dp_buf_addz(text, rb->f[5], rb->len[5]);
+		r->lines = text->len;
+		dp_buf_addz(text, rb->n > 6 ? rb->f[6] : "", rb->n > 6 ? rb->len[6] : 0);
+		ensure_sub(v, r->id);
+		r->key = text->len;
+		dp_key_make(&v->key, cell_at(s, v->col_year), cell_at(s, v->col_code));
+		dp_buf_addz(text, v->key.s, v->key.len);
+		dp_keymap_prefetch(v->keys, v->key.s);
+	}
+	/* (made for a submission rejected too: a record not set is none) */
+	for (size_t i = 0; i < *m; i++)
+		b[i].w = dp_keymap_put(v->keys, text->s + b[i].key, NULL);
+	return true;
+}
+
+static void subinfo_of(const struct vctx *v, const struct brow *r, const struct dp_buf *text,
+		       const struct dp_deptrow *d, struct subinfo *si)
+{
+	si->file = v->tab->v[r->fi].file;
+	si->line = r->line;
+	si->field_lines = text->s + r->lines;
+	si->code = d->text[DP_F_DEPT_CODE];
+	si->year = d->text[DP_F_FISCAL_YEAR];
+	si->bad_fields = text->s + r->bad;
+	si->errors = r->errors;
+}
+
+static void check_batch(struct vctx *v, struct checker *ck, size_t ncols, struct brow *b, size_t m,
+			const struct dp_buf *text)
+{
+#pragma omp parallel
+	{
+		struct checker *c = &ck[omp_get_thread_num()];
+#pragma omp for schedule(static)
+		for (size_t i = 0; i < m; i++) {
+			split_cells(b[i].cells, ncols, c->f, c->len);
+			dp_deptrow_load_cells(&c->d, c->f, ncols);
+			struct subinfo si;
+			subinfo_of(v, &b[i], text, &c->d, &si);
+			si.fs = &c->fs;
+			si.res = &c->res;
+			sub_checks(v, &si, &c->d, b[i].id, b[i].w->bulk_fund);
+			b[i].errors = si.errors;
+			struct filled fl;
+			fill_in(v, &c->d, si.code, &fl);
+			b[i].as_read = !si.errors && !fl.any;
+			b[i].filed_on = c->d.text[DP_F_FILED_ON];
+		}
+	}
+	for (int t = 0; t < omp_get_max_threads(); t++)
+		dp_findings_move(v->fs, &ck[t].fs);
+}
+
+static bool pass_subs_batched(struct vctx *v, struct pair *p, const struct dp_record *hdr, struct dp_buf *err)
+{
+	int nt = omp_get_max_threads();
+	size_t ncols = hdr->n;
+	struct checker *ck = dp_xcalloc((size_t)nt, sizeof *ck);
+	bool ok = true;
+	for (int t = 0; t < nt; t++) {
+		ok = ok && dp_deptrow_init(&ck[t].d, v->dict, hdr, err);
+		dp_score_result_init(&ck[t].res, v->scorer);
+		ck[t].f = dp_xcalloc(ncols, sizeof *ck[t].f);
+		ck[t].len = dp_xcalloc(ncols, sizeof *ck[t].len);
+	}
+	struct brow *b = dp_xcalloc(CHECK_BATCH, sizeof *b);
+	struct dp_buf text = DP_BUF_INIT;
+	size_t m;
+	while (ok && (ok = sub_batch(v, p, b, &m, &text, err)) && m) {
+		check_batch(v, ck, ncols, b, m, &text);
+		for (size_t i = 0; i < m; i++) {
+			const struct brow *r = &b[i];
+			if (r->errors || !r->as_read) {
+				/* as one thread decides it */
+				split_cells(r->cells, ncols, p->cf, p->cl);
+				p->ra = &p->rec;
+				p->row = r->row;
+				dp_deptrow_load_text(&p->drow, &p->rec);
+				struct subinfo si;
+				subinfo_of(v, r, &text, &p->drow, &si);
+				si.fs = v->fs;
+				si.res = &v->res;
+				si.errors = r->errors;
+				sub_decide(v, p, &si, r->id, r->fi, r->w, r->form);
+				continue;
+			}
+			/* spool_candidate's first case, found by the checking thread */
+			v->read++;
+			v->ncand++;
+			struct subinfo si = { .line = r->line };
+			spool_row(v, r->id, r->fi, r->row - 1, r->w, &si, r->filed_on);
+			sub_compete(v, r->w, r->id, r->fi, r->line, r->filed_on);
+		}
+		p->row = b[m - 1].row; /* (the slow way above moved it back) */
+	}
+	for (int t = 0; t < nt; t++) {
+		dp_deptrow_free(&ck[t].d);
+		dp_findings_free(&ck[t].fs);
+		dp_score_result_free(&ck[t].res);
+		free(ck[t].f);
+		free(ck[t].len);
+	}
+	free(ck);
+	free(b);
+	dp_buf_free(&text);
+	return ok;
+}
+
 static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
@@ -855,6 +1131,23 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		pair_close(&p);
 		return false;
 	}
+	/* (the batches find a row's key by its columns: normalize writes both) */
+	bool has_code = false, has_year = false;
+	for (size_t k = 0; k < p.drow.ncols; k++) {
+		if (p.drow.field[k] == DP_F_DEPT_CODE) {
+			v->col_code = k;
+			has_code = true;
+		} else if (p.drow.field[k] == DP_F_FISCAL_YEAR) {
+			v->col_year = k;
+			has_year = true;
+		}
+	}
+	if (p.ca && has_code && has_year && omp_get_max_threads() > 1) {
+		struct dp_record hdr = { p.drow.ncols, v->sub_cols, NULL, 1, 0 };
+		bool ok = pass_subs_batched(v, &p, &hdr, err);
+		pair_close(&p);
+		return ok;
+	}
 	while (pair_next(&p, err, &fault, true)) {
 		struct subinfo si;
 		uint64_t id;
@@ -865,32 +1158,11 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 			break;
 		}
 		ensure_sub(v, id);
-		v->read++;
+		si.res = &v->res;
 		/* (made for a submission rejected too: a record not set is none) */
 		struct winner *w = winner_of(v, si.year, si.code);
-		bool has_funds = (v->sub_fund[id] & 1) || w->bulk_fund;
-		if (v->sub_fund[id] & 2) {
-			si.errors++;
-			dp_findings_add(v->fs, "E-RANGE", si.file, si.line, si.code, si.year, "fund_name", NULL,
-					"本表的专项资金有错误（见同一文件的其他提示），整份自评表未计分");
-		}
-		check_submission(v, &si, &p.drow, has_funds);
-		if (si.errors) {
-			v->sub_state[id] = ST_REJECTED;
-			v->rejected++;
-			v->file_rej[fi]++;
-			quarantine_add(v, fi, strcmp(p.rb->f[3], "form") == 0 ? 0 : si.line);
-			continue;
-		}
-		spool_candidate(v, &p, &si, id, fi, w);
-		if (!w->set || later(w, p.drow.text[DP_F_FILED_ON], fi, si.line)) {
-			v->fund_keys_won += !w->set && w->bulk_fund;
-			w->set = true;
-			w->sub = (uint32_t)id;
-			w->file = (int32_t)fi;
-			w->line = (uint32_t)si.line;
-			snprintf(w->filed_on, sizeof w->filed_on, "%s", p.drow.text[DP_F_FILED_ON]);
-		}
+		sub_checks(v, &si, &p.drow, id, w->bulk_fund);
+		sub_decide(v, &p, &si, id, fi, w, strcmp(p.rb->f[3], "form") == 0);
 	}
 	pair_close(&p);
 	return !fault;

@@ -17,6 +17,13 @@ Test(keymap, put_get_and_growth)
 		cr_assert(created);
 	}
 	cr_expect_eq(dp_keymap_count(m), 50000);
+	/* a prefetch is a hint: it finds, makes and moves nothing */
+	dp_key_make(&k, "2021", "440000777");
+	dp_keymap_prefetch(m, k.s);
+	dp_key_make(&k, "2023", "440000777");
+	dp_keymap_prefetch(m, k.s);
+	cr_expect_null(dp_keymap_get(m, k.s));
+	cr_expect_eq(dp_keymap_count(m), 50000);
 	dp_key_make(&k, "2021", "440000777");
 	cr_expect_eq(*(long *)dp_keymap_get(m, k.s), 777);
 	dp_key_make(&k, "2022", "440000777");

@@ -17,6 +17,10 @@ void *dp_keymap_get(const struct dp_keymap *m, const char *key);
 /* The value of key, created zeroed when new (*created tells, may be NULL). */
 void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created);
 size_t dp_keymap_count(const struct dp_keymap *m);
+/* Starts loading the slot where key's search begins into the cache, for a
+ * caller that knows its next keys: at a million keys each search waits on
+ * memory, and searches started apart wait together. */
+void dp_keymap_prefetch(const struct dp_keymap *m, const char *key);
 /* The key of a value dp_keymap_put returned. */
 const char *dp_keymap_key(const struct dp_keymap *m, const void *value);
 /* Makes room for n keys in all, so that the map does not grow (and move
