@@ -700,6 +700,27 @@ static struct winner *winner_of(struct vctx *v, const char *year, const char *co
 	return v->last;
 }
 
+/* The keys of error-free bulk funds, marked in batches: each key's slot is
+ * prefetched as its row is read and the records are made (in the order
+ * read) when the batch is full, so that the searches, a wait on memory each
+ * at a million keys, overlap. */
+#define KEY_BATCH 4096
+
+struct fund_keys {
+	struct dp_buf text; /* the keys, NUL-terminated */
+	size_t n;
+};
+
+static void fund_keys_flush(struct vctx *v, struct fund_keys *k)
+{
+	for (const char *key = k->text.s; k->n; k->n--, key += strlen(key) + 1) {
+		struct winner *w = dp_keymap_put(v->keys, key, NULL);
+		v->fund_keys += !w->bulk_fund;
+		w->bulk_fund = true;
+	}
+	dp_buf_reset(&k->text);
+}
+
 static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
@@ -708,6 +729,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		pair_close(&p);
 		return false;
 	}
+	struct fund_keys keys = { DP_BUF_INIT, 0 };
 	while (pair_next(&p, err, &fault, true)) {
 		bool bulk;
 		uint64_t sub;
@@ -720,7 +742,6 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		}
 		check_fund(v, &p, bulk, &si);
 		v->funds_read++;
-		struct winner *w = bulk && !si.errors ? winner_of(v, si.year, si.code) : NULL;
 		if (!bulk) {
 			ensure_sub(v, sub);
 			v->sub_fund[sub] |= si.errors ? 2 : 1;
@@ -733,9 +754,15 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 			continue;
 		}
 		v->file_acc[fi]++;
-		v->fund_keys += !w->bulk_fund;
-		w->bulk_fund = true;
+		size_t at = keys.text.len;
+		dp_key_make(&v->key, si.year, si.code);
+		dp_buf_addz(&keys.text, v->key.s, v->key.len);
+		dp_keymap_prefetch(v->keys, keys.text.s + at);
+		if (++keys.n == KEY_BATCH)
+			fund_keys_flush(v, &keys);
 	}
+	fund_keys_flush(v, &keys);
+	dp_buf_free(&keys.text);
 	pair_close(&p);
 	return !fault;
 }
