@@ -203,16 +203,25 @@ static void sync_add(struct sync_list *l, char *path)
 	l->path[l->n++] = path;
 }
 
+/* The first failure: errno e at path (kept in l's list), and what could not
+ * be done. */
+static void sync_failed(struct sync_list *l, int e, const char *path, const char *what)
+{
+	if (!l->err) {
+		l->err = e;
+		l->at = path;
+		l->what = what;
+	}
+}
+
 /* Lists the files under dir, then dir itself (a folder after its entries);
- * false, with errno, when a folder cannot be read. */
+ * false, the failure noted, when an entry cannot be told. */
 static bool sync_walk(struct sync_list *l, char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		l->err = errno;
-		l->at = dir;
-		l->what = "read the folder";
 		sync_add(l, dir);
+		sync_failed(l, errno, dir, "read the folder");
 		return false;
 	}
 	bool ok = true;
@@ -223,15 +232,22 @@ static bool sync_walk(struct sync_list *l, char *dir)
 		char *p = dp_path_join(dir, e->d_name);
 		unsigned char type = e->d_type;
 		struct stat st;
-		if (type == DT_UNKNOWN && lstat(p, &st) == 0)
-			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-		if (type == DT_DIR) {
-			ok = sync_walk(l, p);
-		} else if (type == DT_REG) {
-			sync_add(l, p);
-		} else {
-			free(p); /* a link holds no data of its own; a run folder has none */
+		if (type == DT_UNKNOWN) {
+			if (lstat(p, &st) == 0) {
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+			} else {
+				sync_add(l, p);
+				sync_failed(l, errno, p, "tell what it is");
+				ok = false;
+				continue;
+			}
 		}
+		if (type == DT_DIR)
+			ok = sync_walk(l, p);
+		else if (type == DT_REG)
+			sync_add(l, p);
+		else
+			free(p); /* a link holds no data of its own; a run folder has none */
 	}
 	closedir(d);
 	sync_add(l, dir);
@@ -248,11 +264,7 @@ static void *sync_waiter(void *arg)
 			close(fd);
 		if (e) {
 			pthread_mutex_lock(&l->mu);
-			if (!l->err) {
-				l->err = e;
-				l->at = l->path[i];
-				l->what = "flush it to disk";
-			}
+			sync_failed(l, e, l->path[i], "flush it to disk");
 			pthread_mutex_unlock(&l->mu);
 		}
 	}
