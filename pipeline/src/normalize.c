@@ -826,6 +826,72 @@ static void bulk_free(struct bulk_batch *b)
 	free(b);
 }
 
+/* A job for a file streamed straight into the tables of w, its bulk rows
+ * normalized in parallel with b (NULL: on the reading thread). */
+static void job_stream_init(struct file_job *j, const struct dp_dict *dict, const struct writers *w,
+			    struct bulk_batch *b)
+{
+	memset(j, 0, sizeof *j);
+	j->dict = dict;
+	j->w = *w;
+	sub_init(&j->c.s, dp_dict_count(dict));
+	j->batch = b;
+}
+
+/* Reads files from..to of tab that are pending and of kind funds (the
+ * bulk funds exports) or not, in path order, into w's tables: a stream. */
+static void stream_kind(const struct dp_dict *dict, struct writers *w, struct dp_filetab *tab, size_t from,
+			size_t to, bool funds, struct bulk_batch *b, struct file_job *jobs)
+{
+	for (size_t k = from; k < to; k++) {
+		if (strcmp(tab->v[k].status, "pending") != 0 || (strcmp(tab->v[k].shape, "bulk-funds") == 0) != funds)
+			continue;
+		struct file_job *j = &jobs[k - from];
+		job_stream_init(j, dict, w, b);
+		run_job(j, &tab->v[k], k);
+		w->next_sub = j->w.next_sub;
+	}
+}
+
+/* The streamed files from..to (bulk exports; no form among them), the
+ * funds exports beside the others: they write other tables (a funds row
+ * takes no submission id), so each table gets its rows in path order as
+ * when read one file after the other, and the second core has a reading
+ * thread of its own.  Then each file's outcome, in path order. */
+static int stream_files(const struct dp_dict *dict, struct writers *w, struct dp_filetab *tab, size_t from,
+			size_t to, struct bulk_batch *b, struct bulk_batch *b2, struct dp_findings *fs,
+			uint64_t *subs, uint64_t *rejected, uint64_t *funds, uint64_t *funds_rej,
+			struct dp_buf *err)
+{
+	struct file_job *jobs = dp_xcalloc(to - from, sizeof *jobs);
+	struct writers wf = *w;
+	/* each stream a task of its own, so that a stream's waits for its
+	 * rows' tasks (bulk_append) are not waits for the other stream; no
+	 * taskwait here: libgomp's runs only the waiting task's children, so a
+	 * thread done with one stream would sit idle beside the other's rows,
+	 * where at the barrier it takes any task */
+#pragma omp parallel
+#pragma omp single
+	{
+#pragma omp task
+		stream_kind(dict, w, tab, from, to, false, b, jobs);
+#pragma omp task
+		stream_kind(dict, &wf, tab, from, to, true, b2, jobs);
+	}
+	int rc = DP_OK;
+	for (size_t k = from; k < to; k++) {
+		struct file_job *j = &jobs[k - from];
+		if (!j->dict)
+			continue; /* not pending */
+		dp_findings_move(fs, &j->fs);
+		if (rc == DP_OK)
+			rc = finish_job(j, &tab->v[k], subs, rejected, funds, funds_rej, err);
+		job_free(j);
+	}
+	free(jobs);
+	return rc;
+}
+
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
 	struct dp_rules *rules = dp_stage_load_rules(o, err);
@@ -855,7 +921,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	struct dp_input_pool **pools = dp_xcalloc((size_t)nthreads, sizeof *pools);
 	for (int t = 0; t < nthreads; t++)
 		pools[t] = dp_input_pool_new();
-	struct bulk_batch *batch = nthreads > 1 ? bulk_new(dict, &w) : NULL;
+	struct bulk_batch *batch = nthreads > 1 ? bulk_new(dict, &w) : NULL, *batch2 = NULL;
 	for (size_t k = 0; k < FORM_BATCH; k++) {
 		job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
@@ -873,21 +939,24 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		while (i + nb < tab.n && nb < FORM_BATCH && strcmp(tab.v[i + nb].status, "pending") == 0 &&
 		       strcmp(tab.v[i + nb].shape, "form") == 0)
 			nb++;
+		if (nb == 0 && batch) {
+			/* the streamed files up to the next form: the funds exports
+			 * and the others read at once, each kind in path order */
+			size_t ne = i;
+			while (ne < tab.n && (strcmp(tab.v[ne].status, "pending") != 0 ||
+					      strcmp(tab.v[ne].shape, "form") != 0))
+				ne++;
+			if (!batch2)
+				batch2 = bulk_new(dict, &w);
+			rc = stream_files(dict, &w, &tab, i, ne, batch, batch2, &fs, &subs, &rejected, &funds,
+					  &funds_rej, err);
+			i = ne;
+			continue;
+		}
 		if (nb == 0) {
 			struct file_job j;
-			memset(&j, 0, sizeof j);
-			j.dict = dict;
-			j.w = w; /* streamed straight into the tables */
-			sub_init(&j.c.s, dp_dict_count(dict));
-			j.batch = batch;
-			if (batch) {
-				/* the reading thread hands its rows to the others as tasks */
-#pragma omp parallel
-#pragma omp single
-				run_job(&j, &tab.v[i], i);
-			} else {
-				run_job(&j, &tab.v[i], i);
-			}
+			job_stream_init(&j, dict, &w, NULL);
+			run_job(&j, &tab.v[i], i);
 			w.next_sub = j.w.next_sub;
 			dp_findings_move(&fs, &j.fs);
 			rc = finish_job(&j, &tab.v[i], &subs, &rejected, &funds, &funds_rej, err);
@@ -921,6 +990,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		dp_input_pool_free(pools[t]);
 	free(pools);
 	bulk_free(batch);
+	bulk_free(batch2);
 	if (rc != DP_OK) {
 		abort_writers(&w);
 		goto out;

@@ -119,6 +119,8 @@ struct dp_table *dp_table_mem(void)
 
 void dp_table_append(struct dp_table *t, struct dp_table *src)
 {
+	if (!src->rows && !src->pending.len)
+		return; /* t untouched: another thread may be writing it (normalize.c's streams) */
 	dp_buf_add(&t->pending, src->pending.s, src->pending.len);
 	t->rows += src->rows;
 	dp_buf_reset(&src->pending);

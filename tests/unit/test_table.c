@@ -184,6 +184,55 @@ static void write_messy(const char *path, int level, bool batched, size_t rows)
 	cr_assert(dp_table_commit(t, NULL, &err), "%s", dp_buf_str(&err));
 }
 
+/* An empty memory table appended leaves the table alone: dp-normalize's two
+ * streams append their slices' (empty) tables of the other stream's kind
+ * while that stream writes them.  One thread writes 300 000 rows while
+ * another appends empty memory tables to the same table all along. */
+Test(table, appending_nothing_leaves_the_table_to_its_writer)
+{
+	char *dir = t_tmpdir();
+	char *path = dp_path_join(dir, "t.csv.gz");
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_table *t = dp_table_create(path, 1, &err);
+	cr_assert(t, "%s", dp_buf_str(&err));
+	static const char *const cols[] = { "n", "text", NULL };
+	dp_table_header(t, cols);
+	size_t rows = 300000;
+	volatile int done = 0;
+#pragma omp parallel num_threads(2)
+	{
+		if (omp_get_thread_num() == 0) {
+			for (size_t i = 0; i < rows; i++) {
+				dp_table_putu(t, i);
+				dp_table_puts(t, "一行文字，足够长以便经常满块", false);
+				dp_table_end_row(t);
+			}
+#pragma omp atomic write
+			done = 1;
+		} else {
+			struct dp_table *m = dp_table_mem();
+			for (int d = 0; !d;) {
+				dp_table_append(t, m);
+#pragma omp atomic read
+				d = done;
+			}
+			dp_table_mem_free(m);
+		}
+	}
+	struct dp_table_info info;
+	cr_assert(dp_table_commit(t, &info, &err), "%s", dp_buf_str(&err));
+	cr_expect_eq(info.rows, rows);
+	char *text = t_read_gz(path);
+	size_t lines = 0;
+	for (const char *p = text; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_expect_eq(lines, rows + 1, "%zu lines", lines);
+	free(text);
+	dp_buf_free(&err);
+	free(path);
+	free(dir);
+}
+
 Test(table, recompressed_is_the_table_written_row_by_row)
 {
 	/* a work table cut into blocks where its batches ended, recompressed
