@@ -826,6 +826,10 @@ static void bulk_free(struct bulk_batch *b)
 	free(b);
 }
 
+/* Streamed files taken at once (their jobs are kept until all are read):
+ * a bound, so that a folder of many exports does not hold a job each. */
+#define STREAM_FILES 64
+
 /* A job for a file streamed straight into the tables of w, its bulk rows
  * normalized in parallel with b (NULL: on the reading thread). */
 static void job_stream_init(struct file_job *j, const struct dp_dict *dict, const struct writers *w,
@@ -943,8 +947,8 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			/* the streamed files up to the next form: the funds exports
 			 * and the others read at once, each kind in path order */
 			size_t ne = i;
-			while (ne < tab.n && (strcmp(tab.v[ne].status, "pending") != 0 ||
-					      strcmp(tab.v[ne].shape, "form") != 0))
+			while (ne < tab.n && ne - i < STREAM_FILES && (strcmp(tab.v[ne].status, "pending") != 0 ||
+								      strcmp(tab.v[ne].shape, "form") != 0))
 				ne++;
 			if (!batch2)
 				batch2 = bulk_new(dict, &w);
