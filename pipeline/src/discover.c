@@ -31,7 +31,7 @@ static unsigned char type_of(mode_t m)
 	return S_ISDIR(m) ? DT_DIR : S_ISREG(m) ? DT_REG : S_ISLNK(m) ? DT_LNK : DT_FIFO;
 }
 
-static int walk(const char *dir, struct dp_found_list *out, struct dp_buf *err)
+int dp_walk(const char *dir, dp_walk_fn fn, void *ctx, struct dp_buf *err)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -60,14 +60,9 @@ static int walk(const char *dir, struct dp_found_list *out, struct dp_buf *err)
 			dp_buf_addf(err, "%s: cannot stat: %s", p.s, strerror(errno));
 			rc = DP_IOERR;
 		} else if (type == DT_DIR) {
-			rc = walk(p.s, out, err);
-		} else if (type == DT_REG) {
-			add(out, p.s);
-		} else if (type == DT_LNK) {
-			/* a link to a file is read; a link to a folder is not followed */
-			struct stat t;
-			if (stat(p.s, &t) == 0 && S_ISREG(t.st_mode))
-				add(out, p.s);
+			rc = dp_walk(p.s, fn, ctx, err);
+		} else {
+			rc = fn(ctx, p.s, type);
 		}
 		dp_buf_free(&p);
 		errno = 0;
@@ -77,7 +72,18 @@ static int walk(const char *dir, struct dp_found_list *out, struct dp_buf *err)
 		rc = DP_IOERR;
 	}
 	closedir(d);
-	return rc;
+	return rc == DP_OK ? fn(ctx, dir, DT_DIR) : rc;
+}
+
+/* A regular file found, or a link to one (a link to a folder is not
+ * followed). */
+static int found(void *ctx, const char *path, unsigned char type)
+{
+	struct dp_found_list *out = ctx;
+	struct stat t;
+	if (type == DT_REG || (type == DT_LNK && stat(path, &t) == 0 && S_ISREG(t.st_mode)))
+		add(out, path);
+	return DP_OK;
 }
 
 static int cmp(const void *a, const void *b)
@@ -95,7 +101,7 @@ int dp_discover(const char *const *paths, size_t n, struct dp_found_list *out, s
 		}
 		int rc = DP_OK;
 		if (S_ISDIR(st.st_mode))
-			rc = walk(paths[i], out, err);
+			rc = dp_walk(paths[i], found, out, err);
 		else
 			add(out, paths[i]);
 		if (rc != DP_OK)

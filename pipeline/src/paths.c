@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "deptperf/discover.h"
 #include "deptperf/stage.h"
+#include "deptperf/status.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.0.0"
@@ -186,72 +188,27 @@ int dp_write_full(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* The files and folders of a tree, found by dp_sync_tree and synced by its
- * waiters, each taking the next path. */
+/* The files and folders of a tree, found by dp_walk and synced by
+ * dp_sync_tree's waiters, each taking the next path. */
 struct sync_list {
 	char **path;
 	size_t n, cap;
 	atomic_size_t next;
 	pthread_mutex_t mu;
-	int err;	      /* the first failure's errno, 0 when none */
-	const char *at, *what; /* its path, and what could not be done */
+	int err;        /* the first failure's errno, 0 when none */
+	const char *at; /* and its path */
 };
 
-static void sync_add(struct sync_list *l, char *path)
+/* A file or folder to flush (a link holds no data of its own; a run folder
+ * has none) */
+static int sync_add(void *ctx, const char *path, unsigned char type)
 {
-	DP_GROW(l->path, l->n, l->cap);
-	l->path[l->n++] = path;
-}
-
-/* The first failure: errno e at path (kept in l's list), and what could not
- * be done. */
-static void sync_failed(struct sync_list *l, int e, const char *path, const char *what)
-{
-	if (!l->err) {
-		l->err = e;
-		l->at = path;
-		l->what = what;
+	struct sync_list *l = ctx;
+	if (type == DT_REG || type == DT_DIR) {
+		DP_GROW(l->path, l->n, l->cap);
+		l->path[l->n++] = dp_xstrdup(path);
 	}
-}
-
-/* Lists the files under dir, then dir itself (a folder after its entries);
- * false, the failure noted, when an entry cannot be told. */
-static bool sync_walk(struct sync_list *l, char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		sync_add(l, dir);
-		sync_failed(l, errno, dir, "read the folder");
-		return false;
-	}
-	bool ok = true;
-	struct dirent *e;
-	while (ok && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = dp_path_join(dir, e->d_name);
-		unsigned char type = e->d_type;
-		struct stat st;
-		if (type == DT_UNKNOWN) {
-			if (lstat(p, &st) == 0) {
-				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-			} else {
-				sync_add(l, p);
-				sync_failed(l, errno, p, "tell what it is");
-				ok = false;
-				continue;
-			}
-		}
-		if (type == DT_DIR)
-			ok = sync_walk(l, p);
-		else if (type == DT_REG)
-			sync_add(l, p);
-		else
-			free(p); /* a link holds no data of its own; a run folder has none */
-	}
-	closedir(d);
-	sync_add(l, dir);
-	return ok;
+	return DP_OK;
 }
 
 static void *sync_waiter(void *arg)
@@ -264,7 +221,10 @@ static void *sync_waiter(void *arg)
 			close(fd);
 		if (e) {
 			pthread_mutex_lock(&l->mu);
-			sync_failed(l, e, l->path[i], "flush it to disk");
+			if (!l->err) {
+				l->err = e;
+				l->at = l->path[i];
+			}
 			pthread_mutex_unlock(&l->mu);
 		}
 	}
@@ -277,7 +237,9 @@ bool dp_sync_tree(const char *path, int waiters, struct dp_buf *err)
 	memset(&l, 0, sizeof l);
 	atomic_init(&l.next, 0);
 	pthread_mutex_init(&l.mu, NULL);
-	if (sync_walk(&l, dp_xstrdup(path))) {
+	/* (the walk gives each folder after its entries) */
+	bool ok = dp_walk(path, sync_add, &l, err) == DP_OK;
+	if (ok) {
 		size_t nw = waiters < 1 ? 1 : (size_t)waiters;
 		if (nw > l.n)
 			nw = l.n;
@@ -289,10 +251,10 @@ bool dp_sync_tree(const char *path, int waiters, struct dp_buf *err)
 		for (size_t i = 1; i < started; i++)
 			pthread_join(th[i], NULL);
 		free(th);
+		ok = l.err == 0;
+		if (!ok)
+			dp_buf_addf(err, "%s: cannot flush it to disk: %s", l.at, strerror(l.err));
 	}
-	bool ok = l.err == 0;
-	if (!ok)
-		dp_buf_addf(err, "%s: cannot %s: %s", l.at, l.what, strerror(l.err));
 	for (size_t i = 0; i < l.n; i++)
 		free(l.path[i]);
 	free(l.path);

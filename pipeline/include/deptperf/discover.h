@@ -24,6 +24,17 @@ struct dp_found_list {
 int dp_discover(const char *const *paths, size_t n, struct dp_found_list *out, struct dp_buf *err);
 void dp_found_list_free(struct dp_found_list *l);
 
+/* What dp_walk hands fn: an entry's path and its kind as readdir's d_type
+ * names it (DT_REG, DT_LNK, DT_DIR, ...).  A non-zero return stops the walk. */
+typedef int (*dp_walk_fn)(void *ctx, const char *path, unsigned char type);
+/* Calls fn for every entry under the folder dir, depth first: every folder,
+ * dir included, after its entries (DT_DIR); links reported, not followed.  An
+ * entry's kind is the one the folder gives (ext4, xfs, tmpfs do), lstat only
+ * where it gives none.  Returns DP_OK, fn's non-zero return, or DP_IOERR
+ * with err naming the path when a folder cannot be read or an entry's kind
+ * cannot be told. */
+int dp_walk(const char *dir, dp_walk_fn fn, void *ctx, struct dp_buf *err);
+
 /* True when name ends in .csv or .csv.gz, any case. */
 bool dp_is_csv_name(const char *name);
 
