@@ -60,14 +60,28 @@ static inline const char *next_cell(const char *p)
 	return p + 1;
 }
 
+const char *dp_cells_cell(const char *row, size_t k)
+{
+	while (k--)
+		row = next_cell(row);
+	return row;
+}
+
+void dp_cells_split(const char *row, size_t ncols, const char **f, size_t *len)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		const char *next = next_cell(row);
+		f[c] = row;
+		len[c] = (size_t)(next - row) - 1;
+		row = next;
+	}
+}
+
 const char *dp_memtab_raw(const struct dp_memtab *t, size_t row, size_t col)
 {
 	if (row >= t->nrows || col >= t->ncols)
 		return "";
-	const char *p = t->arena.s + t->row_off[row];
-	for (size_t c = 0; c < col; c++)
-		p = next_cell(p);
-	return p;
+	return dp_cells_cell(t->arena.s + t->row_off[row], col);
 }
 
 void dp_memtab_split(const struct dp_memtab *t, size_t row, const char **cells)
@@ -508,20 +522,23 @@ const char *const *dp_cells_cols(const struct dp_cells_reader *r)
 	return (const char *const *)r->cols;
 }
 
-bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len)
+static bool cells_next(struct dp_cells_reader *r, bool may_read, const char **s, size_t *n, const char **f,
+		       size_t *len)
 {
-	if (r->read == r->nrows || !rowstream_next(&r->rs, true, s, n, f, len))
+	if (r->read == r->nrows || !rowstream_next(&r->rs, may_read, s, n, f, len))
 		return false;
 	r->read++;
 	return true;
 }
 
+bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len)
+{
+	return cells_next(r, true, s, n, f, len);
+}
+
 bool dp_cells_next_held(struct dp_cells_reader *r, const char **s, size_t *n)
 {
-	if (r->read == r->nrows || !rowstream_next(&r->rs, false, s, n, NULL, NULL))
-		return false;
-	r->read++;
-	return true;
+	return cells_next(r, false, s, n, NULL, NULL);
 }
 
 bool dp_cells_whole(struct dp_cells_reader *r)

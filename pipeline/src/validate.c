@@ -971,29 +971,11 @@ struct checker {
 	size_t *len;
 };
 
-/* f[0..n) and len: the n cells of a cells row (cells are a few bytes: a
- * loop, not strlen). */
-static void split_cells(const char *s, size_t n, const char **f, size_t *len)
-{
-	for (size_t c = 0; c < n; c++) {
-		const char *e = s;
-		while (*e)
-			e++;
-		f[c] = s;
-		len[c] = (size_t)(e - s);
-		s = e + 1;
-	}
-}
-
 /* Cell k of a cells row, unguarded as dp_deptrow_load reads it. */
 static const char *cell_at(const char *s, size_t k)
 {
-	while (k--) {
-		while (*s)
-			s++;
-		s++;
-	}
-	return s[0] == '\'' ? dp_text_unguard(s) : s;
+	const char *c = dp_cells_cell(s, k);
+	return c[0] == '\'' ? dp_text_unguard(c) : c;
 }
 
 /* The next batch's rows into b, *m of them, with their subs.csv.gz rows
@@ -1064,7 +1046,7 @@ static void check_batch(struct vctx *v, struct checker *ck, size_t ncols, struct
 		struct checker *c = &ck[omp_get_thread_num()];
 #pragma omp for schedule(static)
 		for (size_t i = 0; i < m; i++) {
-			split_cells(b[i].cells, ncols, c->f, c->len);
+			dp_cells_split(b[i].cells, ncols, c->f, c->len);
 			dp_deptrow_load_cells(&c->d, c->f, ncols);
 			struct subinfo si;
 			subinfo_of(v, &b[i], text, &c->d, &si);
@@ -1103,7 +1085,7 @@ static bool pass_subs_batched(struct vctx *v, struct pair *p, const struct dp_re
 			const struct brow *r = &b[i];
 			if (r->errors || !r->as_read) {
 				/* as one thread decides it */
-				split_cells(r->cells, ncols, p->cf, p->cl);
+				dp_cells_split(r->cells, ncols, p->cf, p->cl);
 				p->ra = &p->rec;
 				p->row = r->row;
 				dp_deptrow_load_text(&p->drow, &p->rec);

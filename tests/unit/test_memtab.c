@@ -433,16 +433,18 @@ Test(memtab, cells_held_rows_stay_until_the_next_read)
 			held[rows++] = s;
 		/* the batch's rows, where they were handed out, are the table's */
 		for (size_t i = first; i < rows; i++) {
-			const char *c = held[i];
+			const char *f[3];
+			size_t len[3];
+			dp_cells_split(held[i], 3, f, len);
 			for (size_t k = 0; k < 3; k++) {
-				moved += strcmp(c, dp_memtab_raw(&t, i, k)) != 0;
-				c += strlen(c) + 1;
+				moved += strcmp(f[k], dp_memtab_raw(&t, i, k)) != 0 || len[k] != strlen(f[k]) ||
+					 f[k] != dp_cells_cell(held[i], k);
 			}
 		}
 		batches++;
 	}
 	cr_expect_eq(rows, nrows);
-	cr_expect_eq(moved, 0, "%zu cells of held rows were overwritten by a read", moved);
+	cr_expect_eq(moved, 0, "%zu cells of held rows are not the table's (overwritten by a read, or split wrong)", moved);
 	cr_expect(batches >= 3 && batches <= 5, "%zu batches: held rows must end where the 4 MiB reads do", batches);
 	cr_expect(dp_cells_whole(r));
 	dp_cells_close(r);

@@ -105,6 +105,10 @@ bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const c
  * valid until dp_cells_next is called again, so that a batch of them can be
  * worked on at once. */
 bool dp_cells_next_held(struct dp_cells_reader *r, const char **s, size_t *n);
+/* Cell k of a row of cells as dp_cells_next hands it (k < the columns). */
+const char *dp_cells_cell(const char *row, size_t k);
+/* f[0..ncols) and len: every cell of such a row and its length. */
+void dp_cells_split(const char *row, size_t ncols, const char **f, size_t *len);
 /* After dp_cells_next returned false: whether every row the footer counts
  * was read, and nothing else was in the body. */
 bool dp_cells_whole(struct dp_cells_reader *r);
