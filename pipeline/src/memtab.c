@@ -177,6 +177,8 @@ struct dp_cells_writer {
 	int cur;                /* the block being filled */
 	uint64_t at;            /* where it goes in the file */
 	int err_no;             /* the first failure, 0 for none */
+	uint64_t mark_body, mark_offs; /* dp_cells_mark: the body's end, and the offsets before it */
+	size_t mark_rows;
 };
 
 static bool write_at(int fd, const char *p, size_t n, uint64_t at)
@@ -322,6 +324,36 @@ static void cells_free(struct dp_cells_writer *w)
 size_t dp_cells_nrows(const struct dp_cells_writer *w)
 {
 	return w->nrows;
+}
+
+void dp_cells_mark(struct dp_cells_writer *w)
+{
+	if (!w)
+		return;
+	w->mark_body = w->body;
+	w->mark_rows = w->nrows;
+	w->mark_offs = w->offs_out + w->noff;
+}
+
+void dp_cells_rewind(struct dp_cells_writer *w)
+{
+	if (!w)
+		return;
+	/* the writes after the mark finished (their buffers free), then the
+	 * file cut where the body ended: the footer goes at the file's end */
+	cells_drain(w);
+	if (ftruncate(w->fd, (off_t)w->mark_body) != 0 && !w->err_no)
+		w->err_no = errno ? errno : EIO;
+	w->body = w->at = w->mark_body;
+	w->nrows = w->mark_rows;
+	if (w->mark_offs >= w->offs_out) {
+		w->noff = (size_t)(w->mark_offs - w->offs_out);
+	} else {
+		/* offsets after the mark went to the offsets' file: the next
+		 * ones are written over them (that file is read up to offs_out) */
+		w->offs_out = w->mark_offs;
+		w->noff = 0;
+	}
 }
 
 static bool read_at(int fd, void *p, size_t n, off_t at)

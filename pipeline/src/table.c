@@ -44,6 +44,12 @@ struct dp_table {
 	bool header_done, failed;
 	bool durable;                   /* dp_table_durable */
 	int err_no;
+	struct {                        /* dp_table_mark */
+		uint64_t rows, bytes;
+		struct sha256_ctx sha;
+		struct dp_buf pending;  /* (a file's table) a copy; in memory its length is enough */
+		size_t pending_len;
+	} mark;
 };
 
 struct dp_table *dp_table_create(const char *path, int level, struct dp_buf *err)
@@ -134,6 +140,7 @@ void dp_table_mem_free(struct dp_table *t)
 	if (!t)
 		return;
 	dp_buf_free(&t->pending);
+	dp_buf_free(&t->mark.pending);
 	free(t);
 }
 
@@ -220,9 +227,49 @@ void dp_table_header(struct dp_table *t, const char *const *cols)
 	dp_table_end_row(t);
 }
 
+void dp_table_mark(struct dp_table *t)
+{
+	/* the blocks before the mark on the disk: the file's length and hash
+	 * there are then the table's, and a rewind need only cut the file */
+	while (t->fd >= 0 && t->written < t->submitted)
+		write_oldest(t);
+	t->mark.rows = t->rows;
+	t->mark.bytes = t->bytes;
+	t->mark.sha = t->sha;
+	t->mark.pending_len = t->pending.len;
+	if (t->fd >= 0) {
+		dp_buf_reset(&t->mark.pending);
+		dp_buf_add(&t->mark.pending, t->pending.s, t->pending.len);
+	}
+}
+
+void dp_table_rewind(struct dp_table *t)
+{
+	t->rows = t->mark.rows;
+	t->nfields = 0;
+	if (t->fd < 0) {
+		t->pending.len = t->mark.pending_len; /* never handed on: still there */
+		if (t->pending.s)
+			t->pending.s[t->pending.len] = '\0';
+		return;
+	}
+	while (t->written < t->submitted)
+		write_oldest(t); /* the blocks after the mark: waited for, then cut off */
+	if (!t->failed && (ftruncate(t->fd, (off_t)t->mark.bytes) != 0 ||
+			   lseek(t->fd, (off_t)t->mark.bytes, SEEK_SET) < 0)) {
+		t->failed = true;
+		t->err_no = errno;
+	}
+	t->bytes = t->mark.bytes;
+	t->sha = t->mark.sha;
+	dp_buf_reset(&t->pending);
+	dp_buf_add(&t->pending, t->mark.pending.s, t->mark.pending.len);
+}
+
 static void free_bufs(struct dp_table *t)
 {
 	dp_buf_free(&t->pending);
+	dp_buf_free(&t->mark.pending);
 	/* the pool may still be reading a block (after an abort) */
 	for (; t->written < t->submitted; t->written++)
 		dp_zjob_wait(&t->ring[t->written % RING].job);

@@ -597,3 +597,73 @@ Test(memtab, cells_name_their_table_by_identity_then_by_bytes)
 	free(copied);
 	free(dir);
 }
+
+/* Row i of three cells, tagged. */
+static void tagged_row(struct dp_cells_writer *w, struct dp_buf *row, const char *tag, size_t i)
+{
+	dp_buf_reset(row);
+	dp_buf_addf(row, "%s", tag);
+	dp_buf_addc(row, '\0');
+	dp_buf_addf(row, "%zu", i);
+	dp_buf_addc(row, '\0');
+	dp_buf_addf(row, "%0*zu", (int)(i % 29), i);
+	dp_cells_row(w, row->s, row->len + 1);
+}
+
+/* rows [0, a), then marks times: a mark, rows taken back (taken, then half
+ * as many, …) and the rewind; then rows [a, b).  Committed naming the
+ * table file table. */
+static void cells_rewound(const char *path, const char *table, size_t a, size_t taken, size_t b, int marks)
+{
+	struct dp_buf e = DP_BUF_INIT, row = DP_BUF_INIT;
+	char *tmp = dp_path_join(t_tmpdir(), "c.tmp");
+	struct dp_cells_writer *w = dp_cells_create(tmp, cols, 3, &e);
+	cr_assert(w, "%s", e.s);
+	for (size_t i = 0; i < a; i++)
+		tagged_row(w, &row, "r", i);
+	for (int m = 0; m < marks; m++) {
+		dp_cells_mark(w);
+		for (size_t i = 0; i < taken >> m; i++)
+			tagged_row(w, &row, "taken", i);
+		dp_cells_rewind(w);
+	}
+	for (size_t i = a; i < b; i++)
+		tagged_row(w, &row, "r", i);
+	cr_expect_eq(dp_cells_nrows(w), b);
+	char sha[65];
+	memset(sha, 'a', 64);
+	sha[64] = '\0';
+	cr_assert(dp_cells_commit(w, path, table, sha, &e), "%s", e.s);
+	dp_buf_free(&e);
+	dp_buf_free(&row);
+	free(tmp);
+}
+
+Test(memtab, cells_taken_back_leave_the_file_as_if_never_written)
+{
+	char *dir = t_tmpdir();
+	char *table = t_writes(dir, "t.csv.gz", "any");
+	/* rows taken back: past the offsets kept in memory (32 768) and many
+	 * blocks; a few; none; more bytes than follow them (the file is cut);
+	 * three marks in a row */
+	static const size_t cases[][4] = { { 20000, 100000, 30000, 1 }, { 20000, 7, 30000, 1 },
+					   { 20000, 0, 30000, 1 },      { 40000, 90000, 40001, 1 },
+					   { 0, 50000, 5, 3 } };
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char *want = dp_path_join(dir, "want.cells"), *got = dp_path_join(dir, "got.cells");
+		cells_rewound(want, table, cases[c][0], 0, cases[c][2], 0);
+		cells_rewound(got, table, cases[c][0], cases[c][1], cases[c][2], (int)cases[c][3]);
+		struct stat sw, sg;
+		cr_assert(stat(want, &sw) == 0 && stat(got, &sg) == 0);
+		cr_expect_eq(sg.st_size, sw.st_size, "case %zu: the file's size", c);
+		FILE *fw = fopen(want, "rb"), *fg = fopen(got, "rb");
+		bool same = true;
+		for (int x; same && (x = getc(fw)) != EOF;)
+			same = getc(fg) == x;
+		fclose(fw);
+		fclose(fg);
+		cr_expect(same, "case %zu: other bytes", c);
+		free(want);
+		free(got);
+	}
+}

@@ -73,6 +73,12 @@ void dp_cells_row(struct dp_cells_writer *w, const char *s, size_t n);
 bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, const char *s, size_t n),
 		   void *ctx, struct dp_buf *err);
 size_t dp_cells_nrows(const struct dp_cells_writer *w);
+/* Remembers the rows appended so far; dp_cells_rewind takes back every row
+ * appended after (waiting for their writes, and cutting the file there), as
+ * dp_table_mark and dp_table_rewind do for the gzip table beside it.  NULL
+ * does nothing. */
+void dp_cells_mark(struct dp_cells_writer *w);
+void dp_cells_rewind(struct dp_cells_writer *w);
 /* Writes the offsets and the footer naming the gzip table table_path (in
  * its place already) of SHA-256 table_sha256, closes and renames onto
  * path.  False (err set, nothing left behind) on failure.  Frees w either

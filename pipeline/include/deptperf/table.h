@@ -63,6 +63,17 @@ void dp_table_line(struct dp_table *t, const char *s, size_t n);
 /* Ends the current row.  Returns false (and keeps the error for commit)
  * when writing failed. */
 bool dp_table_end_row(struct dp_table *t);
+/* Remembers where the rows written so far end (one mark per table; a new
+ * mark replaces the old), so that dp_table_rewind can take back every row
+ * written after it: dp-normalize marks each file's start and takes a file's
+ * rows back when a CSV error turns up after them.  On a table written to a
+ * file, marking waits for the blocks in flight (a few, at most RING) and
+ * copies the rows not yet in a block; the blocks' cuts do not change.  No
+ * row may be half written. */
+void dp_table_mark(struct dp_table *t);
+/* Takes back every row written since dp_table_mark: the table is then, byte
+ * for byte, what it would be had they never been written. */
+void dp_table_rewind(struct dp_table *t);
 /* A table handed to users (dp-aggregate's): commit waits for its bytes to
  * be on the disk (fsync) before the rename.  Work tables are not synced: a
  * run that dies is made again from its inputs, and at 1 000 000
