@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deptperf/findings.h"
 #include "deptperf/recbatch.h"
 
 void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
@@ -25,12 +26,13 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	dp_input_hash(in, want_sha);
 	struct dp_csv *csv = dp_csv_new(fn, ctx);
 	enum dp_csvfile_status st = DP_CF_OK;
+	bool parsing = true;
 	for (;;) {
 		const char *p;
 		size_t n;
 		enum dp_input_status r = dp_input_read(in, &p, &n, err);
 		if (r == DP_IN_EOF) {
-			int f = dp_csv_finish(csv);
+			int f = parsing ? dp_csv_finish(csv) : 0;
 			if (f < 0) {
 				st = DP_CF_CSV;
 				res->line = dp_csv_error_line(csv);
@@ -46,7 +48,13 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 			res->bad_offset = dp_input_bad_offset(in);
 			break;
 		}
+		if (!parsing)
+			continue;
 		int f = dp_csv_feed(csv, p, n);
+		if (f == DP_CSV_SKIP_REST) {
+			parsing = false;
+			continue;
+		}
 		if (f < 0) {
 			st = DP_CF_CSV;
 			res->line = dp_csv_error_line(csv);
@@ -65,6 +73,14 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	res->raw_bytes = dp_input_raw_bytes(in);
 	dp_csv_free(csv);
 	dp_input_close(in);
+}
+
+void dp_csvfile_syntax_finding(struct dp_findings *fs, const char *path, uint64_t line)
+{
+	dp_findings_add(fs, "E-CSV", path, line, NULL, NULL, NULL, NULL,
+			"第 %llu 行 CSV 格式错误（引号不成对，或引号出现在未加引号的字段中间），"
+			"请检查该行的双引号后重新提交",
+			(unsigned long long)line);
 }
 
 bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path, bool header_seen,

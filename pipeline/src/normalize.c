@@ -78,6 +78,7 @@ struct ctx {
 	struct writers *w;
 	const char *file;
 	size_t file_no;          /* its row in inputs.csv.gz, which subs and fundsrc name it by */
+	const char *expect_shape; /* the shape dp-ingest gave it */
 	enum dp_shape shape;
 	struct dp_header hdr;
 	bool header_seen;
@@ -516,7 +517,9 @@ static int on_record(void *vctx, const struct dp_record *r)
 		if (c->shape != DP_SHAPE_FORM)
 			header_warnings(c, r->line);
 		c->s.findings_from = c->fs->n;
-		return c->shape == DP_SHAPE_NONE ? 2 : 0;
+		/* another shape than dp-ingest saw: the file changed since (and
+		 * its rows would go to tables its stream did not mark) */
+		return strcmp(dp_shape_name(c->shape), c->expect_shape) != 0 ? 2 : 0;
 	}
 	c->rows++;
 	if (c->shape == DP_SHAPE_FORM)
@@ -632,6 +635,11 @@ struct file_job {
 	bool mem;
 	struct dp_input_pool *pool; /* the reading thread's */
 	struct bulk_batch *batch;   /* for a streamed file: its bulk rows in parallel */
+	struct {                    /* where the file's rows begin (take_back) */
+		unsigned tables;    /* enum tables */
+		size_t cells, cells_bytes;
+		uint64_t next_sub;
+	} mark;
 };
 
 static void job_init(struct file_job *j, const struct dp_dict *dict)
@@ -664,6 +672,69 @@ static void job_free(struct file_job *j)
 	dp_findings_free(&j->fs);
 }
 
+/* ---- a file's rows taken back ----
+ *
+ * dp-ingest parses a file's header and first record only, so a CSV error
+ * after them is found here, once some of the file's rows are written.  The
+ * file is rejected whole (SPEC §2.1), as if none of its rows had been read:
+ * the tables it writes are marked at its start and cut back there, and its
+ * findings are dropped but the E-CSV.  A streamed file writes the real
+ * tables, and only its own kind's (the funds exports are read beside the
+ * others); a form writes its job's memory tables. */
+
+enum tables { T_DEPT = 1, T_FUNDS = 2 };
+
+static unsigned tables_of(const char *shape)
+{
+	return strcmp(shape, "form") == 0 ? T_DEPT | T_FUNDS : strcmp(shape, "bulk-funds") == 0 ? T_FUNDS : T_DEPT;
+}
+
+static void mark_file(struct file_job *j, const char *shape)
+{
+	struct writers *w = &j->w;
+	j->mark.tables = tables_of(shape);
+	j->mark.next_sub = w->next_sub;
+	if (j->mark.tables & T_DEPT) {
+		j->mark.cells = w->dcells->n;
+		j->mark.cells_bytes = w->dcells->text.len;
+		dp_table_mark(w->dept);
+		dp_table_mark(w->subs);
+		dp_cells_mark(w->cells);
+	}
+	if (j->mark.tables & T_FUNDS) {
+		dp_table_mark(w->funds);
+		dp_table_mark(w->fundsrc);
+	}
+}
+
+/* Takes back what job j wrote and found since its file's start. */
+static void forget_file(struct file_job *j)
+{
+	struct writers *w = &j->w;
+	if (j->mark.tables & T_DEPT) {
+		dp_table_rewind(w->dept);
+		dp_table_rewind(w->subs);
+		dp_cells_rewind(w->cells);
+		w->dcells->n = j->mark.cells;
+		w->dcells->text.len = j->mark.cells_bytes;
+	}
+	if (j->mark.tables & T_FUNDS) {
+		dp_table_rewind(w->funds);
+		dp_table_rewind(w->fundsrc);
+	}
+	w->next_sub = j->mark.next_sub;
+	dp_findings_free(&j->fs);
+}
+
+/* The file of job j is malformed: none of it is kept but its E-CSV. */
+static void take_back(struct file_job *j)
+{
+	struct ctx *c = &j->c;
+	forget_file(j);
+	dp_csvfile_syntax_finding(&j->fs, c->file, j->res.line);
+	c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
+}
+
 /* Reads one file into j's writers and findings (thread-safe for distinct
  * jobs: everything it touches is the job's own). */
 static void run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no)
@@ -682,12 +753,16 @@ static void run_job(struct file_job *j, const struct dp_file_row *row, size_t fi
 	c->w = &j->w;
 	c->file = row->file;
 	c->file_no = file_no;
+	c->expect_shape = row->shape;
 	dp_buf_reset(&j->e);
 	c->batch = j->batch;
+	mark_file(j, row->shape);
 	dp_csvfile_read_pooled(row->file, dp_encoding_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
 	if (c->batch)
 		bulk_finish(c);
-	if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
+	if (j->res.status == DP_CF_CSV)
+		take_back(j);
+	else if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
 	dp_header_free(&c->hdr);
 }
@@ -702,25 +777,36 @@ static void writers_append(struct writers *w, struct writers *from)
 	dp_table_append(w->fundsrc, from->fundsrc);
 }
 
+/* What the stage's summary line counts. */
+struct totals {
+	uint64_t subs, rejected, funds, funds_rejected;
+	uint64_t files_rejected; /* whole, for a CSV error found here */
+};
+
 /* Records a job's outcome in the file table and the totals. */
-static int finish_job(struct file_job *j, struct dp_file_row *row, uint64_t *subs, uint64_t *rejected,
-		      uint64_t *funds, uint64_t *funds_rej, struct dp_buf *err)
+static int finish_job(struct file_job *j, struct dp_file_row *row, struct totals *tot, struct dp_buf *err)
 {
 	struct ctx *c = &j->c;
-	if (j->res.status != DP_CF_OK) {
+	if (j->res.status != DP_CF_OK && j->res.status != DP_CF_CSV) {
 		/* ingest read this file whole a moment ago */
 		dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
 			    j->e.len ? j->e.s : "read error");
 		return DP_IOERR;
 	}
+	row->rows = c->rows;
 	row->submissions = c->submissions;
+	if (j->res.status == DP_CF_CSV) {
+		dp_filetab_set(&row->status, "rejected");
+		tot->files_rejected++;
+		return DP_OK;
+	}
 	uint64_t units = c->shape == DP_SHAPE_BULK_FUND ? c->fund_rows : c->submissions;
 	uint64_t bad = c->shape == DP_SHAPE_BULK_FUND ? c->funds_rejected : c->rejected;
 	dp_filetab_set(&row->status, bad == 0 ? "accepted" : bad == units ? "rejected" : "partly-rejected");
-	*subs += c->submissions;
-	*rejected += c->rejected;
-	*funds += c->fund_rows;
-	*funds_rej += c->funds_rejected;
+	tot->subs += c->submissions;
+	tot->rejected += c->rejected;
+	tot->funds += c->fund_rows;
+	tot->funds_rejected += c->funds_rejected;
 	return DP_OK;
 }
 
@@ -864,8 +950,7 @@ static void stream_kind(const struct dp_dict *dict, struct writers *w, struct dp
  * thread of its own.  Then each file's outcome, in path order. */
 static int stream_files(const struct dp_dict *dict, struct writers *w, struct dp_filetab *tab, size_t from,
 			size_t to, struct bulk_batch *b, struct bulk_batch *b2, struct dp_findings *fs,
-			uint64_t *subs, uint64_t *rejected, uint64_t *funds, uint64_t *funds_rej,
-			struct dp_buf *err)
+			struct totals *tot, struct dp_buf *err)
 {
 	struct file_job *jobs = dp_xcalloc(to - from, sizeof *jobs);
 	struct writers wf = *w;
@@ -889,7 +974,7 @@ static int stream_files(const struct dp_dict *dict, struct writers *w, struct dp
 			continue; /* not pending */
 		dp_findings_move(fs, &j->fs);
 		if (rc == DP_OK)
-			rc = finish_job(j, &tab->v[k], subs, rejected, funds, funds_rej, err);
+			rc = finish_job(j, &tab->v[k], tot, err);
 		job_free(j);
 	}
 	free(jobs);
@@ -919,7 +1004,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		rc = DP_CANTCREATE;
 		goto out;
 	}
-	uint64_t subs = 0, rejected = 0, funds = 0, funds_rej = 0;
+	struct totals tot = { 0 };
 	struct file_job *jobs = dp_xcalloc(FORM_BATCH, sizeof *jobs);
 	int nthreads = omp_get_max_threads();
 	struct dp_input_pool **pools = dp_xcalloc((size_t)nthreads, sizeof *pools);
@@ -952,8 +1037,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 				ne++;
 			if (!batch2)
 				batch2 = bulk_new(dict, &w);
-			rc = stream_files(dict, &w, &tab, i, ne, batch, batch2, &fs, &subs, &rejected, &funds,
-					  &funds_rej, err);
+			rc = stream_files(dict, &w, &tab, i, ne, batch, batch2, &fs, &tot, err);
 			i = ne;
 			continue;
 		}
@@ -963,7 +1047,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			run_job(&j, &tab.v[i], i);
 			w.next_sub = j.w.next_sub;
 			dp_findings_move(&fs, &j.fs);
-			rc = finish_job(&j, &tab.v[i], &subs, &rejected, &funds, &funds_rej, err);
+			rc = finish_job(&j, &tab.v[i], &tot, err);
 			job_free(&j);
 			i++;
 			continue;
@@ -979,12 +1063,25 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 				run_job(&jobs[k], &tab.v[i + k], i + k);
 			}
 		}
+		/* the ids went by position, but a form taken back (a CSV error
+		 * after its first record) has none: the forms after it are read
+		 * again, here, with the ids that follow on */
+		uint64_t next = base;
+		for (size_t k = 0; k < nb; k++) {
+			if (jobs[k].mark.next_sub != next) {
+				forget_file(&jobs[k]);
+				jobs[k].w.next_sub = next;
+				jobs[k].pool = pools[0];
+				run_job(&jobs[k], &tab.v[i + k], i + k);
+			}
+			next += jobs[k].c.submissions;
+		}
 		for (size_t k = 0; k < nb && rc == DP_OK; k++) {
 			writers_append(&w, &jobs[k].w);
 			dp_findings_move(&fs, &jobs[k].fs);
-			rc = finish_job(&jobs[k], &tab.v[i + k], &subs, &rejected, &funds, &funds_rej, err);
+			rc = finish_job(&jobs[k], &tab.v[i + k], &tot, err);
 		}
-		w.next_sub = base + nb;
+		w.next_sub = next;
 		i += nb;
 	}
 	for (size_t k = 0; k < FORM_BATCH; k++)
@@ -1005,8 +1102,11 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		goto out;
 	}
 	dp_buf_addf(&rep->line, "%llu submissions read (%llu with errors), %llu special funds (%llu with errors)",
-		    (unsigned long long)subs, (unsigned long long)rejected, (unsigned long long)funds,
-		    (unsigned long long)funds_rej);
+		    (unsigned long long)tot.subs, (unsigned long long)tot.rejected, (unsigned long long)tot.funds,
+		    (unsigned long long)tot.funds_rejected);
+	if (tot.files_rejected)
+		dp_buf_addf(&rep->line, ", %llu file(s) rejected whole for a CSV error (E-CSV)",
+			    (unsigned long long)tot.files_rejected);
 	if (fs.errors)
 		rc = DP_FINDINGS;
 out:

@@ -37,6 +37,11 @@ void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_r
 void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
 			    struct dp_input_pool *pool, struct dp_csvfile_result *res, struct dp_buf *err);
 
+struct dp_findings;
+/* Adds the E-CSV finding of path, malformed at line (SPEC §2.1): dp-ingest
+ * finds the faults in a file's header and first record, dp-normalize those
+ * after them. */
+void dp_csvfile_syntax_finding(struct dp_findings *fs, const char *path, uint64_t line);
 
 /* After reading a configuration file (rule set, roster, adjust file): false
  * with "FILE:LINE: why" in err when res is not a clean read or the file had
