@@ -1,7 +1,6 @@
 #include "deptperf/date.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 static bool leap(int y)
@@ -20,12 +19,20 @@ static bool valid(int y, int m, int d)
 	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+/* valid() bounds the parts (a million dates of a bulk export went through
+ * snprintf here, a percent of dp-normalize's time). */
 static void put_iso(char iso[11], int y, int m, int d)
 {
-	/* valid() bounds the parts; the wide buffer keeps the compiler sure */
-	char t[48];
-	snprintf(t, sizeof t, "%04d-%02d-%02d", y, m, d);
-	memcpy(iso, t, 10);
+	iso[0] = (char)('0' + y / 1000);
+	iso[1] = (char)('0' + y / 100 % 10);
+	iso[2] = (char)('0' + y / 10 % 10);
+	iso[3] = (char)('0' + y % 10);
+	iso[4] = '-';
+	iso[5] = (char)('0' + m / 10);
+	iso[6] = (char)('0' + m % 10);
+	iso[7] = '-';
+	iso[8] = (char)('0' + d / 10);
+	iso[9] = (char)('0' + d % 10);
 	iso[10] = '\0';
 }
 

@@ -165,7 +165,7 @@ static bool dst_conflicts(const struct ctx *c, int fi, const struct dp_buf *out)
 }
 
 /* Stores one value of field fi, read on line, reporting what is wrong. */
-static void set_value(struct ctx *c, int fi, const char *raw, size_t n, struct dp_unit_hint hint,
+static void set_value(struct ctx *c, int fi, const char *raw, size_t n, const struct dp_unit_hint *hint,
 		      uint64_t line, const char *item)
 {
 	const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
@@ -402,9 +402,9 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 	size_t label_n = (size_t)h->col_field < r->n ? r->len[h->col_field] : 0;
 	const char *value = (size_t)h->col_value < r->n ? r->f[h->col_value] : "";
 	size_t value_n = (size_t)h->col_value < r->n ? r->len[h->col_value] : 0;
-	struct dp_unit_hint hint = { NULL, 0, false };
+	struct dp_unit_hint hint = { 0 };
 	if (h->col_unit >= 0 && (size_t)h->col_unit < r->n && r->len[h->col_unit])
-		hint = (struct dp_unit_hint){ r->f[h->col_unit], r->len[h->col_unit], false };
+		hint = (struct dp_unit_hint){ .text = r->f[h->col_unit], .len = r->len[h->col_unit] };
 	struct dp_buf label = DP_BUF_INIT, item = DP_BUF_INIT;
 	dp_text_norm(&label, label_raw, label_n, true);
 	/* the item groups rows into one fund: its full-width forms are folded so
@@ -429,7 +429,7 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 			dp_buf_free(&v);
 		}
 		else
-			set_value(c, fi, value, value_n, hint, r->line, item.len ? item.s : NULL);
+			set_value(c, fi, value, value_n, &hint, r->line, item.len ? item.s : NULL);
 	}
 	dp_buf_free(&label);
 	dp_buf_free(&item);
@@ -465,8 +465,7 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 		if (c->shape == DP_SHAPE_BULK_FUND && f->group == DP_FG_DEPT && fi != DP_F_DEPT_CODE &&
 		    fi != DP_F_FISCAL_YEAR)
 			continue; /* e.g. 部门名称 beside the code, for the reader */
-		struct dp_unit_hint hint = { h->unit[j], h->unit[j] ? strlen(h->unit[j]) : 0, true };
-		set_value(c, fi, r->f[j], r->len[j], hint, r->line, NULL);
+		set_value(c, fi, r->f[j], r->len[j], &h->hint[j], r->line, NULL);
 	}
 	if (c->shape == DP_SHAPE_BULK_FUND)
 		emit_bulk_fund(c);

@@ -61,6 +61,7 @@ enum dp_shape dp_header_parse(const struct dp_dict *d, const struct dp_record *r
 	h->field = dp_xcalloc(r->n, sizeof *h->field);
 	h->label = dp_xcalloc(r->n, sizeof *h->label);
 	h->unit = dp_xcalloc(r->n, sizeof *h->unit);
+	h->hint = dp_xcalloc(r->n, sizeof *h->hint);
 	size_t dept_fields = 0;
 	bool has_fund = false, has_code = false, has_year = false;
 	for (size_t i = 0; i < r->n; i++) {
@@ -77,6 +78,7 @@ enum dp_shape dp_header_parse(const struct dp_dict *d, const struct dp_record *r
 		else if (is_one_of(l, "item", "分项") && h->col_item < 0)
 			h->col_item = (int)i;
 		split_unit(h->label[i], &h->unit[i]);
+		h->hint[i] = dp_unit_hint_fixed(h->unit[i]);
 		h->field[i] = *h->label[i] ? dp_dict_find(d, h->label[i]) : -1;
 		if (h->field[i] >= 0) {
 			const struct dp_field *f = dp_dict_field(d, (size_t)h->field[i]);
@@ -110,5 +112,6 @@ void dp_header_free(struct dp_header *h)
 	free(h->field);
 	free(h->label);
 	free(h->unit);
+	free(h->hint);
 	memset(h, 0, sizeof *h);
 }

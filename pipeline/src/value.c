@@ -27,16 +27,35 @@ static const char *unit_kind_text(enum dp_unit_kind k)
 	}
 }
 
+struct dp_unit_hint dp_unit_hint_fixed(const char *text)
+{
+	struct dp_unit_hint h = { text, text ? strlen(text) : 0, true, true, false, DP_UK_NONE, 0 };
+	if (text)
+		h.known = dp_unit_lookup(text, h.len, &h.kind, &h.shift);
+	return h;
+}
+
+/* dp_unit_lookup of the hint's normalized text hs[0..hn), or what it
+ * found when the hint was made. */
+static bool hint_lookup(const struct dp_unit_hint *h, const char *hs, size_t hn, enum dp_unit_kind *kind, int *shift)
+{
+	if (!h->looked_up)
+		return dp_unit_lookup(hs, hn, kind, shift);
+	*kind = h->kind;
+	*shift = h->shift;
+	return h->known;
+}
+
 /* Resolves the unit of a numeric value: inline, hinted, or the default. */
-static const char *resolve_unit(const struct dp_field *f, const char *inl, size_t inl_n, struct dp_unit_hint hint,
-				int *shift, struct dp_buf *why)
+static const char *resolve_unit(const struct dp_field *f, const char *inl, size_t inl_n,
+				const struct dp_unit_hint *hint, int *shift, struct dp_buf *why)
 {
 	/* the hint's normalized text hs[0..hn): as it came, or normalized here */
 	struct dp_buf norm = DP_BUF_INIT;
-	const char *hs = hint.text;
-	size_t hn = hint.text ? hint.len : 0;
-	if (hint.text && !hint.normalized) {
-		dp_text_norm(&norm, hint.text, hint.len, true);
+	const char *hs = hint ? hint->text : NULL;
+	size_t hn = hs ? hint->len : 0;
+	if (hs && !hint->normalized) {
+		dp_text_norm(&norm, hint->text, hint->len, true);
 		hs = norm.s;
 		hn = norm.len;
 	}
@@ -46,7 +65,7 @@ static const char *resolve_unit(const struct dp_field *f, const char *inl, size_
 		/* both given: they must name the same unit */
 		enum dp_unit_kind k1, k2;
 		int s1, s2;
-		if (!dp_unit_lookup(inl, inl_n, &k1, &s1) || !dp_unit_lookup(hs, hn, &k2, &s2) || k1 != k2 ||
+		if (!dp_unit_lookup(inl, inl_n, &k1, &s1) || !hint_lookup(hint, hs, hn, &k2, &s2) || k1 != k2 ||
 		    s1 != s2) {
 			dp_buf_addf(why, "数值自带单位“%.*s”与单位栏“%.*s”不一致，请只保留一个", (int)inl_n, inl,
 				    (int)hn, hs);
@@ -64,7 +83,7 @@ static const char *resolve_unit(const struct dp_field *f, const char *inl, size_
 	*shift = 0;
 	if (u) {
 		enum dp_unit_kind k;
-		if (!dp_unit_lookup(u, un, &k, shift)) {
+		if (!(u == hs ? hint_lookup(hint, hs, hn, &k, shift) : dp_unit_lookup(u, un, &k, shift))) {
 			dp_buf_addf(why, "未知单位“%.*s”，%s应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
 			dp_buf_free(&norm);
 			return "E-UNIT";
@@ -105,13 +124,32 @@ static bool canonical(const char *s, size_t n, bool integer)
 	return i == n && nf >= 2 && nf <= 8 && (nf == 2 || s[n - 1] != '0') && (nonzero || d0 == 0);
 }
 
-const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, struct dp_unit_hint hint,
+const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, const struct dp_unit_hint *hint,
 			  struct dp_buf *out, struct dp_buf *why)
 {
 	dp_buf_reset(out);
 	if (n > DP_MAX_FIELD_BYTES) {
 		dp_buf_addf(why, "%s 的内容长 %zu 字节，超过上限 4096 字节", f->label, n);
 		return "E-TOO-LONG";
+	}
+	/* most numbers of a bulk export are written as they will be kept, with
+	 * no unit but the header's: then normalizing the text (a copy), finding
+	 * the number's end (all of it) and scanning it again give it back as it
+	 * is, which these lines do in one pass (a fifth of dp-normalize's time
+	 * went on values; the unit tests compare both ways) */
+	if ((f->kind == DP_FK_INT || f->kind == DP_FK_NUMBER) && canonical(raw, n, f->kind == DP_FK_INT)) {
+		int shift = 0;
+		if (hint && hint->text && !(hint->looked_up && hint->known && hint->kind == f->unit)) {
+			const char *code = resolve_unit(f, raw + n, 0, hint, &shift, why);
+			if (code)
+				return code;
+		} else if (hint && hint->text) {
+			shift = hint->shift; /* the header's unit, of the field's kind */
+		}
+		if (shift == 0) {
+			dp_buf_add(out, raw, n);
+			return NULL;
+		}
 	}
 	/* the normalized text goes to out first; a value that needs converting
 	 * is read from it, then out is rewritten with the canonical form */

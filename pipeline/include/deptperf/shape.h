@@ -6,6 +6,7 @@
 
 #include "deptperf/csvread.h"
 #include "deptperf/fields.h"
+#include "deptperf/value.h"
 
 enum dp_shape { DP_SHAPE_NONE = 0, DP_SHAPE_FORM, DP_SHAPE_BULK_DEPT, DP_SHAPE_BULK_FUND };
 
@@ -23,6 +24,7 @@ struct dp_header {
 	int *field;
 	char **label;
 	char **unit;
+	struct dp_unit_hint *hint; /* per column: its unit, looked up once (dp_unit_hint_fixed) */
 };
 
 /* Reads a header record.  Returns the shape (DP_SHAPE_NONE when it fits
