@@ -550,6 +550,7 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 		free(p);
 		if (!*t[i])
 			return false;
+		dp_table_crc_only(*t[i]); /* (work tables: no one reads their SHA-256) */
 	}
 	w->dcells = dp_xcalloc(1, sizeof *w->dcells);
 	w->cols = dp_xcalloc(dp_dict_count(dict), sizeof *w->cols);
@@ -597,7 +598,7 @@ static bool commit_writers(const char *work, struct writers *w, struct dp_buf *e
 	char *p = dp_path_join(work, "departments.cells"), *pt = dp_path_join(work, "departments.csv.gz");
 	struct dp_buf cerr = DP_BUF_INIT;
 	if (ok && w->cells)
-		dp_cells_commit(w->cells, p, pt, info.sha256, &cerr); /* (or left out) */
+		dp_cells_commit(w->cells, p, pt, info.crc32, &cerr); /* (or left out) */
 	else
 		dp_cells_abort(w->cells);
 	dp_buf_free(&cerr);

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -105,6 +106,24 @@ bool dp_sha256_file(const char *path, char hex[65])
 	fclose(in);
 	dp_sha256_hex(&sha, hex);
 	return ok;
+}
+
+bool dp_crc32_file(const char *path, uint32_t *crc)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	size_t cap = (size_t)1 << 20;
+	char *buf = dp_xmalloc(cap);
+	uint32_t c = 0;
+	ssize_t n;
+	while ((n = read(fd, buf, cap)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			c = libdeflate_crc32(c, buf, (size_t)n);
+	free(buf);
+	close(fd);
+	*crc = c;
+	return n == 0;
 }
 
 bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,

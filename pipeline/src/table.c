@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +37,8 @@ struct dp_table {
 	char *path, *tmp;
 	int level;
 	struct sha256_ctx sha;
+	bool no_sha;                    /* dp_table_crc_only */
+	uint32_t crc;                   /* of the bytes written */
 	struct dp_buf pending;          /* rows not yet in a block */
 	struct slot ring[RING];
 	uint64_t submitted, written;    /* blocks handed to the pool, and written out */
@@ -47,6 +50,7 @@ struct dp_table {
 	struct {                        /* dp_table_mark */
 		uint64_t rows, bytes;
 		struct sha256_ctx sha;
+		uint32_t crc;
 		struct dp_buf pending;  /* (a file's table) a copy; in memory its length is enough */
 		size_t pending_len;
 	} mark;
@@ -76,7 +80,9 @@ struct dp_table *dp_table_create(const char *path, int level, struct dp_buf *err
 
 static void write_all(struct dp_table *t, const unsigned char *p, size_t n)
 {
-	sha256_update(&t->sha, n, p);
+	if (!t->no_sha)
+		sha256_update(&t->sha, n, p);
+	t->crc = libdeflate_crc32(t->crc, p, n);
 	t->bytes += n;
 	if (!t->failed && (t->err_no = dp_write_full(t->fd, p, n)) != 0)
 		t->failed = true;
@@ -236,6 +242,7 @@ void dp_table_mark(struct dp_table *t)
 	t->mark.rows = t->rows;
 	t->mark.bytes = t->bytes;
 	t->mark.sha = t->sha;
+	t->mark.crc = t->crc;
 	t->mark.pending_len = t->pending.len;
 	if (t->fd >= 0) {
 		dp_buf_reset(&t->mark.pending);
@@ -262,6 +269,7 @@ void dp_table_rewind(struct dp_table *t)
 	}
 	t->bytes = t->mark.bytes;
 	t->sha = t->mark.sha;
+	t->crc = t->mark.crc;
 	dp_buf_reset(&t->pending);
 	dp_buf_add(&t->pending, t->mark.pending.s, t->mark.pending.len);
 }
@@ -304,10 +312,18 @@ bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_b
 	} else if (info) {
 		info->rows = t->rows;
 		info->bytes = t->bytes;
-		dp_sha256_hex(&t->sha, info->sha256);
+		info->crc32 = t->crc;
+		info->sha256[0] = '\0';
+		if (!t->no_sha)
+			dp_sha256_hex(&t->sha, info->sha256);
 	}
 	free_bufs(t);
 	return ok;
+}
+
+void dp_table_crc_only(struct dp_table *t)
+{
+	t->no_sha = true;
 }
 
 void dp_table_durable(struct dp_table *t)

@@ -246,7 +246,15 @@ size_t dp_edit_distance(const char *a, const char *b, size_t limit)
 
 bool dp_text_needs_guard(const char *s, size_t n)
 {
-	return n && strchr("=+-@\t\r", s[0]) && s[0] != '\0';
+	/* (a switch, not strchr: called twice for every text cell written) */
+	if (!n)
+		return false;
+	switch (s[0]) {
+	case '=': case '+': case '-': case '@': case '\t': case '\r':
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool dp_text_is_code(const char *s, size_t n)

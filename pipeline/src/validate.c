@@ -1324,7 +1324,7 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 	char *p_pcells = dp_path_join(v->o->work, "parsed-departments.cells");
 	char *p_tmp = dp_path_join(v->o->work, "departments.cells.tmp");
 	struct dp_buf cerr = DP_BUF_INIT;
-	char sha[65] = "";
+	uint32_t crc = 0; /* the table's, for its cells */
 	bool as_read = !v->rejected && !v->superseded && !v->cand_changed, ok = true;
 	struct accepted_out o = { v, acc, NULL, NULL, NULL, 0, 0, false };
 	/* a cells file of its own unless it is v->cand (every candidate
@@ -1339,6 +1339,7 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 		} else if (!(o.csv = dp_table_create(p_dep, DP_CELLS_TABLE_LEVEL, err))) {
 			ok = false;
 		} else {
+			dp_table_crc_only(o.csv); /* its cells name it by its CRC-32 */
 			dp_table_header(o.csv, v->sub_cols);
 		}
 	}
@@ -1355,11 +1356,11 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 	} else if (o.csv) {
 		struct dp_table_info info;
 		ok = dp_table_commit(o.csv, &info, err);
-		memcpy(sha, info.sha256, sizeof sha);
+		crc = info.crc32;
 	} else {
 		/* (with v->src departments.cells is dp-normalize's, linked below:
 		 * no cells are committed, so the table need not be hashed) */
-		ok = link_parsed(p_parsed, p_dep, err) && (v->src || dp_sha256_file(p_dep, sha));
+		ok = link_parsed(p_parsed, p_dep, err) && (v->src || dp_crc32_file(p_dep, &crc));
 		if (!ok && !err->len)
 			dp_buf_addf(err, "%s: cannot read back: %s", p_dep, strerror(errno));
 	}
@@ -1371,7 +1372,7 @@ static bool write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *
 	if (ok && as_read && v->src)
 		link_parsed(p_pcells, p_cells, &cerr); /* normalize's cells are this table's */
 	else if (ok && final)
-		dp_cells_commit(final, p_cells, p_dep, sha, &cerr);
+		dp_cells_commit(final, p_cells, p_dep, crc, &cerr);
 	else
 		dp_cells_abort(final);
 	dp_buf_free(&cerr);

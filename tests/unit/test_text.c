@@ -147,6 +147,10 @@ Test(text, guard_and_codes)
 	cr_expect(dp_text_needs_guard("-5", 2));
 	cr_expect(dp_text_needs_guard("@x", 2));
 	cr_expect(dp_text_needs_guard("\tx", 2));
+	cr_expect(dp_text_needs_guard("+1", 2));
+	cr_expect(dp_text_needs_guard("\r", 1));
+	cr_expect(!dp_text_needs_guard("\0=", 2), "a NUL first is not a formula");
+	cr_expect(!dp_text_needs_guard("a=b", 3));
 	cr_expect(!dp_text_needs_guard("广东", 6));
 	cr_expect(!dp_text_needs_guard("", 0));
 	cr_expect_str_eq(dp_text_unguard("'=1"), "=1");

@@ -80,10 +80,10 @@ size_t dp_cells_nrows(const struct dp_cells_writer *w);
 void dp_cells_mark(struct dp_cells_writer *w);
 void dp_cells_rewind(struct dp_cells_writer *w);
 /* Writes the offsets and the footer naming the gzip table table_path (in
- * its place already) of SHA-256 table_sha256, closes and renames onto
+ * its place already) of CRC-32 table_crc32, closes and renames onto
  * path.  False (err set, nothing left behind) on failure.  Frees w either
  * way. */
-bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_path, const char *table_sha256,
+bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_path, uint32_t table_crc32,
 		     struct dp_buf *err);
 /* Removes the partial file and frees w; NULL does nothing. */
 void dp_cells_abort(struct dp_cells_writer *w);

@@ -94,6 +94,10 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65]);
 /* The SHA-256 of the file path, as dp_sha256_hex writes it; false when it
  * cannot be read. */
 bool dp_sha256_file(const char *path, char hex[65]);
+/* The CRC-32 (gzip's) of the file path; false when it cannot be read.  For
+ * telling a copy of a work table from another table (memtab.h): a few
+ * hundredths of a second for 300 MB, where SHA-256 takes a fifth. */
+bool dp_crc32_file(const char *path, uint32_t *crc);
 /* Writes all n bytes of p to fd, again after EINTR; 0, or the errno. */
 int dp_write_full(int fd, const void *p, size_t n);
 /* fsync of every file under path and of every folder, path itself too, up
