@@ -172,6 +172,19 @@ static void set_value(struct ctx *c, int fi, const char *raw, size_t n, const st
 	struct sub *s = &c->s;
 	struct dp_buf *out = &c->out, *why = &c->why, *shown = &c->shown;
 	dp_buf_reset(why);
+	if (c->shape != DP_SHAPE_FORM && !s->val[fi].len) {
+		/* a bulk row's field given once, as nearly all are: normalized in
+		 * its place, with nothing to compare it with */
+		struct dp_buf *dst = &s->val[fi];
+		const char *code = dp_value_norm(f, raw, n, hint, dst, why);
+		if (!code) {
+			if (dst->len && fi != DP_F_FUND_ALLOC && fi != DP_F_FUND_SPENT && fi != DP_F_FUND_SELFEVAL)
+				s->line_of[fi] = line;
+			return;
+		}
+		dp_buf_reset(dst); /* and again below, for the finding */
+		dp_buf_reset(why);
+	}
 	const char *code = dp_value_norm(f, raw, n, hint, out, why);
 	dp_buf_reset(shown);
 	if (code || dst_conflicts(c, fi, out)) {
@@ -546,7 +559,7 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 	struct dp_table **t[4] = { &w->dept, &w->subs, &w->funds, &w->fundsrc };
 	for (int i = 0; i < 4; i++) {
 		char *p = dp_path_join(o->work, names[i]);
-		*t[i] = dp_table_create(p, i == 0 ? DP_CELLS_TABLE_LEVEL : DP_WORK_LEVEL, err);
+		*t[i] = dp_table_create(p, i == 0 ? DP_CELLS_TABLE_LEVEL : DP_NORMALIZED_LEVEL, err);
 		free(p);
 		if (!*t[i])
 			return false;

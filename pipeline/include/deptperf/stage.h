@@ -31,6 +31,11 @@
  * this table, unless the cells are missing or another table's; deflating
  * its 296 MB at 1 000 000 was a third of dp-normalize's CPU. */
 #define DP_CELLS_TABLE_LEVEL 0
+/* dp-normalize's other tables (subs, special_funds, fundsrc): stored too.
+ * Deflating them (170 MB at 1 000 000) was a tenth of dp-normalize's CPU,
+ * and reading them stored costs dp-validate and dp-score no more: 110 MB
+ * more of work folder (docs/decisions.md). */
+#define DP_NORMALIZED_LEVEL 0
 
 struct dp_stage_opts {
 	const char *work;           /* the work folder */
