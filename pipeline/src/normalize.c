@@ -164,11 +164,11 @@ static bool dst_conflicts(const struct ctx *c, int fi, const struct dp_buf *out)
 	return out->len && dst->len && strcmp(dst->s, out->s) != 0;
 }
 
-/* Stores one value of field fi, read on line, reporting what is wrong. */
-static void set_value(struct ctx *c, int fi, const char *raw, size_t n, const struct dp_unit_hint *hint,
-		      uint64_t line, const char *item)
+/* Stores one value of field fi (f, its definition), read on line,
+ * reporting what is wrong. */
+static void set_value(struct ctx *c, int fi, const struct dp_field *f, const char *raw, size_t n,
+		      const struct dp_unit_hint *hint, uint64_t line, const char *item)
 {
-	const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
 	struct sub *s = &c->s;
 	struct dp_buf *out = &c->out, *why = &c->why, *shown = &c->shown;
 	dp_buf_reset(why);
@@ -442,7 +442,8 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 			dp_buf_free(&v);
 		}
 		else
-			set_value(c, fi, value, value_n, &hint, r->line, item.len ? item.s : NULL);
+			set_value(c, fi, dp_dict_field(c->dict, (size_t)fi), value, value_n, &hint, r->line,
+				  item.len ? item.s : NULL);
 	}
 	dp_buf_free(&label);
 	dp_buf_free(&item);
@@ -478,7 +479,7 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 		if (c->shape == DP_SHAPE_BULK_FUND && f->group == DP_FG_DEPT && fi != DP_F_DEPT_CODE &&
 		    fi != DP_F_FISCAL_YEAR)
 			continue; /* e.g. 部门名称 beside the code, for the reader */
-		set_value(c, fi, r->f[j], r->len[j], &h->hint[j], r->line, NULL);
+		set_value(c, fi, f, r->f[j], r->len[j], &h->hint[j], r->line, NULL);
 	}
 	if (c->shape == DP_SHAPE_BULK_FUND)
 		emit_bulk_fund(c);
@@ -843,12 +844,11 @@ static void bulk_slice(const struct ctx *c, struct half *h, struct file_job *j, 
 	}
 }
 
-/* Waits for h's tasks and appends its slices in order. */
+/* Appends the slices of h, whose tasks are done, in order. */
 static void bulk_append(struct ctx *c, struct half *h)
 {
 	if (!h->busy)
 		return;
-#pragma omp taskwait
 	for (int k = 0; k < SLICES; k++) {
 		struct file_job *j = &h->jobs[k];
 		struct ctx *jc = &j->c;
@@ -864,35 +864,41 @@ static void bulk_append(struct ctx *c, struct half *h)
 	dp_recbatch_clear(&h->rows);
 }
 
-/* Hands the batch being filled to tasks, after appending the other one
- * (whose tasks are the only ones running), and fills the other next. */
+/* Hands the batch being filled to tasks once the other one's tasks (the
+ * only ones running) are done, then appends that one while these run (the
+ * other threads are not left waiting for the copy), and fills it next. */
 static void bulk_flush(struct ctx *c)
 {
 	struct bulk_batch *b = c->batch;
-	struct half *h = &b->h[b->cur];
-	bulk_append(c, &b->h[1 - b->cur]);
-	size_t n = h->rows.nrec;
-	if (!n)
-		return;
-	dp_recbatch_seal(&h->rows);
-	h->base = c->w->next_sub;
-	if (c->shape != DP_SHAPE_BULK_FUND)
-		c->w->next_sub += n;
-	h->busy = true;
-	for (int k = 0; k < SLICES; k++) {
-		size_t from = n * (size_t)k / SLICES, to = n * (size_t)(k + 1) / SLICES;
-		struct file_job *j = &h->jobs[k];
-#pragma omp task firstprivate(from, to, j, h) shared(c)
-		bulk_slice(c, h, j, from, to);
+	struct half *h = &b->h[b->cur], *prev = &b->h[1 - b->cur];
+	if (prev->busy) {
+#pragma omp taskwait
 	}
-	b->cur = 1 - b->cur;
+	size_t n = h->rows.nrec;
+	if (n) {
+		dp_recbatch_seal(&h->rows);
+		h->base = c->w->next_sub;
+		if (c->shape != DP_SHAPE_BULK_FUND)
+			c->w->next_sub += n;
+		h->busy = true;
+		for (int k = 0; k < SLICES; k++) {
+			size_t from = n * (size_t)k / SLICES, to = n * (size_t)(k + 1) / SLICES;
+			struct file_job *j = &h->jobs[k];
+#pragma omp task firstprivate(from, to, j, h) shared(c)
+			bulk_slice(c, h, j, from, to);
+		}
+	}
+	bulk_append(c, prev);
+	if (n)
+		b->cur = 1 - b->cur;
 }
 
 /* At the end of the file: every row normalized and appended. */
 static void bulk_finish(struct ctx *c)
 {
 	bulk_flush(c);
-	bulk_append(c, &c->batch->h[0]);
+#pragma omp taskwait
+	bulk_append(c, &c->batch->h[0]); /* (the one still busy: the last) */
 	bulk_append(c, &c->batch->h[1]);
 }
 
