@@ -26,13 +26,12 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	dp_input_hash(in, want_sha);
 	struct dp_csv *csv = dp_csv_new(fn, ctx);
 	enum dp_csvfile_status st = DP_CF_OK;
-	bool parsing = true;
 	for (;;) {
 		const char *p;
 		size_t n;
 		enum dp_input_status r = dp_input_read(in, &p, &n, err);
 		if (r == DP_IN_EOF) {
-			int f = parsing ? dp_csv_finish(csv) : 0;
+			int f = dp_csv_finish(csv);
 			if (f < 0) {
 				st = DP_CF_CSV;
 				res->line = dp_csv_error_line(csv);
@@ -48,13 +47,7 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 			res->bad_offset = dp_input_bad_offset(in);
 			break;
 		}
-		if (!parsing)
-			continue;
 		int f = dp_csv_feed(csv, p, n);
-		if (f == DP_CSV_SKIP_REST) {
-			parsing = false;
-			continue;
-		}
 		if (f < 0) {
 			st = DP_CF_CSV;
 			res->line = dp_csv_error_line(csv);
@@ -75,12 +68,60 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	dp_input_close(in);
 }
 
-void dp_csvfile_syntax_finding(struct dp_findings *fs, const char *path, uint64_t line)
+bool dp_csvfile_finding(struct dp_findings *fs, const char *path, const struct dp_csvfile_result *res,
+			const char *why, uint64_t utf8_bad)
 {
-	dp_findings_add(fs, "E-CSV", path, line, NULL, NULL, NULL, NULL,
-			"第 %llu 行 CSV 格式错误（引号不成对，或引号出现在未加引号的字段中间），"
-			"请检查该行的双引号后重新提交",
-			(unsigned long long)line);
+	switch (res->status) {
+	case DP_CF_CORRUPT:
+		dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL, "%s", why ? why : "");
+		return true;
+	case DP_CF_NUL:
+		dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+				"文件第 %llu 字节是 NUL（零字节）：这不是文本 CSV（可能是 Excel 原始文件或无 BOM 的 UTF-16），"
+				"请在 Excel 中另存为“CSV UTF-8”后重新提交",
+				(unsigned long long)res->bad_offset);
+		return true;
+	case DP_CF_BADTEXT:
+		if (res->encoding == DP_ENC_GB18030)
+			dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+					"文件编码无法识别：第 %llu 字节起不是有效的 UTF-8，第 %llu 字节起也不是有效的 GB18030，"
+					"请另存为“CSV UTF-8”后重新提交",
+					(unsigned long long)utf8_bad, (unsigned long long)res->bad_offset);
+		else
+			dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+					"文件标明为 %s（BOM），但第 %llu 字节起不是有效的 %s 文本，请另存为“CSV UTF-8”后重新提交",
+					dp_encoding_name(res->encoding), (unsigned long long)res->bad_offset,
+					dp_encoding_name(res->encoding));
+		return true;
+	case DP_CF_CSV:
+		dp_findings_add(fs, "E-CSV", path, res->line, NULL, NULL, NULL, NULL,
+				"第 %llu 行 CSV 格式错误（引号不成对，或引号出现在未加引号的字段中间），"
+				"请检查该行的双引号后重新提交",
+				(unsigned long long)res->line);
+		return true;
+	default:
+		return false;
+	}
+}
+
+uint64_t dp_csvfile_utf8_bad(const char *path)
+{
+	struct dp_buf e = DP_BUF_INIT;
+	struct dp_input *in = dp_input_open(path, DP_ENC_AUTO, &e);
+	uint64_t at = 0;
+	if (in) {
+		dp_input_hash(in, false);
+		const char *p;
+		size_t n;
+		enum dp_input_status st;
+		while ((st = dp_input_read(in, &p, &n, &e)) == DP_IN_DATA)
+			;
+		if (st == DP_IN_BADTEXT)
+			at = dp_input_bad_offset(in);
+		dp_input_close(in);
+	}
+	dp_buf_free(&e);
+	return at;
 }
 
 bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path, bool header_seen,

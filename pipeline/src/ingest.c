@@ -1,9 +1,12 @@
 /* dp-ingest: find the input files, hash them, decide their encoding and
- * shape (SPEC §2.1–2.2).  Every byte of a file is read, decoded and hashed,
- * but only its header and first record are parsed: enough for the shape and
- * for a file with no data row; dp-normalize parses the rest, once, and
- * reports a CSV error there (parsing a 275 MB export twice was a third of
- * ingest and normalize's time).  Files are read in parallel; each file's
+ * shape (SPEC §2.1–2.2).  Every byte of a file is hashed, but only its
+ * header and first record are read (decoded and parsed): enough for the
+ * encoding, the shape and a file with no data row.  dp-normalize reads the
+ * rest, once, and reports what is wrong there — a CSV error, a byte that is
+ * not text, a damaged gzip stream — or decides, as here, that a file whose
+ * first record was UTF-8 and whose rest is not is GB18030 (reading and
+ * parsing a 275 MB export twice was a third of ingest and normalize's
+ * time).  Files are read in parallel; each file's
  * result goes to its own slot and findings list, and both are merged in
  * path order after the loop, so the output does not depend on the thread
  * count. */
@@ -24,7 +27,7 @@ struct scan {
 	const struct dp_dict *dict;
 	bool header_seen;
 	struct dp_header hdr;
-	uint64_t rows; /* 0 or 1: parsing ends at the first record */
+	uint64_t rows; /* 0 or 1: reading ends at the first record */
 };
 
 static int on_record(void *ctx, const struct dp_record *r)
@@ -37,7 +40,7 @@ static int on_record(void *ctx, const struct dp_record *r)
 		return s->hdr.shape == DP_SHAPE_NONE ? 2 : 0;
 	}
 	s->rows++;
-	return DP_CSV_SKIP_REST; /* the rest is dp-normalize's to parse */
+	return 3; /* the rest is dp-normalize's to read (dp_input_sha256 hashes it) */
 }
 
 struct slot {
@@ -85,33 +88,8 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct dp_in
 		s->fatal = true;
 		dp_buf_addf(&s->err, "%s", e.len ? e.s : path);
 		break;
-	case DP_CF_CORRUPT:
-		s->rejected = true;
-		dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL, "%s", e.s);
-		break;
-	case DP_CF_NUL:
-		s->rejected = true;
-		dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
-				"文件第 %llu 字节是 NUL（零字节）：这不是文本 CSV（可能是 Excel 原始文件或无 BOM 的 UTF-16），"
-				"请在 Excel 中另存为“CSV UTF-8”后重新提交",
-				(unsigned long long)res.bad_offset);
-		break;
-	case DP_CF_BADTEXT:
-		s->rejected = true;
-		if (res.encoding == DP_ENC_GB18030)
-			dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
-					"文件编码无法识别：第 %llu 字节起不是有效的 UTF-8，第 %llu 字节起也不是有效的 GB18030，"
-					"请另存为“CSV UTF-8”后重新提交",
-					(unsigned long long)utf8_bad, (unsigned long long)res.bad_offset);
-		else
-			dp_findings_add(&s->fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
-					"文件标明为 %s（BOM），但第 %llu 字节起不是有效的 %s 文本，请另存为“CSV UTF-8”后重新提交",
-					dp_encoding_name(res.encoding), (unsigned long long)res.bad_offset,
-					dp_encoding_name(res.encoding));
-		break;
-	case DP_CF_CSV:
-		s->rejected = true;
-		dp_csvfile_syntax_finding(&s->fs, path, res.line);
+	default:
+		s->rejected = dp_csvfile_finding(&s->fs, path, &res, e.s, utf8_bad);
 		break;
 	}
 	if (!s->rejected && !s->fatal) {

@@ -79,6 +79,7 @@ struct ctx {
 	const char *file;
 	size_t file_no;          /* its row in inputs.csv.gz, which subs and fundsrc name it by */
 	const char *expect_shape; /* the shape dp-ingest gave it */
+	bool shape_changed;      /* its header is not of that shape (reading stopped) */
 	enum dp_shape shape;
 	struct dp_header hdr;
 	bool header_seen;
@@ -532,7 +533,8 @@ static int on_record(void *vctx, const struct dp_record *r)
 		c->s.findings_from = c->fs->n;
 		/* another shape than dp-ingest saw: the file changed since (and
 		 * its rows would go to tables its stream did not mark) */
-		return strcmp(dp_shape_name(c->shape), c->expect_shape) != 0 ? 2 : 0;
+		c->shape_changed = strcmp(dp_shape_name(c->shape), c->expect_shape) != 0;
+		return c->shape_changed ? 2 : 0;
 	}
 	c->rows++;
 	if (c->shape == DP_SHAPE_FORM)
@@ -649,6 +651,8 @@ struct file_job {
 	bool mem;
 	struct dp_input_pool *pool; /* the reading thread's */
 	struct bulk_batch *batch;   /* for a streamed file: its bulk rows in parallel */
+	enum dp_encoding enc;       /* what the file was read as last */
+	bool rejected_whole;        /* take_back */
 	struct {                    /* where the file's rows begin (take_back) */
 		unsigned tables;    /* enum tables */
 		size_t cells, cells_bytes;
@@ -740,18 +744,19 @@ static void forget_file(struct file_job *j)
 	dp_findings_free(&j->fs);
 }
 
-/* The file of job j is malformed: none of it is kept but its E-CSV. */
-static void take_back(struct file_job *j)
+/* The file of job j could not be read whole: none of it is kept but its
+ * finding (E-CSV or E-ENCODING; utf8_bad: dp_csvfile_finding's). */
+static void take_back(struct file_job *j, uint64_t utf8_bad)
 {
 	struct ctx *c = &j->c;
 	forget_file(j);
-	dp_csvfile_syntax_finding(&j->fs, c->file, j->res.line);
+	dp_csvfile_finding(&j->fs, c->file, &j->res, j->e.s, utf8_bad);
 	c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
+	j->rejected_whole = true;
 }
 
-/* Reads one file into j's writers and findings (thread-safe for distinct
- * jobs: everything it touches is the job's own). */
-static void run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no)
+/* Reads the file of row as enc into j's writers and findings. */
+static void read_file(struct file_job *j, const struct dp_file_row *row, size_t file_no, enum dp_encoding enc)
 {
 	struct ctx *c = &j->c;
 	struct sub keep = c->s;
@@ -770,12 +775,48 @@ static void run_job(struct file_job *j, const struct dp_file_row *row, size_t fi
 	c->expect_shape = row->shape;
 	dp_buf_reset(&j->e);
 	c->batch = j->batch;
-	mark_file(j, row->shape);
-	dp_csvfile_read_pooled(row->file, dp_encoding_from_name(row->encoding), false, on_record, c, j->pool, &j->res, &j->e);
+	j->enc = enc;
+	dp_csvfile_read_pooled(row->file, enc, false, on_record, c, j->pool, &j->res, &j->e);
 	if (c->batch)
 		bulk_finish(c);
-	if (j->res.status == DP_CF_CSV)
-		take_back(j);
+}
+
+/* Reads one file into j's writers and findings (thread-safe for distinct
+ * jobs: everything it touches is the job's own). */
+static void run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no)
+{
+	struct ctx *c = &j->c;
+	mark_file(j, row->shape);
+	j->rejected_whole = false;
+	read_file(j, row, file_no, dp_encoding_from_name(row->encoding));
+	uint64_t utf8_bad = 0;
+	if (j->res.status == DP_CF_BADTEXT && j->enc == DP_ENC_UTF8) {
+		/* UTF-8 as far as dp-ingest read it (its first record), not
+		 * after: a strict GB18030 decode decides (SPEC §2.1), as there */
+		utf8_bad = j->res.bad_offset;
+		uint64_t rows = c->rows;
+		forget_file(j);
+		dp_header_free(&c->hdr);
+		read_file(j, row, file_no, DP_ENC_GB18030);
+		if (j->res.status == DP_CF_STOPPED && c->shape_changed) {
+			/* a header that was UTF-8 text is another as GB18030 */
+			forget_file(j);
+			dp_findings_add(&j->fs, "E-ENCODING", row->file, 0, NULL, NULL, NULL, NULL,
+					"文件编码前后不一致：表头和第一条记录是 UTF-8，第 %llu 字节起却不是；"
+					"整个文件按 GB18030 读取时表头又无法识别，请整个文件另存为“CSV UTF-8”后重新提交",
+					(unsigned long long)utf8_bad);
+			c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
+			c->rows = rows; /* (those read as UTF-8) */
+			j->rejected_whole = true;
+			j->enc = DP_ENC_UTF8;
+			dp_header_free(&c->hdr);
+			return;
+		}
+	} else if (j->res.status == DP_CF_BADTEXT && j->enc == DP_ENC_GB18030) {
+		utf8_bad = dp_csvfile_utf8_bad(row->file); /* (where dp-ingest saw it) */
+	}
+	if (j->res.status != DP_CF_OK && j->res.status != DP_CF_STOPPED && j->res.status != DP_CF_IOERR)
+		take_back(j, utf8_bad);
 	else if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
 	dp_header_free(&c->hdr);
@@ -794,22 +835,24 @@ static void writers_append(struct writers *w, struct writers *from)
 /* What the stage's summary line counts. */
 struct totals {
 	uint64_t subs, rejected, funds, funds_rejected;
-	uint64_t files_rejected; /* whole, for a CSV error found here */
+	uint64_t files_rejected; /* whole, for a fault found here */
 };
 
 /* Records a job's outcome in the file table and the totals. */
 static int finish_job(struct file_job *j, struct dp_file_row *row, struct totals *tot, struct dp_buf *err)
 {
 	struct ctx *c = &j->c;
-	if (j->res.status != DP_CF_OK && j->res.status != DP_CF_CSV) {
-		/* ingest read this file whole a moment ago */
+	if (!j->rejected_whole && (j->res.status == DP_CF_IOERR || j->res.status == DP_CF_STOPPED)) {
+		/* ingest read this file a moment ago */
 		dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
 			    j->e.len ? j->e.s : "read error");
 		return DP_IOERR;
 	}
 	row->rows = c->rows;
 	row->submissions = c->submissions;
-	if (j->res.status == DP_CF_CSV) {
+	if (j->enc != dp_encoding_from_name(row->encoding))
+		dp_filetab_set(&row->encoding, dp_encoding_name(j->enc)); /* found GB18030 here */
+	if (j->rejected_whole) {
 		dp_filetab_set(&row->status, "rejected");
 		tot->files_rejected++;
 		return DP_OK;
@@ -1124,7 +1167,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		    (unsigned long long)tot.subs, (unsigned long long)tot.rejected, (unsigned long long)tot.funds,
 		    (unsigned long long)tot.funds_rejected);
 	if (tot.files_rejected)
-		dp_buf_addf(&rep->line, ", %llu file(s) rejected whole for a CSV error (E-CSV)",
+		dp_buf_addf(&rep->line, ", %llu file(s) rejected whole for a fault past their first record (E-CSV, E-ENCODING)",
 			    (unsigned long long)tot.files_rejected);
 	if (fs.errors)
 		rc = DP_FINDINGS;

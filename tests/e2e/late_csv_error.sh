@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# A CSV error after a file's first record: dp-ingest parses only the header
+# A CSV error after a file's first record: dp-ingest reads only the header
 # and the first record, so dp-normalize finds it, after it has written some
 # of the file's rows, and takes them back (SPEC §2.1: the file is rejected
-# whole).  Bad copies of a bulk departments export (broken past several
-# batches and table blocks, read first; and one gzip, read last), of a funds
+# whole); the same for a byte that is not text.  Bad copies of a bulk
+# departments export (broken past several batches and table blocks, read
+# first; one with a byte neither UTF-8 nor GB18030; and one gzip, read
+# last), of a funds
 # export and of a form (amid the forms read at once, whose submission ids
 # go by position) sit beside the good files: every table must be, byte for
 # byte, that of the good files alone (the submissions' ids and lines too),
@@ -21,14 +23,21 @@ cp -r "$T/gen/bulk" "$T/gen/forms" "$T/g/"
 cp -r "$T/gen/bulk" "$T/gen/forms" "$T/a/"
 break_at "$T/gen/bulk/departments-2021.csv" 6000 "$T/a/bulk/a-departments.csv"
 break_at "$T/gen/bulk/special-funds-2021.csv" 12000 "$T/a/bulk/b-funds.csv"
+awk 'NR == 7000 { sub(/,/, ",\377") } { print }' "$T/gen/bulk/departments-2021.csv" >"$T/a/bulk/c-departments.csv"
 form=$(find "$T/gen/forms" -name '*.csv' | sort | head -n 1)
 [ -d "$T/a/forms/50" ] || fail "dp-gen's forms folders changed"
 break_at "$form" 30 "$T/a/forms/50/c-form.csv" # amid the forms read at once
 break_at "$T/gen/bulk/departments-2021.csv" 8500 "$T/a/zz/late-departments.csv"
 gzip "$T/a/zz/late-departments.csv"
-bad_files=(-e /bulk/a-departments.csv -e /bulk/b-funds.csv -e /forms/50/c-form.csv -e /zz/late-departments.csv.gz)
-declare -A want_line=([a-departments.csv]=6000 [b-funds.csv]=12000 [c-form.csv]=30 [late-departments.csv.gz]=8500)
-declare -A want_rows=([a-departments.csv]=5998 [b-funds.csv]=11998 [c-form.csv]=28 [late-departments.csv.gz]=8498)
+bad_files=(-e /bulk/a-departments.csv -e /bulk/b-funds.csv -e /bulk/c-departments.csv -e /forms/50/c-form.csv
+	-e /zz/late-departments.csv.gz)
+declare -A want_line=([a-departments.csv]=6000 [b-funds.csv]=12000 [c-departments.csv]='' [c-form.csv]=30
+	[late-departments.csv.gz]=8500)
+declare -A want_code=([a-departments.csv]=E-CSV [b-funds.csv]=E-CSV [c-departments.csv]=E-ENCODING [c-form.csv]=E-CSV
+	[late-departments.csv.gz]=E-CSV)
+# (c-departments.csv: read again as GB18030, which fails in its Chinese header: 0 rows)
+declare -A want_rows=([a-departments.csv]=5998 [b-funds.csv]=11998 [c-departments.csv]=0 [c-form.csv]=28
+	[late-departments.csv.gz]=8498)
 good=(--input "$T/g")
 all=(--input "$T/a")
 normalized() { # normalized WORK THREADS INPUT-ARGS...
@@ -53,7 +62,8 @@ for th in 1 2; do
 		fail "the good files' findings changed ($th threads)"
 	for f in "${!want_line[@]}"; do
 		got=$(zcat "$T/a$th/findings.csv.gz" | grep -F "/$f," | cut -d, -f1-4 | sed "s|,[^,]*/$f,|,$f,|")
-		[ "$got" = "error,E-CSV,$f,${want_line[$f]}" ] || fail "$f ($th threads): findings '$got', want one E-CSV at line ${want_line[$f]}"
+		[ "$got" = "error,${want_code[$f]},$f,${want_line[$f]}" ] ||
+			fail "$f ($th threads): findings '$got', want one ${want_code[$f]} at line ${want_line[$f]}"
 		row=$(zcat "$T/a$th/inputs.csv.gz" | grep -F "/$f," | cut -d, -f6-8)
 		[ "$row" = "${want_rows[$f]},0,rejected" ] || fail "$f ($th threads): inputs.csv.gz says rows,submissions,status '$row'"
 	done
@@ -74,4 +84,4 @@ for th in 1 2; do
 	done
 	[ $n -ge 9 ] || fail "only $n tables compared"
 done
-echo "late CSV errors: 4 malformed files taken back whole, $n published tables the same, for 1 and 2 threads"
+echo "faults past the first record: 5 files taken back whole, $n published tables the same, for 1 and 2 threads"

@@ -38,10 +38,17 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 			    struct dp_input_pool *pool, struct dp_csvfile_result *res, struct dp_buf *err);
 
 struct dp_findings;
-/* Adds the E-CSV finding of path, malformed at line (SPEC §2.1): dp-ingest
- * finds the faults in a file's header and first record, dp-normalize those
- * after them. */
-void dp_csvfile_syntax_finding(struct dp_findings *fs, const char *path, uint64_t line);
+/* Adds the finding of a file that res did not read whole (E-ENCODING or
+ * E-CSV, SPEC §2.1), why being the reader's sentence (a damaged gzip
+ * stream) and utf8_bad, for a file read as GB18030, where reading it as
+ * UTF-8 failed.  False, and nothing added, for a status that is no
+ * finding (read, stopped, unreadable).  dp-ingest finds the faults in a
+ * file's header and first record, dp-normalize those after them. */
+bool dp_csvfile_finding(struct dp_findings *fs, const char *path, const struct dp_csvfile_result *res,
+			const char *why, uint64_t utf8_bad);
+/* Where path, read as dp-ingest reads it first (a BOM, else UTF-8), stops
+ * being valid text; 0 when it does not. */
+uint64_t dp_csvfile_utf8_bad(const char *path);
 
 /* After reading a configuration file (rule set, roster, adjust file): false
  * with "FILE:LINE: why" in err when res is not a clean read or the file had

@@ -34,12 +34,6 @@ typedef int (*dp_record_fn)(void *ctx, const struct dp_record *r);
  * 0): for a reader that only counts them (dp-ingest after the header),
  * which saves copying every field's bytes. */
 #define DP_CSV_COUNT_REST (-2)
-/* A callback's return that stops parsing for good: dp_csvfile_read goes on
- * reading the rest of the input (decoded, checked and hashed) without
- * parsing it, and reports the file as read (DP_CF_OK).  For dp-ingest,
- * which needs only the header and the first record: dp-normalize parses
- * the rest, and reports its syntax errors. */
-#define DP_CSV_SKIP_REST (-3)
 
 struct dp_csv;
 
