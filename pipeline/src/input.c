@@ -204,11 +204,17 @@ static void hash_wait(struct dp_input *in)
 	pthread_mutex_unlock(&h->mu);
 }
 
+/* Whether the file's chunks go to a hasher: a large stored file of UTF-8. */
+static bool hashed_apart(const struct dp_input *in)
+{
+	return in->big && in->enc_fixed && in->validate;
+}
+
 /* Hashes p[0..n): on the hasher when the file may use one (started here
  * the first time; when it cannot be, here), else at once. */
 static void hash_chunk(struct dp_input *in, const unsigned char *p, size_t n)
 {
-	if (in->big && in->enc_fixed && in->validate && !in->hs) {
+	if (hashed_apart(in) && !in->hs) {
 		struct hasher *h = dp_xcalloc(1, sizeof *h);
 		h->sha = &in->sha;
 		pthread_mutex_init(&h->mu, NULL);
@@ -252,9 +258,13 @@ static void hasher_stop(struct dp_input *in)
 
 /* Reads stored bytes into dst (in->raw when NULL): returns count, 0 at EOF,
  * -1 on error. */
-static ssize_t read_raw_into(struct dp_input *in, unsigned char *dst, struct dp_buf *err)
+/* Reads the next chunk into dst and hashes it.  apart: dst is not the
+ * buffer of the chunk before, so the read need not wait for its hashing
+ * (only the hand-over does). */
+static ssize_t read_chunk(struct dp_input *in, unsigned char *dst, bool apart, struct dp_buf *err)
 {
-	hash_wait(in); /* the chunk before may be where this one goes */
+	if (!apart)
+		hash_wait(in); /* the chunk before may be where this one goes */
 	for (;;) {
 		ssize_t r = read(in->fd, dst, RAW_CHUNK);
 		if (r < 0 && errno == EINTR)
@@ -263,11 +273,18 @@ static ssize_t read_raw_into(struct dp_input *in, unsigned char *dst, struct dp_
 			dp_buf_addf(err, "%s: read error: %s", in->path, strerror(errno));
 			return -1;
 		}
-		if (in->hash)
+		if (in->hash) {
+			hash_wait(in);
 			hash_chunk(in, dst, (size_t)r);
+		}
 		in->raw_bytes += (uint64_t)r;
 		return r;
 	}
+}
+
+static ssize_t read_raw_into(struct dp_input *in, unsigned char *dst, struct dp_buf *err)
+{
+	return read_chunk(in, dst, false, err);
 }
 
 static ssize_t read_raw(struct dp_input *in, struct dp_buf *err)
@@ -543,14 +560,22 @@ uint64_t dp_input_raw_bytes(const struct dp_input *in)
 
 bool dp_input_sha256(struct dp_input *in, char hex[65], struct dp_buf *err)
 {
-	for (;;) {
-		ssize_t r = read_raw(in, err);
-		if (r < 0)
-			return false;
-		if (r == 0)
+	/* the rest is only hashed (dp-ingest reads a file's first record):
+	 * with a hasher, each chunk is read into the other buffer while it
+	 * hashes the one before, so the file's time is its hashing's */
+	unsigned char *spare = in->hash && hashed_apart(in) ? dp_xmalloc(RAW_CHUNK) : NULL;
+	unsigned char *buf[2] = { in->raw, spare };
+	/* (the hasher may still be on the chunk in in->raw: the spare first) */
+	for (int k = 1;; k ^= 1) {
+		ssize_t r = spare ? read_chunk(in, buf[k], true, err) : read_raw(in, err);
+		if (r <= 0) {
+			hash_wait(in);
+			free(spare);
+			if (r < 0)
+				return false;
 			break;
+		}
 	}
-	hash_wait(in);
 	dp_sha256_hex(&in->sha, hex);
 	return true;
 }
