@@ -10,15 +10,22 @@ out="$T/out"
 expect_rc 0 "$DP_BIN/dp-run" "${in[@]}" --out "$out" --run-id first
 first=$(readlink "$out/latest")
 [ "$first" = "runs/first" ] || fail "latest → $first"
-# kill -9 while each stage runs: latest stays, nothing half-made under runs/
+# kill -9 while each stage runs: latest stays, nothing half-made under runs/.
+# dp-ingest reads only each file's first record: on these inputs it is over
+# before it can be seen, so its run gets 5 000 more forms to take its time
+"$DP_GEN" --out "$T/many" --seed 4 --forms 5000 >/dev/null
 for stage in dp-ingest dp-normalize dp-validate dp-score dp-aggregate; do
-	"$DP_BIN/dp-run" "${in[@]}" --out "$out" --run-id "killed-$stage" 2>/dev/null &
+	run_in=("${in[@]}")
+	[ "$stage" != dp-ingest ] || run_in+=(--input "$T/many/forms")
+	"$DP_BIN/dp-run" "${run_in[@]}" --out "$out" --run-id "killed-$stage" 2>/dev/null &
 	pid=$!
 	disown "$pid"
+	seen=false
 	for _ in $(seq 1 400); do
-		if pgrep -f "$DP_BIN/$stage .*$out" >/dev/null; then break; fi
+		if pgrep -f "$DP_BIN/$stage .*$out" >/dev/null; then seen=true; break; fi
 		sleep 0.01
 	done
+	$seen || fail "$stage was never seen running: the kill would not test it"
 	kill -9 "$pid" 2>/dev/null || true
 	pkill -9 -f "$DP_BIN/$stage .*$out" 2>/dev/null || true
 	while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
