@@ -256,11 +256,9 @@ static void hasher_stop(struct dp_input *in)
 	in->hs = NULL;
 }
 
-/* Reads stored bytes into dst (in->raw when NULL): returns count, 0 at EOF,
- * -1 on error. */
-/* Reads the next chunk into dst and hashes it.  apart: dst is not the
- * buffer of the chunk before, so the read need not wait for its hashing
- * (only the hand-over does). */
+/* Reads the next chunk of stored bytes into dst and hashes it: returns the
+ * count, 0 at EOF, -1 on error.  apart: dst is not the buffer of the chunk
+ * before, so the read need not wait for its hashing (the hand-over does). */
 static ssize_t read_chunk(struct dp_input *in, unsigned char *dst, bool apart, struct dp_buf *err)
 {
 	if (!apart)

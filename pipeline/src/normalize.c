@@ -845,6 +845,7 @@ static int finish_job(struct file_job *j, struct dp_file_row *row, struct totals
 	if (!j->rejected_whole && (j->res.status == DP_CF_IOERR || j->res.status == DP_CF_STOPPED)) {
 		/* ingest read this file a moment ago */
 		dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
+			    c->shape_changed ? "its header is no longer the one dp-ingest read" :
 			    j->e.len ? j->e.s : "read error");
 		return DP_IOERR;
 	}
