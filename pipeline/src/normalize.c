@@ -172,6 +172,8 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 {
 	struct sub *s = &c->s;
 	struct dp_buf *out = &c->out, *why = &c->why, *shown = &c->shown;
+	int fund_slot = fi == DP_F_FUND_ALLOC ? FUND_ALLOC : fi == DP_F_FUND_SPENT ? FUND_SPENT :
+			fi == DP_F_FUND_SELFEVAL ? FUND_SELFEVAL : -1;
 	dp_buf_reset(why);
 	if (c->shape != DP_SHAPE_FORM && !s->val[fi].len) {
 		/* a bulk row's field given once, as nearly all are: normalized in
@@ -179,7 +181,7 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 		struct dp_buf *dst = &s->val[fi];
 		const char *code = dp_value_norm(f, raw, n, hint, dst, why);
 		if (!code) {
-			if (dst->len && fi != DP_F_FUND_ALLOC && fi != DP_F_FUND_SPENT && fi != DP_F_FUND_SELFEVAL)
+			if (dst->len && fund_slot < 0)
 				s->line_of[fi] = line;
 			return;
 		}
@@ -194,8 +196,6 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 			dp_buf_adds(shown, "…");
 	}
 
-	int fund_slot = fi == DP_F_FUND_ALLOC ? FUND_ALLOC : fi == DP_F_FUND_SPENT ? FUND_SPENT :
-			fi == DP_F_FUND_SELFEVAL ? FUND_SELFEVAL : -1;
 	struct dp_buf *dst = NULL;
 	bool *bad = NULL;
 	size_t *errors = &s->errors;
@@ -692,11 +692,11 @@ static void job_free(struct file_job *j)
 
 /* ---- a file's rows taken back ----
  *
- * dp-ingest parses a file's header and first record only, so a CSV error
- * after them is found here, once some of the file's rows are written.  The
- * file is rejected whole (SPEC §2.1), as if none of its rows had been read:
- * the tables it writes are marked at its start and cut back there, and its
- * findings are dropped but the E-CSV.  A streamed file writes the real
+ * dp-ingest reads a file's header and first record only, so a fault after
+ * them (E-CSV, E-ENCODING) is found here, once some of the file's rows are
+ * written.  The file is rejected whole (SPEC §2.1), as if none of its rows
+ * had been read: the tables it writes are marked at its start and cut back
+ * there, and its findings are dropped but that one.  A streamed file writes the real
  * tables, and only its own kind's (the funds exports are read beside the
  * others); a form writes its job's memory tables. */
 
@@ -704,7 +704,8 @@ enum tables { T_DEPT = 1, T_FUNDS = 2 };
 
 static unsigned tables_of(const char *shape)
 {
-	return strcmp(shape, "form") == 0 ? T_DEPT | T_FUNDS : strcmp(shape, "bulk-funds") == 0 ? T_FUNDS : T_DEPT;
+	enum dp_shape s = dp_shape_from_name(shape);
+	return s == DP_SHAPE_FORM ? T_DEPT | T_FUNDS : s == DP_SHAPE_BULK_FUND ? T_FUNDS : T_DEPT;
 }
 
 static void mark_file(struct file_job *j, const char *shape)
@@ -745,12 +746,19 @@ static void forget_file(struct file_job *j)
 }
 
 /* The file of job j could not be read whole: none of it is kept but its
- * finding (E-CSV or E-ENCODING; utf8_bad: dp_csvfile_finding's). */
+ * finding (E-CSV or E-ENCODING; utf8_bad: where UTF-8 stopped, for one
+ * read as GB18030 last). */
 static void take_back(struct file_job *j, uint64_t utf8_bad)
 {
 	struct ctx *c = &j->c;
 	forget_file(j);
-	dp_csvfile_finding(&j->fs, c->file, &j->res, j->e.s, utf8_bad);
+	if (c->shape_changed) /* (only read again as GB18030: see run_job) */
+		dp_findings_add(&j->fs, "E-ENCODING", c->file, 0, NULL, NULL, NULL, NULL,
+				"文件编码前后不一致：表头和第一条记录是 UTF-8，第 %llu 字节起却不是；"
+				"整个文件按 GB18030 读取时表头又无法识别，请整个文件另存为“CSV UTF-8”后重新提交",
+				(unsigned long long)utf8_bad);
+	else
+		dp_csvfile_finding(&j->fs, c->file, &j->res, j->e.s, utf8_bad);
 	c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
 	j->rejected_whole = true;
 }
@@ -800,22 +808,15 @@ static void run_job(struct file_job *j, const struct dp_file_row *row, size_t fi
 		read_file(j, row, file_no, DP_ENC_GB18030);
 		if (j->res.status == DP_CF_STOPPED && c->shape_changed) {
 			/* a header that was UTF-8 text is another as GB18030 */
-			forget_file(j);
-			dp_findings_add(&j->fs, "E-ENCODING", row->file, 0, NULL, NULL, NULL, NULL,
-					"文件编码前后不一致：表头和第一条记录是 UTF-8，第 %llu 字节起却不是；"
-					"整个文件按 GB18030 读取时表头又无法识别，请整个文件另存为“CSV UTF-8”后重新提交",
-					(unsigned long long)utf8_bad);
-			c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
+			take_back(j, utf8_bad);
 			c->rows = rows; /* (those read as UTF-8) */
-			j->rejected_whole = true;
 			j->enc = DP_ENC_UTF8;
-			dp_header_free(&c->hdr);
-			return;
 		}
 	} else if (j->res.status == DP_CF_BADTEXT && j->enc == DP_ENC_GB18030) {
 		utf8_bad = dp_csvfile_utf8_bad(row->file); /* (where dp-ingest saw it) */
 	}
-	if (j->res.status != DP_CF_OK && j->res.status != DP_CF_STOPPED && j->res.status != DP_CF_IOERR)
+	if (!j->rejected_whole && j->res.status != DP_CF_OK && j->res.status != DP_CF_STOPPED &&
+	    j->res.status != DP_CF_IOERR)
 		take_back(j, utf8_bad);
 	else if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);
@@ -1126,8 +1127,8 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 				run_job(&jobs[k], &tab.v[i + k], i + k);
 			}
 		}
-		/* the ids went by position, but a form taken back (a CSV error
-		 * after its first record) has none: the forms after it are read
+		/* the ids went by position, but a form taken back (a fault after
+		 * its first record) has none: the forms after it are read
 		 * again, here, with the ids that follow on */
 		uint64_t next = base;
 		for (size_t k = 0; k < nb; k++) {

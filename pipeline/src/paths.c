@@ -74,18 +74,22 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65])
 	hex[64] = '\0';
 }
 
-/* Reads in to its end, hashing what it reads into sha and writing it to
- * out, each when not NULL; false when a write failed.  *total gets the
- * bytes read. */
-static bool pass_through(FILE *in, FILE *out, struct sha256_ctx *sha, uint64_t *total)
+/* Reads in to its end, hashing what it reads into sha, into crc (from 0)
+ * and writing it to out, each when not NULL; false when a write failed.
+ * *total gets the bytes read. */
+static bool pass_through(FILE *in, FILE *out, struct sha256_ctx *sha, uint32_t *crc, uint64_t *total)
 {
 	char buf[65536];
 	size_t n;
 	bool ok = true;
 	*total = 0;
+	if (crc)
+		*crc = 0;
 	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) {
 		if (sha)
 			sha256_update(sha, n, (const uint8_t *)buf);
+		if (crc)
+			*crc = libdeflate_crc32(*crc, buf, n);
 		if (out)
 			ok = fwrite(buf, 1, n, out) == n;
 		*total += n;
@@ -101,7 +105,7 @@ bool dp_sha256_file(const char *path, char hex[65])
 	struct sha256_ctx sha;
 	sha256_init(&sha);
 	uint64_t total;
-	pass_through(in, NULL, &sha, &total);
+	pass_through(in, NULL, &sha, NULL, &total);
 	bool ok = !ferror(in);
 	fclose(in);
 	dp_sha256_hex(&sha, hex);
@@ -110,20 +114,14 @@ bool dp_sha256_file(const char *path, char hex[65])
 
 bool dp_crc32_file(const char *path, uint32_t *crc)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	FILE *in = fopen(path, "rb");
+	if (!in)
 		return false;
-	size_t cap = (size_t)1 << 20;
-	char *buf = dp_xmalloc(cap);
-	uint32_t c = 0;
-	ssize_t n;
-	while ((n = read(fd, buf, cap)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			c = libdeflate_crc32(c, buf, (size_t)n);
-	free(buf);
-	close(fd);
-	*crc = c;
-	return n == 0;
+	uint64_t total;
+	pass_through(in, NULL, NULL, crc, &total);
+	bool ok = !ferror(in);
+	fclose(in);
+	return ok;
 }
 
 bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,
@@ -141,7 +139,7 @@ bool dp_copy_file_checked(const char *from, const char *to, const char *want, bo
 	struct sha256_ctx sha;
 	sha256_init(&sha);
 	uint64_t total = 0;
-	ok = ok && pass_through(in, out, want ? &sha : NULL, &total);
+	ok = ok && pass_through(in, out, want ? &sha : NULL, NULL, &total);
 	bool read_ok = !ferror(in);
 	ok = ok && read_ok;
 	if (out && fclose(out) != 0)

@@ -139,12 +139,14 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, c
 	 * went on values; the unit tests compare both ways) */
 	if ((f->kind == DP_FK_INT || f->kind == DP_FK_NUMBER) && canonical(raw, n, f->kind == DP_FK_INT)) {
 		int shift = 0;
-		if (hint && hint->text && !(hint->looked_up && hint->known && hint->kind == f->unit)) {
-			const char *code = resolve_unit(f, raw + n, 0, hint, &shift, why);
-			if (code)
-				return code;
-		} else if (hint && hint->text) {
-			shift = hint->shift; /* the header's unit, of the field's kind */
+		if (hint && hint->text) {
+			if (hint->looked_up && hint->known && hint->kind == f->unit) {
+				shift = hint->shift; /* the header's unit, of the field's kind */
+			} else {
+				const char *code = resolve_unit(f, raw + n, 0, hint, &shift, why);
+				if (code)
+					return code;
+			}
 		}
 		if (shift == 0) {
 			dp_buf_add(out, raw, n);
