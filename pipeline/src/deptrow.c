@@ -18,6 +18,8 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 	d->text = dp_xcalloc(nf, sizeof *d->text);
 	d->val = dp_xcalloc(nf, sizeof *d->val);
 	d->has = dp_xcalloc(nf, sizeof *d->has);
+	for (size_t i = 0; i < nf; i++)
+		d->text[i] = "";
 	for (size_t i = 0; i < hdr->n; i++) {
 		d->field[i] = dp_dict_find_code(dict, hdr->f[i]);
 		if (d->field[i] < 0) {
@@ -30,14 +32,19 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 	return true;
 }
 
-/* f[0..n): the row's cells, NUL-terminated ("" when empty). */
+/* f[0..n): the row's cells, NUL-terminated ("" when empty).  Only the
+ * header's fields are cleared: no other is ever set (a funds row has 6 of
+ * the dictionary's fields, and clearing them all was most of its loading). */
 static void load(struct dp_deptrow *d, const char *const *f, size_t n, bool numbers)
 {
-	size_t nf = dp_dict_count(d->dict);
-	for (size_t i = 0; i < nf; i++)
-		d->text[i] = "";
-	memset(d->has, 0, nf * sizeof *d->has);
-	memset(d->val, 0, nf * sizeof *d->val);
+	for (size_t i = 0; i < d->ncols; i++) {
+		int fi = d->field[i];
+		if (fi >= 0) {
+			d->text[fi] = "";
+			d->has[fi] = false;
+			d->val[fi] = 0;
+		}
+	}
 	for (size_t i = 0; i < n && i < d->ncols; i++) {
 		int fi = d->field[i];
 		if (fi < 0 || !f[i][0] || (d->want && !d->want[fi]))

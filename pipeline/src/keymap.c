@@ -139,12 +139,10 @@ void dp_keymap_reserve(struct dp_keymap *m, size_t n)
 		rehash(m, cap);
 }
 
-void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
+static void *put(struct dp_keymap *m, const char *key, size_t len, uint64_t h, bool *created)
 {
 	if (!fits(m->n + 1, m->cap))
 		rehash(m, dp_st_mult(m->cap, 2));
-	size_t len;
-	uint64_t h = fnv1a(key, &len);
 	struct slot *s = find(m, key, len, h);
 	if (created)
 		*created = !s->rec;
@@ -158,10 +156,24 @@ void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
 	return s->rec;
 }
 
-void dp_keymap_prefetch(const struct dp_keymap *m, const char *key)
+void *dp_keymap_put(struct dp_keymap *m, const char *key, bool *created)
 {
 	size_t len;
-	__builtin_prefetch(&m->s[(size_t)fnv1a(key, &len) & (m->cap - 1)], 1);
+	uint64_t h = fnv1a(key, &len);
+	return put(m, key, len, h, created);
+}
+
+uint64_t dp_keymap_prefetch(const struct dp_keymap *m, const char *key)
+{
+	size_t len;
+	uint64_t h = fnv1a(key, &len);
+	__builtin_prefetch(&m->s[(size_t)h & (m->cap - 1)], 1);
+	return h;
+}
+
+void *dp_keymap_put_hashed(struct dp_keymap *m, const char *key, uint64_t hash, bool *created)
+{
+	return put(m, key, strlen(key), hash, created);
 }
 
 const char *dp_keymap_key(const struct dp_keymap *m, const void *value)

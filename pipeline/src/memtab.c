@@ -393,13 +393,10 @@ static void rowstream_init(struct rowstream *r, int fd, uint64_t ncols, uint64_t
 	r->end = end;
 }
 
-/* The next row's cells (n bytes at *s, valid until the next call that may
- * read), and with f and len each cell and its length; false at the end of
- * the body, or when it is damaged (r->failed).  Without may_read, false
- * also when the buffer holds no whole row more (not a failure): the rows
- * handed out since the last read stay where they are. */
-static bool rowstream_next(struct rowstream *r, bool may_read, const char **s, size_t *n, const char **f,
-			   size_t *len)
+/* The next row's cells (n bytes at *s, valid until the next call), and
+ * with f and len each cell and its length; false at the end of the body, or
+ * when it is damaged (r->failed). */
+static bool rowstream_next(struct rowstream *r, const char **s, size_t *n, const char **f, size_t *len)
 {
 	for (;;) {
 		if (r->pos < r->buf.len) {
@@ -427,8 +424,6 @@ static bool rowstream_next(struct rowstream *r, bool may_read, const char **s, s
 			}
 		}
 		/* no whole row left in the buffer: keep what there is, read on */
-		if (!may_read)
-			return false;
 		uint64_t done = r->at + r->buf.len;
 		if (done >= r->end) {
 			r->failed = r->pos != r->buf.len; /* bytes that are not a whole row */
@@ -468,7 +463,7 @@ bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, 
 	const char *s;
 	size_t n, i = 0;
 	errno = 0;
-	while (i < w->nrows && rowstream_next(&r, true, &s, &n, NULL, NULL) && fn(ctx, i, s, n))
+	while (i < w->nrows && rowstream_next(&r, &s, &n, NULL, NULL) && fn(ctx, i, s, n))
 		i++;
 	bool ok = !r.failed;
 	if (!ok)
@@ -535,7 +530,7 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path)
 	rowstream_init(&r->rs, fd, ft.ncols, 0, ft.body);
 	const char *h;
 	size_t n;
-	if (!rowstream_next(&r->rs, true, &h, &n, NULL, NULL)) { /* the header row */
+	if (!rowstream_next(&r->rs, &h, &n, NULL, NULL)) { /* the header row */
 		dp_cells_close(r);
 		return NULL;
 	}
@@ -557,30 +552,19 @@ const char *const *dp_cells_cols(const struct dp_cells_reader *r)
 	return (const char *const *)r->cols;
 }
 
-static bool cells_next(struct dp_cells_reader *r, bool may_read, const char **s, size_t *n, const char **f,
-		       size_t *len)
+bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len)
 {
-	if (r->read == r->nrows || !rowstream_next(&r->rs, may_read, s, n, f, len))
+	if (r->read == r->nrows || !rowstream_next(&r->rs, s, n, f, len))
 		return false;
 	r->read++;
 	return true;
-}
-
-bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len)
-{
-	return cells_next(r, true, s, n, f, len);
-}
-
-bool dp_cells_next_held(struct dp_cells_reader *r, const char **s, size_t *n)
-{
-	return cells_next(r, false, s, n, NULL, NULL);
 }
 
 bool dp_cells_whole(struct dp_cells_reader *r)
 {
 	const char *s;
 	size_t n;
-	return r->read == r->nrows && !r->rs.failed && !rowstream_next(&r->rs, true, &s, &n, NULL, NULL) &&
+	return r->read == r->nrows && !r->rs.failed && !rowstream_next(&r->rs, &s, &n, NULL, NULL) &&
 	       !r->rs.failed;
 }
 

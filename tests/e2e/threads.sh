@@ -2,8 +2,10 @@
 # The same inputs give byte-identical tables for 1 and 2 threads, and for a
 # second run (SPEC §6); the manifest's parameters aside.
 source "$(dirname "$0")/lib.bash"
-# bulk rows over several of dp-normalize's batches of 4096 (normalized in parallel)
-"$DP_GEN" --out "$T/gen" --seed 11 --forms 600 --bulk 10000 --faults 3 --resubmit 3 --roster "$T/roster.csv"
+# bulk rows over several of dp-normalize's batches of 4096 (normalized in
+# parallel), and over five of dp-validate's (checked while the next is read
+# and the one before decided: three in hand at once, so five go round)
+"$DP_GEN" --out "$T/gen" --seed 11 --forms 600 --bulk 17000 --faults 3 --resubmit 3 --roster "$T/roster.csv"
 for th in 1 2 2; do
 	expect_rc 1 "$DP_BIN/dp-run" --input "$T/gen/forms" --input "$T/gen/bulk" --out "$T/out$th" \
 		--roster "$T/roster.csv" --threads $th --run-id "r$th$RANDOM"

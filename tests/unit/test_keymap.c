@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "deptperf/buf.h"
@@ -74,6 +75,47 @@ Test(keymap, reserve_keeps_keys_and_values)
 		if (i < 100)
 			cr_expect_eq(v, first[i], "the value of key %ld moved", i);
 	}
+	dp_buf_free(&k);
+	dp_keymap_free(m);
+}
+
+/* The key of department 44<i> in 2021. */
+static void key_of(struct dp_buf *k, long i)
+{
+	char code[16];
+	snprintf(code, sizeof code, "44%07ld", i);
+	dp_key_make(k, "2021", code);
+}
+
+/* A key put with the hash its prefetch gave is the key put plainly: the same
+ * record found by get and by put, before and after the map grows (the hash
+ * is the key's, not the map's); a new key put so is created once. */
+Test(keymap, put_with_the_prefetched_hash_is_put)
+{
+	struct dp_keymap *m = dp_keymap_new(sizeof(long));
+	struct dp_buf k = DP_BUF_INIT;
+	for (long i = 0; i < 20000; i++) {
+		key_of(&k, i);
+		uint64_t h = dp_keymap_prefetch(m, k.s);
+		bool created;
+		long *v = i % 2 ? dp_keymap_put_hashed(m, k.s, h, &created) : dp_keymap_put(m, k.s, &created);
+		cr_assert(created, "key %ld", i);
+		*v = i;
+	}
+	cr_expect_eq(dp_keymap_count(m), 20000);
+	for (long i = 0; i < 20000; i += 3) {
+		key_of(&k, i);
+		long *got = dp_keymap_get(m, k.s);
+		cr_assert_not_null(got, "key %ld lost", i);
+		cr_expect_eq(*got, i);
+		bool created = true;
+		struct dp_keymap *fresh = dp_keymap_new(sizeof(long)); /* another map: the same hash */
+		uint64_t h = dp_keymap_prefetch(fresh, k.s);
+		dp_keymap_free(fresh);
+		cr_expect_eq(dp_keymap_put_hashed(m, k.s, h, &created), got, "key %ld found again", i);
+		cr_expect(!created);
+	}
+	cr_expect_eq(dp_keymap_count(m), 20000);
 	dp_buf_free(&k);
 	dp_keymap_free(m);
 }

@@ -406,55 +406,6 @@ Test(memtab, cells_read_in_order_are_the_table)
 	free(dir);
 }
 
-/* Rows taken as dp-validate's batches take them: the first by
- * dp_cells_next (which may read), the others by dp_cells_next_held until
- * the buffer has no whole row more.  Every row of a batch must still be in
- * place when the batch ends, and the batches must end at the reads. */
-Test(memtab, cells_held_rows_stay_until_the_next_read)
-{
-	char *dir = t_tmpdir();
-	char *pt = dp_path_join(dir, "t.csv.gz"), *pc = dp_path_join(dir, "t.cells");
-	struct dp_buf e = DP_BUF_INIT;
-	size_t nrows = 600000; /* about 14 MB of cells: several reads of 4 MiB */
-	free(write_both(dir, nrows, false));
-	struct dp_memtab t;
-	cr_assert(dp_memtab_load(&t, pt, false, &e), "%s", e.s);
-	struct dp_cells_reader *r = dp_cells_open(pc, pt);
-	cr_assert_not_null(r);
-	const char **held = dp_xcalloc(nrows, sizeof *held);
-	size_t rows = 0, batches = 0, moved = 0;
-	const char *s;
-	size_t n;
-	while (dp_cells_next(r, &s, &n, NULL, NULL)) {
-		size_t first = rows;
-		held[rows++] = s;
-		while (dp_cells_next_held(r, &s, &n))
-			held[rows++] = s;
-		/* the batch's rows, where they were handed out, are the table's */
-		for (size_t i = first; i < rows; i++) {
-			const char *f[3];
-			size_t len[3];
-			dp_cells_split(held[i], 3, f, len);
-			for (size_t k = 0; k < 3; k++) {
-				moved += strcmp(f[k], dp_memtab_raw(&t, i, k)) != 0 || len[k] != strlen(f[k]) ||
-					 f[k] != dp_cells_cell(held[i], k);
-			}
-		}
-		batches++;
-	}
-	cr_expect_eq(rows, nrows);
-	cr_expect_eq(moved, 0, "%zu cells of held rows are not the table's (overwritten by a read, or split wrong)", moved);
-	cr_expect(batches >= 3 && batches <= 5, "%zu batches: held rows must end where the 4 MiB reads do", batches);
-	cr_expect(dp_cells_whole(r));
-	dp_cells_close(r);
-	dp_memtab_free(&t);
-	free(held);
-	dp_buf_free(&e);
-	free(pt);
-	free(pc);
-	free(dir);
-}
-
 Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 {
 	char *dir = t_tmpdir();

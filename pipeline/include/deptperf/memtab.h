@@ -105,12 +105,6 @@ const char *const *dp_cells_cols(const struct dp_cells_reader *r);
  * and its length (ncols of them).  False after the last row, or at a
  * damaged or unreadable row (then dp_cells_whole is false). */
 bool dp_cells_next(struct dp_cells_reader *r, const char **s, size_t *n, const char **f, size_t *len);
-/* The next row as dp_cells_next gives it, but only when it is already in
- * the reader's buffer: false, reading nothing, when it is not (then
- * dp_cells_next reads on) or after the last row.  The rows it hands out stay
- * valid until dp_cells_next is called again, so that a batch of them can be
- * worked on at once. */
-bool dp_cells_next_held(struct dp_cells_reader *r, const char **s, size_t *n);
 /* Cell k of a row of cells as dp_cells_next hands it (k < the columns). */
 const char *dp_cells_cell(const char *row, size_t k);
 /* f[0..ncols) and len: every cell of such a row and its length. */
