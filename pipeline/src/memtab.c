@@ -393,6 +393,37 @@ static void rowstream_init(struct rowstream *r, int fd, uint64_t ncols, uint64_t
 	r->end = end;
 }
 
+/* Where n cells from p end (past the n-th NUL), or NULL when e comes first
+ * (e: the end of the bytes to look at).  Eight bytes at a time where the
+ * byte order allows: rows of a hundred cells of a few bytes each, scanned
+ * a byte at a time, were a tenth of dp-validate's work in order. */
+static const char *skip_cells(const char *p, const char *e, uint64_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+	while (n && e - p >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		/* 0x80 in each byte of x that is zero, and nowhere else (no
+		 * carry crosses a byte: each is at most 0x7F + 0x7F) */
+		uint64_t z = ~(((x & low7) + low7) | x | low7);
+		uint64_t zeros = ((z >> 7) * 0x0101010101010101ULL) >> 56;
+		if (zeros < n) {
+			n -= zeros;
+			p += 8;
+			continue;
+		}
+		while (--n)
+			z &= z - 1; /* (the zeros before the n-th) */
+		return p + (__builtin_ctzll(z) >> 3) + 1;
+	}
+#endif
+	for (; n && p < e; p++)
+		if (!*p)
+			n--;
+	return n ? NULL : p;
+}
+
 /* The next row's cells (n bytes at *s, valid until the next call), and
  * with f and len each cell and its length; false at the end of the body, or
  * when it is damaged (r->failed). */
@@ -401,19 +432,23 @@ static bool rowstream_next(struct rowstream *r, const char **s, size_t *n, const
 	for (;;) {
 		if (r->pos < r->buf.len) {
 			/* cells are a few bytes: a loop, not memchr (next_cell); the
-			 * buffer's own NUL after its bytes stops it */
+			 * buffer's own NUL after its bytes stops it.  Without f, the
+			 * row's end only (skip_cells). */
 			const char *p = r->buf.s + r->pos, *e = r->buf.s + r->buf.len;
 			uint64_t c = 0;
-			for (; c < r->ncols; c++) {
+			if (!f) {
+				const char *end = skip_cells(p, e, r->ncols);
+				c = end ? r->ncols : 0;
+				p = end;
+			}
+			for (; f && c < r->ncols; c++) {
 				const char *cell = p;
 				while (*p)
 					p++;
 				if (p == e)
 					break;
-				if (f) {
-					f[c] = cell;
-					len[c] = (size_t)(p - cell);
-				}
+				f[c] = cell;
+				len[c] = (size_t)(p - cell);
 				p++;
 			}
 			if (c == r->ncols) {

@@ -980,7 +980,10 @@ struct brow {
 	bool bulk_fund;       /* its key's (struct winner) */
 	struct winner *w;     /* its key's */
 	bool as_read;         /* a candidate whose cells are those read (fill_in) */
-	const char *filed_on; /* then its filed_on, in the batch's copy */
+	/* then its filed_on, copied while its row is at hand (read again from
+	 * the batch's copy when deciding, a batch later, it was a cache miss a
+	 * row: 5 % of the stage's thread at 1 000 000) */
+	char filed_on[sizeof((struct winner *)0)->filed_on];
 };
 
 struct batch {
@@ -1085,8 +1088,12 @@ static void check_rows(const struct vctx *v, struct checker *c, size_t ncols, st
 		r->errors = si.errors;
 		struct filled fl;
 		fill_in(v, &c->d, si.code, &fl);
-		r->as_read = !si.errors && !fl.any;
-		r->filed_on = c->d.text[DP_F_FILED_ON];
+		const char *filed_on = c->d.text[DP_F_FILED_ON];
+		size_t n = strlen(filed_on);
+		/* (a longer one, never normalize's, the slow way) */
+		r->as_read = !si.errors && !fl.any && n < sizeof r->filed_on;
+		if (r->as_read)
+			memcpy(r->filed_on, filed_on, n + 1);
 	}
 }
 
