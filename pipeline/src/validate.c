@@ -36,6 +36,7 @@
 #include "deptperf/memtab.h"
 #include "deptperf/roster.h"
 #include "deptperf/rules.h"
+#include "deptperf/shape.h"
 #include "deptperf/score.h"
 #include "deptperf/spool.h"
 #include "deptperf/stage.h"
@@ -207,7 +208,9 @@ struct subinfo {
 	struct dp_score_result *res;
 };
 
-/* The line of a field in a form (its own row), else the submission's. */
+/* The line of a field in a form (its own row), else the submission's.
+ * field_lines: "first[-last]:line;…", fields first to last on lines line
+ * to line + last - first (normalize.c, emit_sub). */
 static uint64_t field_line(const struct vctx *v, const struct subinfo *si, const char *field)
 {
 	if (!field || !si->field_lines || !si->field_lines[0])
@@ -215,12 +218,14 @@ static uint64_t field_line(const struct vctx *v, const struct subinfo *si, const
 	int fi = dp_dict_find_code(v->dict, field);
 	for (const char *p = si->field_lines; fi >= 0 && *p;) {
 		char *end;
-		long idx = strtol(p, &end, 10);
+		long first = strtol(p, &end, 10), last = first;
+		if (*end == '-')
+			last = strtol(end + 1, &end, 10);
 		if (*end != ':')
 			break;
 		unsigned long long line = strtoull(end + 1, &end, 10);
-		if (idx == fi)
-			return line;
+		if (fi >= first && fi <= last)
+			return line + (unsigned long long)(fi - first);
 		p = *end == ';' ? end + 1 : end;
 	}
 	return si->line;
@@ -1852,6 +1857,15 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_CANTCREATE;
 		goto out;
 	}
+	/* the files certain to be quarantined whole go to the copier now, so
+	 * that its copies (slow on some file systems: copier.h) start beside
+	 * the funds pass, not in the submissions': a file refused whole by
+	 * dp-ingest or dp-normalize, and a form whose submission dp-normalize
+	 * found in error (rejected by the checks whatever they find) */
+	for (size_t i = 0; i < tab.n; i++)
+		if (strcmp(tab.v[i].status, "rejected") == 0 &&
+		    (tab.v[i].submissions == 0 || strcmp(tab.v[i].shape, dp_shape_name(DP_SHAPE_FORM)) == 0))
+			quarantine_add(&v, (long)i, 0);
 	if (!pass_funds_check(&v, err) || !pass_subs_check(&v, err)) {
 		rc = DP_IOERR;
 		goto out;
