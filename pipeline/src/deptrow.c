@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "deptperf/text.h"
-#include "deptperf/value.h"
 
 bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const struct dp_record *hdr,
 		     struct dp_buf *err)
@@ -32,10 +31,11 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 	return true;
 }
 
-/* f[0..n): the row's cells, NUL-terminated ("" when empty).  Only the
+/* f[0..n): the row's cells, NUL-terminated ("" when empty), and their
+ * lengths when len is not NULL (a number's is not measured again).  Only the
  * header's fields are cleared: no other is ever set (a funds row has 6 of
  * the dictionary's fields, and clearing them all was most of its loading). */
-static void load(struct dp_deptrow *d, const char *const *f, size_t n, bool numbers)
+static void load(struct dp_deptrow *d, const char *const *f, const size_t *len, size_t n, bool numbers)
 {
 	for (size_t i = 0; i < d->ncols; i++) {
 		int fi = d->field[i];
@@ -52,7 +52,7 @@ static void load(struct dp_deptrow *d, const char *const *f, size_t n, bool numb
 		/* (only a cell starting with ' can be guarded) */
 		d->text[fi] = f[i][0] == '\'' ? dp_text_unguard(f[i]) : f[i];
 		if (numbers && d->num[i])
-			d->has[fi] = dp_value_dec(f[i], &d->val[fi]);
+			d->has[fi] = dp_dec_parse(f[i], len ? len[i] : strlen(f[i]), &d->val[fi]) == DP_DEC_OK;
 		else
 			d->has[fi] = true;
 	}
@@ -60,17 +60,17 @@ static void load(struct dp_deptrow *d, const char *const *f, size_t n, bool numb
 
 void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r)
 {
-	load(d, r->f, r->n, true);
+	load(d, r->f, r->len, r->n, true);
 }
 
-void dp_deptrow_load_cells(struct dp_deptrow *d, const char *const *cells, size_t n)
+void dp_deptrow_load_cells(struct dp_deptrow *d, const char *const *cells, const size_t *len, size_t n)
 {
-	load(d, cells, n, true);
+	load(d, cells, len, n, true);
 }
 
 void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r)
 {
-	load(d, r->f, r->n, false);
+	load(d, r->f, r->len, r->n, false);
 }
 
 void dp_deptrow_only(struct dp_deptrow *d, const bool *want)

@@ -156,7 +156,7 @@ static bool load_subs_cells(const char *work, const char *table, const struct dp
 		const char **cells = dp_xcalloc(t.ncols + 1, sizeof *cells);
 		for (size_t r = 0; r < t.nrows; r++) {
 			dp_memtab_split(&t, r, cells);
-			dp_deptrow_load_cells(&row, cells, t.ncols);
+			dp_deptrow_load_cells(&row, cells, NULL, t.ncols);
 			add_sub(s, &row, (uint64_t)r + 2);
 			if (r % 65536 == 65535)
 				dp_memtab_release_before(&t, r + 1);

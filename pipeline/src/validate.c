@@ -1084,7 +1084,7 @@ static void check_rows(const struct vctx *v, struct checker *c, size_t ncols, st
 	for (size_t i = from; i < to; i++) {
 		struct brow *r = &bt->b[i];
 		dp_cells_split(r->cells, ncols, c->f, c->len);
-		dp_deptrow_load_cells(&c->d, c->f, ncols);
+		dp_deptrow_load_cells(&c->d, c->f, c->len, ncols);
 		struct subinfo si;
 		subinfo_of(v, r, &bt->text, &c->d, &si);
 		si.fs = &c->fs;

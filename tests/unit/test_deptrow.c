@@ -56,6 +56,16 @@ Test(deptrow, each_row_loaded_replaces_the_one_before)
 	cr_expect_eq(row.val[alloc], 0);
 	cr_expect(!row.has[spent] && row.val[spent] == 0 && row.text[spent][0] == '\0', "a cell the row lacks");
 
+	/* a row of cells, its lengths given or measured: the same values */
+	for (int given = 0; given < 2; given++) {
+		dp_deptrow_load(&row, &rb);
+		dp_deptrow_load_cells(&row, a, given ? len : NULL, 6);
+		cr_expect(row.has[alloc] && row.val[alloc] == 120 * DP_DEC_ONE + 50 * DP_CENT, "cells, lengths %s",
+			  given ? "given" : "measured");
+		cr_expect(row.has[spent] && row.val[spent] == 100 * DP_DEC_ONE);
+		cr_expect_str_eq(row.text[name], "=乡村振兴");
+	}
+
 	dp_deptrow_load_text(&row, &ra);
 	cr_expect(row.has[alloc] && row.val[alloc] == 0, "text only: given, not parsed");
 	cr_expect_str_eq(row.text[spent], "100");

@@ -28,8 +28,9 @@ bool dp_deptrow_init(struct dp_deptrow *d, const struct dp_dict *dict, const str
 /* Loads one row into text/val/has (pointers into r: valid while r is). */
 void dp_deptrow_load(struct dp_deptrow *d, const struct dp_record *r);
 /* The same for a row given as its cells (a cells file's, memtab.h):
- * cells[0..n), each NUL-terminated. */
-void dp_deptrow_load_cells(struct dp_deptrow *d, const char *const *cells, size_t n);
+ * cells[0..n), each NUL-terminated, and their lengths len[0..n) (NULL:
+ * measured where needed). */
+void dp_deptrow_load_cells(struct dp_deptrow *d, const char *const *cells, const size_t *len, size_t n);
 /* The same for text only: has[] says non-empty, val[] is not filled (for
  * passes that copy rows and need no arithmetic). */
 void dp_deptrow_load_text(struct dp_deptrow *d, const struct dp_record *r);
