@@ -1857,14 +1857,14 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_CANTCREATE;
 		goto out;
 	}
-	/* the files certain to be quarantined whole go to the copier now, so
-	 * that its copies (slow on some file systems: copier.h) start beside
-	 * the funds pass, not in the submissions': a file refused whole by
-	 * dp-ingest or dp-normalize, and a form whose submission dp-normalize
-	 * found in error (rejected by the checks whatever they find) */
+	/* the forms dp-normalize rejected go to the copier now, so that its
+	 * copies (slow on some file systems: copier.h) start beside the funds
+	 * pass, not in the submissions': a form is quarantined whole, and one
+	 * whose submission dp-normalize found in error is rejected whatever the
+	 * checks find.  (Not every file with no submission: a bulk funds file
+	 * whose every row is in error keeps its rows, not a copy, below.) */
 	for (size_t i = 0; i < tab.n; i++)
-		if (strcmp(tab.v[i].status, "rejected") == 0 &&
-		    (tab.v[i].submissions == 0 || strcmp(tab.v[i].shape, dp_shape_name(DP_SHAPE_FORM)) == 0))
+		if (strcmp(tab.v[i].status, "rejected") == 0 && strcmp(tab.v[i].shape, dp_shape_name(DP_SHAPE_FORM)) == 0)
 			quarantine_add(&v, (long)i, 0);
 	if (!pass_funds_check(&v, err) || !pass_subs_check(&v, err)) {
 		rc = DP_IOERR;

@@ -294,3 +294,34 @@ Test(validate, a_file_number_of_no_input_stops_the_stage)
 	free(text);
 	free(subs);
 }
+
+/* A bulk funds file whose every row dp-normalize found in error is
+ * quarantined as its rows under their header (FILE.rejected-rows.csv), as
+ * any bulk file's rejected rows are, not copied whole: only forms and files
+ * refused whole are. */
+Test(validate, a_bulk_file_with_every_row_rejected_keeps_its_rows_not_a_copy)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "funds.csv", "专项资金名称,部门代码,年度,实际下达,专项资金支出,专项资金绩效自评分\n"
+				  "专项1,440000015,2021,abc,10,80\n专项2,440000015,2021,12,x,80\n");
+	t_chain(in, work, 2, NULL);
+	char *files = t_read_gz(dp_path_join(work, "inputs.csv.gz"));
+	cr_assert(strstr(files, ",bulk-funds,2,0,rejected"), "dp-normalize found every row in error: %s", files);
+	t_chain(in, work, 3, NULL);
+	DIR *d = opendir(dp_path_join(work, "rejected"));
+	cr_assert(d, "nothing quarantined");
+	struct dirent *e;
+	size_t n = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		size_t len = strlen(e->d_name), suffix = strlen(".rejected-rows.csv");
+		cr_expect(len > suffix && strcmp(e->d_name + len - suffix, ".rejected-rows.csv") == 0,
+			  "%s: the rows, not a copy of the file", e->d_name);
+		char *body = t_read_gz(dp_path_join(dp_path_join(work, "rejected"), e->d_name));
+		cr_expect_eq(count_lines(body), 3, "the header and both rows: %s", body);
+	}
+	closedir(d);
+	cr_expect_eq(n, 1);
+}
