@@ -148,26 +148,35 @@ Test(validate, resubmission_later_filing_wins_and_counts_add_up)
 	dp_findings_free(&fs);
 }
 
+/* The one file in work/rejected/: its name in *name, its text returned
+ * (read as t_read_gz reads it); fails the test unless there is exactly one. */
+static char *only_rejected(const char *work, const char **name)
+{
+	char *rej = dp_path_join(work, "rejected");
+	DIR *d = opendir(rej);
+	cr_assert(d, "nothing quarantined");
+	struct dirent *e;
+	char *found = NULL;
+	size_t n = 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && n++ == 0)
+			found = dp_xstrdup(e->d_name);
+	closedir(d);
+	cr_assert_eq(n, 1, "%zu files quarantined, want 1", n);
+	*name = found;
+	return t_read_gz(dp_path_join(rej, found));
+}
+
 Test(validate, quarantine_names_cannot_escape)
 {
 	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
 	/* a bulk row with a hostile code: rejected (E-CODE), quarantined under a safe name */
 	t_writes(in, "..bulk.csv", "部门代码,部门名称,年度\n../../x,坏,2021\n");
 	t_chain(in, work, 3, NULL);
-	DIR *d = opendir(dp_path_join(work, "rejected"));
-	cr_assert(d);
-	struct dirent *e;
-	size_t n = 0;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		n++;
-		cr_expect(!strchr(e->d_name, '/'));
-		char *body = t_read_gz(dp_path_join(dp_path_join(work, "rejected"), e->d_name));
-		cr_expect(strstr(body, "../../x"), "the row is kept under its header: %s", body);
-	}
-	closedir(d);
-	cr_expect_eq(n, 1);
+	const char *name;
+	char *body = only_rejected(work, &name);
+	cr_expect(!strchr(name, '/'));
+	cr_expect(strstr(body, "../../x"), "the row is kept under its header: %s", body);
 }
 
 Test(validate, bad_roster_is_refused_with_its_line)
@@ -308,20 +317,10 @@ Test(validate, a_bulk_file_with_every_row_rejected_keeps_its_rows_not_a_copy)
 	char *files = t_read_gz(dp_path_join(work, "inputs.csv.gz"));
 	cr_assert(strstr(files, ",bulk-funds,2,0,rejected"), "dp-normalize found every row in error: %s", files);
 	t_chain(in, work, 3, NULL);
-	DIR *d = opendir(dp_path_join(work, "rejected"));
-	cr_assert(d, "nothing quarantined");
-	struct dirent *e;
-	size_t n = 0;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		n++;
-		size_t len = strlen(e->d_name), suffix = strlen(".rejected-rows.csv");
-		cr_expect(len > suffix && strcmp(e->d_name + len - suffix, ".rejected-rows.csv") == 0,
-			  "%s: the rows, not a copy of the file", e->d_name);
-		char *body = t_read_gz(dp_path_join(dp_path_join(work, "rejected"), e->d_name));
-		cr_expect_eq(count_lines(body), 3, "the header and both rows: %s", body);
-	}
-	closedir(d);
-	cr_expect_eq(n, 1);
+	const char *name;
+	char *body = only_rejected(work, &name);
+	size_t len = strlen(name), suffix = strlen(".rejected-rows.csv");
+	cr_expect(len > suffix && strcmp(name + len - suffix, ".rejected-rows.csv") == 0,
+		  "%s: the rows, not a copy of the file", name);
+	cr_expect_eq(count_lines(body), 3, "the header and both rows: %s", body);
 }
