@@ -8,7 +8,8 @@
  * and without BOM, GB18030, UTF-16LE, gzip), label spellings and units;
  * --bulk writes one bulk departments file of N rows and one bulk special
  * funds file (gzip with --gz).  --faults injects one error of SPEC §4 into
- * that share of submissions, cycling through the codes; --resubmit files that
+ * that share of submissions, cycling through the codes (and, in the bulk
+ * funds file, a self-score out of range now and then); --resubmit files that
  * share of departments twice, the later filing winning.  --expect writes what
  * must become of every submission: file,line,dept_code,fiscal_year,expect,code
  * (expect: accepted, rejected or superseded).  The same arguments always
@@ -554,13 +555,16 @@ static void gen_bulk(const struct opts *o, FILE *ex)
 				   fault ? (strcmp(d.fault, "E-CONFLICT") == 0 ? "E-NUMBER" : d.fault) : NULL);
 			sink_flush(&sd, false);
 		}
+		/* with faults, now and then a fund's self-score out of range
+		 * (E-RANGE for the fund alone: its department has another) */
+		bool fund_fault = o->faults && d.nfunds >= 2 && i % 50 == 7;
 		for (int k = 0; k < d.nfunds; k++) {
 			dp_buf_addf(&sf.b, "专项%d,%s,%d,", k + 1, d.code, o->year);
 			money(&sf.b, d.funds[k].alloc);
 			dp_buf_addc(&sf.b, ',');
 			money(&sf.b, d.funds[k].spent);
 			dp_buf_addc(&sf.b, ',');
-			money(&sf.b, d.funds[k].selfeval);
+			money(&sf.b, fund_fault && k == 0 ? 12000 : d.funds[k].selfeval);
 			dp_buf_addc(&sf.b, '\n');
 		}
 		sink_flush(&sf, false);

@@ -88,6 +88,8 @@ struct vctx {
 	uint64_t *csrc;              /* with src, per candidate: its row there, or NOT_SRC (its cells are in cand) */
 	uint64_t fund_keys;          /* keys with an error-free bulk fund */
 	uint64_t fund_keys_won;      /* of those, keys with an accepted submission */
+	uint64_t *fund_rej;          /* the rows (from 1) of the bulk funds rejected, in order */
+	size_t nfund_rej, capfund_rej;
 	const char **sub_cols;       /* the departments columns, NULL-terminated */
 	size_t nsub_cols;
 	struct dp_buf line;          /* a row being made */
@@ -759,6 +761,8 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 			v->funds_rejected++;
 			v->file_rej[fi]++;
 			quarantine_add(v, fi, si.line);
+			DP_GROW(v->fund_rej, v->nfund_rej, v->capfund_rej);
+			v->fund_rej[v->nfund_rej++] = p.row;
 			continue;
 		}
 		v->file_acc[fi]++;
@@ -1508,7 +1512,14 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 	static const char *const cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
 					    "fund_spent", "fund_selfeval", NULL };
 	dp_table_header(out, cols);
+	size_t rej = 0;
 	while (pair_next(&p, err, &fault, false)) {
+		/* rejected, and counted, when checked: by dp-normalize or by
+		 * check_fund (fundsrc's errors are dp-normalize's only) */
+		if (rej < v->nfund_rej && v->fund_rej[rej] == p.row) {
+			rej++;
+			continue;
+		}
 		bool bulk;
 		uint64_t sub;
 		struct subinfo si;
@@ -1524,8 +1535,6 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 				v->funds_dropped++;
 				continue;
 			}
-		} else if (si.errors) {
-			continue; /* rejected, and counted, when checked */
 		} else {
 			dp_key_make(&v->key, si.year, si.code);
 			const struct winner *w = dp_keymap_get(v->keys, v->key.s);
@@ -1949,6 +1958,7 @@ out:
 	dp_buf_free(&v.line);
 	dp_buf_free(&v.csv);
 	free(v.q);
+	free(v.fund_rej);
 	free(v.file_acc);
 	free(v.file_rej);
 	free(v.file_sup);

@@ -6,7 +6,9 @@
  *   superseded → W-SUPERSEDED at that file and line
  *   accepted   → no error or W-SUPERSEDED there, and its key in departments
  * and: submissions read = accepted + rejected + superseded, each matching
- * the expected counts; every input file listed in inputs.csv.gz once. */
+ * the expected counts; funds read = accepted + rejected + orphan + left out
+ * with their submission, and special_funds.csv.gz has the accepted ones;
+ * every input file listed in inputs.csv.gz once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,7 @@ int main(int argc, char **argv)
 	}
 	struct dp_memtab ex = load(argv[1], NULL), fi = load(argv[2], "findings.csv.gz"),
 			 dep = load(argv[2], "departments.csv.gz"), cnt = load(argv[2], "counts.csv.gz"),
-			 inp = load(argv[2], "inputs.csv.gz");
+			 inp = load(argv[2], "inputs.csv.gz"), funds = load(argv[2], "special_funds.csv.gz");
 	/* findings by "file\x1fline\x1fcode" and by "file\x1f*\x1fcode" */
 	struct dp_keymap *seen = dp_keymap_new(1);
 	struct dp_buf k = DP_BUF_INIT;
@@ -106,6 +108,19 @@ int main(int argc, char **argv)
 		printf("counts do not add up\n");
 		bad++;
 	}
+	unsigned long long fg[5] = { 0, 0, 0, 0, 0 };
+	static const char *fnames[5] = { "funds_accepted", "funds_rejected", "funds_orphan",
+					 "funds_with_their_submission", "funds_read" };
+	for (size_t i = 0; i < cnt.nrows; i++)
+		for (int j = 0; j < 5; j++)
+			if (!strcmp(dp_memtab_cell(&cnt, i, 0), fnames[j]))
+				fg[j] = strtoull(dp_memtab_cell(&cnt, i, 1), NULL, 10);
+	printf("funds: %llu + %llu + %llu + %llu = %llu read; %zu in special_funds.csv.gz\n", fg[0], fg[1], fg[2],
+	       fg[3], fg[4], funds.nrows);
+	if (fg[0] + fg[1] + fg[2] + fg[3] != fg[4] || fg[0] != funds.nrows) {
+		printf("the funds' counts do not add up\n");
+		bad++;
+	}
 	for (size_t i = 1; i < inp.nrows; i++)
 		if (!strcmp(dp_memtab_cell(&inp, i, 0), dp_memtab_cell(&inp, i - 1, 0))) {
 			printf("%s listed twice in inputs.csv.gz\n", dp_memtab_cell(&inp, i, 0));
@@ -120,5 +135,6 @@ int main(int argc, char **argv)
 	dp_memtab_free(&dep);
 	dp_memtab_free(&cnt);
 	dp_memtab_free(&inp);
+	dp_memtab_free(&funds);
 	return bad ? 1 : 0;
 }

@@ -2,7 +2,8 @@
 # SPEC §4 "nothing is lost": a generated province of 2 300 submissions with
 # injected faults of every kind and resubmissions; every one must be
 # accepted, rejected with its injected code, or superseded by the right one,
-# and the counts must add up.  Run with 1 and 2 threads; the bulk file has
+# and the counts must add up, the special funds' too (some bulk funds are
+# rejected on their own).  Run with 1 and 2 threads; the bulk file has
 # more rows than one of dp-normalize's parallel batches (4096).
 source "$(dirname "$0")/lib.bash"
 "$DP_GEN" --out "$T/gen" --seed 7 --forms 800 --bulk 5000 --faults 10 --resubmit 6 --expect "$T/expect.csv"
@@ -16,6 +17,7 @@ for th in 1 2; do
 	set -e
 	[ $rc -eq 1 ] || fail "dp-validate exited $rc, want 1 (error findings)"
 	"$DP_CHECK" "$T/expect.csv" "$w" | tail -3
+	zcat "$w/counts.csv.gz" | grep -q '^funds_rejected,[1-9]' || fail "no bulk fund rejected: dp-gen injects some"
 	"$DP_CHECK" "$T/expect.csv" "$w" >/dev/null || fail "outcomes differ from the generator's expectations ($th threads)"
 done
 cmp <(zcat "$T/work1/findings.csv.gz") <(zcat "$T/work2/findings.csv.gz") || fail "findings differ between 1 and 2 threads"

@@ -102,6 +102,22 @@ Test(validate, every_code)
 	dp_findings_free(&fs);
 }
 
+/* The count named key in work/counts.csv.gz (fails the test without it). */
+static unsigned long long counted(const char *work, const char *key)
+{
+	struct dp_memtab counts;
+	struct dp_buf err = DP_BUF_INIT;
+	cr_assert(dp_memtab_load(&counts, dp_path_join(work, "counts.csv.gz"), false, &err), "%s", dp_buf_str(&err));
+	for (size_t i = 0; i < counts.nrows; i++)
+		if (strcmp(dp_memtab_cell(&counts, i, 0), key) == 0) {
+			unsigned long long v = strtoull(dp_memtab_cell(&counts, i, 1), NULL, 10);
+			dp_memtab_free(&counts);
+			return v;
+		}
+	cr_assert_fail("no count %s in counts.csv.gz", key);
+	return 0;
+}
+
 Test(validate, resubmission_later_filing_wins_and_counts_add_up)
 {
 	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
@@ -121,30 +137,20 @@ Test(validate, resubmission_later_filing_wins_and_counts_add_up)
 	for (size_t i = 0; i < fs.n; i++)
 		if (strstr(fs.v[i].file, "a.csv"))
 			cr_expect(strstr(fs.v[i].message, "b.csv"), "names the winner: %s", fs.v[i].message);
-	struct dp_memtab counts;
-	struct dp_buf err = DP_BUF_INIT;
-	cr_assert(dp_memtab_load(&counts, dp_path_join(work, "counts.csv.gz"), false, &err));
-	unsigned long long read = 0, acc = 0, rej = 0, sup = 0;
-	for (size_t i = 0; i < counts.nrows; i++) {
-		const char *k = dp_memtab_cell(&counts, i, 0);
-		unsigned long long v = strtoull(dp_memtab_cell(&counts, i, 1), NULL, 10);
-		if (!strcmp(k, "submissions_read")) read = v;
-		if (!strcmp(k, "submissions_accepted")) acc = v;
-		if (!strcmp(k, "submissions_rejected")) rej = v;
-		if (!strcmp(k, "submissions_superseded")) sup = v;
-	}
+	unsigned long long read = counted(work, "submissions_read"), acc = counted(work, "submissions_accepted"),
+			   rej = counted(work, "submissions_rejected"), sup = counted(work, "submissions_superseded");
 	cr_expect_eq(read, 6);
 	cr_expect_eq(acc, 2);
 	cr_expect_eq(rej, 1);
 	cr_expect_eq(sup, 3);
 	cr_expect_eq(read, acc + rej + sup);
 	struct dp_filetab tab = { 0 };
+	struct dp_buf err = DP_BUF_INIT;
 	cr_assert(dp_filetab_load(&tab, dp_path_join(work, "inputs.csv.gz"), &err));
 	cr_expect_str_eq(tab.v[0].status, "superseded");
 	cr_expect_str_eq(tab.v[1].status, "accepted");
 	cr_expect_str_eq(tab.v[5].status, "rejected");
 	dp_filetab_free(&tab);
-	dp_memtab_free(&counts);
 	dp_findings_free(&fs);
 }
 
@@ -323,4 +329,37 @@ Test(validate, a_bulk_file_with_every_row_rejected_keeps_its_rows_not_a_copy)
 	cr_expect(len > suffix && strcmp(name + len - suffix, ".rejected-rows.csv") == 0,
 		  "%s: the rows, not a copy of the file", name);
 	cr_expect_eq(count_lines(body), 3, "the header and both rows: %s", body);
+}
+
+/* A bulk fund dp-normalize found nothing wrong with but whose checks here
+ * reject it (a self-score of 180) is rejected once: quarantined, counted,
+ * and not among the funds accepted (it was published and counted both
+ * ways before). */
+Test(validate, a_bulk_fund_its_checks_reject_is_not_published)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", t_seed_form);
+	t_writes(in, "funds.csv", "专项资金名称,部门代码,年度,专项资金下达（万元）,专项资金支出（万元）,专项资金绩效自评分\n"
+				  "专项甲,440000015,2021,100,90,80\n专项乙,440000015,2021,100,90,180\n"
+				  "专项丙,440000015,2021,100,90,70\n");
+	t_chain(in, work, 2, NULL);
+	cr_assert(strstr(t_read_gz(dp_path_join(work, "inputs.csv.gz")), ",bulk-funds,3,0,"),
+		  "dp-normalize finds no error in the funds");
+	cr_expect_eq(t_chain(in, work, 3, NULL), DP_FINDINGS);
+	struct dp_findings fs;
+	t_findings(work, &fs);
+	cr_expect_eq(t_count(&fs, "E-RANGE", "funds.csv"), 1);
+	dp_findings_free(&fs);
+	char *funds = t_read_gz(dp_path_join(work, "special_funds.csv.gz"));
+	cr_expect(strstr(funds, "专项甲") && strstr(funds, "专项丙"), "%s", funds);
+	cr_expect(!strstr(funds, "专项乙"), "the rejected fund is not accepted: %s", funds);
+	unsigned long long read = counted(work, "funds_read"), acc = counted(work, "funds_accepted"),
+			   rej = counted(work, "funds_rejected"), orphan = counted(work, "funds_orphan"),
+			   with_sub = counted(work, "funds_with_their_submission");
+	cr_expect_eq(rej, 1);
+	cr_expect_eq(read, acc + rej + orphan + with_sub, "%llu read, %llu + %llu + %llu + %llu", read, acc, rej,
+		     orphan, with_sub);
+	const char *name;
+	char *body = only_rejected(work, &name);
+	cr_expect(strstr(body, "专项乙") && !strstr(body, "专项甲"), "the row under its header: %s", body);
 }
