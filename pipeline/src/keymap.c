@@ -181,6 +181,18 @@ const char *dp_keymap_key(const struct dp_keymap *m, const void *value)
 	return (const char *)value + m->koff;
 }
 
+void dp_keymap_each(const struct dp_keymap *m, void (*fn)(void *value, const char *key, void *ctx), void *ctx)
+{
+	/* (a chunk's records lie end to end, each as arena_alloc sized it) */
+	for (struct chunk *c = m->chunks; c; c = c->next)
+		for (size_t off = 0; off < c->used;) {
+			char *rec = (char *)c->data + off;
+			const char *key = rec + m->koff;
+			fn(rec, key, ctx);
+			off += align_up(m->koff + strlen(key) + 1);
+		}
+}
+
 size_t dp_keymap_count(const struct dp_keymap *m)
 {
 	return m->n;

@@ -7,16 +7,17 @@
  * (checks, which submissions have funds), then the submissions (checks, the
  * winner of each (fiscal_year, dept_code)).  The submissions are read from
  * the cells dp-normalize wrote beside its table (parsed-departments.cells,
- * memtab.h) when they are that table's, else by parsing the table.  Every
- * row that may still be written is spooled with what the decision needs
- * (spool.h); a submission's cells stay where they were read, or, when the
- * stage fills some in (or there are no cells of dp-normalize's), go to a
- * cells file of candidates.  When all winners are known the spool is read
- * back to write the accepted rows and name the superseded and the orphans,
- * with no second inflate and parse; when every submission is accepted as it
- * was read, departments.csv.gz and departments.cells are dp-normalize's
- * (links), not written again.  Memory: one small record per distinct key,
- * three bytes per submission and 8 bytes per candidate
+ * memtab.h) when they are that table's, else by parsing the table.  A
+ * submission that passes its checks is a candidate: the record of its key
+ * keeps the winner so far, and the one that loses to a later filing is
+ * spooled (spool.h) to be named superseded; a candidate's cells stay where
+ * they were read, or, when the stage fills some in (or there are no cells
+ * of dp-normalize's), go to a cells file of candidates.  When all winners
+ * are known, the keys' records give the accepted rows and the spool the
+ * superseded, with no second inflate and parse; when every submission is
+ * accepted as it was read, departments.csv.gz and departments.cells are
+ * dp-normalize's (links), not written again.  Memory: one small record per
+ * distinct key, three bytes per submission and 8 bytes per candidate
  * (docs/work-files.md). */
 #include <errno.h>
 #include <omp.h>
@@ -56,6 +57,7 @@ struct winner {
 	uint32_t sub;
 	int32_t file;
 	uint32_t line;
+	uint32_t cand;       /* the winner's place among the candidates */
 	char filed_on[11];
 	bool set;
 	bool bulk_fund;      /* some error-free bulk fund row has this key */
@@ -80,12 +82,14 @@ struct vctx {
 	struct dp_roster *roster;
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
-	struct dp_spool *sub_spool;  /* submissions that may be accepted: what decides */
+	struct dp_spool *sub_spool;  /* the candidates that lost to a later filing */
 	struct dp_cells_writer *cand; /* and their cells, in the same order (with src: the changed ones only) */
-	uint64_t ncand;              /* candidates spooled */
+	uint64_t ncand;              /* candidates */
+	uint64_t nlost;              /* of those, spooled when they lost to a later filing */
 	bool cand_changed;           /* some candidate's cells are not those read */
 	bool src;                    /* the departments read from normalize's cells (parsed-departments.cells) */
 	uint64_t *csrc;              /* with src, per candidate: its row there, or NOT_SRC (its cells are in cand) */
+	size_t capcsrc;
 	uint64_t fund_keys;          /* keys with an error-free bulk fund */
 	uint64_t fund_keys_won;      /* of those, keys with an accepted submission */
 	uint64_t *fund_rej;          /* the rows (from 1) of the bulk funds rejected, in order */
@@ -93,7 +97,7 @@ struct vctx {
 	const char **sub_cols;       /* the departments columns, NULL-terminated */
 	size_t nsub_cols;
 	struct dp_buf line;          /* a row being made */
-	struct dp_buf csv;           /* a spooled submission's CSV line */
+	struct dp_buf csv;           /* a candidate's CSV line */
 	size_t nsubs, capsubs;
 	struct qitem *q;             /* bulk rows to quarantine, and files when no copier runs */
 	size_t nq, capq;
@@ -105,7 +109,7 @@ struct vctx {
 	uint64_t read, accepted, rejected, superseded;
 	uint64_t funds_read, funds_accepted, funds_rejected, funds_orphan, funds_dropped;
 	struct dp_buf key;
-	struct dp_buf spkey;     /* the key of the spooled submission being read */
+	struct dp_buf spkey;     /* a key being cut into its year and code (key_parts) */
 	size_t *required, nrequired; /* the required fields of a submission */
 	size_t *ranged, nranged;     /* the numeric fields with a range */
 	struct dp_buf last_key;  /* winner_of's last key, and its record */
@@ -561,31 +565,52 @@ static long file_of(const struct vctx *v, const char *cell, const char *table, s
 	return -1;
 }
 
-/* fundsrc columns: file,line,shape,sub,errors,bad_fields.  A fund of a
- * bulk file has no submission id: it belongs to its key.  The file's row
- * in the file table in *fi (-1, err set, for a row of no file). */
-static void fund_info(const struct vctx *v, const struct pair *p, bool *bulk, uint64_t *sub, struct subinfo *si,
-		      long *fi, struct dp_buf *err)
+/* A fundsrc.csv.gz row (file,line,shape,sub,errors,bad_fields).  A fund
+ * of a bulk file has no submission id: it belongs to its key. */
+struct fsrc {
+	uint64_t sub, line, errors;
+	long fi;     /* its file's row in the file table */
+	size_t bad;  /* its bad_fields: their offset in the caller's text (fsrc_of) */
+	bool bulk;
+};
+
+/* Record s as r, its bad_fields appended to text; false (err set) for a
+ * short row or one of no file. */
+static bool fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc *r, struct dp_buf *text,
+		    struct dp_buf *err)
 {
-	const struct dp_record *s = p->rb;
-	const struct dp_deptrow *d = &p->drow;
-	*bulk = s->len[3] == 0;
-	*sub = strtoull(s->f[3], NULL, 10);
-	*fi = file_of(v, s->f[0], "fundsrc.csv.gz", err);
-	si->file = *fi >= 0 ? v->tab->v[*fi].file : s->f[0];
-	si->line = strtoull(s->f[1], NULL, 10);
-	si->code = d->text[DP_F_DEPT_CODE];
-	si->year = d->text[DP_F_FISCAL_YEAR];
-	si->bad_fields = s->f[5];
-	si->field_lines = NULL;
-	si->errors = strtoull(s->f[4], NULL, 10);
-	si->fs = v->fs;
-	si->res = NULL; /* (a fund's checks score nothing) */
+	if (s->n < 6) {
+		if (!err->len)
+			dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
+		return false;
+	}
+	if ((r->fi = file_of(v, s->f[0], "fundsrc.csv.gz", err)) < 0)
+		return false;
+	r->line = strtoull(s->f[1], NULL, 10);
+	r->bulk = s->len[3] == 0;
+	r->sub = strtoull(s->f[3], NULL, 10);
+	r->errors = strtoull(s->f[4], NULL, 10);
+	r->bad = text->len;
+	dp_buf_addz(text, s->f[5], s->len[5]);
+	return true;
 }
 
-static void check_fund(const struct vctx *v, struct pair *p, bool bulk, struct subinfo *si)
+/* The subinfo of fund r (bad_fields in text) whose row is d: findings to
+ * the stage's, its errors dp-normalize's. */
+static struct subinfo fund_info(const struct vctx *v, const struct fsrc *r, const struct dp_buf *text,
+				const struct dp_deptrow *d)
 {
-	const struct dp_deptrow *d = &p->drow;
+	return (struct subinfo){ .file = v->tab->v[r->fi].file,
+				 .line = r->line,
+				 .code = d->text[DP_F_DEPT_CODE],
+				 .year = d->text[DP_F_FISCAL_YEAR],
+				 .bad_fields = text->s + r->bad,
+				 .errors = r->errors,
+				 .fs = v->fs }; /* (a fund's checks score nothing) */
+}
+
+static void check_fund(const struct vctx *v, const struct dp_deptrow *d, bool bulk, struct subinfo *si)
+{
 	static const int req[] = { DP_F_FUND_NAME, DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL,
 				   DP_F_DEPT_CODE, DP_F_FISCAL_YEAR };
 	for (size_t k = 0; k < (bulk ? 6u : 4u); k++) {
@@ -635,29 +660,44 @@ static void row_csv(struct vctx *v, const char *s, size_t n)
 	}
 }
 
-/* A submission spooled until the winners are known: its id and file index,
- * its row in normalize's cells (or NOT_SRC), the record of its key (struct
- * winner: records never move, keymap.h), its line and its filed_on (its
- * cells are in v->cand or normalize's cells).  The file's path, year and
- * code are not spooled: they are the file table's and the key's (at
- * 1 000 000 submissions the spool was 120 MB written and read back). */
+/* A candidate that lost to a later filing of its key, spooled until the
+ * winners are known: its id and file index, the record of its key (struct
+ * winner: records never move, keymap.h), its line and its filed_on.  The
+ * file's path, year and code are not spooled: they are the file table's and
+ * the key's.  Only these are spooled: a winner's finding and counts come
+ * from its key's record (at 1 000 000 submissions, spooling every candidate
+ * was 40 MB written and read back, ≈ 5 % of the stage's CPU). */
 struct spooled {
-	uint64_t a, b, line, src;
+	uint64_t id, fi, line;
 	struct winner *w;
-	const char *file, *year, *code, *text;
+	const char *file, *year, *code, *filed_on;
 };
 
-static void spool_row(struct vctx *v, uint64_t a, long fi, uint64_t src, struct winner *w, const struct subinfo *si,
-		      const char *text)
+static void spool_loser(struct vctx *v, uint64_t id, long fi, uint64_t line, struct winner *w, const char *filed_on)
 {
 	struct dp_spool *sp = v->sub_spool;
-	dp_spool_putu(sp, a);
+	dp_spool_putu(sp, id);
 	dp_spool_putu(sp, (uint64_t)fi);
-	dp_spool_putu(sp, src);
 	dp_spool_putu(sp, (uint64_t)(uintptr_t)w);
-	dp_spool_putu(sp, si->line);
-	dp_spool_puts(sp, text);
+	dp_spool_putu(sp, line);
+	dp_spool_puts(sp, filed_on);
 	dp_spool_end(sp);
+	v->nlost++;
+}
+
+/* key ("<year>\x1f<code>", dp_key_make) copied into b and cut into its
+ * year and code; false when it is not such a key. */
+static bool key_parts(struct dp_buf *b, const char *key, const char **year, const char **code)
+{
+	dp_buf_reset(b);
+	dp_buf_adds(b, key);
+	char *sep = strchr(b->s, '\x1f');
+	if (!sep)
+		return false;
+	*sep = '\0';
+	*year = b->s;
+	*code = sep + 1;
+	return true;
 }
 
 /* The next row of the spool (valid until the next call); false at the end,
@@ -668,26 +708,19 @@ static bool spooled_next(struct vctx *v, struct spooled *r, struct dp_buf *err)
 	const size_t *len;
 	size_t n;
 	while (dp_spool_next(v->sub_spool, &f, &len, &n, err)) {
-		if (n != 6)
+		long fi = n == 5 ? (long)dp_spool_u(f[1]) : -1;
+		struct winner *w = n == 5 ? (struct winner *)(uintptr_t)dp_spool_u(f[2]) : NULL;
+		const char *year, *code;
+		if (!w || !key_parts(&v->spkey, dp_keymap_key(v->keys, w), &year, &code))
 			continue;
-		long fi = (long)dp_spool_u(f[1]);
-		struct winner *w = (struct winner *)(uintptr_t)dp_spool_u(f[3]);
-		/* the key is "<year>\x1f<code>" (dp_key_make) */
-		dp_buf_reset(&v->spkey);
-		dp_buf_adds(&v->spkey, dp_keymap_key(v->keys, w));
-		char *sep = strchr(v->spkey.s, '\x1f');
-		if (!sep)
-			continue;
-		*sep = '\0';
 		*r = (struct spooled){ dp_spool_u(f[0]),
 				       (uint64_t)fi,
-				       dp_spool_u(f[4]),
-				       dp_spool_u(f[2]),
+				       dp_spool_u(f[3]),
 				       w,
 				       fi >= 0 && (size_t)fi < v->tab->n ? v->tab->v[fi].file : "?",
-				       v->spkey.s,
-				       sep + 1,
-				       f[5] };
+				       year,
+				       code,
+				       f[4] };
 		return true;
 	}
 	return false;
@@ -740,32 +773,31 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		return false;
 	}
 	struct fund_keys *keys = dp_xcalloc(1, sizeof *keys);
+	struct dp_buf bad = DP_BUF_INIT; /* a fund's bad_fields */
 	while (pair_next(&p, err, &fault, true)) {
-		bool bulk;
-		uint64_t sub;
-		struct subinfo si;
-		long fi;
-		fund_info(v, &p, &bulk, &sub, &si, &fi, err);
-		if (fi < 0) {
+		struct fsrc r;
+		dp_buf_reset(&bad);
+		if (!fsrc_of(v, p.rb, &r, &bad, err)) {
 			fault = true;
 			break;
 		}
-		check_fund(v, &p, bulk, &si);
+		struct subinfo si = fund_info(v, &r, &bad, &p.drow);
+		check_fund(v, &p.drow, r.bulk, &si);
 		v->funds_read++;
-		if (!bulk) {
-			ensure_sub(v, sub);
-			v->sub_fund[sub] |= si.errors ? 2 : 1;
+		if (!r.bulk) {
+			ensure_sub(v, r.sub);
+			v->sub_fund[r.sub] |= si.errors ? 2 : 1;
 			continue;
 		}
 		if (si.errors) {
 			v->funds_rejected++;
-			v->file_rej[fi]++;
-			quarantine_add(v, fi, si.line);
+			v->file_rej[r.fi]++;
+			quarantine_add(v, r.fi, r.line);
 			DP_GROW(v->fund_rej, v->nfund_rej, v->capfund_rej);
 			v->fund_rej[v->nfund_rej++] = p.row;
 			continue;
 		}
-		v->file_acc[fi]++;
+		v->file_acc[r.fi]++;
 		dp_key_make(&v->key, si.year, si.code);
 		/* (a department's funds come one after the other: its key once) */
 		if (keys->n && strcmp(keys->text.s + keys->last, v->key.s) == 0)
@@ -779,6 +811,7 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 	fund_keys_flush(v, keys);
 	dp_buf_free(&keys->text);
 	free(keys);
+	dp_buf_free(&bad);
 	pair_close(&p);
 	return !fault;
 }
@@ -848,10 +881,37 @@ static void fill_in(const struct vctx *v, const struct dp_deptrow *d, const char
 		  !t[DP_F_INCOME_OTHER][0];
 }
 
-/* Spools a submission that passed its checks, with the cells it will have in
- * departments.csv.gz (fill_in).  Notes when they are not the cells read.
- * row: its row in the table read, from 1. */
-static void spool_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
+/* A candidate, in the order read: its place (with dp-normalize's cells,
+ * its row there in v->csrc, src, or NOT_SRC when its cells are in v->cand)
+ * and its key's competition: it wins when it is the first, or later
+ * (later()); the one that loses is spooled. */
+static void candidate(struct vctx *v, uint64_t id, long fi, uint64_t src, struct winner *w, uint64_t line,
+		      const char *filed_on)
+{
+	uint64_t c = v->ncand++;
+	if (v->src) {
+		DP_GROW(v->csrc, c, v->capcsrc);
+		v->csrc[c] = src;
+	}
+	if (w->set && !later(w, filed_on, fi, line)) {
+		spool_loser(v, id, fi, line, w, filed_on);
+		return;
+	}
+	if (w->set)
+		spool_loser(v, w->sub, w->file, w->line, w, w->filed_on);
+	v->fund_keys_won += !w->set && w->bulk_fund;
+	w->set = true;
+	w->sub = (uint32_t)id;
+	w->file = (int32_t)fi;
+	w->line = (uint32_t)line;
+	w->cand = (uint32_t)c;
+	snprintf(w->filed_on, sizeof w->filed_on, "%s", filed_on);
+}
+
+/* A submission that passed its checks: a candidate, with the cells it will
+ * have in departments.csv.gz (fill_in) in v->cand when they are not the
+ * cells read (and noted).  row: its row in the table read, from 1. */
+static void sub_candidate(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
 			    struct winner *w, uint64_t row)
 {
 	struct filled fl;
@@ -859,10 +919,9 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 	const char *parent = fl.parent, *sector = fl.sector, *pname = fl.pname;
 	const char *const *t = p->drow.text;
 	uint64_t src = NOT_SRC;
-	v->ncand++;
 	if (v->src && !fl.any && p->ra->n == p->drow.ncols) {
 		/* its cells are those read: they stay where they are */
-		spool_row(v, id, fi, row - 1, w, si, t[DP_F_FILED_ON]);
+		candidate(v, id, fi, row - 1, w, si->line, t[DP_F_FILED_ON]);
 		return;
 	}
 	dp_buf_reset(&v->line);
@@ -889,7 +948,7 @@ static void spool_candidate(struct vctx *v, const struct pair *p, const struct s
 		src = row - 1;
 	else
 		dp_cells_row(v->cand, v->line.s, v->line.len);
-	spool_row(v, id, fi, src, w, si, t[DP_F_FILED_ON]);
+	candidate(v, id, fi, src, w, si->line, t[DP_F_FILED_ON]);
 }
 
 /* normalize's cells of parsed-departments.csv.gz, when it left them and
@@ -930,21 +989,8 @@ static void sub_rejected(struct vctx *v, uint64_t id, long fi, uint64_t line, bo
 	quarantine_add(v, fi, form ? 0 : line);
 }
 
-/* A candidate's key: it wins when it is the first, or later (later()). */
-static void sub_compete(struct vctx *v, struct winner *w, uint64_t id, long fi, uint64_t line, const char *filed_on)
-{
-	if (!w->set || later(w, filed_on, fi, line)) {
-		v->fund_keys_won += !w->set && w->bulk_fund;
-		w->set = true;
-		w->sub = (uint32_t)id;
-		w->file = (int32_t)fi;
-		w->line = (uint32_t)line;
-		snprintf(w->filed_on, sizeof w->filed_on, "%s", filed_on);
-	}
-}
-
-/* After its checks, in the order read: a submission rejected, or spooled
- * as a candidate and the winner of its key w brought up to date.  p->drow
+/* After its checks, in the order read: a submission rejected, or a
+ * candidate (sub_candidate) for the key of record w.  p->drow
  * and p->ra are its cells, row its row in the table (from 1). */
 static void sub_decide(struct vctx *v, const struct pair *p, const struct subinfo *si, uint64_t id, long fi,
 		       struct winner *w, bool form, uint64_t row)
@@ -954,8 +1000,7 @@ static void sub_decide(struct vctx *v, const struct pair *p, const struct subinf
 		sub_rejected(v, id, fi, si->line, form);
 		return;
 	}
-	spool_candidate(v, p, si, id, fi, w, row);
-	sub_compete(v, w, id, fi, si->line, p->drow.text[DP_F_FILED_ON]);
+	sub_candidate(v, p, si, id, fi, w, row);
 }
 
 /* ---- the submissions' checks on every thread ----
@@ -1124,12 +1169,9 @@ static void decide_batch(struct vctx *v, struct pair *p, size_t ncols, const str
 			sub_decide(v, p, &si, r->id, r->fi, r->w, r->form, r->row);
 			continue;
 		}
-		/* spool_candidate's first case, found by the checking thread */
+		/* sub_candidate's first case, found by the checking thread */
 		v->read++;
-		v->ncand++;
-		struct subinfo si = { .line = r->line };
-		spool_row(v, r->id, r->fi, r->row - 1, r->w, &si, r->filed_on);
-		sub_compete(v, r->w, r->id, r->fi, r->line, r->filed_on);
+		candidate(v, r->id, r->fi, r->row - 1, r->w, r->line, r->filed_on);
 	}
 }
 
@@ -1269,56 +1311,69 @@ static void years_add(struct years *y, const char *s)
 	y->v[y->n++] = dp_xstrdup(s);
 }
 
-/* Decides each candidate (the spool's records and v->cand's rows, in the
- * same order): the winner of its key is accepted (acc[i] set), the others
- * superseded and named. */
+/* The winner of every key with a candidate: accepted (acc[] of its place
+ * set), counted, and checked against the roster. */
+struct winners {
+	struct vctx *v;
+	unsigned char *acc;
+	struct years *years;
+	bool bad;  /* a key or place that is not one (said by decide_subs) */
+};
+
+static void winner_accepted(void *value, const char *key, void *ctx)
+{
+	struct winners *ws = ctx;
+	struct vctx *v = ws->v;
+	struct winner *w = value;
+	const char *year, *code;
+	if (!w->set)
+		return; /* a key of funds only */
+	if (w->cand >= v->ncand || !key_parts(&v->spkey, key, &year, &code)) {
+		ws->bad = true;
+		return;
+	}
+	ws->acc[w->cand] = 1;
+	v->sub_state[w->sub] = ST_ACCEPTED;
+	v->accepted++;
+	v->file_acc[w->file]++;
+	years_add(ws->years, year);
+	const char *file = v->tab->v[w->file].file;
+	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, code) : NULL;
+	if (v->roster && !re)
+		dp_findings_add(v->fs, "W-UNROSTERED", file, w->line, code, year, "dept_code", code,
+				"部门 %s 不在名册（%s）中：请核对部门代码，或把该部门加入名册", code, v->roster->path);
+	if (re)
+		w->roster_seen = true;
+}
+
+/* Decides the candidates: the winner of each key is accepted (acc[] set,
+ * indexed as v->cand's rows and v->csrc), the others, spooled when they
+ * lost, superseded and named with the winner. */
 static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years, struct dp_buf *err)
 {
 	if (!dp_spool_rewind(v->sub_spool, err))
 		return false;
 	struct spooled r;
-	size_t i = 0, n = (size_t)v->ncand;
-	bool more = false;
-	if (v->src)
-		v->csrc = dp_xcalloc(n + 1, sizeof *v->csrc);
+	uint64_t lost = 0;
 	while (spooled_next(v, &r, err)) {
-		if ((more = i == n))
-			break; /* out of step: said below */
-		uint64_t id = r.a, line = r.line;
-		long fi = (long)r.b;
-		const char *file = r.file, *year = r.year, *code = r.code, *filed_on = r.text;
+		lost++;
 		struct winner *w = r.w;
-		if (v->csrc)
-			v->csrc[i] = r.src;
-		acc[i++] = w->sub == id;
-		if (w->sub != id) {
-			v->sub_state[id] = ST_SUPERSEDED;
-			v->superseded++;
-			if (fi >= 0)
-				v->file_sup[fi]++;
-			const char *wf = w->file >= 0 ? v->tab->v[w->file].file : "?";
-			dp_findings_add(v->fs, "W-SUPERSEDED", file, line, code, year, "filed_on", filed_on,
-					"已被同一部门同一年度的后一次填报取代（%s 第 %llu 行，填报日期 %s），本次填报不计分",
-					wf, (unsigned long long)w->line, w->filed_on);
-			continue;
-		}
-		v->sub_state[id] = ST_ACCEPTED;
-		v->accepted++;
-		if (fi >= 0)
-			v->file_acc[fi]++;
-		years_add(years, year);
-		const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, code) : NULL;
-		if (v->roster && !re)
-			dp_findings_add(v->fs, "W-UNROSTERED", file, line, code, year, "dept_code", code,
-					"部门 %s 不在名册（%s）中：请核对部门代码，或把该部门加入名册", code,
-					v->roster->path);
-		if (re)
-			w->roster_seen = true;
+		v->sub_state[r.id] = ST_SUPERSEDED;
+		v->superseded++;
+		if (r.fi < v->tab->n)
+			v->file_sup[r.fi]++;
+		const char *wf = w->file >= 0 ? v->tab->v[w->file].file : "?";
+		dp_findings_add(v->fs, "W-SUPERSEDED", r.file, r.line, r.code, r.year, "filed_on", r.filed_on,
+				"已被同一部门同一年度的后一次填报取代（%s 第 %llu 行，填报日期 %s），本次填报不计分", wf,
+				(unsigned long long)w->line, w->filed_on);
 	}
+	struct winners ws = { v, acc, years, false };
+	dp_keymap_each(v->keys, winner_accepted, &ws);
 	size_t in_cand = 0;
-	for (size_t k = 0; k < i; k++)
+	for (size_t k = 0; k < v->ncand; k++)
 		in_cand += !v->csrc || v->csrc[k] == NOT_SRC;
-	if (!err->len && (i != n || more || in_cand != dp_cells_nrows(v->cand)))
+	if (!err->len && (ws.bad || lost != v->nlost || v->accepted + v->superseded != v->ncand ||
+			  in_cand != dp_cells_nrows(v->cand)))
 		dp_buf_adds(err, "dp-validate: the spool of candidates is out of step");
 	return !err->len;
 }
@@ -1513,6 +1568,7 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 					    "fund_spent", "fund_selfeval", NULL };
 	dp_table_header(out, cols);
 	size_t rej = 0;
+	struct dp_buf bad = DP_BUF_INIT; /* a fund's bad_fields */
 	while (pair_next(&p, err, &fault, false)) {
 		/* rejected, and counted, when checked: by dp-normalize or by
 		 * check_fund (fundsrc's errors are dp-normalize's only) */
@@ -1520,18 +1576,16 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 			rej++;
 			continue;
 		}
-		bool bulk;
-		uint64_t sub;
-		struct subinfo si;
-		long fi;
-		fund_info(v, &p, &bulk, &sub, &si, &fi, err);
-		if (fi < 0) {
+		struct fsrc r;
+		dp_buf_reset(&bad);
+		if (!fsrc_of(v, p.rb, &r, &bad, err)) {
 			fault = true;
 			break;
 		}
+		struct subinfo si = fund_info(v, &r, &bad, &p.drow);
 		const char *name = p.drow.text[DP_F_FUND_NAME];
-		if (!bulk) {
-			if (sub >= v->nsubs || v->sub_state[sub] != ST_ACCEPTED) {
+		if (!r.bulk) {
+			if (r.sub >= v->nsubs || v->sub_state[r.sub] != ST_ACCEPTED) {
 				v->funds_dropped++;
 				continue;
 			}
@@ -1553,6 +1607,7 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 			line_cell(v, k, p.drow.field[k], k < p.ra->n ? p.ra->f[k] : "");
 		dp_table_line(out, v->line.s, v->line.len);
 	}
+	dp_buf_free(&bad);
 	pair_close(&p);
 	if (fault || err->len) {
 		dp_table_abort(out);

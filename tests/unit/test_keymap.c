@@ -119,3 +119,58 @@ Test(keymap, put_with_the_prefetched_hash_is_put)
 	dp_buf_free(&k);
 	dp_keymap_free(m);
 }
+
+struct seen {
+	const struct dp_keymap *m;
+	unsigned char *count; /* per value */
+	size_t visits;
+	bool mismatch;
+};
+
+static void visit(void *value, const char *key, void *ctx)
+{
+	struct seen *s = ctx;
+	long i = *(long *)value;
+	s->visits++;
+	s->mismatch |= dp_keymap_key(s->m, value) != key || dp_keymap_get(s->m, key) != value;
+	s->count[i]++;
+	*(long *)value = -i; /* fn may change the value */
+}
+
+/* Every key visited once, with its own value, across chunks of keys of
+ * every length: short ones, ones of odd lengths around the records'
+ * alignment, and keys longer than a chunk (a chunk of their own). */
+Test(keymap, each_visits_every_key_once)
+{
+	struct dp_keymap *m = dp_keymap_new(sizeof(long));
+	struct dp_buf k = DP_BUF_INIT, code = DP_BUF_INIT;
+	enum { N = 40000 };
+	for (long i = 0; i < N; i++) {
+		dp_buf_reset(&code);
+		dp_buf_addf(&code, "%ld-", i);
+		size_t pad = i % 1000 == 999 ? 300000 : (size_t)(i % 37);
+		for (size_t j = 0; j < pad; j++)
+			dp_buf_addc(&code, (char)('a' + j % 26));
+		dp_key_make(&k, "2021", code.s);
+		*(long *)dp_keymap_put(m, k.s, NULL) = i;
+	}
+	struct seen s = { m, dp_xcalloc(N, 1), 0, false };
+	dp_keymap_each(m, visit, &s);
+	cr_expect_eq(s.visits, N);
+	cr_expect(!s.mismatch, "each value comes with its own key");
+	for (long i = 0; i < N; i++)
+		cr_expect_eq(s.count[i], 1, "key %ld visited %d times", i, s.count[i]);
+	dp_buf_reset(&code);
+	dp_buf_addf(&code, "%ld-", 5L);
+	for (size_t j = 0; j < 5; j++)
+		dp_buf_addc(&code, (char)('a' + j % 26));
+	dp_key_make(&k, "2021", code.s);
+	cr_expect_eq(*(long *)dp_keymap_get(m, k.s), -5, "the value changed by fn");
+	free(s.count);
+	dp_buf_free(&k);
+	dp_buf_free(&code);
+	dp_keymap_free(m);
+	m = dp_keymap_new(1);
+	dp_keymap_each(m, visit, NULL); /* an empty map: fn never called */
+	dp_keymap_free(m);
+}

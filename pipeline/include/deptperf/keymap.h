@@ -28,6 +28,11 @@ uint64_t dp_keymap_prefetch(const struct dp_keymap *m, const char *key);
 void *dp_keymap_put_hashed(struct dp_keymap *m, const char *key, uint64_t hash, bool *created);
 /* The key of a value dp_keymap_put returned. */
 const char *dp_keymap_key(const struct dp_keymap *m, const void *value);
+/* Calls fn with each value and its key, in no set order: a walk through
+ * the records as they lie in memory, not through the slots (at a million
+ * keys a walk through the slots waits on memory at every key).  fn may
+ * change the value, not the map. */
+void dp_keymap_each(const struct dp_keymap *m, void (*fn)(void *value, const char *key, void *ctx), void *ctx);
 /* Makes room for n keys in all, so that the map does not grow (and move
  * every slot) until it holds more: for a caller that knows about how many
  * there will be. */
