@@ -1862,6 +1862,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	struct vctx v;
 	memset(&v, 0, sizeof v);
 	v.o = o;
+	struct dp_phases ph;
+	dp_phases_start(&ph);
 	struct dp_rules *rules = dp_stage_load_rules(o, err);
 	if (!rules)
 		return DP_BADCONFIG;
@@ -1930,10 +1932,14 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	for (size_t i = 0; i < tab.n; i++)
 		if (strcmp(tab.v[i].status, "rejected") == 0 && strcmp(tab.v[i].shape, dp_shape_name(DP_SHAPE_FORM)) == 0)
 			quarantine_add(&v, (long)i, 0);
-	if (!pass_funds_check(&v, err) || !pass_subs_check(&v, err)) {
+	dp_phase_end(&ph, "setup");
+	bool passed = pass_funds_check(&v, err);
+	dp_phase_end(&ph, "funds");
+	if (!passed || !pass_subs_check(&v, err)) {
 		rc = DP_IOERR;
 		goto out;
 	}
+	dp_phase_end(&ph, "subs");
 	/* a departments.cells of another run must not outlive this one's table */
 	char *p_cells = dp_path_join(o->work, "departments.cells");
 	unlink(p_cells);
@@ -1943,6 +1949,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_IOERR;
 		goto out;
 	}
+	dp_phase_end(&ph, "decide");
 	/* the two tables at once: they share nothing (write_funds alone adds
 	 * findings); each is a full read and write when some submission was
 	 * not accepted (100 000 forms: ≈ 0.1 s each) */
@@ -1962,6 +1969,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	dp_buf_free(&ferr);
 	if (rc != DP_OK)
 		goto out;
+	dp_phase_end(&ph, "tables");
 	dp_qsort(years.v, years.n, sizeof *years.v, years_cmp);
 	for (size_t i = 0; i < tab.n; i++) {
 		const char *st = final_status(&v, i);
@@ -1976,7 +1984,9 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, NULL, err);
 	free(p_out_in);
 	free(p_out_fi);
+	dp_phase_end(&ph, "findings");
 	ok = copier_done(&v, ok ? err : NULL) && ok;
+	dp_phase_end(&ph, "copies");
 	if (!ok) {
 		rc = DP_CANTCREATE;
 		goto out;
@@ -1990,9 +2000,11 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		    (unsigned long long)v.funds_orphan, (unsigned long long)fs.errors, (unsigned long long)fs.warnings);
 	if (v.roster)
 		dp_buf_addf(&rep->line, "; %llu rostered departments missing", (unsigned long long)missing);
+	dp_phases_report(&ph, rep);
 	if (fs.errors || missing)
 		rc = DP_FINDINGS;
 out:
+	dp_buf_free(&ph.text);
 	copier_done(&v, NULL); /* after a failure: its copies waited for, not reported */
 	free(v.qwhole);
 	free(v.rejdir);

@@ -363,3 +363,41 @@ Test(validate, a_bulk_fund_its_checks_reject_is_not_published)
 	char *body = only_rejected(work, &name);
 	cr_expect(strstr(body, "专项乙") && !strstr(body, "专项甲"), "the row under its header: %s", body);
 }
+
+/* DP_PHASES adds the phases' times to the report line, in order; without
+ * it the line is as it was. */
+Test(validate, phases_are_reported_when_asked)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", t_seed_form);
+	struct dp_stage_opts o;
+	memset(&o, 0, sizeof o);
+	o.work = work;
+	struct dp_buf err = DP_BUF_INIT;
+	for (int on = 0; on < 2; on++) {
+		if (on)
+			setenv("DP_PHASES", "1", 1);
+		else
+			unsetenv("DP_PHASES");
+		t_chain(in, work, 2, NULL);
+		struct dp_stage_report rep = { DP_BUF_INIT };
+		cr_assert_eq(dp_validate_run(&o, &rep, &err), DP_OK, "%s", dp_buf_str(&err));
+		const char *line = dp_buf_str(&rep.line), *p = strstr(line, "; phases (s, wall/CPU): ");
+		if (!on) {
+			cr_expect_null(p, "%s", line);
+			continue;
+		}
+		cr_assert(p, "%s", line);
+		static const char *const names[] = { "setup ", "funds ", "subs ", "decide ", "tables ", "findings ", "copies " };
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			const char *q = strstr(p, names[i]);
+			cr_expect(q, "%s in %s", names[i], line);
+			p = q ? q : p;
+		}
+		dp_buf_free(&rep.line);
+	}
+	setenv("DP_PHASES", "0", 1);
+	struct dp_phases ph;
+	dp_phases_start(&ph);
+	cr_expect(!ph.on, "DP_PHASES=0 is off");
+}

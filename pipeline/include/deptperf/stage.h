@@ -77,6 +77,22 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 int dp_score_bench(const struct dp_stage_opts *o, int runs, struct dp_buf *out, struct dp_buf *err);
 int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 
+/* With DP_PHASES set in the environment (not "0"), a stage notes the end
+ * of each of its phases, and dp_phases_report adds them to its report
+ * line: "; phases (s, wall/CPU): funds 0.520/0.981, subs …" (seconds since
+ * the stage began, and the CPU of all its threads by then).  For timing a
+ * stage's parts without patching it (docs/benchmarks.md); without the
+ * variable it costs a getenv. */
+struct dp_phases {
+	bool on;
+	double start, cpu;
+	struct dp_buf text;
+};
+void dp_phases_start(struct dp_phases *p);
+void dp_phase_end(struct dp_phases *p, const char *name);
+/* Appends the phases noted to rep's line, and frees them. */
+void dp_phases_report(struct dp_phases *p, struct dp_stage_report *rep);
+
 struct dp_rules;
 /* Loads --rules, or the default rule set; NULL with err when refused. */
 struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_buf *err);
