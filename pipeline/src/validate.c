@@ -83,7 +83,7 @@ struct vctx {
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
 	struct dp_spool *sub_spool;  /* the candidates that lost to a later filing */
-	struct dp_cells_writer *cand; /* and their cells, in the same order (with src: the changed ones only) */
+	struct dp_cells_writer *cand; /* the candidates' cells, in order (with src: the changed ones only) */
 	uint64_t ncand;              /* candidates */
 	uint64_t nlost;              /* of those, spooled when they lost to a later filing */
 	bool cand_changed;           /* some candidate's cells are not those read */
