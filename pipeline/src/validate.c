@@ -80,6 +80,7 @@ struct vctx {
 	struct dp_findings *fs;
 	struct dp_keymap *keys;
 	struct dp_roster *roster;
+	uint64_t nids;              /* the sub ids dp-normalize gave: 0 to nids - 1 (the file table's count) */
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
 	struct dp_spool *sub_spool;  /* the candidates that lost to a later filing */
@@ -565,6 +566,22 @@ static long file_of(const struct vctx *v, const char *cell, const char *table, s
 	return -1;
 }
 
+/* The submission id of a work row (subs.csv.gz, fundsrc.csv.gz) in *id;
+ * false, with err set, for one dp-normalize did not give (work tables of
+ * another run, or damaged: the per-id arrays must not grow with it). */
+static bool sub_id(const struct vctx *v, const char *cell, const char *table, uint64_t *id, struct dp_buf *err)
+{
+	char *end;
+	errno = 0;
+	*id = strtoull(cell, &end, 10);
+	if (end != cell && !*end && !errno && *id < v->nids)
+		return true;
+	if (!err->len)
+		dp_buf_addf(err, "%s: submission “%s” is not one of the %llu dp-normalize read (rerun dp-normalize)",
+			    table, cell, (unsigned long long)v->nids);
+	return false;
+}
+
 /* A fundsrc.csv.gz row (file,line,shape,sub,errors,bad_fields).  A fund
  * of a bulk file has no submission id: it belongs to its key. */
 struct fsrc {
@@ -588,7 +605,9 @@ static bool fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc
 		return false;
 	r->line = strtoull(s->f[1], NULL, 10);
 	r->bulk = s->len[3] == 0;
-	r->sub = strtoull(s->f[3], NULL, 10);
+	r->sub = 0;
+	if (!r->bulk && !sub_id(v, s->f[3], "fundsrc.csv.gz", &r->sub, err))
+		return false;
 	r->errors = strtoull(s->f[4], NULL, 10);
 	r->bad = text->len;
 	dp_buf_addz(text, s->f[5], s->len[5]);
@@ -817,13 +836,15 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 }
 
 /* subs columns: sub,file,line,shape,errors,bad_fields,field_lines; the
- * file's row in the file table in *fi (-1, err set, for a row of no file) */
-static void sub_info(const struct vctx *v, const struct pair *p, struct subinfo *si, uint64_t *id, long *fi,
+ * file's row in the file table in *fi.  False (err set) for a row of no
+ * file or of an id dp-normalize did not give. */
+static bool sub_info(const struct vctx *v, const struct pair *p, struct subinfo *si, uint64_t *id, long *fi,
 		     struct dp_buf *err)
 {
-	*id = strtoull(p->rb->f[0], NULL, 10);
-	*fi = file_of(v, p->rb->f[1], "subs.csv.gz", err);
-	si->file = *fi >= 0 ? v->tab->v[*fi].file : p->rb->f[1];
+	if (!sub_id(v, p->rb->f[0], "subs.csv.gz", id, err) ||
+	    (*fi = file_of(v, p->rb->f[1], "subs.csv.gz", err)) < 0)
+		return false;
+	si->file = v->tab->v[*fi].file;
 	si->line = strtoull(p->rb->f[2], NULL, 10);
 	si->errors = strtoull(p->rb->f[4], NULL, 10);
 	si->bad_fields = p->rb->f[5];
@@ -832,6 +853,7 @@ static void sub_info(const struct vctx *v, const struct pair *p, struct subinfo 
 	si->year = p->drow.text[DP_F_FISCAL_YEAR];
 	si->fs = v->fs;
 	si->res = NULL; /* the caller's to set */
+	return true;
 }
 
 static bool later(const struct winner *w, const char *filed_on, long file, uint64_t line)
@@ -1087,8 +1109,8 @@ static bool sub_batch(struct vctx *v, struct pair *p, struct batch *bt, struct d
 		p->row++;
 		r->at = bt->rows.len;
 		r->row = p->row;
-		r->id = strtoull(rb->f[0], NULL, 10);
-		if ((r->fi = file_of(v, rb->f[1], "subs.csv.gz", err)) < 0)
+		if (!sub_id(v, rb->f[0], "subs.csv.gz", &r->id, err) ||
+		    (r->fi = file_of(v, rb->f[1], "subs.csv.gz", err)) < 0)
 			return false;
 		r->line = strtoull(rb->f[2], NULL, 10);
 		r->form = strcmp(rb->f[3], "form") == 0;
@@ -1281,8 +1303,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		struct subinfo si;
 		uint64_t id;
 		long fi;
-		sub_info(v, &p, &si, &id, &fi, err);
-		if (fi < 0) {
+		if (!sub_info(v, &p, &si, &id, &fi, err)) {
 			fault = true;
 			break;
 		}
@@ -1913,8 +1934,10 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	/* as many keys at most, but for orphan funds' (a count past 2^26 in a
 	 * damaged inputs.csv.gz only means the map grows as it goes) */
 	uint64_t nsub = 0;
-	for (size_t i = 0; i < tab.n; i++)
+	for (size_t i = 0; i < tab.n; i++) {
 		nsub += tab.v[i].submissions < ((uint64_t)1 << 26) ? tab.v[i].submissions : (uint64_t)1 << 26;
+		v.nids = tab.v[i].submissions < UINT64_MAX - v.nids ? v.nids + tab.v[i].submissions : UINT64_MAX;
+	}
 	dp_keymap_reserve(v.keys, (size_t)(nsub < ((uint64_t)1 << 26) ? nsub : (uint64_t)1 << 26));
 	v.file_acc = dp_xcalloc(tab.n + 1, sizeof(uint64_t));
 	v.file_rej = dp_xcalloc(tab.n + 1, sizeof(uint64_t));

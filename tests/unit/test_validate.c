@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "deptperf/filetab.h"
 #include "deptperf/memtab.h"
@@ -400,4 +401,52 @@ Test(validate, phases_are_reported_when_asked)
 	struct dp_phases ph;
 	dp_phases_start(&ph);
 	cr_expect(!ph.on, "DP_PHASES=0 is off");
+}
+
+/* work/name (gzip) again, with the first "from" replaced by "to". */
+static void rewrite_gz(const char *work, const char *name, const char *from, const char *to)
+{
+	char *path = dp_path_join(work, name), *text = t_read_gz(path), *at = strstr(text, from);
+	cr_assert(at, "%s has no “%s”: %s", name, from, text);
+	gzFile g = gzopen(path, "wb1");
+	cr_assert(g);
+	gzwrite(g, text, (unsigned)(at - text));
+	gzputs(g, to);
+	gzputs(g, at + strlen(from));
+	cr_assert_eq(gzclose(g), Z_OK);
+	free(text);
+	free(path);
+}
+
+/* A submission id dp-normalize never gave (a damaged work folder, or
+ * another run's tables) stops the stage, named, with either thread count:
+ * the arrays per id must not grow to it (the id 2^64 - 1 was a kill). */
+Test(validate, a_submission_id_of_no_submission_stops_the_stage)
+{
+	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
+	t_writes(in, "a.csv", t_seed_form);
+	static const struct {
+		const char *table, *from, *to;
+	} cases[] = {
+		{ "subs.csv.gz", "\n0,0,", "\n18446744073709551615,0," },
+		{ "subs.csv.gz", "\n0,0,", "\n1,0," },  /* one past the last */
+		{ "fundsrc.csv.gz", ",form,0,", ",form,99999999999,"},
+	};
+	struct dp_buf err = DP_BUF_INIT;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (int threads = 1; threads <= 2; threads++) {
+			t_chain(in, work, 2, NULL);
+			rewrite_gz(work, cases[i].table, cases[i].from, cases[i].to);
+			struct dp_stage_opts o;
+			memset(&o, 0, sizeof o);
+			o.work = work;
+			o.threads = threads;
+			struct dp_stage_report rep = { DP_BUF_INIT };
+			dp_buf_reset(&err);
+			cr_expect_eq(dp_validate_run(&o, &rep, &err), DP_IOERR, "%s, %d threads", cases[i].to, threads);
+			cr_expect(strstr(dp_buf_str(&err), cases[i].table) && strstr(dp_buf_str(&err), "is not one of the 1 "),
+				  "%s", dp_buf_str(&err));
+			dp_buf_free(&rep.line);
+		}
+	dp_buf_free(&err);
 }
