@@ -3,6 +3,7 @@
 #include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +122,7 @@ void dp_memtab_free(struct dp_memtab *t)
 
 /* ---- cells files ---- */
 
-#define CELLS_MAGIC "DPCELLS3"
+#define CELLS_MAGIC "DPCELLS4"
 
 /* A file as stat(2) gives it: a rename or a hard link keeps all of it, a
  * write changes its size or its time.  All 0 for a file that cannot be
@@ -147,7 +148,7 @@ struct cells_footer {
 	uint64_t ncols, nrows;
 	uint64_t body;          /* bytes of cells, the header row's included */
 	uint32_t crc32;         /* of the gzip table copied */
-	uint32_t zero;
+	uint32_t own_crc32;     /* of this file's bytes before the footer: the body and the offsets */
 	struct file_id table;   /* the gzip table copied, at commit */
 };
 
@@ -180,6 +181,7 @@ struct dp_cells_writer {
 	int err_no;             /* the first failure, 0 for none */
 	uint64_t mark_body, mark_offs; /* dp_cells_mark: the body's end, and the offsets before it */
 	size_t mark_rows;
+	uint32_t crc;           /* of the blocks sent so far (cells_flush) */
 };
 
 static bool write_at(int fd, const char *p, size_t n, uint64_t at)
@@ -231,6 +233,7 @@ static void cells_flush(struct dp_cells_writer *w)
 	cb->aio_buf = b->s;
 	cb->aio_nbytes = b->len;
 	cb->aio_sigevent.sigev_notify = SIGEV_NONE;
+	w->crc = libdeflate_crc32(w->crc, b->s, b->len);
 	if (aio_write(cb) == 0)
 		w->busy[w->cur] = true;
 	else if (!write_at(w->fd, b->s, b->len, w->at) && !w->err_no) /* no AIO: write it now */
@@ -261,7 +264,7 @@ static void cells_add(struct dp_cells_writer *w, const char *s, size_t n)
 struct dp_cells_writer *dp_cells_create(const char *path, const char *const *cols, size_t ncols,
 					struct dp_buf *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); /* (read: dp_cells_rewind) */
 	if (fd < 0) {
 		dp_buf_addf(err, "%s: cannot create: %s", path, strerror(errno));
 		return NULL;
@@ -327,6 +330,24 @@ size_t dp_cells_nrows(const struct dp_cells_writer *w)
 	return w->nrows;
 }
 
+static bool read_at(int fd, void *p, size_t n, off_t at);
+
+/* *crc continued over the bytes [at, at + n) of fd; false when they cannot
+ * be read. */
+static bool crc_of(int fd, uint64_t at, uint64_t n, uint32_t *crc)
+{
+	static _Thread_local char buf[1u << 16];
+	while (n) {
+		size_t k = n < sizeof buf ? (size_t)n : sizeof buf;
+		if (!read_at(fd, buf, k, (off_t)at))
+			return false;
+		*crc = libdeflate_crc32(*crc, buf, k);
+		at += k;
+		n -= k;
+	}
+	return true;
+}
+
 void dp_cells_mark(struct dp_cells_writer *w)
 {
 	if (!w)
@@ -347,6 +368,10 @@ void dp_cells_rewind(struct dp_cells_writer *w)
 		w->err_no = errno ? errno : EIO;
 	w->body = w->at = w->mark_body;
 	w->nrows = w->mark_rows;
+	/* (the file's CRC so far is of blocks now cut: read what is left) */
+	w->crc = 0;
+	if (!crc_of(w->fd, 0, w->mark_body, &w->crc) && !w->err_no)
+		w->err_no = errno ? errno : EIO;
 	if (w->mark_offs >= w->offs_out) {
 		w->noff = (size_t)(w->mark_offs - w->offs_out);
 	} else {
@@ -382,6 +407,7 @@ struct rowstream {
 	struct dp_buf buf;      /* buf.len bytes read, from pos on not yet handed out */
 	size_t pos;
 	bool failed;            /* a read failed, or a row ran past the end */
+	uint32_t crc;           /* of the bytes read */
 };
 
 static void rowstream_init(struct rowstream *r, int fd, uint64_t ncols, uint64_t from, uint64_t end)
@@ -476,6 +502,7 @@ static bool rowstream_next(struct rowstream *r, const char **s, size_t *n, const
 			r->failed = true;
 			return false;
 		}
+		r->crc = libdeflate_crc32(r->crc, r->buf.s + keep, (size_t)want);
 		r->buf.len = keep + (size_t)want;
 		r->buf.s[r->buf.len] = '\0';
 	}
@@ -512,6 +539,7 @@ struct dp_cells_reader {
 	struct rowstream rs;    /* its fd and ncols are the file's */
 	char **cols;
 	uint64_t nrows, read;
+	uint32_t own_crc32;     /* the footer's */
 };
 
 /* Whether the footer names the table at table_path: the same file, unchanged
@@ -562,6 +590,7 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path)
 		return NULL;
 	struct dp_cells_reader *r = dp_xcalloc(1, sizeof *r);
 	r->nrows = ft.nrows;
+	r->own_crc32 = ft.own_crc32;
 	rowstream_init(&r->rs, fd, ft.ncols, 0, ft.body);
 	const char *h;
 	size_t n;
@@ -599,8 +628,11 @@ bool dp_cells_whole(struct dp_cells_reader *r)
 {
 	const char *s;
 	size_t n;
-	return r->read == r->nrows && !r->rs.failed && !rowstream_next(&r->rs, &s, &n, NULL, NULL) &&
-	       !r->rs.failed;
+	if (r->read != r->nrows || r->rs.failed || rowstream_next(&r->rs, &s, &n, NULL, NULL) || r->rs.failed)
+		return false;
+	/* and its bytes those written: the body's read, then the offsets' */
+	uint32_t crc = r->rs.crc;
+	return crc_of(r->rs.fd, r->rs.end, r->nrows * sizeof(uint64_t), &crc) && crc == r->own_crc32;
 }
 
 void dp_cells_close(struct dp_cells_reader *r)
@@ -638,6 +670,8 @@ bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *ta
 		at += k;
 	}
 	cells_add(w, (const char *)w->off, w->noff * sizeof *w->off);
+	cells_flush(w); /* (w->crc is then of every byte before the footer) */
+	ft.own_crc32 = w->crc;
 	cells_add(w, (const char *)&ft, sizeof ft);
 	bool ok = cells_drain(w);
 	if (!ok)
@@ -713,7 +747,9 @@ bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *tab
 			t->cols[c] = dp_xmemdup(body + hdr, n);
 			hdr += n + 1;
 		}
-		ok = ok && cells_sound(&ft, off, body, hdr);
+		ok = ok && cells_sound(&ft, off, body, hdr) &&
+		     libdeflate_crc32(libdeflate_crc32(0, body, (size_t)ft.body), off,
+				      (size_t)ft.nrows * sizeof *off) == ft.own_crc32;
 	}
 	if (!ok) {
 		free(off);

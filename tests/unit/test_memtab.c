@@ -186,6 +186,21 @@ Test(memtab, cells_file_of_another_table_or_damaged_is_not_loaded)
 	free(dir);
 }
 
+/* The rows a reader of pc (beside pt) hands out, and in *whole what
+ * dp_cells_whole then says; fails the test when pc does not open. */
+static size_t rows_read(const char *pc, const char *pt, bool *whole)
+{
+	struct dp_cells_reader *r = dp_cells_open(pc, pt);
+	cr_assert_not_null(r, "the footer is whole: the damage is seen by reading");
+	const char *s;
+	size_t n, rows = 0;
+	while (dp_cells_next(r, &s, &n, NULL, NULL))
+		rows++;
+	*whole = dp_cells_whole(r);
+	dp_cells_close(r);
+	return rows;
+}
+
 /* dp-score and dp-aggregate: the cells file beside a table, taken only
  * while the table is the one it copies; and a walk that lets the kernel take
  * back the rows behind it still reads every row right (a page given back is
@@ -430,14 +445,9 @@ Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 	cr_assert_eq(fseek(fp, (long)at - 1, SEEK_SET), 0);
 	cr_assert_eq(fputc('x', fp), 'x');
 	cr_assert_eq(fclose(fp), 0);
-	struct dp_cells_reader *r = dp_cells_open(pc, pt);
-	cr_assert_not_null(r, "the footer is whole: the damage is seen by reading");
-	const char *s;
-	size_t n, rows = 0;
-	while (dp_cells_next(r, &s, &n, NULL, NULL))
-		rows++;
-	cr_expect_not(dp_cells_whole(r), "%zu rows read, the body not ending at a row's end", rows);
-	dp_cells_close(r);
+	bool whole;
+	size_t rows = rows_read(pc, pt, &whole);
+	cr_expect_not(whole, "%zu rows read, the body not ending at a row's end", rows);
 	free(sha);
 	/* a NUL where a cell had a byte: every row is there, and a cell more */
 	sha = write_both(dir, 300, false);
@@ -449,27 +459,67 @@ Test(memtab, cells_reader_refuses_another_table_and_sees_damage)
 	cr_assert_eq(fseek(fp, (long)(code - head) + 4, SEEK_SET), 0);
 	cr_assert_eq(fputc('\0', fp), '\0');
 	cr_assert_eq(fclose(fp), 0);
-	r = dp_cells_open(pc, pt);
-	cr_assert_not_null(r);
-	rows = 0;
-	while (dp_cells_next(r, &s, &n, NULL, NULL))
-		rows++;
-	cr_expect_eq(rows, 300, "the footer's rows are read");
-	cr_expect_not(dp_cells_whole(r), "a cell is left after them");
-	dp_cells_close(r);
+	cr_expect_eq(rows_read(pc, pt, &whole), 300, "the footer's rows are read");
+	cr_expect_not(whole, "a cell is left after them");
 	free(sha);
 	/* the last row short of a cell */
 	sha = write_both(dir, 300, true);
-	r = dp_cells_open(pc, pt);
-	cr_assert_not_null(r);
-	rows = 0;
-	while (dp_cells_next(r, &s, &n, NULL, NULL))
-		rows++;
-	cr_expect_eq(rows, 299);
-	cr_expect_not(dp_cells_whole(r));
-	dp_cells_close(r);
+	cr_expect_eq(rows_read(pc, pt, &whole), 299);
+	cr_expect_not(whole);
 	free(sha);
 	free(none);
+	free(pc);
+	free(pt);
+	free(dir);
+}
+
+/* byte at of the file path xor-ed with x. */
+static void flip(const char *path, long at, int x)
+{
+	FILE *f = fopen(path, "r+b");
+	cr_assert_not_null(f);
+	cr_assert_eq(fseek(f, at, SEEK_SET), 0);
+	int c = fgetc(f);
+	cr_assert_neq(c, EOF);
+	cr_assert_eq(fseek(f, at, SEEK_SET), 0);
+	cr_assert_eq(fputc(c ^ x, f), c ^ x);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* A cells file whose bytes changed after it was written (a disk's or a
+ * hand's damage that leaves every row whole: a digit of a code, an offset)
+ * is not used: its own CRC-32 in the footer says so, to the loader at once
+ * and to the reader at the end, as a gzip table's CRC does. */
+Test(memtab, cells_whose_bytes_changed_are_not_used)
+{
+	char *dir = t_tmpdir();
+	char *pc = dp_path_join(dir, "t.cells"), *pt = dp_path_join(dir, "t.csv.gz");
+	for (int where = 0; where < 2; where++) {
+		free(write_both(dir, 300, false));
+		struct dp_memtab t;
+		cr_assert(dp_memtab_load_cells(&t, pc, pt), "the file as written loads");
+		dp_memtab_free(&t);
+		struct stat st;
+		cr_assert_eq(stat(pc, &st), 0);
+		if (where == 0) {
+			/* a digit of a code: '4' to '5', every NUL where it was */
+			FILE *f = fopen(pc, "rb");
+			char head[4096];
+			size_t got = fread(head, 1, sizeof head, f);
+			fclose(f);
+			char *code = memmem(head, got, "440000015", 9);
+			cr_assert_not_null(code);
+			flip(pc, (long)(code - head), '4' ^ '5');
+		} else {
+			/* the last row's offset, a high bit: the reader does not use
+			 * the offsets, only their CRC sees it */
+			flip(pc, (long)st.st_size - FOOTER - 2, 0x10);
+		}
+		cr_expect_not(dp_memtab_load_cells(&t, pc, pt), "case %d: loaded", where);
+		bool whole;
+		cr_expect_eq(rows_read(pc, pt, &whole), 300);
+		cr_expect_not(whole, "case %d: whole", where);
+	}
 	free(pc);
 	free(pt);
 	free(dir);

@@ -46,7 +46,9 @@ void dp_memtab_free(struct dp_memtab *t);
  * row first, then each data row's offset, then a footer that names the
  * gzip table it copies: the table file as stat(2) gives it at commit
  * (device, inode, size, modification time: a rename or a hard link keeps
- * them) and the SHA-256 of its bytes.  A cells file is loaded only for the
+ * them) and the CRC-32 of its bytes; and the CRC-32 of the cells file's own
+ * bytes before the footer, so that a file damaged since it was written is
+ * not used (as a gzip table's CRC-32 refuses it).  A cells file is loaded only for the
  * table it was written beside, never after that table has changed: the
  * table is the file the footer names, or else a file of the same bytes
  * (hashed only then: a copied work folder).  Like make, this trusts that a
@@ -110,13 +112,15 @@ const char *dp_cells_cell(const char *row, size_t k);
 /* f[0..ncols) and len: every cell of such a row and its length. */
 void dp_cells_split(const char *row, size_t ncols, const char **f, size_t *len);
 /* After dp_cells_next returned false: whether every row the footer counts
- * was read, and nothing else was in the body. */
+ * was read, nothing else was in the body, and the file's bytes are those
+ * written (its own CRC-32, the offsets read for it here). */
 bool dp_cells_whole(struct dp_cells_reader *r);
 void dp_cells_close(struct dp_cells_reader *r);
 
-/* Loads the cells file path into t when it is whole and copies the gzip
- * table table_path as it is now; false otherwise (t empty), for the caller
- * to load the gzip table instead. */
+/* Loads the cells file path into t when it is whole, its bytes those
+ * written (its own CRC-32), and copies the gzip table table_path as it is
+ * now; false otherwise (t empty), for the caller to load the gzip table
+ * instead. */
 bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_path);
 /* For a caller that reads a mapped table's rows once, in order: lets the
  * kernel take back the memory of the rows before row (they are read again
