@@ -587,14 +587,12 @@ static bool sub_id(const struct vctx *v, const char *cell, const char *table, ui
 struct fsrc {
 	uint64_t sub, line, errors;
 	long fi;     /* its file's row in the file table */
-	size_t bad;  /* its bad_fields: their offset in the caller's text (fsrc_of) */
+	const char *bad; /* its bad_fields, in the record read (valid while it is) */
 	bool bulk;
 };
 
-/* Record s as r, its bad_fields appended to text; false (err set) for a
- * short row or one of no file. */
-static bool fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc *r, struct dp_buf *text,
-		    struct dp_buf *err)
+/* Record s as r; false (err set) for a short row or one of no file. */
+static bool fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc *r, struct dp_buf *err)
 {
 	if (s->n < 6) {
 		if (!err->len)
@@ -609,21 +607,19 @@ static bool fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc
 	if (!r->bulk && !sub_id(v, s->f[3], "fundsrc.csv.gz", &r->sub, err))
 		return false;
 	r->errors = strtoull(s->f[4], NULL, 10);
-	r->bad = text->len;
-	dp_buf_addz(text, s->f[5], s->len[5]);
+	r->bad = s->f[5];
 	return true;
 }
 
-/* The subinfo of fund r (bad_fields in text) whose row is d: findings to
- * the stage's, its errors dp-normalize's. */
-static struct subinfo fund_info(const struct vctx *v, const struct fsrc *r, const struct dp_buf *text,
-				const struct dp_deptrow *d)
+/* The subinfo of fund r whose row is d: findings to the stage's, its
+ * errors dp-normalize's. */
+static struct subinfo fund_info(const struct vctx *v, const struct fsrc *r, const struct dp_deptrow *d)
 {
 	return (struct subinfo){ .file = v->tab->v[r->fi].file,
 				 .line = r->line,
 				 .code = d->text[DP_F_DEPT_CODE],
 				 .year = d->text[DP_F_FISCAL_YEAR],
-				 .bad_fields = text->s + r->bad,
+				 .bad_fields = r->bad,
 				 .errors = r->errors,
 				 .fs = v->fs }; /* (a fund's checks score nothing) */
 }
@@ -792,15 +788,13 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 		return false;
 	}
 	struct fund_keys *keys = dp_xcalloc(1, sizeof *keys);
-	struct dp_buf bad = DP_BUF_INIT; /* a fund's bad_fields */
 	while (pair_next(&p, err, &fault, true)) {
 		struct fsrc r;
-		dp_buf_reset(&bad);
-		if (!fsrc_of(v, p.rb, &r, &bad, err)) {
+		if (!fsrc_of(v, p.rb, &r, err)) {
 			fault = true;
 			break;
 		}
-		struct subinfo si = fund_info(v, &r, &bad, &p.drow);
+		struct subinfo si = fund_info(v, &r, &p.drow);
 		check_fund(v, &p.drow, r.bulk, &si);
 		v->funds_read++;
 		if (!r.bulk) {
@@ -830,7 +824,6 @@ static bool pass_funds_check(struct vctx *v, struct dp_buf *err)
 	fund_keys_flush(v, keys);
 	dp_buf_free(&keys->text);
 	free(keys);
-	dp_buf_free(&bad);
 	pair_close(&p);
 	return !fault;
 }
@@ -1589,7 +1582,6 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 					    "fund_spent", "fund_selfeval", NULL };
 	dp_table_header(out, cols);
 	size_t rej = 0;
-	struct dp_buf bad = DP_BUF_INIT; /* a fund's bad_fields */
 	while (pair_next(&p, err, &fault, false)) {
 		/* rejected, and counted, when checked: by dp-normalize or by
 		 * check_fund (fundsrc's errors are dp-normalize's only) */
@@ -1598,12 +1590,11 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 			continue;
 		}
 		struct fsrc r;
-		dp_buf_reset(&bad);
-		if (!fsrc_of(v, p.rb, &r, &bad, err)) {
+		if (!fsrc_of(v, p.rb, &r, err)) {
 			fault = true;
 			break;
 		}
-		struct subinfo si = fund_info(v, &r, &bad, &p.drow);
+		struct subinfo si = fund_info(v, &r, &p.drow);
 		const char *name = p.drow.text[DP_F_FUND_NAME];
 		if (!r.bulk) {
 			if (r.sub >= v->nsubs || v->sub_state[r.sub] != ST_ACCEPTED) {
@@ -1628,7 +1619,6 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 			line_cell(v, k, p.drow.field[k], k < p.ra->n ? p.ra->f[k] : "");
 		dp_table_line(out, v->line.s, v->line.len);
 	}
-	dp_buf_free(&bad);
 	pair_close(&p);
 	if (fault || err->len) {
 		dp_table_abort(out);
