@@ -146,7 +146,9 @@ const char *dp_status_advice(int status)
 	case DP_CANTCREATE: return "cannot create the output: check that the folder exists, is writable and the disk has room";
 	case DP_IOERR: return "I/O error: check the disk and the file named above, then run again";
 	case DP_LOCKED: return "another run holds the lock on this --out folder: wait for it to finish";
-	default: return "unexpected failure";
+	default:
+		return status > 128 ? "nothing was published and latest is as it was: run again when ready" :
+				      "unexpected failure";
 	}
 }
 

@@ -7,9 +7,11 @@
  * killed leaves `latest` as it was; whatever it left under OUT/.tmp-* is
  * removed by the next run, which holds the lock. */
 #include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +85,138 @@ static bool safe_id(const char *id)
 	return true;
 }
 
-/* Runs one stage program; returns its exit code, or DP_IOERR when it could
- * not be started or died of a signal.  *peak_kb gets its peak memory. */
-static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args, long *peak_kb,
-		     struct dp_buf *err)
+/* The signals that stop a run (SPEC §8): while dp_run_chain runs they are
+ * blocked and taken with sigwaitinfo beside the stages' SIGCHLD, so none is
+ * lost between two checks and no handler runs in the middle of the library.
+ * A signal the caller ignores (nohup, a shell's background job) stays
+ * ignored. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+struct sigwatch {
+	sigset_t watch; /* SIGCHLD and the stop signals taken */
+	sigset_t stops; /* the stop signals taken */
+	sigset_t old;   /* the caller's mask, given back at the end and to each stage */
+	struct sigaction old_chld;
+	int got;        /* the first stop signal received, or 0 */
+};
+
+static void sigwatch_begin(struct sigwatch *w)
 {
+	memset(w, 0, sizeof *w);
+	sigemptyset(&w->watch);
+	sigemptyset(&w->stops);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
+		struct sigaction sa;
+		if (sigaction(stop_signals[i], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(&w->stops, stop_signals[i]);
+		sigaddset(&w->watch, stop_signals[i]);
+	}
+	sigaddset(&w->watch, SIGCHLD);
+	/* an ignored SIGCHLD would reap the stages before wait4 could */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &w->old_chld);
+	pthread_sigmask(SIG_BLOCK, &w->watch, &w->old);
+}
+
+/* The stop signal received so far (taking one that is pending), or 0. */
+static int sigwatch_stop(struct sigwatch *w)
+{
+	if (!w->got) {
+		struct timespec zero = { 0, 0 };
+		int sig = sigtimedwait(&w->stops, NULL, &zero);
+		if (sig > 0)
+			w->got = sig;
+	}
+	return w->got;
+}
+
+static void sigwatch_end(struct sigwatch *w)
+{
+	/* one that came while the run was being published was not acted on:
+	 * the run was complete; take it, or unblocking it would kill dp-run
+	 * before it says so */
+	sigwatch_stop(w);
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(&chld, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &w->old, NULL);
+	sigaction(SIGCHLD, &w->old_chld, NULL);
+}
+
+static void stopped_by(struct sigwatch *w, const char *during, struct dp_buf *err)
+{
+	dp_buf_addf(err, "stopped by SIG%s during %s: the unfinished run was removed", sigabbrev_np(w->got),
+		    during);
+}
+
+/* Starts prog with argv; its pid, or -1 with err.  The stage gets the
+ * caller's signal mask and dies with dp-run, whatever kills dp-run (even
+ * kill -9): an orphan would write on into a run folder that nobody will
+ * publish, and the next run would remove it under its feet. */
+static pid_t start_stage(const char *prog, char **argv, const struct sigwatch *w, struct dp_buf *err)
+{
+	/* exec's errno comes back through a pipe that exec closes */
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		dp_buf_addf(err, "cannot start %s: %s", prog, strerror(errno));
+		return -1;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		int e = 0;
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+			e = errno;
+		else if (getppid() != parent) /* dp-run died before the line above */
+			_exit(127);
+		if (!e) {
+			pthread_sigmask(SIG_SETMASK, &w->old, NULL);
+			execve(prog, argv, environ);
+			e = errno;
+		}
+		ssize_t unused = write(fds[1], &e, sizeof e);
+		(void)unused;
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		dp_buf_addf(err, "cannot start %s: %s", prog, strerror(errno));
+		close(fds[0]);
+		return -1;
+	}
+	int e = 0;
+	ssize_t n;
+	while ((n = read(fds[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(fds[0]);
+	if (n == (ssize_t)sizeof e) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		dp_buf_addf(err, "cannot start %s: %s", prog, strerror(e));
+		return -1;
+	}
+	return pid;
+}
+
+/* Runs one stage program; returns its exit code, DP_IOERR when it could not
+ * be started or died of a signal, or 128 + the stop signal that dp-run
+ * received (passed on to the stage, which was waited for).  *peak_kb gets
+ * its peak memory. */
+static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args,
+		     struct sigwatch *w, long *peak_kb, struct dp_buf *err)
+{
+	if (sigwatch_stop(w)) {
+		stopped_by(w, name, err);
+		return DP_SIGNALLED + w->got;
+	}
 	char *prog = dp_path_join(o->bindir ? o->bindir : ".", name);
 	size_t n = 0;
 	while (args[n])
@@ -98,31 +227,44 @@ static int run_stage(const struct dp_stage_opts *o, const char *name, const char
 		argv[i + 1] = (char *)args[i];
 	if (o->progress)
 		fprintf(stderr, "dp-run: running %s …\n", name);
-	pid_t pid;
-	int rc = posix_spawn(&pid, prog, NULL, NULL, argv, environ);
+	pid_t pid = start_stage(prog, argv, w, err);
 	free(argv);
-	if (rc != 0) {
-		dp_buf_addf(err, "cannot start %s: %s", prog, strerror(rc));
-		free(prog);
+	free(prog);
+	if (pid < 0)
 		return DP_IOERR;
-	}
 	int status;
 	struct rusage ru;
 	memset(&ru, 0, sizeof ru);
-	while (wait4(pid, &status, 0, &ru) < 0) {
-		if (errno != EINTR) {
+	for (;;) {
+		int sig = sigwaitinfo(&w->watch, NULL);
+		if (sig < 0)
+			continue; /* EINTR: a signal outside the set */
+		if (sig != SIGCHLD) {
+			/* passed on; the stage's end is still waited for */
+			if (!w->got)
+				w->got = sig;
+			kill(pid, sig);
+			continue;
+		}
+		pid_t got = wait4(pid, &status, WNOHANG, &ru);
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR) {
 			dp_buf_addf(err, "lost %s: %s", name, strerror(errno));
-			free(prog);
 			return DP_IOERR;
 		}
 	}
-	free(prog);
 	*peak_kb = ru.ru_maxrss;
+	if (w->got) {
+		stopped_by(w, name, err);
+		return DP_SIGNALLED + w->got;
+	}
 	if (WIFSIGNALED(status)) {
-		dp_buf_addf(err, "%s was killed by signal %d", name, WTERMSIG(status));
+		dp_buf_addf(err, "%s was killed by signal %d (SIG%s)", name, WTERMSIG(status),
+			    sigabbrev_np(WTERMSIG(status)));
 		return DP_IOERR;
 	}
-	rc = WEXITSTATUS(status);
+	int rc = WEXITSTATUS(status);
 	if (rc >= 64)
 		dp_buf_addf(err, "%s failed (exit %d, its message is above); nothing was published", name, rc);
 	else if (rc != DP_OK && rc != DP_FINDINGS) {
@@ -286,7 +428,7 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 	return dp_table_commit(t, NULL, err);
 }
 
-int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_stage_report *rep, struct dp_buf *err)
 {
 	if (o->run_id && !safe_id(o->run_id)) {
 		dp_buf_addf(err, "--run-id “%s” may hold only letters, digits, '-', '_' and '.', up to 64", o->run_id);
@@ -315,9 +457,9 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	 * caller set is kept for every stage. */
 	bool own_tunables = getenv("GLIBC_TUNABLES") == NULL;
 	char *lockp = dp_path_join(o->out, ".lock");
-	/* not close-on-exec: the stages inherit the lock, so a stage left
-	 * running by a killed dp-run still keeps the next run out */
-	int lock = open(lockp, O_RDWR | O_CREAT, 0644);
+	/* close-on-exec: a stage never holds the lock (it dies with dp-run,
+	 * start_stage), so a killed dp-run never keeps the next run out */
+	int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	free(lockp);
 	if (lock < 0) {
 		dp_buf_addf(err, "%s: cannot create the lock file: %s", o->out, strerror(errno));
@@ -404,7 +546,7 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	arg2(&a[4], "--prev", o->prev);
 	arg2(&a[4], "--gzip-level", level);
 	arg2(&a[4], "--threads", th);
-	static const char *const chain[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
+	static const char *const stages[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
 	int worst = DP_OK;
 	long peak[5] = { 0 };
 	for (int s = 0; s < 5 && worst < 64; s++) {
@@ -414,7 +556,7 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		}
 		if (own_tunables && s == 2)
 			setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
-		int r = run_stage(o, chain[s], a[s].v, &peak[s], err);
+		int r = run_stage(o, stages[s], a[s].v, w, &peak[s], err);
 		/* dp-ingest's 1 only says some files were refused; it goes on */
 		worst = dp_status_worse(worst, r);
 	}
@@ -444,6 +586,13 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		rc = DP_CANTCREATE;
 		goto out;
 	}
+	/* the last moment a stop signal is acted on: from here the run is
+	 * published, which takes milliseconds */
+	if (sigwatch_stop(w)) {
+		stopped_by(w, "the publishing", err);
+		rc = DP_SIGNALLED + w->got;
+		goto out;
+	}
 	if (rename(pub, final) != 0 || !sync_dir(runs)) {
 		dp_buf_addf(err, "%s: cannot publish: %s", final, strerror(errno));
 		rc = DP_CANTCREATE;
@@ -467,7 +616,7 @@ int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		dp_buf_addf(&rep->line, "published %s (latest → runs/%s)%s; peak memory MB:", final, id.s,
 			    worst == DP_FINDINGS ? "; error findings or missing departments: read findings.csv.gz" : "");
 		for (int s = 0; s < 5; s++)
-			dp_buf_addf(&rep->line, " %s %ld", chain[s] + 3, (peak[s] + 512) / 1024);
+			dp_buf_addf(&rep->line, " %s %ld", stages[s] + 3, (peak[s] + 512) / 1024);
 		rc = worst;
 	}
 out:
@@ -479,5 +628,17 @@ out:
 	free(runs);
 	dp_buf_free(&id);
 	close(lock);
+	return rc;
+}
+
+int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
+{
+	struct sigwatch w;
+	sigwatch_begin(&w);
+	int rc = chain(o, &w, rep, err);
+	sigwatch_end(&w);
+	if (rc < 64 && w.got)
+		dp_buf_addf(&rep->line, "; SIG%s came while the run was being published: it was finished first",
+			    sigabbrev_np(w.got));
 	return rc;
 }

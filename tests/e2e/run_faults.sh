@@ -10,28 +10,96 @@ out="$T/out"
 expect_rc 0 "$DP_BIN/dp-run" "${in[@]}" --out "$out" --run-id first
 first=$(readlink "$out/latest")
 [ "$first" = "runs/first" ] || fail "latest → $first"
-# kill -9 while each stage runs: latest stays, nothing half-made under runs/.
-# dp-ingest reads only each file's first record: on these inputs it is over
-# before it can be seen, so its run gets 5 000 more forms to take its time
-"$DP_GEN" --out "$T/many" --seed 4 --forms 5000 >/dev/null
-for stage in dp-ingest dp-normalize dp-validate dp-score dp-aggregate; do
-	run_in=("${in[@]}")
-	[ "$stage" != dp-ingest ] || run_in+=(--input "$T/many/forms")
-	"$DP_BIN/dp-run" "${run_in[@]}" --out "$out" --run-id "killed-$stage" 2>/dev/null &
-	pid=$!
-	disown "$pid"
-	seen=false
-	for _ in $(seq 1 400); do
-		if pgrep -f "$DP_BIN/$stage .*$out" >/dev/null; then seen=true; break; fi
-		sleep 0.01
+# kill -9, SIGTERM and SIGINT while each stage runs.  The stage is held at
+# its start by the test hook DP_TEST_HOLD (stages/stage_main.c), which
+# writes its pid into a FIFO and waits: it is running by construction when
+# the signal comes, whatever the machine's load.  The FIFO is held open
+# read-write here, so the hook's open never waits and a run that never gets
+# there fails the read, not the whole suite's timeout.
+mkfifo "$T/hold"
+exec 8<>"$T/hold"
+# a failing check must not leave a held run behind (nor ctest waiting on it)
+pid='' spid=''
+trap 'kill -9 $pid $spid 2>/dev/null || true; rm -rf "$T"' EXIT
+# gone PID: no live process has that pid (an orphan's zombie counts as gone)
+gone() {
+	local s
+	s=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
+	[[ $s == Z* ]]
+}
+# the kernel kills a stage when its dp-run dies (PR_SET_PDEATHSIG); it may
+# take a moment to be scheduled and die.  The bound only ends a failing test.
+wait_gone() {
+	for _ in $(seq 1 3000); do
+		gone "$1" && return 0
+		sleep 0.02
 	done
-	$seen || fail "$stage was never seen running: the kill would not test it"
-	kill -9 "$pid" 2>/dev/null || true
-	pkill -9 -f "$DP_BIN/$stage .*$out" 2>/dev/null || true
-	while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
-	[ "$(readlink "$out/latest")" = "$first" ] || fail "latest moved after killing $stage"
-	[ ! -e "$out/runs/killed-$stage" ] || fail "a half run is visible after killing $stage"
+	return 1
+}
+held_run() { # held_run STAGE ID [SIGNAL]: dp-run held in STAGE, its pids in pid and spid
+	DP_TEST_HOLD="$1:$T/hold" env --default-signal=INT "$DP_BIN/dp-run" "${in[@]}" --out "$out" \
+		--run-id "$2" 8<&- 2>"$T/held.err" &
+	pid=$!
+	read -r -t 300 -u 8 spid || fail "$1 never reached its hold point: $(cat "$T/held.err")"
+	[ "$(ps -o comm= -p "$spid")" = "$1" ] || fail "the pid held is not $1's"
+	# the lock on --out is dp-run's alone: a stage that held it could keep
+	# the next run out
+	! find "/proc/$spid/fd" -lname "$out/.lock" | grep -q . || fail "$1 holds $out/.lock"
+}
+no_run_left() { # no_run_left ID: nothing of run ID is left but what the next run removes
+	[ "$(readlink "$out/latest")" = "$first" ] || fail "latest moved after stopping run $1"
+	[ ! -e "$out/runs/$1" ] || fail "a half run is visible after stopping run $1"
+	! pgrep -f -- "$out/\.tmp-$1/" >/dev/null || fail "a process of run $1 is left: $(pgrep -af -- "$out/\.tmp-$1/")"
+}
+for stage in dp-ingest dp-normalize dp-validate dp-score dp-aggregate; do
+	held_run "$stage" "killed-$stage"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	wait_gone "$spid" || fail "$stage outlived its dp-run killed with -9"
+	no_run_left "killed-$stage"
+	for sig in TERM INT; do
+		held_run "$stage" "$sig-$stage"
+		kill -s "$sig" "$pid"
+		set +e
+		wait "$pid"
+		rc=$?
+		set -e
+		want=$((128 + $(kill -l "$sig")))
+		[ "$rc" -eq "$want" ] || fail "dp-run stopped by SIG$sig in $stage exited $rc, want $want: $(cat "$T/held.err")"
+		# dp-run waited for its stage: gone already, not in a moment
+		gone "$spid" || fail "dp-run stopped by SIG$sig exited before $stage did"
+		no_run_left "$sig-$stage"
+		[ ! -e "$out/.tmp-$sig-$stage" ] || fail "SIG$sig in $stage left .tmp-$sig-$stage"
+		# the stages before said what they did; dp-run says one line
+		[ "$(grep -c '^dp-run:' "$T/held.err")" -eq 1 ] || fail "SIG$sig in $stage: not one line: $(cat "$T/held.err")"
+		tail -n 1 "$T/held.err" | grep -q "^dp-run: stopped by SIG$sig during $stage: .*run again" ||
+			fail "SIG$sig in $stage: $(cat "$T/held.err")"
+	done
 done
+# SIGHUP stops a run too (a closed terminal), unless the caller ignores it
+# (nohup): then it is not passed on, and the stage held still is
+held_run dp-score hup
+kill -s HUP "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" -eq 129 ] || fail "SIGHUP: exit $rc, want 129"
+no_run_left hup
+DP_TEST_HOLD="dp-score:$T/hold" env --ignore-signal=HUP "$DP_BIN/dp-run" "${in[@]}" --out "$out" \
+	--run-id nohup 8<&- 2>"$T/held.err" &
+pid=$!
+read -r -t 300 -u 8 spid || fail "dp-score never reached its hold point: $(cat "$T/held.err")"
+kill -s HUP "$pid"
+kill -s HUP "$spid"
+kill -s TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+[ "$rc" -eq 143 ] || fail "an ignored SIGHUP then SIGTERM: exit $rc, want 143"
+no_run_left nohup
+exec 8<&-
 # the next run cleans up what the killed ones left
 expect_rc 0 "$DP_BIN/dp-run" "${in[@]}" --out "$out" --run-id second
 [ "$(readlink "$out/latest")" = "runs/second" ] || fail "latest not moved by a complete run"

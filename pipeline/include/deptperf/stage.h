@@ -75,6 +75,14 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
  * each; one line per thread count in out.  Fails when the results differ
  * between thread counts. */
 int dp_score_bench(const struct dp_stage_opts *o, int runs, struct dp_buf *out, struct dp_buf *err);
+/* dp-run (run.c): runs the chain on a private work folder inside OUT and
+ * publishes it.  Each stage is a child process that dies with the caller,
+ * even by kill -9 (PR_SET_PDEATHSIG); the lock on OUT is never inherited.
+ * While it runs, SIGINT, SIGTERM and SIGHUP (unless the caller ignores
+ * them) are blocked and taken: one passes to the running stage, which is
+ * waited for, the unfinished run is removed and the result is
+ * DP_SIGNALLED + the signal.  Not thread-safe: it forks and changes the
+ * calling thread's signal mask and SIGCHLD's disposition for its duration. */
 int dp_run_chain(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 
 /* With DP_PHASES set in the environment (not "0"), a stage notes the end

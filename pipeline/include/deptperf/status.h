@@ -16,7 +16,8 @@ enum dp_status {
 	DP_NOINPUT = 66,    /* no input found */
 	DP_CANTCREATE = 73, /* cannot create output */
 	DP_IOERR = 74,      /* I/O error while reading or writing */
-	DP_LOCKED = 75      /* another run holds the lock */
+	DP_LOCKED = 75,     /* another run holds the lock */
+	DP_SIGNALLED = 128  /* + the signal: stopped by SIGINT, SIGTERM or SIGHUP */
 };
 
 /* A one-line advice for the operator that follows every non-zero exit.
