@@ -5,6 +5,7 @@ static const char usage[] =
 	"usage: dp-run --input PATH [--input PATH ...] --out DIR\n"
 	"              [--rules FILE] [--roster FILE] [--adjust FILE] [--prev RUN_DIR]\n"
 	"              [--threads N] [--run-id ID] [--gzip-level 1-9] [--keep N]\n"
+	"       dp-run --list-findings\n"
 	"\n"
 	"Runs dp-ingest, dp-normalize, dp-validate, dp-score and dp-aggregate on the\n"
 	"inputs and publishes the run as DIR/runs/<run-id>, then points DIR/latest at\n"
@@ -15,7 +16,11 @@ static const char usage[] =
 	"Exit codes: 0 published, no error findings; 1 published, with error findings\n"
 	"or missing departments; 64 bad command line; 65 bad rule set, roster or\n"
 	"adjust file; 66 no input found; 73 cannot create output; 74 I/O error;\n"
-	"75 another run holds the lock.\n"
+	"75 another run holds the lock; 128 + the signal (129, 130, 143) stopped by\n"
+	"SIGHUP, SIGINT or SIGTERM: the stage was stopped, the unfinished run removed.\n"
+	"\n"
+	"--list-findings prints the catalogue of finding codes (what each means and\n"
+	"what to do, in Chinese and English; docs/findings.md is the same text).\n"
 	"\n"
 	"Nightly from cron (mail goes out only when something is printed; dp-run is\n"
 	"silent but for one line per stage):\n"
@@ -33,5 +38,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgk", "io", usage, dp_run_chain);
+	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkL", "io", usage, dp_run_chain);
 }

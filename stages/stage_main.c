@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deptperf/catalog.h"
 #include "deptperf/status.h"
 #include "deptperf/zpool.h"
 
@@ -71,6 +72,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "run-id", required_argument, NULL, DP_OPT_RUNID },
 		{ "gzip-level", required_argument, NULL, DP_OPT_GZIP },
 		{ "keep", required_argument, NULL, DP_OPT_KEEP },
+		{ "list-findings", no_argument, NULL, DP_OPT_LIST_FINDINGS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -98,6 +100,14 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 			printf("%s (deptperf) %s\n", name, dp_version());
 			free(inputs);
 			return DP_OK;
+		}
+		if (c == DP_OPT_LIST_FINDINGS && strchr(accepts, c)) {
+			struct dp_buf b = DP_BUF_INIT;
+			dp_catalog_markdown(&b);
+			fputs(dp_buf_str(&b), stdout);
+			dp_buf_free(&b);
+			free(inputs);
+			return fflush(stdout) == 0 && !ferror(stdout) ? DP_OK : DP_IOERR;
 		}
 		if (c == '?' || c == ':' || !strchr(accepts, c)) {
 			free(inputs);

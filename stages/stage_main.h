@@ -17,6 +17,7 @@
 #define DP_OPT_RUNID 'I'
 #define DP_OPT_GZIP 'g'
 #define DP_OPT_KEEP 'k'
+#define DP_OPT_LIST_FINDINGS 'L'
 
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */

@@ -73,28 +73,28 @@ bool dp_csvfile_finding(struct dp_findings *fs, const char *path, const struct d
 {
 	switch (res->status) {
 	case DP_CF_CORRUPT:
-		dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL, "%s", why ? why : "");
+		dp_findings_add(fs, DP_E_ENCODING, path, 0, NULL, NULL, NULL, NULL, "%s", why ? why : "");
 		return true;
 	case DP_CF_NUL:
-		dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+		dp_findings_add(fs, DP_E_ENCODING, path, 0, NULL, NULL, NULL, NULL,
 				"文件第 %llu 字节是 NUL（零字节）：这不是文本 CSV（可能是 Excel 原始文件或无 BOM 的 UTF-16），"
 				"请在 Excel 中另存为“CSV UTF-8”后重新提交",
 				(unsigned long long)res->bad_offset);
 		return true;
 	case DP_CF_BADTEXT:
 		if (res->encoding == DP_ENC_GB18030)
-			dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+			dp_findings_add(fs, DP_E_ENCODING, path, 0, NULL, NULL, NULL, NULL,
 					"文件编码无法识别：第 %llu 字节起不是有效的 UTF-8，第 %llu 字节起也不是有效的 GB18030，"
 					"请另存为“CSV UTF-8”后重新提交",
 					(unsigned long long)utf8_bad, (unsigned long long)res->bad_offset);
 		else
-			dp_findings_add(fs, "E-ENCODING", path, 0, NULL, NULL, NULL, NULL,
+			dp_findings_add(fs, DP_E_ENCODING, path, 0, NULL, NULL, NULL, NULL,
 					"文件标明为 %s（BOM），但第 %llu 字节起不是有效的 %s 文本，请另存为“CSV UTF-8”后重新提交",
 					dp_encoding_name(res->encoding), (unsigned long long)res->bad_offset,
 					dp_encoding_name(res->encoding));
 		return true;
 	case DP_CF_CSV:
-		dp_findings_add(fs, "E-CSV", path, res->line, NULL, NULL, NULL, NULL,
+		dp_findings_add(fs, DP_E_CSV, path, res->line, NULL, NULL, NULL, NULL,
 				"第 %llu 行 CSV 格式错误（引号不成对，或引号出现在未加引号的字段中间），"
 				"请检查该行的双引号后重新提交",
 				(unsigned long long)res->line);

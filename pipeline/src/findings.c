@@ -41,19 +41,20 @@ static void push(struct dp_findings *fs, struct dp_finding *f)
 		fs->warnings++;
 }
 
-void dp_findings_add(struct dp_findings *fs, const char *code, const char *file, uint64_t line,
+void dp_findings_add(struct dp_findings *fs, enum dp_code code, const char *file, uint64_t line,
 		     const char *dept_code, const char *fiscal_year, const char *field, const char *value,
 		     const char *fmt, ...)
 {
+	const struct dp_code_info *info = dp_code_info(code);
 	struct dp_finding f;
-	f.error = code[0] == 'E';
+	f.error = info->error;
 	f.line = line;
 	struct dp_buf b = DP_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	dp_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	pack(&f, code, file, dept_code, fiscal_year, field, value, dp_buf_str(&b));
+	pack(&f, info->code, file, dept_code, fiscal_year, field, value, dp_buf_str(&b));
 	dp_buf_free(&b);
 	push(fs, &f);
 }

@@ -13,6 +13,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "deptperf/csvfile.h"
 #include "deptperf/discover.h"
@@ -95,25 +96,38 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct dp_in
 	if (!s->rejected && !s->fatal) {
 		if (!sc.header_seen) {
 			s->rejected = true;
-			dp_findings_add(&s->fs, "E-SHAPE", path, 0, NULL, NULL, NULL, NULL,
+			dp_findings_add(&s->fs, DP_E_SHAPE, path, 0, NULL, NULL, NULL, NULL,
 					"文件为空（没有表头也没有数据），请检查导出是否成功");
 		} else if (sc.hdr.shape == DP_SHAPE_NONE) {
 			s->rejected = true;
 			struct dp_buf h = DP_BUF_INIT;
 			header_list(&h, &sc.hdr);
-			dp_findings_add(&s->fs, "E-SHAPE", path, 1, NULL, NULL, NULL, h.s,
+			dp_findings_add(&s->fs, DP_E_SHAPE, path, 1, NULL, NULL, NULL, h.s,
 					"表头“%s”不是可识别的格式：单户表应为“字段,值,单位,分项”，"
 					"批量表的列名应为字段名称（如 部门代码、年度、收入合计），专项资金表应含 专项资金名称、部门代码、年度",
 					h.s);
 			dp_buf_free(&h);
 		} else if (sc.rows == 0) {
 			s->rejected = true;
-			dp_findings_add(&s->fs, "E-SHAPE", path, 1, NULL, NULL, NULL, NULL,
+			dp_findings_add(&s->fs, DP_E_SHAPE, path, 1, NULL, NULL, NULL, NULL,
 					"文件只有表头，没有数据行，请检查导出是否完整");
 		}
 	}
 	dp_header_free(&sc.hdr);
 	dp_buf_free(&e);
+}
+
+/* W-SKIPPED for a file whose name is not .csv or .csv.gz (SPEC §2.1): a
+ * workbook gets the one thing its clerk can do today. */
+static void skipped_finding(struct dp_findings *fs, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	if (dot && (strcasecmp(dot, ".xlsx") == 0 || strcasecmp(dot, ".xls") == 0))
+		dp_findings_add(fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL,
+				"Excel 工作簿暂不能直接读取，未读取：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新提交");
+	else
+		dp_findings_add(fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL,
+				"不是 .csv 或 .csv.gz 文件，未读取；如是填报表，请另存为 CSV UTF-8 后重新提交");
 }
 
 int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
@@ -157,6 +171,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 				dp_buf_addf(&slots[i].err, "%s", e.s ? e.s : found.v[i].path);
 			} else {
 				slots[i].bytes = dp_input_raw_bytes(in);
+				skipped_finding(&slots[i].fs, found.v[i].path);
 			}
 			dp_input_close(in);
 			dp_buf_free(&e);

@@ -179,7 +179,7 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 		/* a bulk row's field given once, as nearly all are: normalized in
 		 * its place, with nothing to compare it with */
 		struct dp_buf *dst = &s->val[fi];
-		const char *code = dp_value_norm(f, raw, n, hint, dst, why);
+		enum dp_code code = dp_value_norm(f, raw, n, hint, dst, why);
 		if (!code) {
 			if (dst->len && fund_slot < 0)
 				s->line_of[fi] = line;
@@ -188,7 +188,7 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 		dp_buf_reset(dst); /* and again below, for the finding */
 		dp_buf_reset(why);
 	}
-	const char *code = dp_value_norm(f, raw, n, hint, out, why);
+	enum dp_code code = dp_value_norm(f, raw, n, hint, out, why);
 	dp_buf_reset(shown);
 	if (code || dst_conflicts(c, fi, out)) {
 		dp_buf_add(shown, raw, dp_utf8_prefix(raw, n, 200));
@@ -214,7 +214,7 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 		*bad = true;
 	} else if (out->len) {
 		if (dst->len && strcmp(dst->s, out->s) != 0) {
-			dp_findings_add(c->fs, "E-CONFLICT", c->file, line, NULL, NULL, f->code, shown->s,
+			dp_findings_add(c->fs, DP_E_CONFLICT, c->file, line, NULL, NULL, f->code, shown->s,
 					"%s 填写了两次且不一致：先为“%s”，此处为“%s”，请只保留正确的一个", f->label,
 					dst->s, out->s);
 			(*errors)++;
@@ -231,10 +231,10 @@ static void unknown_label(struct ctx *c, const char *label, uint64_t line)
 {
 	const char *near = dp_dict_suggest(c->dict, label);
 	if (near)
-		dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, line, NULL, NULL, label, NULL,
+		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, label, NULL,
 				"未知字段“%s”，已忽略；是否应为“%s”？", label, near);
 	else
-		dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, line, NULL, NULL, label, NULL,
+		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, label, NULL,
 				"未知字段“%s”，已忽略；字段名称见字段字典（README）", label);
 }
 
@@ -405,7 +405,7 @@ static void header_warnings(struct ctx *c, uint64_t line)
 			unknown_label(c, c->hdr.label[j], line);
 		if (c->shape == DP_SHAPE_BULK_DEPT && c->hdr.field[j] >= DP_F_FUND_NAME &&
 		    c->hdr.field[j] <= DP_F_FUND_SELFEVAL)
-			dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, line, NULL, NULL, c->hdr.label[j], NULL,
+			dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, c->hdr.label[j], NULL,
 					"批量部门表中的专项资金列“%s”已忽略：专项资金请用专项资金表（含 专项资金名称、部门代码、年度）提交",
 					c->hdr.label[j]);
 	}
@@ -417,7 +417,7 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 		if (!c->form_too_long) {
 			c->form_too_long = true;
 			c->s.errors++;
-			dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, NULL, NULL,
+			dp_findings_add(c->fs, DP_E_TOO_LONG, c->file, r->line, NULL, NULL, NULL, NULL,
 					"单户表超过 10000 行，第 %llu 行起未读取：请检查是否把批量数据误存为单户表",
 					(unsigned long long)r->line);
 		}
@@ -439,10 +439,10 @@ static int on_form_row(struct ctx *c, const struct dp_record *r)
 		dp_text_norm(&item, r->f[h->col_item], r->len[h->col_item], true);
 	if (label_n > DP_MAX_FIELD_BYTES) {
 		c->s.errors++;
-		dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, NULL, NULL,
+		dp_findings_add(c->fs, DP_E_TOO_LONG, c->file, r->line, NULL, NULL, NULL, NULL,
 				"字段名长 %zu 字节，超过上限 4096 字节", label_n);
 	} else if (!label.len) {
-		dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, r->line, NULL, NULL, NULL, NULL,
+		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, r->line, NULL, NULL, NULL, NULL,
 				"第 %llu 行没有字段名，已忽略", (unsigned long long)r->line);
 	} else {
 		int fi = dp_dict_find(c->dict, label.s);
@@ -473,7 +473,7 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 		for (size_t j = h->ncols; j < r->n; j++)
 			extra += r->len[j] != 0;
 		if (extra)
-			dp_findings_add(c->fs, "W-FIELD-UNKNOWN", c->file, r->line, NULL, NULL, NULL, NULL,
+			dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, r->line, NULL, NULL, NULL, NULL,
 					"该行比表头多 %zu 个非空单元格，多出的内容已忽略", extra);
 	}
 	for (size_t j = 0; j < r->n && j < h->ncols; j++) {
@@ -481,7 +481,7 @@ static int on_bulk_row(struct ctx *c, const struct dp_record *r)
 		if (fi < 0) {
 			if (r->len[j] > DP_MAX_FIELD_BYTES) {
 				s->errors++;
-				dp_findings_add(c->fs, "E-TOO-LONG", c->file, r->line, NULL, NULL, h->label[j], NULL,
+				dp_findings_add(c->fs, DP_E_TOO_LONG, c->file, r->line, NULL, NULL, h->label[j], NULL,
 						"“%s”列的内容长 %zu 字节，超过上限 4096 字节", h->label[j], r->len[j]);
 			}
 			continue;
@@ -765,7 +765,7 @@ static void take_back(struct file_job *j, uint64_t utf8_bad)
 	struct ctx *c = &j->c;
 	forget_file(j);
 	if (c->shape_changed) /* (only read again as GB18030: see run_job) */
-		dp_findings_add(&j->fs, "E-ENCODING", c->file, 0, NULL, NULL, NULL, NULL,
+		dp_findings_add(&j->fs, DP_E_ENCODING, c->file, 0, NULL, NULL, NULL, NULL,
 				"文件编码前后不一致：表头和第一条记录是 UTF-8，第 %llu 字节起却不是；"
 				"整个文件按 GB18030 读取时表头又无法识别，请整个文件另存为“CSV UTF-8”后重新提交",
 				(unsigned long long)utf8_bad);

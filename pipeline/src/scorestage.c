@@ -305,7 +305,7 @@ static void count_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 {
 	const char *n = c->s->names.s;
 	if (r->overflow) {
-		dp_findings_add(c->fs, "E-RANGE", "departments.csv.gz", c->s->line[i], n + c->s->code[i],
+		dp_findings_add(c->fs, DP_E_RANGE, "departments.csv.gz", c->s->line[i], n + c->s->code[i],
 				n + c->s->fy[i], NULL, NULL, "数值过大，无法精确计分：请核对金额单位（万元）");
 		c->unscored++;
 	} else {
@@ -525,7 +525,7 @@ static void report_adjustments(struct sctx *c)
 		else if (dp_rules_get(c->rules, (size_t)a->ind)->method == DP_M_SUM)
 			why = "该指标是汇总指标，扣分只能作用于末级指标";
 		if (why)
-			dp_findings_add(c->fs, "W-ADJUST", c->adj->path, a->line, a->dept_code, a->fiscal_year, "indicator",
+			dp_findings_add(c->fs, DP_W_ADJUST, c->adj->path, a->line, a->dept_code, a->fiscal_year, "indicator",
 					a->indicator, "复核扣分未执行：%s（指标 %s）", why, a->indicator);
 		dp_table_puts(c->adjout, a->fiscal_year, false);
 		dp_table_puts(c->adjout, a->dept_code, true);

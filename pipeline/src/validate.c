@@ -242,7 +242,7 @@ static uint64_t field_line(const struct vctx *v, const struct subinfo *si, const
 	do {                                                                                     \
 		dp_findings_add((si)->fs, c, (si)->file, field_line(v, si, field), (si)->code, (si)->year, \
 				field, value, __VA_ARGS__);                                      \
-		if ((c)[0] == 'E')                                                               \
+		if (dp_code_info(c)->error)                                                      \
 			(si)->errors++;                                                          \
 	} while (0)
 
@@ -258,16 +258,16 @@ static void check_range(const struct vctx *v, struct subinfo *si, const struct d
 		return;
 	struct dp_buf a = DP_BUF_INIT, b = DP_BUF_INIT;
 	if (f->indicator >= 0)
-		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 超过该指标满分 %s，请核对自评分", f->label,
+		ADD(v, si, DP_E_RANGE, f->code, d->text[fi], "%s %s 超过该指标满分 %s，请核对自评分", f->label,
 		    d->text[fi], (dp_dec_format(&b, f->max, 0, 8), b.s));
 	else if (f->has_max)
-		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 超出范围（应在 %s 到 %s 之间）", f->label,
+		ADD(v, si, DP_E_RANGE, f->code, d->text[fi], "%s %s 超出范围（应在 %s 到 %s 之间）", f->label,
 		    d->text[fi], (dp_dec_format(&a, f->min, 0, 8), a.s), (dp_dec_format(&b, f->max, 0, 8), b.s));
 	else if (f->min_exclusive)
-		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 应大于 %s", f->label, d->text[fi],
+		ADD(v, si, DP_E_RANGE, f->code, d->text[fi], "%s %s 应大于 %s", f->label, d->text[fi],
 		    (dp_dec_format(&a, f->min, 0, 8), a.s));
 	else
-		ADD(v, si, "E-RANGE", f->code, d->text[fi], "%s %s 不能小于 %s", f->label, d->text[fi],
+		ADD(v, si, DP_E_RANGE, f->code, d->text[fi], "%s %s 不能小于 %s", f->label, d->text[fi],
 		    (dp_dec_format(&a, f->min, 0, 8), a.s));
 	dp_buf_free(&a);
 	dp_buf_free(&b);
@@ -282,7 +282,7 @@ static void check_sum3(const struct vctx *v, struct subinfo *si, const struct dp
 	if (diff <= DP_CENT && diff >= -DP_CENT)
 		return;
 	struct dp_buf x = DP_BUF_INIT, z = DP_BUF_INIT;
-	ADD(v, si, "E-SUM", dp_dict_field(v->dict, (size_t)tot)->code, d->text[tot],
+	ADD(v, si, DP_E_SUM, dp_dict_field(v->dict, (size_t)tot)->code, d->text[tot],
 	    "%s %s ≠ %s %s + %s %s（差 %s 万元），请核对这三项", dp_dict_field(v->dict, (size_t)tot)->label,
 	    fmt_dec(&x, d->val[tot]), dp_dict_field(v->dict, (size_t)a)->label, d->text[a],
 	    dp_dict_field(v->dict, (size_t)b)->label, d->has[b] ? d->text[b] : "0", fmt_dec(&z, diff));
@@ -348,7 +348,7 @@ static void check_self_tree(const struct vctx *v, struct subinfo *si, const stru
 			}
 			struct dp_buf code = DP_BUF_INIT;
 			dp_buf_addf(&code, "self.%s", ind->code);
-			ADD(v, si, "E-SUM", code.s, d->text[dp_dict_find_code(v->dict, code.s)],
+			ADD(v, si, DP_E_SUM, code.s, d->text[dp_dict_find_code(v->dict, code.s)],
 			    "%s得分 %s ≠ 下级得分之和 %s = %s，请核对自评分", ind->label, fmt_dec(&a, res->self[i]),
 			    parts.s, fmt_dec(&b, s));
 			dp_buf_free(&code);
@@ -383,12 +383,12 @@ static void check_self_tree(const struct vctx *v, struct subinfo *si, const stru
 		if (rescaled) {
 			struct dp_buf m = DP_BUF_INIT;
 			dp_dec_format(&m, appmax, 0, 8);
-			ADD(v, si, "E-SUM", "self_total", d->text[DP_F_SELF_TOTAL],
+			ADD(v, si, DP_E_SUM, "self_total", d->text[DP_F_SELF_TOTAL],
 			    "自评总分 %s ≠ 各项自评分之和 %s 按适用满分 %s 折算为百分制后的 %s（有指标不适用），请核对",
 			    fmt_dec(&a, res->self[root]), fmt_dec(&b, sum), m.s, fmt_dec(&parts, expect));
 			dp_buf_free(&m);
 		} else
-			ADD(v, si, "E-SUM", "self_total", d->text[DP_F_SELF_TOTAL],
+			ADD(v, si, DP_E_SUM, "self_total", d->text[DP_F_SELF_TOTAL],
 			    "自评总分 %s ≠ 各项自评分之和 %s，请核对", fmt_dec(&a, res->self[root]), fmt_dec(&b, sum));
 	}
 out:
@@ -408,9 +408,9 @@ static void check_submission(const struct vctx *v, struct subinfo *si, const str
 		if (i == DP_F_EXEC_PROGRESS && all_q)
 			continue;
 		if (i == DP_F_EXEC_PROGRESS)
-			ADD(v, si, "E-REQUIRED", f->code, "", "缺少必填项：%s（或一至四季度支出进度四项）", f->label);
+			ADD(v, si, DP_E_REQUIRED, f->code, "", "缺少必填项：%s（或一至四季度支出进度四项）", f->label);
 		else
-			ADD(v, si, "E-REQUIRED", f->code, "", "缺少必填项：%s", f->label);
+			ADD(v, si, DP_E_REQUIRED, f->code, "", "缺少必填项：%s", f->label);
 	}
 	for (size_t k = 0; k < v->nranged; k++)
 		check_range(v, si, d, v->ranged[k]);
@@ -420,10 +420,10 @@ static void check_submission(const struct vctx *v, struct subinfo *si, const str
 		char expect;
 		if (!dp_uscc_valid(d->text[DP_F_USCC], &expect)) {
 			if (expect)
-				ADD(v, si, "E-USCC", "uscc", d->text[DP_F_USCC],
+				ADD(v, si, DP_E_USCC, "uscc", d->text[DP_F_USCC],
 				    "统一社会信用代码 %s 校验位错误（按前 17 位应为 %c），请核对", d->text[DP_F_USCC], expect);
 			else
-				ADD(v, si, "E-USCC", "uscc", d->text[DP_F_USCC],
+				ADD(v, si, DP_E_USCC, "uscc", d->text[DP_F_USCC],
 				    "统一社会信用代码 %s 应为 18 位，且只含数字和除 I、O、S、V、Z 外的大写字母",
 				    d->text[DP_F_USCC]);
 		}
@@ -438,7 +438,7 @@ static void check_submission(const struct vctx *v, struct subinfo *si, const str
 				dp_dec m = 0;
 				dp_rat_round_cent(mean, &m);
 				struct dp_buf b = DP_BUF_INIT;
-				ADD(v, si, "W-PROGRESS-MISMATCH", "exec_progress", d->text[DP_F_EXEC_PROGRESS],
+				ADD(v, si, DP_W_PROGRESS_MISMATCH, "exec_progress", d->text[DP_F_EXEC_PROGRESS],
 				    "平均支出进度 %s%% 与四个季度支出进度的平均值 %s%% 不一致，评分按所填的平均支出进度计",
 				    d->text[DP_F_EXEC_PROGRESS], fmt_dec(&b, m));
 				dp_buf_free(&b);
@@ -452,7 +452,7 @@ static void check_submission(const struct vctx *v, struct subinfo *si, const str
 	if (d->has[DP_F_SELF_TOTAL] && d->text[DP_F_SELF_GRADE][0]) {
 		const char *g = dp_rules_grade_of(v->rules, d->val[DP_F_SELF_TOTAL]);
 		if (strcmp(g, d->text[DP_F_SELF_GRADE]) != 0)
-			ADD(v, si, "W-GRADE-MISMATCH", "self_grade", d->text[DP_F_SELF_GRADE],
+			ADD(v, si, DP_W_GRADE_MISMATCH, "self_grade", d->text[DP_F_SELF_GRADE],
 			    "自评等级“%s”与自评总分 %s 对应的等级“%s”不一致", d->text[DP_F_SELF_GRADE],
 			    d->text[DP_F_SELF_TOTAL], g);
 	}
@@ -631,14 +631,14 @@ static void check_fund(const struct vctx *v, const struct dp_deptrow *d, bool bu
 	for (size_t k = 0; k < (bulk ? 6u : 4u); k++) {
 		const struct dp_field *f = dp_dict_field(v->dict, (size_t)req[k]);
 		if (!d->text[req[k]][0] && !in_list(si->bad_fields, f->code))
-			ADD(v, si, "E-REQUIRED", f->code, "", "专项资金“%s”缺少必填项：%s", d->text[DP_F_FUND_NAME],
+			ADD(v, si, DP_E_REQUIRED, f->code, "", "专项资金“%s”缺少必填项：%s", d->text[DP_F_FUND_NAME],
 			    f->label);
 	}
 	check_range(v, si, d, DP_F_FUND_ALLOC);
 	check_range(v, si, d, DP_F_FUND_SPENT);
 	check_range(v, si, d, DP_F_FUND_SELFEVAL);
 	if (d->has[DP_F_FUND_ALLOC] && d->has[DP_F_FUND_SPENT] && d->val[DP_F_FUND_SPENT] > d->val[DP_F_FUND_ALLOC])
-		ADD(v, si, "W-OVERSPENT", "fund_spent", d->text[DP_F_FUND_SPENT],
+		ADD(v, si, DP_W_OVERSPENT, "fund_spent", d->text[DP_F_FUND_SPENT],
 		    "专项资金“%s”支出 %s 万元超过下达 %s 万元（支出率按 100%% 封顶计分），请核实",
 		    d->text[DP_F_FUND_NAME], d->text[DP_F_FUND_SPENT], d->text[DP_F_FUND_ALLOC]);
 }
@@ -989,7 +989,7 @@ static void sub_checks(const struct vctx *v, struct subinfo *si, const struct dp
 	bool has_funds = (fund & 1) || bulk_fund;
 	if (fund & 2) {
 		si->errors++;
-		dp_findings_add(si->fs, "E-RANGE", si->file, si->line, si->code, si->year, "fund_name", NULL,
+		dp_findings_add(si->fs, DP_E_RANGE, si->file, si->line, si->code, si->year, "fund_name", NULL,
 				"本表的专项资金有错误（见同一文件的其他提示），整份自评表未计分");
 	}
 	check_submission(v, si, d, has_funds);
@@ -1354,7 +1354,7 @@ static void winner_accepted(void *value, const char *key, void *ctx)
 	const char *file = v->tab->v[w->file].file;
 	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, code) : NULL;
 	if (v->roster && !re)
-		dp_findings_add(v->fs, "W-UNROSTERED", file, w->line, code, year, "dept_code", code,
+		dp_findings_add(v->fs, DP_W_UNROSTERED, file, w->line, code, year, "dept_code", code,
 				"部门 %s 不在名册（%s）中：请核对部门代码，或把该部门加入名册", code, v->roster->path);
 	if (re)
 		w->roster_seen = true;
@@ -1377,7 +1377,7 @@ static bool decide_subs(struct vctx *v, unsigned char *acc, struct years *years,
 		if (r.fi < v->tab->n)
 			v->file_sup[r.fi]++;
 		const char *wf = w->file >= 0 ? v->tab->v[w->file].file : "?";
-		dp_findings_add(v->fs, "W-SUPERSEDED", r.file, r.line, r.code, r.year, "filed_on", r.filed_on,
+		dp_findings_add(v->fs, DP_W_SUPERSEDED, r.file, r.line, r.code, r.year, "filed_on", r.filed_on,
 				"已被同一部门同一年度的后一次填报取代（%s 第 %llu 行，填报日期 %s），本次填报不计分", wf,
 				(unsigned long long)w->line, w->filed_on);
 	}
@@ -1606,7 +1606,7 @@ static int write_funds(struct vctx *v, struct dp_buf *err)
 			const struct winner *w = dp_keymap_get(v->keys, v->key.s);
 			if (!w || !w->set) {
 				v->funds_orphan++;
-				dp_findings_add(v->fs, "W-ORPHAN-FUND", si.file, si.line, si.code, si.year, "dept_code",
+				dp_findings_add(v->fs, DP_W_ORPHAN_FUND, si.file, si.line, si.code, si.year, "dept_code",
 						si.code,
 						"专项资金“%s”找不到部门 %s %s 年度的有效自评表，未计分：请同时提交该部门的自评表",
 						name, si.code, si.year);
@@ -1818,7 +1818,7 @@ static bool write_missing(struct vctx *v, const struct years *years, uint64_t *m
 			if (w && w->set)
 				continue;
 			(*missing)++;
-			dp_findings_add(v->fs, "W-MISSING", v->roster->path, e->line, e->dept_code, years->v[y],
+			dp_findings_add(v->fs, DP_W_MISSING, v->roster->path, e->line, e->dept_code, years->v[y],
 					"dept_code", e->dept_code,
 					"名册中的部门 %s（%s）没有 %s 年度的有效自评表：请催报，或核对其提交是否被拒收",
 					e->dept_code, e->dept_name, years->v[y]);

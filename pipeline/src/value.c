@@ -47,7 +47,7 @@ static bool hint_lookup(const struct dp_unit_hint *h, const char *hs, size_t hn,
 }
 
 /* Resolves the unit of a numeric value: inline, hinted, or the default. */
-static const char *resolve_unit(const struct dp_field *f, const char *inl, size_t inl_n,
+static enum dp_code resolve_unit(const struct dp_field *f, const char *inl, size_t inl_n,
 				const struct dp_unit_hint *hint, int *shift, struct dp_buf *why)
 {
 	/* the hint's normalized text hs[0..hn): as it came, or normalized here */
@@ -70,7 +70,7 @@ static const char *resolve_unit(const struct dp_field *f, const char *inl, size_
 			dp_buf_addf(why, "数值自带单位“%.*s”与单位栏“%.*s”不一致，请只保留一个", (int)inl_n, inl,
 				    (int)hn, hs);
 			dp_buf_free(&norm);
-			return "E-UNIT";
+			return DP_E_UNIT;
 		}
 	}
 	if (inl_n) {
@@ -86,16 +86,16 @@ static const char *resolve_unit(const struct dp_field *f, const char *inl, size_
 		if (!(u == hs ? hint_lookup(hint, hs, hn, &k, shift) : dp_unit_lookup(u, un, &k, shift))) {
 			dp_buf_addf(why, "未知单位“%.*s”，%s应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
 			dp_buf_free(&norm);
-			return "E-UNIT";
+			return DP_E_UNIT;
 		}
 		if (k != f->unit) {
 			dp_buf_addf(why, "单位“%.*s”不适用于%s，应使用%s", (int)un, u, f->label, unit_kind_text(f->unit));
 			dp_buf_free(&norm);
-			return "E-UNIT";
+			return DP_E_UNIT;
 		}
 	}
 	dp_buf_free(&norm);
-	return NULL;
+	return DP_NO_CODE;
 }
 
 /* Whether s[0..n) is already what dp_dec_format writes for its value: an
@@ -124,13 +124,13 @@ static bool canonical(const char *s, size_t n, bool integer)
 	return i == n && nf >= 2 && nf <= 8 && (nf == 2 || s[n - 1] != '0') && (nonzero || d0 == 0);
 }
 
-const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, const struct dp_unit_hint *hint,
+enum dp_code dp_value_norm(const struct dp_field *f, const char *raw, size_t n, const struct dp_unit_hint *hint,
 			  struct dp_buf *out, struct dp_buf *why)
 {
 	dp_buf_reset(out);
 	if (n > DP_MAX_FIELD_BYTES) {
 		dp_buf_addf(why, "%s 的内容长 %zu 字节，超过上限 4096 字节", f->label, n);
-		return "E-TOO-LONG";
+		return DP_E_TOO_LONG;
 	}
 	/* most numbers of a bulk export are written as they will be kept, with
 	 * no unit but the header's: then normalizing the text (a copy), finding
@@ -143,14 +143,14 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, c
 			if (hint->looked_up && hint->known && hint->kind == f->unit) {
 				shift = hint->shift; /* the header's unit, of the field's kind */
 			} else {
-				const char *code = resolve_unit(f, raw + n, 0, hint, &shift, why);
+				enum dp_code code = resolve_unit(f, raw + n, 0, hint, &shift, why);
 				if (code)
 					return code;
 			}
 		}
 		if (shift == 0) {
 			dp_buf_add(out, raw, n);
-			return NULL;
+			return DP_NO_CODE;
 		}
 	}
 	/* the normalized text goes to out first; a value that needs converting
@@ -158,31 +158,31 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, c
 	bool fold = f->kind != DP_FK_TEXT && f->kind != DP_FK_GRADE;
 	dp_text_norm(out, raw, n, fold);
 	if (!out->len || f->kind == DP_FK_TEXT || f->kind == DP_FK_GRADE)
-		return NULL;
+		return DP_NO_CODE;
 	char *v = out->s;
 	size_t vn = out->len;
 	switch (f->kind) {
 	case DP_FK_CODE:
 		if (!dp_text_is_code(v, vn)) {
 			dp_buf_addf(why, "%s“%s”不合规：只能是 1–32 位字母、数字、下划线或连字符", f->label, v);
-			return "E-CODE";
+			return DP_E_CODE;
 		}
-		return NULL;
+		return DP_NO_CODE;
 	case DP_FK_USCC:
 		for (size_t i = 0; i < vn; i++)
 			if (v[i] >= 'a' && v[i] <= 'z')
 				v[i] = (char)(v[i] - 'a' + 'A');
-		return NULL;
+		return DP_NO_CODE;
 	case DP_FK_DATE: {
 		char iso[11];
 		if (!dp_date_parse(v, vn, iso)) {
 			dp_buf_addf(why, "%s“%s”不是有效日期（可写 2022年6月6日、2022-06-06、2022/6/6、20220606）",
 				    f->label, v);
-			return "E-DATE";
+			return DP_E_DATE;
 		}
 		dp_buf_reset(out);
 		dp_buf_adds(out, iso);
-		return NULL;
+		return DP_NO_CODE;
 	}
 	case DP_FK_YEAR: {
 		size_t len = vn;
@@ -191,11 +191,11 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, c
 		dp_dec d;
 		if (dp_dec_parse(v, len, &d) != DP_DEC_OK || d % DP_DEC_ONE) {
 			dp_buf_addf(why, "%s“%s”应为四位年份，如 2021", f->label, v);
-			return "E-NUMBER";
+			return DP_E_NUMBER;
 		}
 		dp_buf_reset(out);
 		dp_dec_format(out, d, 0, 0);
-		return NULL;
+		return DP_NO_CODE;
 	}
 	default:
 		break;
@@ -212,22 +212,22 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, c
 	int shift = 0;
 	if (!num_n) {
 		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(DP_DEC_SYNTAX));
-		return "E-NUMBER";
+		return DP_E_NUMBER;
 	}
 	enum dp_unit_kind uk;
 	int us;
 	if (inl_n && strpbrk(inl, "0123456789") && !dp_unit_lookup(inl, inl_n, &uk, &us)) {
 		/* "3998.O3": a mistyped number, not a unit */
 		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(DP_DEC_SYNTAX));
-		return "E-NUMBER";
+		return DP_E_NUMBER;
 	}
-	const char *code = resolve_unit(f, inl, inl_n, hint, &shift, why);
+	enum dp_code code = resolve_unit(f, inl, inl_n, hint, &shift, why);
 	if (code)
 		return code;
 	if (shift == 0 && canonical(v, num_n, f->kind == DP_FK_INT)) {
 		out->len = num_n; /* v is out's text: the number, without its unit */
 		out->s[num_n] = '\0';
-		return NULL;
+		return DP_NO_CODE;
 	}
 	dp_dec d;
 	enum dp_dec_err e = dp_dec_parse(v, num_n, &d);
@@ -235,18 +235,18 @@ const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, c
 		e = dp_dec_shift(d, shift, &d);
 	if (e != DP_DEC_OK) {
 		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(e));
-		return "E-NUMBER";
+		return DP_E_NUMBER;
 	}
 	if (f->kind == DP_FK_INT && d % DP_DEC_ONE) {
 		dp_buf_addf(why, "%s“%s”应为整数", f->label, v);
-		return "E-NUMBER";
+		return DP_E_NUMBER;
 	}
 	dp_buf_reset(out);
 	if (f->kind == DP_FK_INT)
 		dp_dec_format(out, d, 0, 0);
 	else
 		dp_dec_format(out, d, 2, 8);
-	return NULL;
+	return DP_NO_CODE;
 }
 
 bool dp_value_dec(const char *s, dp_dec *out)

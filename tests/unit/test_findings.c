@@ -8,10 +8,10 @@
 Test(findings, sorted_by_file_line_code_and_round_trip)
 {
 	struct dp_findings fs = { 0 };
-	dp_findings_add(&fs, "W-OVERSPENT", "b.csv", 3, "x", "2021", "fund_spent", "9", "m1");
-	dp_findings_add(&fs, "E-SUM", "b.csv", 3, "x", "2021", "income_total", "=1", "m2");
-	dp_findings_add(&fs, "E-CSV", "a.csv", 10, NULL, NULL, NULL, NULL, "m3");
-	dp_findings_add(&fs, "E-ENCODING", "b.csv", 0, NULL, NULL, NULL, NULL, "m4 %d", 5);
+	dp_findings_add(&fs, DP_W_OVERSPENT, "b.csv", 3, "x", "2021", "fund_spent", "9", "m1");
+	dp_findings_add(&fs, DP_E_SUM, "b.csv", 3, "x", "2021", "income_total", "=1", "m2");
+	dp_findings_add(&fs, DP_E_CSV, "a.csv", 10, NULL, NULL, NULL, NULL, "m3");
+	dp_findings_add(&fs, DP_E_ENCODING, "b.csv", 0, NULL, NULL, NULL, NULL, "m4 %d", 5);
 	cr_expect_eq(fs.errors, 3);
 	cr_expect_eq(fs.warnings, 1);
 	char *dir = t_tmpdir(), *p = dp_path_join(dir, "f.csv.gz");

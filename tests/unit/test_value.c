@@ -44,14 +44,20 @@ static const struct {
 	{ DP_F_DEPT_NAME, "", NULL, NULL, "" },
 };
 
+/* the catalogue's name of a code, NULL for none */
+static const char *cname(enum dp_code c)
+{
+	return c == DP_NO_CODE ? NULL : dp_code_info(c)->code;
+}
+
 Test(value, normalization_table)
 {
 	struct dp_dict *d = dp_dict_new(NULL);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
 		struct dp_unit_hint h = { .text = cases[i].unit, .len = cases[i].unit ? strlen(cases[i].unit) : 0 };
-		const char *code = dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
-						 strlen(cases[i].raw), &h, &out, &why);
+		const char *code = cname(dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
+						 strlen(cases[i].raw), &h, &out, &why));
 		if (cases[i].code) {
 			cr_expect(code && strcmp(code, cases[i].code) == 0, "case %zu (%s): got %s", i, cases[i].raw,
 				  code ? code : "accepted");
@@ -66,8 +72,8 @@ Test(value, normalization_table)
 			struct dp_buf u = DP_BUF_INIT, out2 = DP_BUF_INIT, why2 = DP_BUF_INIT;
 			dp_text_norm(&u, cases[i].unit, strlen(cases[i].unit), true);
 			struct dp_unit_hint hn = dp_unit_hint_fixed(dp_buf_str(&u));
-			const char *code2 = dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
-							  strlen(cases[i].raw), &hn, &out2, &why2);
+			const char *code2 = cname(dp_value_norm(dp_dict_field(d, (size_t)cases[i].field), cases[i].raw,
+							  strlen(cases[i].raw), &hn, &out2, &why2));
 			cr_expect((code == NULL) == (code2 == NULL) && (!code || strcmp(code, code2) == 0),
 				  "case %zu with the hint normalized: %s", i, code2 ? code2 : "accepted");
 			cr_expect_str_eq(dp_buf_str(&out2), dp_buf_str(&out), "case %zu with the hint normalized", i);
@@ -88,7 +94,7 @@ Test(value, too_long)
 	char big[5000];
 	memset(big, 'x', sizeof big);
 	struct dp_buf out = DP_BUF_INIT, why = DP_BUF_INIT;
-	cr_expect_str_eq(dp_value_norm(dp_dict_field(d, DP_F_DEPT_NAME), big, sizeof big, NULL, &out, &why), "E-TOO-LONG");
+	cr_expect_eq(dp_value_norm(dp_dict_field(d, DP_F_DEPT_NAME), big, sizeof big, NULL, &out, &why), DP_E_TOO_LONG);
 	dp_dict_free(d);
 }
 
@@ -102,7 +108,7 @@ static void expect_as_formatted(const struct dp_field *f, const char *s, bool in
 	bool ok = dp_dec_parse(s, strlen(s), &d) == DP_DEC_OK && (!integer || d % DP_DEC_ONE == 0);
 	if (ok)
 		dp_dec_format(&want, d, integer ? 0 : 2, integer ? 0 : 8);
-	const char *code = dp_value_norm(f, s, strlen(s), h, &out, &why);
+	const char *code = cname(dp_value_norm(f, s, strlen(s), h, &out, &why));
 	if (ok) {
 		cr_expect_null(code, "“%s”: %s", s, dp_buf_str(&why));
 		cr_expect_str_eq(dp_buf_str(&out), dp_buf_str(&want), "“%s”", s);

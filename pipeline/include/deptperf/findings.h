@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "deptperf/buf.h"
+#include "deptperf/catalog.h"
 
 struct dp_finding {
 	bool error;          /* error or warning */
@@ -28,9 +29,9 @@ struct dp_findings {
 	size_t errors, warnings;
 };
 
-/* Adds a finding; strings are copied (NULL is ""); the message is printf-
- * formatted.  The severity follows the code's first letter (E or W). */
-void dp_findings_add(struct dp_findings *fs, const char *code, const char *file, uint64_t line,
+/* Adds a finding of code (catalog.h); strings are copied (NULL is ""); the
+ * message is printf-formatted.  The severity is the catalogue's. */
+void dp_findings_add(struct dp_findings *fs, enum dp_code code, const char *file, uint64_t line,
 		     const char *dept_code, const char *fiscal_year, const char *field, const char *value,
 		     const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 /* Moves every finding of src to dst; src is left empty. */

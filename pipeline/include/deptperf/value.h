@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "deptperf/buf.h"
+#include "deptperf/catalog.h"
 #include "deptperf/fields.h"
 
 /* A unit known before the value is read: a bulk header's "(元)" or a form's
@@ -35,7 +36,7 @@ struct dp_unit_hint dp_unit_hint_fixed(const char *text);
  * reset; on success the function returns NULL and out holds the canonical
  * text (empty when the value is empty).  On failure returns the finding code (E-NUMBER, E-UNIT, E-DATE,
  * E-CODE, E-TOO-LONG, E-RANGE) and appends a clerk's message to why. */
-const char *dp_value_norm(const struct dp_field *f, const char *raw, size_t n, const struct dp_unit_hint *hint,
+enum dp_code dp_value_norm(const struct dp_field *f, const char *raw, size_t n, const struct dp_unit_hint *hint,
 			  struct dp_buf *out, struct dp_buf *why);
 
 /* Parses a canonical decimal written by dp_value_norm. */
