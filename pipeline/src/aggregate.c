@@ -18,10 +18,10 @@
 #include "deptperf/csvread.h"
 #include "deptperf/fields.h"
 #include "deptperf/input.h"
-#include "deptperf/keymap.h"
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
 #include "deptperf/memtab.h"
+#include "deptperf/rank.h"
 #include "deptperf/rules.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
@@ -234,15 +234,6 @@ static bool dec_of(const struct dp_memtab *t, size_t row, int col, dp_dec *v)
 	return col >= 0 && dp_value_dec(dp_memtab_cell(t, row, (size_t)col), v);
 }
 
-/* The ⌈q·n⌉-th smallest of sorted v[0..n), q = pct/100. */
-static dp_dec nearest_rank(const dp_dec *v, size_t n, unsigned pct)
-{
-	size_t k = (pct * n + 99) / 100;
-	if (k < 1)
-		k = 1;
-	return v[k - 1];
-}
-
 static void put_mean(struct dp_table *t, const dp_dec *v, size_t n)
 {
 	dp_i128 s = 0;
@@ -355,221 +346,25 @@ static bool join(struct agg *a)
 
 /* ---- rankings ---- */
 
-struct rk {
-	size_t row;
-	dp_dec total;
-	bool has;
-	const char *code, *parent, *sector;
-	uint32_t parent_id, sector_id; /* the place of parent, sector among the year's, in byte order */
-	size_t rank, rank_parent, rank_sector;
-	size_t lower;      /* departments of the year with a lower total */
-};
-
-struct idstr {
-	const char *s;
-	uint32_t id;       /* in order of first appearance */
-};
-
-static int idstr_cmp(const void *p, const void *q)
+/* Ranks the year whose totals rows are [s, e) (rank.h): v gets e - s
+ * entries in (rank, dept_code) order; *sectors the year's sectors in byte
+ * order (their count returned). */
+static size_t rank_year(struct agg *a, size_t s, size_t e, struct dp_rank *v, const char ***sectors)
 {
-	return strcmp(((const struct idstr *)p)->s, ((const struct idstr *)q)->s);
-}
-
-/* id[i] for each string s(i, ctx), i < n, such that id[i] < id[j] exactly
- * when strcmp(s(i), s(j)) < 0: each string is hashed once and only the
- * distinct ones are sorted (a province has a few sectors and parents, and
- * a million departments).  Returns how many are distinct; *sorted, when not
- * NULL, gets them in byte order. */
-static size_t string_ids(size_t n, const char *(*s)(const void *, size_t), const void *ctx, uint32_t *id,
-			 const char ***sorted)
-{
-	struct dp_keymap *m = dp_keymap_new(sizeof(uint32_t));
-	struct idstr *d = NULL;
-	size_t nd = 0, cap = 0;
+	size_t n = e - s;
 	for (size_t i = 0; i < n; i++) {
-		bool created;
-		const char *str = s(ctx, i);
-		uint32_t *slot = dp_keymap_put(m, str, &created);
-		if (created) {
-			DP_GROW(d, nd, cap);
-			d[nd] = (struct idstr){ str, (uint32_t)nd };
-			*slot = (uint32_t)nd++;
-		}
-		id[i] = *slot;
-	}
-	dp_keymap_free(m);
-	dp_qsort(d, nd, sizeof *d, idstr_cmp);
-	uint32_t *place = dp_xcalloc(nd + 1, sizeof *place);
-	for (size_t k = 0; k < nd; k++)
-		place[d[k].id] = (uint32_t)k;
-	for (size_t i = 0; i < n; i++)
-		id[i] = place[id[i]];
-	free(place);
-	if (sorted) {
-		const char **out = dp_xcalloc(nd + 1, sizeof *out);
-		for (size_t k = 0; k < nd; k++)
-			out[k] = d[k].s;
-		*sorted = out;
-	}
-	free(d);
-	return nd;
-}
-
-static const char *rk_parent(const void *v, size_t i)
-{
-	return ((const struct rk *)v)[i].parent;
-}
-
-static const char *rk_sector(const void *v, size_t i)
-{
-	return ((const struct rk *)v)[i].sector;
-}
-
-static const char *rk_code(const void *v, size_t i)
-{
-	return ((const struct rk *)v)[i].code;
-}
-
-/* The order of the year: total descending (departments without a total
- * last), then dept_code; the code as its place among the year's codes. */
-struct rkey {
-	uint64_t total;    /* descending totals as ascending numbers; UINT64_MAX: none */
-	uint32_t code;
-	uint32_t i;
-};
-
-static int rkey_cmp(const void *p, const void *q)
-{
-	const struct rkey *x = p, *y = q;
-	if (x->total != y->total)
-		return x->total < y->total ? -1 : 1;
-	return (x->code > y->code) - (x->code < y->code);
-}
-
-/* Competition ranks (1, 2, 2, 4) of v[ord[0..n)] taken in that order, which
- * is (group, total descending, dept_code), the groups being the parents
- * (by_parent), the sectors (by_sector) or the whole year.  which: the rank
- * written (0 overall, 1 in parent, 2 in sector). */
-static void competition(struct rk *v, const size_t *ord, size_t n, bool by_parent, bool by_sector, int which)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct rk *x = &v[ord[i]], *p = i ? &v[ord[i - 1]] : NULL;
-		if (p && ((by_parent && p->parent_id != x->parent_id) || (by_sector && p->sector_id != x->sector_id)))
-			start = i;
-		size_t r;
-		if (i > start && x->has && p->has && x->total == p->total)
-			r = which == 0 ? p->rank : which == 1 ? p->rank_parent : p->rank_sector;
-		else
-			r = i - start + 1;
-		if (!x->has)
-			r = 0;
-		if (which == 0)
-			x->rank = r;
-		else if (which == 1)
-			x->rank_parent = r;
-		else
-			x->rank_sector = r;
-	}
-}
-
-/* A counting sort: out[0..n) gets the entries ord[0..n) (NULL: 0..n-1) in
- * order of group[entry] < ngroups, keeping their order within a group;
- * start (ngroups + 1 places, may be NULL) where each group begins in out,
- * start[ngroups] = n.  Used for the ranks in parent and sector and for the
- * rows of each sector. */
-static void by_group(const size_t *ord, size_t n, const uint32_t *group, size_t ngroups, size_t *out, size_t *start)
-{
-	size_t *at = dp_xcalloc(ngroups + 1, sizeof *at);
-	for (size_t j = 0; j < n; j++)
-		at[group[ord ? ord[j] : j]]++;
-	for (size_t g = 0, pos = 0; g <= ngroups; g++) {
-		size_t k = at[g];
-		at[g] = pos;
-		if (start)
-			start[g] = pos;
-		pos += k;
-	}
-	for (size_t j = 0; j < n; j++) {
-		size_t e = ord ? ord[j] : j;
-		out[at[group[e]]++] = e;
-	}
-	free(at);
-}
-
-/* Ranks of the year whose totals rows are [s, e); v gets e - s entries in
- * (rank, dept_code) order; *sectors the year's sectors in byte order (their
- * count returned), which the entries' sector_id index.  One comparison sort
- * of numbers, then a counting sort per grouping: no string is compared
- * more than once per distinct value. */
-static size_t rank_year(struct agg *a, size_t s, size_t e, struct rk *v, const char ***sectors)
-{
-	size_t n = e - s, with = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct rk *r = &v[i];
+		struct dp_rank *r = &v[i];
+		memset(r, 0, sizeof *r);
 		r->row = s + i;
 		r->has = dp_value_dec(dp_memtab_cell(&a->tot, r->row, 2), &r->total);
 		r->code = dp_memtab_cell(&a->tot, r->row, 1);
 		r->parent = dp_text_unguard(dep(a, r->row, DP_F_PARENT_CODE));
 		r->sector = dp_text_unguard(dep(a, r->row, DP_F_SECTOR));
-		with += r->has;
 	}
-	uint32_t *pid = dp_xcalloc(n + 1, sizeof *pid), *sid = dp_xcalloc(n + 1, sizeof *sid);
-	size_t nparents = string_ids(n, rk_parent, v, pid, NULL);
-	size_t nsec = string_ids(n, rk_sector, v, sid, sectors);
-	for (size_t i = 0; i < n; i++) {
-		v[i].parent_id = pid[i];
-		v[i].sector_id = sid[i];
-	}
-	/* dp-score writes totals in dept_code order; else the codes are placed */
-	bool coded = true;
-	for (size_t i = 1; i < n && coded; i++)
-		coded = strcmp(v[i - 1].code, v[i].code) < 0;
-	uint32_t *ids = NULL;
-	if (!coded) {
-		ids = dp_xcalloc(n + 1, sizeof *ids);
-		string_ids(n, rk_code, v, ids, NULL);
-	}
-	struct rkey *k = dp_xcalloc(n + 1, sizeof *k);
-	for (size_t i = 0; i < n; i++) {
-		/* -total as an unsigned number that keeps the order */
-		uint64_t u = (uint64_t)v[i].total ^ ((uint64_t)1 << 63);
-		k[i] = (struct rkey){ v[i].has ? ~u : UINT64_MAX, coded ? (uint32_t)i : ids[i], (uint32_t)i };
-		if (v[i].has && k[i].total == UINT64_MAX) /* total INT64_MIN, which no score can be */
-			k[i].total--;
-	}
-	free(ids);
-	dp_qsort(k, n, sizeof *k, rkey_cmp);
-	size_t *ord = dp_xcalloc(n + 1, sizeof *ord), *grp = dp_xcalloc(n + 1, sizeof *grp);
-	for (size_t i = 0; i < n; i++)
-		ord[i] = k[i].i;
-	free(k);
-	competition(v, ord, n, false, false, 0);
-	by_group(ord, n, pid, nparents, grp, NULL); /* (parent, total, code) */
-	competition(v, grp, n, true, false, 1);
-	by_group(ord, n, sid, nsec, grp, NULL);    /* (sector, total, code) */
-	competition(v, grp, n, false, true, 2);
-	free(pid);
-	free(sid);
-	struct rk *sorted = dp_xcalloc(n + 1, sizeof *sorted);
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = v[ord[i]];
-	memcpy(v, sorted, n * sizeof *v);
-	free(sorted);
-	free(grp);
-	free(ord);
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-		while (j + 1 < n && v[j + 1].has && v[i].has && v[j + 1].total == v[i].total)
-			j++;
-		for (size_t q = i; q <= j; q++)
-			v[q].lower = v[q].has ? with - (j + 1) : 0;
-		i = j;
-	}
-	return nsec;
+	return dp_rank_year(v, n, sectors);
 }
 
-static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v, size_t n)
+static void write_rankings(struct agg *a, struct dp_table *w, const struct dp_rank *v, size_t n)
 {
 	size_t with = 0;
 	for (size_t k = 0; k < n; k++)
@@ -596,7 +391,7 @@ static void write_rankings(struct agg *a, struct dp_table *w, const struct rk *v
 		}
 		fetch_ahead(trow, i % CHUNK, m);
 		fetch_ahead(drow, i % CHUNK, m);
-		const struct rk *r = &v[i];
+		const struct dp_rank *r = &v[i];
 		size_t row = r->row;
 		dp_memtab_split(&a->tot, row, cells);
 		dp_table_puts(w, dp_text_unguard(cells[0]), false);
@@ -645,7 +440,7 @@ static const char *const metrics[] = { "cost_energy_per_m2", "cost_property_per_
 
 /* summary_grades: the province, then each sector, each with every grade of
  * the rule set; counted in one pass over the year. */
-static void grades(struct agg *a, struct dp_table *w, const char *year, const struct rk *v, size_t n,
+static void grades(struct agg *a, struct dp_table *w, const char *year, const struct dp_rank *v, size_t n,
 		   const char **sectors, size_t nsec)
 {
 	size_t ng = dp_rules_grade_count(a->rules);
@@ -718,9 +513,9 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 			dp_table_putu(w, n[j]);
 			if (n[j]) {
 				put_mean(w, v, n[j]);
-				put2(w, nearest_rank(v, n[j], 50));
-				put2(w, nearest_rank(v, n[j], 10));
-				put2(w, nearest_rank(v, n[j], 90));
+				put2(w, dp_nearest_rank(v, n[j], 50));
+				put2(w, dp_nearest_rank(v, n[j], 10));
+				put2(w, dp_nearest_rank(v, n[j], 90));
 				put2(w, v[0]);
 				put2(w, v[n[j] - 1]);
 				put_rat2(w, (dp_i128)full[j] * 100, (dp_i128)n[j]);
@@ -736,7 +531,7 @@ static void indicator_stats(struct agg *a, struct dp_table *w, const char *year,
 }
 
 /* v: the ranks of the totals rows s.. s + n. */
-static void sector_stats(struct agg *a, struct dp_table *w, const char *year, size_t s, const struct rk *v,
+static void sector_stats(struct agg *a, struct dp_table *w, const char *year, size_t s, const struct dp_rank *v,
 			 size_t n, const char **sectors, size_t nsec)
 {
 	/* each sector's spending and special funds, summed in the order of the
@@ -766,14 +561,14 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, si
 	uint32_t *sec = dp_xcalloc(n + 1, sizeof *sec);
 	for (size_t i = 0; i < n; i++)
 		sec[i] = v[i].sector_id;
-	by_group(NULL, n, sec, nsec, rows, from);
+	dp_rank_by_group(NULL, n, sec, nsec, rows, from);
 	for (size_t si = 0; si < nsec; si++) {
 		size_t m = 0;
-		const struct rk *best = NULL, *worst = NULL;
+		const struct dp_rank *best = NULL, *worst = NULL;
 		dp_i128 inc = sum[4 * si], exp = sum[4 * si + 1], alloc = sum[4 * si + 2], spent = sum[4 * si + 3];
 		size_t count = from[si + 1] - from[si];
 		for (size_t k = from[si]; k < from[si + 1]; k++) {
-			const struct rk *r = &v[rows[k]];
+			const struct dp_rank *r = &v[rows[k]];
 			if (!r->has)
 				continue;
 			tot[m++] = r->total;
@@ -790,7 +585,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, si
 		dp_table_putu(w, count);
 		if (m) {
 			put_mean(w, tot, m);
-			put2(w, nearest_rank(tot, m, 50));
+			put2(w, dp_nearest_rank(tot, m, 50));
 			dp_table_puts(w, best->code, true);
 			put2(w, best->total);
 			dp_table_puts(w, worst->code, true);
@@ -814,7 +609,7 @@ static void sector_stats(struct agg *a, struct dp_table *w, const char *year, si
 	free(sec);
 }
 
-static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, size_t n, size_t nsec)
+static void comparisons(struct agg *a, struct dp_table *w, const struct dp_rank *v, size_t n, size_t nsec)
 {
 	/* rows in dept_code order (the table's order): row first + i is v[at[i]] */
 	size_t *at = dp_xcalloc(n + 1, sizeof *at);
@@ -829,7 +624,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 	free(at);
 	/* the rows grouped by sector, for the sector medians */
 	size_t *sec_start = dp_xcalloc(nsec + 2, sizeof *sec_start), *by_sec = dp_xcalloc(n + 1, sizeof *by_sec);
-	by_group(NULL, n, sec, nsec, by_sec, sec_start);
+	dp_rank_by_group(NULL, n, sec, nsec, by_sec, sec_start);
 	dp_dec *all = dp_xcalloc(n + 1, sizeof *all);
 	dp_dec *median = dp_xcalloc(NMETRICS * (nsec + 1), sizeof *median);
 	dp_dec **mval = dp_xcalloc(NMETRICS, sizeof *mval);
@@ -884,7 +679,7 @@ static void comparisons(struct agg *a, struct dp_table *w, const struct rk *v, s
 					all[k++] = mval[m][by_sec[j]];
 			dp_dec_sort(all + start, k - start);
 			if (k > start)
-				median[m * nsec + si] = nearest_rank(all + start, k - start, 50);
+				median[m * nsec + si] = dp_nearest_rank(all + start, k - start, 50);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1393,7 +1188,7 @@ static void open_year_tables(struct agg *a, struct tables *t)
 static void per_year(struct agg *a, struct tables *t)
 {
 	a->rank_of_tot = dp_xcalloc(a->tot.nrows + 1, sizeof *a->rank_of_tot);
-	struct rk *v = dp_xcalloc(a->tot.nrows + 1, sizeof *v);
+	struct dp_rank *v = dp_xcalloc(a->tot.nrows + 1, sizeof *v);
 	for (size_t s = 0; s < a->tot.nrows;) {
 		size_t e = s;
 		const char *year = dp_memtab_cell(&a->tot, s, 0);
