@@ -293,8 +293,14 @@ void dp_check_submission(const struct dp_checks *v, struct dp_check_site *si, co
 	dp_score_applicable(v->scorer, &subj, si->res);
 	check_self_tree(v, si, d, si->res);
 	if (d->has[DP_F_SELF_TOTAL] && d->text[DP_F_SELF_GRADE][0]) {
+		/* any name of the band counts: 优秀 is 优 (SPEC §5.1) */
 		const char *g = dp_rules_grade_of(v->rules, d->val[DP_F_SELF_TOTAL]);
-		if (strcmp(g, d->text[DP_F_SELF_GRADE]) != 0)
+		int named = dp_rules_grade_named(v->rules, d->text[DP_F_SELF_GRADE]);
+		if (named < 0)
+			ADD(v, si, DP_W_GRADE_MISMATCH, "self_grade", d->text[DP_F_SELF_GRADE],
+			    "自评等级“%s”不是评分规则中的等级名称；自评总分 %s 对应的等级是“%s”",
+			    d->text[DP_F_SELF_GRADE], d->text[DP_F_SELF_TOTAL], g);
+		else if (strcmp(dp_rules_grade(v->rules, (size_t)named)->label, g) != 0)
 			ADD(v, si, DP_W_GRADE_MISMATCH, "self_grade", d->text[DP_F_SELF_GRADE],
 			    "自评等级“%s”与自评总分 %s 对应的等级“%s”不一致", d->text[DP_F_SELF_GRADE],
 			    d->text[DP_F_SELF_TOTAL], g);

@@ -47,6 +47,51 @@ static int fail(struct load *l, const char *fmt, ...)
 	return 1;
 }
 
+/* A grade row: its label lists the band's names, "优|优秀" (SPEC §5.1); a
+ * name may not be empty nor belong to another band. */
+static int add_grade(struct load *l, const char *label, dp_dec min)
+{
+	struct dp_rules *r = l->r;
+	struct dp_grade g = { NULL, NULL, 0, min };
+	size_t cap = 0;
+	for (const char *p = label;;) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		char *name = dp_xmemdup(p, n);
+		int other = n ? dp_rules_grade_named(r, name) : -1;
+		bool twice = false;
+		for (size_t k = 0; k < g.nnames; k++)
+			twice = twice || strcmp(g.names[k], name) == 0;
+		if (!n || other >= 0 || twice) {
+			int rc = !n ? fail(l, "等级名称“%s”中有空的名称（多个名称用 | 分隔，如 优|优秀）", label) :
+				      fail(l, "等级名称“%s”已用于另一个等级", name);
+			free(name);
+			for (size_t k = 0; k < g.nnames; k++)
+				free(g.names[k]);
+			free(g.names);
+			return rc;
+		}
+		DP_GROW(g.names, g.nnames, cap);
+		g.names[g.nnames++] = name;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	g.label = g.names[0];
+	DP_GROW(r->grades, r->ngrades, r->capgrades);
+	r->grades[r->ngrades++] = g;
+	return 0;
+}
+
+int dp_rules_grade_named(const struct dp_rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->ngrades; i++)
+		for (size_t k = 0; k < r->grades[i].nnames; k++)
+			if (strcmp(r->grades[i].names[k], name) == 0)
+				return (int)i;
+	return -1;
+}
+
 static bool parse_num(const char *s, dp_dec *out)
 {
 	struct dp_buf b = DP_BUF_INIT;
@@ -110,10 +155,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 			rc = fail(l, "grade 行（%s）的 parent 应为空，而不是“%s”", code, parent);
 			goto out;
 		}
-		DP_GROW(r->grades, r->ngrades, r->capgrades);
-		r->grades[r->ngrades].label = dp_xstrdup(*label ? label : code);
-		r->grades[r->ngrades].min = maxv;
-		r->ngrades++;
+		rc = add_grade(l, *label ? label : code, maxv);
 		goto out;
 	}
 	if (!dp_text_is_code(code, strlen(code))) {
@@ -316,8 +358,11 @@ void dp_rules_free(struct dp_rules *r)
 		free(r->ind[i].param_field);
 		free(r->ind[i].children);
 	}
-	for (size_t i = 0; i < r->ngrades; i++)
-		free(r->grades[i].label);
+	for (size_t i = 0; i < r->ngrades; i++) {
+		for (size_t k = 0; k < r->grades[i].nnames; k++)
+			free(r->grades[i].names[k]);
+		free(r->grades[i].names);
+	}
 	free(r->ind);
 	free(r->grades);
 	free(r->post);

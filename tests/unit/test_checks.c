@@ -135,6 +135,10 @@ Test(checks, each_fault_gives_its_one_finding)
 		{ "self.perf_mgmt", "14", NULL, "E-SUM", "self_total", 3, "95.95", NULL },
 		{ "self.overall", "23.15", NULL, "E-SUM", "self_total", 3, "97.05", NULL },
 		{ "self_grade", "良", NULL, "W-GRADE-MISMATCH", "self_grade", 3, "“优”", NULL },
+		/* a band's other names are that band (SPEC §5.1) */
+		{ "self_grade", "优秀", NULL, NULL, NULL, 0, NULL, NULL },
+		{ "self_grade", "良好", NULL, "W-GRADE-MISMATCH", "self_grade", 3, "“优”", NULL },
+		{ "self_grade", "excellent", NULL, "W-GRADE-MISMATCH", "self_grade", 3, "不是评分规则中的等级名称", NULL },
 		{ "uscc", "91350100M000100Y44", NULL, "E-USCC", "uscc", 3, "应为 3", NULL },
 		{ "uscc", "91350100M000100Y43", NULL, NULL, NULL, 0, NULL, NULL },
 		{ "uscc", "9135", NULL, "E-USCC", "uscc", 3, "18 位", NULL },

@@ -38,6 +38,26 @@ Test(rules, second_rule_set_loads)
 	dp_rules_free(r);
 }
 
+Test(rules, a_grade_has_its_names)
+{
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_rules *r = dp_rules_load(DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv", &err);
+	cr_assert(r, "%s", dp_buf_str(&err));
+	cr_assert_eq(dp_rules_grade_count(r), 4);
+	static const char *const names[][2] = { { "优", "优秀" }, { "良", "良好" }, { "中", "合格" }, { "差", "不合格" } };
+	for (size_t g = 0; g < 4; g++) {
+		cr_expect_str_eq(dp_rules_grade(r, g)->label, names[g][0]);
+		cr_expect_eq(dp_rules_grade_named(r, names[g][0]), (int)g, "%s", names[g][0]);
+		cr_expect_eq(dp_rules_grade_named(r, names[g][1]), (int)g, "%s", names[g][1]);
+	}
+	cr_expect_eq(dp_rules_grade_named(r, "优|优秀"), -1);
+	cr_expect_eq(dp_rules_grade_named(r, "A"), -1);
+	cr_expect_eq(dp_rules_grade_named(r, ""), -1);
+	cr_expect_str_eq(dp_rules_grade_of(r, 9695 * DP_CENT), "优");
+	cr_expect_str_eq(dp_rules_grade_of(r, 8999 * DP_CENT), "良");
+	dp_rules_free(r);
+}
+
 static const struct {
 	const char *csv;
 	const char *why; /* a part of the message, with the row */
@@ -52,6 +72,8 @@ static const struct {
 	{ "code,parent,label,max,method,input,param\nt,,T,10,sum,,\na,t,A,10,sum,,\nb,c,B,10,sum,,\nc,b,C,10,sum,,\n", "上级关系形成环" },
 	{ "code,parent,label,max,method,input,param\nt,,T,10,sum,,\na,x,A,10,self,,\n", ":3: 指标 a 的上级“x”不存在" },
 	{ "code,parent,label,max,method,input,param\nt,,T,10,sum,,\na,t,A,10,deduct,exec_progress,target=90\n", ":3: 指标 a 的 deduct 参数" },
+	{ "code,parent,label,max,method,input,param\nt,,T,10,self,,\nA,,优||优秀,90,grade,,\n", ":3: 等级名称“优||优秀”中有空的名称" },
+	{ "code,parent,label,max,method,input,param\nt,,T,10,self,,\nA,,优|优秀,90,grade,,\nB,,良|优秀,80,grade,,\n", ":4: 等级名称“优秀”已用于另一个等级" },
 	{ "code;parent\n", ":1: 表头应为" },
 	{ "", "the rule set file is empty" },
 };

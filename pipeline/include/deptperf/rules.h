@@ -29,7 +29,9 @@ struct dp_indicator {
 };
 
 struct dp_grade {
-	char *label;
+	char *label;         /* the band's name written in outputs: the label's first */
+	char **names;        /* every name of the band, label first (SPEC §5.1 "优|优秀") */
+	size_t nnames;
 	dp_dec min;          /* inclusive lower bound on the total */
 };
 
@@ -61,5 +63,8 @@ const struct dp_grade *dp_rules_grade(const struct dp_rules *r, size_t i);
 /* The grade label of a total (the highest band whose bound it reaches), or
  * "" when below every band. */
 const char *dp_rules_grade_of(const struct dp_rules *r, dp_dec total);
+/* The band (index for dp_rules_grade) one of whose names is name, compared
+ * as written, or -1. */
+int dp_rules_grade_named(const struct dp_rules *r, const char *name);
 
 #endif
