@@ -73,6 +73,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "gzip-level", required_argument, NULL, DP_OPT_GZIP },
 		{ "keep", required_argument, NULL, DP_OPT_KEEP },
 		{ "list-findings", no_argument, NULL, DP_OPT_LIST_FINDINGS },
+		{ "quiet", no_argument, NULL, DP_OPT_QUIET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -90,7 +91,8 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	const char **inputs = dp_xcalloc((size_t)argc + 1, sizeof *inputs);
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
+	int li;
+	while ((li = -1, c = getopt_long(argc, argv, ":", all, &li)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
 			free(inputs);
@@ -109,11 +111,20 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 			free(inputs);
 			return fflush(stdout) == 0 && !ferror(stdout) ? DP_OK : DP_IOERR;
 		}
-		if (c == '?' || c == ':' || !strchr(accepts, c)) {
-			free(inputs);
+		if (c == '?' || c == ':' || (c != DP_OPT_QUIET && !strchr(accepts, c))) {
+			/* name the option: the word as typed, or the long name */
+			struct dp_buf m = DP_BUF_INIT;
+			const char *typed = argv[optind - 1];
 			if (c == ':')
-				return usage_error(name, "an option is missing its value");
-			return usage_error(name, "unknown option");
+				dp_buf_addf(&m, "option “%s” needs a value", typed);
+			else if (c == '?')
+				dp_buf_addf(&m, "unknown option “%s”", typed);
+			else
+				dp_buf_addf(&m, "%s does not take --%s", name, li >= 0 ? all[li].name : typed);
+			int rc = usage_error(name, m.s);
+			dp_buf_free(&m);
+			free(inputs);
+			return rc;
 		}
 		switch (c) {
 		case DP_OPT_INPUT: inputs[o.ninputs++] = optarg; break;
@@ -124,6 +135,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		case DP_OPT_OUT: o.out = optarg; break;
 		case DP_OPT_PREV: o.prev = optarg; break;
 		case DP_OPT_RUNID: o.run_id = optarg; break;
+		case DP_OPT_QUIET: o.quiet = true; break;
 		case DP_OPT_THREADS:
 			if (!parse_int(optarg, 1, 1024, &o.threads)) {
 				free(inputs);
@@ -145,9 +157,14 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		}
 	}
 	if (optind < argc) {
+		struct dp_buf m = DP_BUF_INIT;
+		dp_buf_addf(&m, "unexpected argument “%s” (options take the form --name VALUE)", argv[optind]);
+		int rc = usage_error(name, m.s);
+		dp_buf_free(&m);
 		free(inputs);
-		return usage_error(name, "unexpected argument (options take the form --name VALUE)");
+		return rc;
 	}
+	o.progress = o.progress && !o.quiet;
 	o.inputs = inputs;
 	if (o.threads > 0)
 		omp_set_num_threads(o.threads);
@@ -180,10 +197,14 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	/* one line per program: what it did, or what went wrong and what to do */
-	if (rc < 64 && rep.line.len)
+	/* --quiet: a stage says nothing but its failures (dp-run, which
+	 * passes it on, speaks for the chain); dp-run says one line when the
+	 * run needs a person (exit 1), none when it is clean */
+	bool is_run = strcmp(name, "dp-run") == 0;
+	if (rc < 64 && rep.line.len && (!o.quiet || (is_run && rc != DP_OK)))
 		fprintf(stderr, "%s: %s (%.2f s)%s\n", name, rep.line.s, secs,
-			rc == DP_FINDINGS && strcmp(name, "dp-run") != 0 ? "; exit 1: error findings, read findings.csv.gz" : "");
-	if (rc >= 64)
+			rc == DP_FINDINGS && !is_run ? "; exit 1: error findings, read findings.csv.gz" : "");
+	if (rc >= 64 && (err.len || !o.quiet)) /* quiet dp-run: its stage has said it */
 		fprintf(stderr, "%s: %s; %s\n", name, err.len ? err.s : "failed", dp_status_advice(rc));
 	dp_buf_free(&rep.line);
 	dp_buf_free(&err);

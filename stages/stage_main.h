@@ -18,6 +18,7 @@
 #define DP_OPT_GZIP 'g'
 #define DP_OPT_KEEP 'k'
 #define DP_OPT_LIST_FINDINGS 'L'
+#define DP_OPT_QUIET 'q' /* every program takes it */
 
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */

@@ -265,9 +265,11 @@ static int run_stage(const struct dp_stage_opts *o, const char *name, const char
 		return DP_IOERR;
 	}
 	int rc = WEXITSTATUS(status);
-	if (rc >= 64)
-		dp_buf_addf(err, "%s failed (exit %d, its message is above); nothing was published", name, rc);
-	else if (rc != DP_OK && rc != DP_FINDINGS) {
+	if (rc >= 64) {
+		/* quiet: the stage's own line is the one line of the problem */
+		if (!o->quiet)
+			dp_buf_addf(err, "%s failed (exit %d, its message is above); nothing was published", name, rc);
+	} else if (rc != DP_OK && rc != DP_FINDINGS) {
 		dp_buf_addf(err, "%s failed (exit %d); nothing was published", name, rc);
 		rc = DP_IOERR;
 	}
@@ -529,6 +531,8 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		arg2(&a[0], "--input", o->inputs[i]);
 	arg2(&a[0], "--work", work);
 	arg2(&a[0], "--threads", th);
+	for (int s = 0; s < 5 && o->quiet; s++)
+		arg(&a[s], "--quiet");
 	arg2(&a[1], "--work", work);
 	arg2(&a[1], "--rules", o->rules);
 	arg2(&a[1], "--threads", th);

@@ -10,7 +10,26 @@ for p in dp-ingest dp-normalize dp-validate dp-score dp-aggregate dp-run; do
 	grep -q "^$p (deptperf) " "$T/stdout" || fail "$p --version"
 	expect_rc 64 "$DP_BIN/$p" --no-such-option
 	[ "$(wc -l <"$T/stderr")" -eq 1 ] || fail "$p: more than one line for a bad option"
+	grep -q "unknown option “--no-such-option”" "$T/stderr" || fail "$p does not name the option: $(cat "$T/stderr")"
+	expect_rc 64 "$DP_BIN/$p" --work
+	grep -q "option “--work” needs a value" "$T/stderr" || fail "$p: $(cat "$T/stderr")"
 done
+expect_rc 64 "$DP_BIN/dp-ingest" --input x --work y --roster z
+grep -q "dp-ingest does not take --roster" "$T/stderr" || fail "$(cat "$T/stderr")"
+expect_rc 64 "$DP_BIN/dp-run" --input x --out y stray
+grep -q "unexpected argument “stray”" "$T/stderr" || fail "$(cat "$T/stderr")"
+# --quiet (SPEC §7): nothing on stderr for a clean run, one line when it
+# needs a person (exit 1), the usual line for a failure
+cd "$DP_SRC"
+expect_rc 0 "$DP_BIN/dp-run" --input sample-data/inputs/forms --out "$T/q" --quiet
+[ ! -s "$T/stderr" ] || fail "--quiet, clean run: $(cat "$T/stderr")"
+[ ! -s "$T/stdout" ] || fail "--quiet, clean run wrote to stdout: $(cat "$T/stdout")"
+expect_rc 1 "$DP_BIN/dp-run" --input sample-data/inputs --out "$T/q" --quiet
+[ "$(wc -l <"$T/stderr")" -eq 1 ] || fail "--quiet with findings: not one line: $(cat "$T/stderr")"
+grep -q "^dp-run: published .*read findings.csv.gz" "$T/stderr" || fail "--quiet with findings: $(cat "$T/stderr")"
+expect_rc 66 "$DP_BIN/dp-run" --input "$T/none" --out "$T/q" --quiet
+[ "$(wc -l <"$T/stderr")" -eq 1 ] || fail "--quiet, no input: not one line: $(cat "$T/stderr")"
+cd - >/dev/null
 expect_rc 64 "$DP_BIN/dp-ingest" --work "$T/w"
 expect_rc 66 "$DP_BIN/dp-ingest" --input "$T/none" --work "$T/w"
 mkdir -p "$T/empty"

@@ -51,7 +51,9 @@ struct dp_stage_opts {
 	int threads;                /* 0: the cores available */
 	int gzip_level;             /* published tables, 1–9 (default 6) */
 	int keep;                   /* dp-run: runs kept (default 30) */
-	bool progress;              /* stderr is a terminal */
+	bool progress;              /* stderr is a terminal (and not --quiet) */
+	bool quiet;                 /* --quiet: a report line only for a problem; dp-run
+				     * leaves err empty when a stage failed (it said why) */
 };
 
 struct dp_stage_report {
