@@ -51,6 +51,12 @@ static int hold_if_asked(const char *name)
 		pause();
 }
 
+/* dp-run on a terminal: which stage runs now */
+static void say_stage(const char *stage)
+{
+	fprintf(stderr, "dp-run: running %s …\n", stage);
+}
+
 static int usage_error(const char *name, const char *msg)
 {
 	fprintf(stderr, "%s: %s; see %s --help\n", name, msg, name);
@@ -165,6 +171,8 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		return rc;
 	}
 	o.progress = o.progress && !o.quiet;
+	if (o.progress)
+		o.on_stage = say_stage;
 	o.inputs = inputs;
 	if (o.threads > 0)
 		omp_set_num_threads(o.threads);

@@ -641,14 +641,6 @@ static bool commit_writers(const char *work, struct writers *w, struct dp_buf *e
 	return ok;
 }
 
-struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_buf *err)
-{
-	char *def = o->rules ? NULL : dp_rules_default_path();
-	struct dp_rules *r = dp_rules_load(o->rules ? o->rules : def, err);
-	free(def);
-	return r;
-}
-
 #define FORM_BATCH 1024
 
 /* One input file being normalized: its own findings and, for a form read

@@ -156,11 +156,46 @@ static void stopped_by(struct sigwatch *w, const char *during, struct dp_buf *er
 		    during);
 }
 
+/* The environment of a stage: dp-run's, plus two settings measured to
+ * help, each unless the caller set it (then the caller's is kept).
+ *
+ * OMP_WAIT_POLICY=PASSIVE: the stages switch between parallel loops and
+ * work on one thread many times a second; by default libgomp's idle threads
+ * spin for a while at each switch, on the cores the read-ahead and
+ * compression threads need (dp-score at 1 000 000: 20.5 -> 19.3 s of CPU,
+ * 11.3 -> 11.0 s).
+ *
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1, with tuned (dp-validate, dp-score
+ * and dp-aggregate): glibc's malloc asks for transparent huge pages for its
+ * large blocks.  They fill tens to hundreds of megabytes at 1 000 000, and
+ * on the virtual machines measured a page fault per 4 KiB made filling
+ * fresh memory 25-40 times slower (300 MB: 1.0-1.3 s against 0.03-0.10 s;
+ * dp-aggregate 16.1-16.4 -> 15.1-15.5 s; dp-validate about 0.5 s less, 175
+ * -> 180 MB).  Not the streaming stages: their few megabytes gain nothing
+ * and whole 2 MiB pages raised their peaks (dp-normalize of 100 000 forms 61
+ * -> 72 MB).
+ *
+ * A heap array of pointers into environ and static strings, NULL-ended. */
+static char **stage_env(bool tuned)
+{
+	static char omp[] = "OMP_WAIT_POLICY=PASSIVE", thp[] = "GLIBC_TUNABLES=glibc.malloc.hugetlb=1";
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = dp_xcalloc(n + 3, sizeof *env);
+	memcpy(env, environ, n * sizeof *env);
+	if (!getenv("OMP_WAIT_POLICY"))
+		env[n++] = omp;
+	if (tuned && !getenv("GLIBC_TUNABLES"))
+		env[n++] = thp;
+	return env;
+}
+
 /* Starts prog with argv; its pid, or -1 with err.  The stage gets the
  * caller's signal mask and dies with dp-run, whatever kills dp-run (even
  * kill -9): an orphan would write on into a run folder that nobody will
  * publish, and the next run would remove it under its feet. */
-static pid_t start_stage(const char *prog, char **argv, const struct sigwatch *w, struct dp_buf *err)
+static pid_t start_stage(const char *prog, char **argv, char **envp, const struct sigwatch *w, struct dp_buf *err)
 {
 	/* exec's errno comes back through a pipe that exec closes */
 	int fds[2];
@@ -179,7 +214,7 @@ static pid_t start_stage(const char *prog, char **argv, const struct sigwatch *w
 			_exit(127);
 		if (!e) {
 			pthread_sigmask(SIG_SETMASK, &w->old, NULL);
-			execve(prog, argv, environ);
+			execve(prog, argv, envp);
 			e = errno;
 		}
 		ssize_t unused = write(fds[1], &e, sizeof e);
@@ -210,7 +245,7 @@ static pid_t start_stage(const char *prog, char **argv, const struct sigwatch *w
  * be started or died of a signal, or 128 + the stop signal that dp-run
  * received (passed on to the stage, which was waited for).  *peak_kb gets
  * its peak memory. */
-static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args,
+static int run_stage(const struct dp_stage_opts *o, const char *name, const char *const *args, char **envp,
 		     struct sigwatch *w, long *peak_kb, struct dp_buf *err)
 {
 	if (sigwatch_stop(w)) {
@@ -225,9 +260,9 @@ static int run_stage(const struct dp_stage_opts *o, const char *name, const char
 	argv[0] = prog;
 	for (size_t i = 0; i < n; i++)
 		argv[i + 1] = (char *)args[i];
-	if (o->progress)
-		fprintf(stderr, "dp-run: running %s …\n", name);
-	pid_t pid = start_stage(prog, argv, w, err);
+	if (o->on_stage)
+		o->on_stage(name);
+	pid_t pid = start_stage(prog, argv, envp, w, err);
 	free(argv);
 	free(prog);
 	if (pid < 0)
@@ -441,23 +476,6 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		return rc;
 	if (!dp_mkdirs(o->out, err))
 		return DP_CANTCREATE;
-	/* The stages switch between parallel loops and work on one thread many
-	 * times a second; by default libgomp's idle threads spin for a while at
-	 * each switch, on the cores the read-ahead and compression threads
-	 * need (dp-score at 1 000 000: 20.5 -> 19.3 s of CPU, 11.3 -> 11.0 s).
-	 * Passive waiting lets them sleep; a value the caller set is kept. */
-	setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-	/* dp-validate, dp-score and dp-aggregate run with glibc's malloc
-	 * asking for transparent huge pages for its large blocks: they fill
-	 * tens to hundreds of megabytes at 1 000 000 (dp-validate its map of
-	 * keys), and on the virtual machines measured a page fault per 4 KiB
-	 * made filling fresh memory 25-40 times slower (300 MB: 1.0-1.3 s
-	 * against 0.03-0.10 s; dp-aggregate 16.1-16.4 -> 15.1-15.5 s;
-	 * dp-validate about 0.5 s less, 175 -> 180 MB).  Not the streaming
-	 * stages: their few megabytes gain nothing and whole 2 MiB pages raised
-	 * their peaks (dp-normalize of 100 000 forms 61 -> 72 MB).  A value the
-	 * caller set is kept for every stage. */
-	bool own_tunables = getenv("GLIBC_TUNABLES") == NULL;
 	char *lockp = dp_path_join(o->out, ".lock");
 	/* close-on-exec: a stage never holds the lock (it dies with dp-run,
 	 * start_stage), so a killed dp-run never keeps the next run out */
@@ -551,6 +569,7 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 	arg2(&a[4], "--gzip-level", level);
 	arg2(&a[4], "--threads", th);
 	static const char *const stages[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
+	char **env_stream = stage_env(false), **env_tuned = stage_env(true);
 	int worst = DP_OK;
 	long peak[5] = { 0 };
 	for (int s = 0; s < 5 && worst < 64; s++) {
@@ -558,14 +577,12 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 			worst = DP_CANTCREATE;
 			break;
 		}
-		if (own_tunables && s == 2)
-			setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
-		int r = run_stage(o, stages[s], a[s].v, w, &peak[s], err);
+		int r = run_stage(o, stages[s], a[s].v, s >= 2 ? env_tuned : env_stream, w, &peak[s], err);
 		/* dp-ingest's 1 only says some files were refused; it goes on */
 		worst = dp_status_worse(worst, r);
 	}
-	if (own_tunables)
-		unsetenv("GLIBC_TUNABLES");
+	free(env_stream);
+	free(env_tuned);
 	for (int s = 0; s < 5; s++)
 		free(a[s].v);
 	if (worst >= 64) {
