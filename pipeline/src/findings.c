@@ -153,7 +153,7 @@ bool dp_findings_write(struct dp_findings *fs, const char *path, int level, stru
 			dp_table_empty(t);
 		dp_table_puts(t, f->dept_code, true);
 		dp_table_puts(t, f->fiscal_year, true);
-		dp_table_puts(t, f->field, false);
+		dp_table_puts(t, f->field, true); /* an unknown label is input text */
 		/* a value already guarded keeps its single quote */
 		dp_table_puts(t, f->value, f->value[0] != '\'');
 		dp_table_puts(t, f->message, true);

@@ -246,15 +246,30 @@ size_t dp_edit_distance(const char *a, const char *b, size_t limit)
 
 bool dp_text_needs_guard(const char *s, size_t n)
 {
-	/* (a switch, not strchr: called twice for every text cell written) */
-	if (!n)
-		return false;
-	switch (s[0]) {
-	case '=': case '+': case '-': case '@': case '\t': case '\r':
-		return true;
-	default:
-		return false;
+	/* (a switch, not strchr: called twice for every text cell written;
+	 * most cells end at their first byte) */
+	for (size_t i = 0; i < n;) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		switch (u[0]) {
+		case '=': case '+': case '-': case '@': case '\t': case '\r':
+			return true;
+		case ' ':
+			i++;
+			continue;
+		case 0xE3: /* U+3000, the ideographic space, is passed over too */
+			if (i + 2 < n && u[1] == 0x80 && u[2] == 0x80) {
+				i += 3;
+				continue;
+			}
+			return false;
+		case 0xEF: /* the full-width ＝ ＋ － ＠ (U+FF1D, FF0B, FF0D, FF20) */
+			return i + 2 < n && ((u[1] == 0xBC && (u[2] == 0x9D || u[2] == 0x8B || u[2] == 0x8D)) ||
+					     (u[1] == 0xBC && u[2] == 0xA0));
+		default:
+			return false;
+		}
 	}
+	return false;
 }
 
 bool dp_text_is_code(const char *s, size_t n)

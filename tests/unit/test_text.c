@@ -152,6 +152,21 @@ Test(text, guard_and_codes)
 	cr_expect(!dp_text_needs_guard("\0=", 2), "a NUL first is not a formula");
 	cr_expect(!dp_text_needs_guard("a=b", 3));
 	cr_expect(!dp_text_needs_guard("广东", 6));
+	/* after leading spaces, and the full-width forms (SPEC §6) */
+	cr_expect(dp_text_needs_guard("  =1+1", 6));
+	cr_expect(dp_text_needs_guard("\xe3\x80\x80=1", 5), "after U+3000");
+	cr_expect(dp_text_needs_guard("＝1+1", 6));
+	cr_expect(dp_text_needs_guard(" ＋1", 4));
+	cr_expect(dp_text_needs_guard("－1", 4));
+	cr_expect(dp_text_needs_guard("＠x", 4));
+	cr_expect(!dp_text_needs_guard("   ", 3));
+	cr_expect(!dp_text_needs_guard(" a=", 3));
+	cr_expect(!dp_text_needs_guard("（1）", 9), "a full-width parenthesis is text");
+	cr_expect(!dp_text_needs_guard("\xef\xbc", 2), "a cut ＝ is not one");
+	cr_expect(!dp_text_needs_guard("\xe3\x80", 2));
+	cr_expect_str_eq(dp_text_unguard("'＝1"), "＝1");
+	cr_expect_str_eq(dp_text_unguard("' =1"), " =1");
+	cr_expect_str_eq(dp_text_unguard("'a"), "'a");
 	cr_expect(!dp_text_needs_guard("", 0));
 	cr_expect_str_eq(dp_text_unguard("'=1"), "=1");
 	cr_expect_str_eq(dp_text_unguard("'abc"), "'abc");

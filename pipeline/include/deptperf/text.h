@@ -43,7 +43,9 @@ void dp_text_norm(struct dp_buf *out, const char *s, size_t n, bool fold);
 size_t dp_edit_distance(const char *a, const char *b, size_t limit);
 
 /* True when text from the input must be written with a leading ' so that a
- * spreadsheet does not read it as a formula (=, +, -, @, tab, CR). */
+ * spreadsheet does not read it as a formula (SPEC §6): it starts with =, +,
+ * -, @, tab or CR, or a full-width ＝ ＋ － ＠, after any spaces (ASCII or
+ * U+3000). */
 bool dp_text_needs_guard(const char *s, size_t n);
 
 /* The text as it was before dp_csv_put's guard: skips a leading ' that
