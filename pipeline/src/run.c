@@ -491,6 +491,19 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		return DP_LOCKED;
 	}
 	clean_stale(o->out);
+	/* latest is the link this program keeps; anything else there is
+	 * someone's, never replaced (nor a run made that could not be
+	 * pointed at) */
+	char *latest_path = dp_path_join(o->out, "latest");
+	struct stat lst;
+	bool foreign = lstat(latest_path, &lst) == 0 && !S_ISLNK(lst.st_mode);
+	free(latest_path);
+	if (foreign) {
+		dp_buf_addf(err, "%s/latest is a %s, not the link dp-run keeps: move it away, then run again", o->out,
+			    S_ISDIR(lst.st_mode) ? "folder" : "file");
+		close(lock);
+		return DP_CANTCREATE;
+	}
 	char *runs = dp_path_join(o->out, "runs");
 	if (!dp_mkdirs(runs, err)) {
 		free(runs);
@@ -623,10 +636,19 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 	dp_buf_addf(&target, "runs/%s", id.s);
 	char *ltmp = dp_path_join(o->out, ".latest.tmp"), *latest = dp_path_join(o->out, "latest");
 	unlink(ltmp);
-	bool linked = symlink(target.s, ltmp) == 0 && rename(ltmp, latest) == 0 && sync_dir(o->out);
-	if (!linked) {
-		dp_buf_addf(err, "%s: cannot point latest at %s: %s", o->out, target.s, strerror(errno));
+	bool swapped = symlink(target.s, ltmp) == 0 && rename(ltmp, latest) == 0;
+	if (!swapped) {
+		int e = errno;
 		unlink(ltmp);
+		/* a run latest does not point at was not published: removed, so
+		 * that nobody takes it for one and --keep counts published runs */
+		rm_rf(final);
+		sync_dir(runs);
+		dp_buf_addf(err, "%s: cannot point latest at %s (%s); the run was removed", o->out, target.s, strerror(e));
+		rc = DP_CANTCREATE;
+	} else if (!sync_dir(o->out)) {
+		dp_buf_addf(err, "%s: latest points at %s, but the folder could not be flushed to disk: %s", o->out,
+			    target.s, strerror(errno));
 		rc = DP_CANTCREATE;
 	}
 	free(ltmp);

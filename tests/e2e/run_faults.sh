@@ -110,6 +110,19 @@ flock -n 9
 expect_rc 75 "$DP_BIN/dp-run" "${in[@]}" --out "$out"
 grep -q "locked" "$T/stderr" || fail "no word about the lock"
 exec 9>&-
+# latest that is not dp-run's link is never replaced, and no run is made
+# that it could not point at
+for kind in file folder; do
+	o2="$T/foreign-$kind"
+	mkdir -p "$o2"
+	if [ $kind = file ]; then echo "someone's notes" >"$o2/latest"; else mkdir "$o2/latest"; fi
+	expect_rc 73 "$DP_BIN/dp-run" "${in[@]}" --out "$o2"
+	grep -q "latest is a $kind, not the link dp-run keeps" "$T/stderr" || fail "latest a $kind: $(cat "$T/stderr")"
+	[ "$(wc -l <"$T/stderr")" -eq 1 ] || fail "latest a $kind: not one line"
+	[ $kind = folder ] || [ "$(cat "$o2/latest")" = "someone's notes" ] || fail "latest, a file, was changed"
+	[ -z "$(ls -A "$o2/runs" 2>/dev/null)" ] || fail "latest a $kind: a run was left in runs/"
+	[ -z "$(ls -A "$o2" | grep '^\.tmp-')" ] || fail "latest a $kind: .tmp-* left"
+done
 # bad command lines and files
 expect_rc 64 "$DP_BIN/dp-run" --out "$out"
 expect_rc 64 "$DP_BIN/dp-run" "${in[@]}" --out "$out" --threads zero
