@@ -370,22 +370,57 @@ void dp_rules_free(struct dp_rules *r)
 	free(r);
 }
 
+/* The folder of the running program, or NULL (a heap string). */
+static char *exe_dir(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0 || n >= (ssize_t)sizeof buf - 1)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return dp_xstrdup(buf);
+}
+
 char *dp_rules_default_path(void)
 {
-	static const char *name = "/guangdong-2021.csv";
-	const char *dirs[] = { getenv("DEPTPERF_RULES_DIR"), DP_SOURCE_RULES_DIR, DP_INSTALL_RULES_DIR };
-	for (size_t i = 0; i < 3; i++) {
+	static const char name[] = "guangdong-2021.csv";
+	char *exe = exe_dir();
+	/* a program of this build tree reads the source tree's rules; any
+	 * other, its installation's: never a checkout's by accident */
+	size_t nb = strlen(DP_BUILD_DIR);
+	bool in_build = exe && strncmp(exe, DP_BUILD_DIR, nb) == 0 && (exe[nb] == '/' || exe[nb] == '\0');
+	struct dp_buf rel = DP_BUF_INIT;
+	if (exe && !in_build)
+		dp_buf_addf(&rel, "%s/../%s", exe, DP_RULES_REL_DIR);
+	free(exe);
+	const char *dirs[] = { getenv("DEPTPERF_RULES_DIR"), in_build ? DP_SOURCE_RULES_DIR : rel.s,
+			       DP_INSTALL_RULES_DIR };
+	char *found = NULL;
+	for (size_t i = 0; i < 3 && !found; i++) {
 		if (!dirs[i] || !*dirs[i])
 			continue;
 		struct dp_buf b = DP_BUF_INIT;
-		dp_buf_addf(&b, "%s%s", dirs[i], name);
-		if (access(b.s, R_OK) == 0)
-			return dp_buf_detach(&b);
-		dp_buf_free(&b);
+		dp_buf_addf(&b, "%s/%s", dirs[i], name);
+		char *p = dp_buf_detach(&b);
+		if (access(p, R_OK) == 0)
+			found = p;
+		else if (i == 0)
+			found = p; /* what the operator named is what is read, or refused */
+		else
+			free(p);
 	}
-	struct dp_buf b = DP_BUF_INIT;
-	dp_buf_addf(&b, "%s%s", DP_INSTALL_RULES_DIR, name);
-	return dp_buf_detach(&b);
+	dp_buf_free(&rel);
+	/* none there: the first that should have been, for the message */
+	if (!found) {
+		struct dp_buf b = DP_BUF_INIT;
+		dp_buf_addf(&b, "%s/%s", in_build ? DP_SOURCE_RULES_DIR : DP_INSTALL_RULES_DIR, name);
+		found = dp_buf_detach(&b);
+	}
+	return found;
 }
 
 const char *dp_rules_path(const struct dp_rules *r) { return r->path; }

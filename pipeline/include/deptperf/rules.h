@@ -44,8 +44,11 @@ struct dp_rules;
 struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err);
 void dp_rules_free(struct dp_rules *r);
 
-/* Where the default rule set (guangdong-2021.csv) lives: the source tree's
- * pipeline/rules when run from a build tree, else the installed share folder.
+/* Where the default rule set (guangdong-2021.csv) lives: $DEPTPERF_RULES_DIR
+ * when set (read from there or refused, never another); else, for a
+ * program of this build tree, the source tree's pipeline/rules; for any
+ * other, its installation's share/deptperf/rules beside its bin/ (so an
+ * installed tree can be moved), then the prefix configured at build time.
  * Returns a heap string the caller frees. */
 char *dp_rules_default_path(void);
 
