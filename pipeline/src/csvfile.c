@@ -25,6 +25,7 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	}
 	dp_input_hash(in, want_sha);
 	struct dp_csv *csv = dp_csv_new(fn, ctx);
+	dp_csv_bounded(csv);
 	enum dp_csvfile_status st = DP_CF_OK;
 	for (;;) {
 		const char *p;
@@ -32,7 +33,11 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 		enum dp_input_status r = dp_input_read(in, &p, &n, err);
 		if (r == DP_IN_EOF) {
 			int f = dp_csv_finish(csv);
-			if (f < 0) {
+			if (f == DP_CSV_PAST_BOUND) {
+				st = DP_CF_BOUND;
+				res->line = dp_csv_error_line(csv);
+				res->bound = dp_csv_bound(csv, &res->bad_offset);
+			} else if (f < 0) {
 				st = DP_CF_CSV;
 				res->line = dp_csv_error_line(csv);
 			} else if (f > 0) {
@@ -48,6 +53,12 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 			break;
 		}
 		int f = dp_csv_feed(csv, p, n);
+		if (f == DP_CSV_PAST_BOUND) {
+			st = DP_CF_BOUND;
+			res->line = dp_csv_error_line(csv);
+			res->bound = dp_csv_bound(csv, &res->bad_offset);
+			break;
+		}
 		if (f < 0) {
 			st = DP_CF_CSV;
 			res->line = dp_csv_error_line(csv);
@@ -66,6 +77,30 @@ void dp_csvfile_read_pooled(const char *path, enum dp_encoding enc, bool want_sh
 	res->raw_bytes = dp_input_raw_bytes(in);
 	dp_csv_free(csv);
 	dp_input_close(in);
+}
+
+/* E-TOO-LONG for a file past a bound of csvread.h: which, where reading
+ * stopped, and what a clerk may do. */
+static void bound_finding(struct dp_findings *fs, const char *path, const struct dp_csvfile_result *res)
+{
+	unsigned long long line = res->line, at = res->bad_offset;
+	const char *b = res->bound ? res->bound : "";
+	if (strcmp(b, "field") == 0)
+		dp_findings_add(fs, DP_E_TOO_LONG, path, res->line, NULL, NULL, NULL, NULL,
+				"第 %llu 行有一个单元格超过 %zu 字节（字段上限 4096 字节），在文本第 %llu 字节处停止读取，"
+				"整个文件退回：请检查是否把整段文字或整张表粘进了一个单元格",
+				line, DP_CSV_MAX_FIELD, at);
+	else if (strcmp(b, "fields") == 0 || strcmp(b, "record") == 0)
+		dp_findings_add(fs, DP_E_TOO_LONG, path, res->line, NULL, NULL, NULL, NULL,
+				"第 %llu 行超过 %s（上限 %d 列、%zu 字节），在文本第 %llu 字节处停止读取，整个文件退回："
+				"请检查分隔符和引号", line, strcmp(b, "fields") == 0 ? "列数上限" : "一行的字节上限",
+				DP_CSV_MAX_FIELDS, DP_CSV_MAX_RECORD, at);
+	else
+		dp_findings_add(fs, DP_E_TOO_LONG, path, res->line, NULL, NULL, NULL, NULL,
+				"文件超过%s（上限 %llu 行、%llu 字节文本），在第 %llu 行、文本第 %llu 字节处停止读取，"
+				"整个文件退回：请把数据分成几个文件提交",
+				strcmp(b, "records") == 0 ? "行数上限" : "大小上限", (unsigned long long)DP_CSV_MAX_RECORDS,
+				(unsigned long long)DP_CSV_MAX_TEXT, line, at);
 }
 
 bool dp_csvfile_finding(struct dp_findings *fs, const char *path, const struct dp_csvfile_result *res,
@@ -98,6 +133,9 @@ bool dp_csvfile_finding(struct dp_findings *fs, const char *path, const struct d
 				"第 %llu 行 CSV 格式错误（引号不成对，或引号出现在未加引号的字段中间），"
 				"请检查该行的双引号后重新提交",
 				(unsigned long long)res->line);
+		return true;
+	case DP_CF_BOUND:
+		bound_finding(fs, path, res);
 		return true;
 	default:
 		return false;

@@ -23,11 +23,45 @@ struct dp_csv {
 	uint64_t rec_line;
 	uint64_t err_line;
 	int stop;              /* callback's non-zero return */
+	bool bounded;          /* dp_csv_bounded */
+	const char *past;      /* the bound passed, or NULL */
+	uint64_t fed;          /* bytes of text fed so far */
+	uint64_t records;      /* records handed over */
+	size_t rec_bytes;      /* bytes of the record's fields so far (counting only: not kept) */
 };
+
+/* libcsv's buffer of the field being read grows through this: a field past
+ * DP_CSV_MAX_FIELD is refused there, before it is held (csv_parse then
+ * stops with CSV_ENOMEM), so a 3 GB field costs 64 KiB, not 3 GB. */
+static void *bounded_realloc(void *p, size_t n)
+{
+	return n > DP_CSV_MAX_FIELD ? NULL : realloc(p, n);
+}
+
+void dp_csv_bounded(struct dp_csv *c)
+{
+	c->bounded = true;
+	csv_set_realloc_func(&c->p, bounded_realloc);
+}
+
+const char *dp_csv_bound(const struct dp_csv *c, uint64_t *offset)
+{
+	*offset = c->fed;
+	return c->past;
+}
 
 static void on_field(void *s, size_t n, void *data)
 {
 	struct dp_csv *c = data;
+	if (c->bounded && !c->past) {
+		c->rec_bytes += n;
+		if (c->nf + 1 > DP_CSV_MAX_FIELDS)
+			c->past = "fields";
+		else if (c->rec_bytes > DP_CSV_MAX_RECORD)
+			c->past = "record";
+	}
+	if (c->past)
+		return; /* nothing more is kept: reading stops after this call */
 	if (c->count_only) {
 		c->nf++;
 		c->nonempty = c->nonempty || n;
@@ -53,7 +87,9 @@ static void on_record(int term, void *data)
 {
 	(void)term;
 	struct dp_csv *c = data;
-	if ((c->nonempty || (c->keep_empty && c->nf > 1)) && !c->stop) {
+	if (c->bounded && !c->past && ++c->records > DP_CSV_MAX_RECORDS)
+		c->past = "records";
+	if ((c->nonempty || (c->keep_empty && c->nf > 1)) && !c->stop && !c->past) {
 		struct dp_record r = { c->nf, NULL, NULL, c->rec_line, 0 };
 		if (!c->count_only) {
 			for (size_t i = 0; i < c->nf; i++)
@@ -68,6 +104,7 @@ static void on_record(int term, void *data)
 		c->stop = ret;
 	}
 	c->nf = 0;
+	c->rec_bytes = 0;
 	c->longest = 0;
 	c->nonempty = false;
 	c->at_start = true;
@@ -105,6 +142,13 @@ static int feed_line(struct dp_csv *c, const char *p, size_t n)
 	size_t done = csv_parse(&c->p, p, n, on_field, on_record, c);
 	if (c->stop)
 		return c->stop;
+	if (done != n && c->bounded && csv_error(&c->p) == CSV_ENOMEM)
+		c->past = "field";
+	c->fed += done;
+	if (c->past) {
+		c->err_line = c->at_start ? c->line : c->rec_line;
+		return DP_CSV_PAST_BOUND;
+	}
 	if (done != n) {
 		c->err_line = c->line;
 		return -1;
@@ -119,6 +163,16 @@ void dp_csv_keep_empty(struct dp_csv *c)
 
 int dp_csv_feed(struct dp_csv *c, const char *p, size_t n)
 {
+	if (c->bounded && c->fed + n > DP_CSV_MAX_TEXT) {
+		/* the text before the bound is still read */
+		size_t room = c->fed < DP_CSV_MAX_TEXT ? (size_t)(DP_CSV_MAX_TEXT - c->fed) : 0;
+		int r = room ? dp_csv_feed(c, p, room) : 0;
+		if (r)
+			return r;
+		c->past = "text";
+		c->err_line = c->line;
+		return DP_CSV_PAST_BOUND;
+	}
 	const char *end = p + n;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -135,7 +189,14 @@ int dp_csv_feed(struct dp_csv *c, const char *p, size_t n)
 
 int dp_csv_finish(struct dp_csv *c)
 {
-	if (csv_fini(&c->p, on_field, on_record, c) != 0) {
+	if (c->past)
+		return DP_CSV_PAST_BOUND;
+	int f = csv_fini(&c->p, on_field, on_record, c);
+	if (c->past) { /* the last record passed one */
+		c->err_line = c->rec_line;
+		return DP_CSV_PAST_BOUND;
+	}
+	if (f != 0) {
 		c->err_line = c->rec_line ? c->rec_line : c->line;
 		return -1;
 	}

@@ -148,3 +148,102 @@ Test(csvread, put_quotes_only_when_needed_and_guards_formulas)
 		dp_buf_free(&b);
 	}
 }
+
+/* Feeds text in chunks of `chunk` bytes to a bounded reader; the return of
+ * the feed or finish that ended it.  *records gets the records handed over. */
+static int feed_bounded(const char *text, size_t n, size_t chunk, size_t *records, struct dp_csv **out)
+{
+	struct seen s = { DP_BUF_INIT };
+	struct dp_csv *c = dp_csv_new(collect, &s);
+	dp_csv_bounded(c);
+	int r = 0;
+	for (size_t at = 0; at < n && !r; at += chunk)
+		r = dp_csv_feed(c, text + at, at + chunk > n ? n - at : chunk);
+	if (!r)
+		r = dp_csv_finish(c);
+	*records = 0;
+	for (size_t i = 0; i < s.out.len; i++)
+		*records += s.out.s[i] == '\n' && (i + 1 == s.out.len || s.out.s[i + 1] != '\n');
+	dp_buf_free(&s.out);
+	*out = c;
+	return r;
+}
+
+Test(csvread, bounds_stop_the_reading_where_they_are_passed)
+{
+	static const size_t chunks[] = { 1, 7, 4096, 1 << 20 };
+	/* a field of 64 KiB + 1 on line 2, quoted (spanning lines) and not */
+	size_t big = DP_CSV_MAX_FIELD + 1;
+	for (int quoted = 0; quoted < 2; quoted++) {
+		struct dp_buf t = DP_BUF_INIT;
+		dp_buf_adds(&t, "a,b\nx,");
+		if (quoted)
+			dp_buf_addc(&t, '"');
+		for (size_t i = 0; i < big; i++)
+			dp_buf_addc(&t, i % 1000 == 999 && quoted ? '\n' : 'y');
+		dp_buf_adds(&t, quoted ? "\"\nlast,1\n" : "\nlast,1\n");
+		for (size_t k = 0; k < sizeof chunks / sizeof *chunks; k++) {
+			struct dp_csv *c;
+			size_t recs;
+			int r = feed_bounded(t.s, t.len, chunks[k], &recs, &c);
+			uint64_t at;
+			cr_expect_eq(r, DP_CSV_PAST_BOUND, "quoted %d, chunk %zu: %d", quoted, chunks[k], r);
+			cr_expect_str_eq(dp_csv_bound(c, &at) ? dp_csv_bound(c, &at) : "(none)", "field");
+			cr_expect_eq(dp_csv_error_line(c), 2, "quoted %d, chunk %zu", quoted, chunks[k]);
+			/* stopped within the field, having held no more of it */
+			cr_expect(at > 6 && at <= 6 + DP_CSV_MAX_FIELD + 1, "stopped at %llu", (unsigned long long)at);
+			cr_expect_eq(recs, 1, "only the header was handed over");
+			dp_csv_free(c);
+		}
+		dp_buf_free(&t);
+	}
+	/* a field of 5 000 bytes is no bound's: read (value.c rejects its submission) */
+	struct dp_buf t = DP_BUF_INIT;
+	dp_buf_adds(&t, "a,b\nx,");
+	for (int i = 0; i < 5000; i++)
+		dp_buf_addc(&t, 'y');
+	dp_buf_adds(&t, "\n");
+	struct dp_csv *c;
+	size_t recs;
+	cr_expect_eq(feed_bounded(t.s, t.len, 4096, &recs, &c), 0);
+	cr_expect_eq(recs, 2);
+	dp_csv_free(c);
+	/* too many fields in one record */
+	dp_buf_reset(&t);
+	dp_buf_adds(&t, "h\n");
+	for (int i = 0; i < DP_CSV_MAX_FIELDS + 1; i++)
+		dp_buf_adds(&t, i ? ",f" : "f");
+	dp_buf_adds(&t, "\n");
+	uint64_t at;
+	cr_expect_eq(feed_bounded(t.s, t.len, 4096, &recs, &c), DP_CSV_PAST_BOUND);
+	cr_expect_str_eq(dp_csv_bound(c, &at), "fields");
+	cr_expect_eq(dp_csv_error_line(c), 2);
+	dp_csv_free(c);
+	/* a record's bytes: 20 fields of 60 000 */
+	dp_buf_reset(&t);
+	for (int f = 0; f < 20; f++) {
+		if (f)
+			dp_buf_addc(&t, ',');
+		for (int i = 0; i < 60000; i++)
+			dp_buf_addc(&t, 'z');
+	}
+	dp_buf_adds(&t, "\n");
+	cr_expect_eq(feed_bounded(t.s, t.len, 1 << 16, &recs, &c), DP_CSV_PAST_BOUND);
+	cr_expect_str_eq(dp_csv_bound(c, &at), "record");
+	cr_expect_eq(dp_csv_error_line(c), 1);
+	dp_csv_free(c);
+	dp_buf_free(&t);
+	/* an unbounded reader (work tables) reads them all */
+	struct seen s = { DP_BUF_INIT };
+	struct dp_csv *u = dp_csv_new(collect, &s);
+	struct dp_buf w = DP_BUF_INIT;
+	dp_buf_adds(&w, "a\n");
+	for (size_t i = 0; i < DP_CSV_MAX_FIELD * 2; i++)
+		dp_buf_addc(&w, 'q');
+	dp_buf_adds(&w, "\n");
+	cr_expect_eq(dp_csv_feed(u, w.s, w.len), 0);
+	cr_expect_eq(dp_csv_finish(u), 0);
+	dp_csv_free(u);
+	dp_buf_free(&w);
+	dp_buf_free(&s.out);
+}

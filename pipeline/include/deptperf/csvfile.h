@@ -16,7 +16,8 @@ enum dp_csvfile_status {
 	DP_CF_CORRUPT,  /* damaged gzip: err, bad_offset */
 	DP_CF_BADTEXT,  /* not valid in the encoding: bad_offset */
 	DP_CF_NUL,      /* a NUL byte: bad_offset */
-	DP_CF_CSV       /* CSV syntax error: line */
+	DP_CF_CSV,      /* CSV syntax error: line */
+	DP_CF_BOUND     /* past a bound of csvread.h: bound, line, bad_offset (of the text) */
 };
 
 struct dp_csvfile_result {
@@ -24,13 +25,15 @@ struct dp_csvfile_result {
 	int stop;                /* the callback's value for DP_CF_STOPPED */
 	enum dp_encoding encoding;
 	uint64_t bad_offset;
-	uint64_t line;           /* DP_CF_CSV: line of the fault */
+	uint64_t line;           /* DP_CF_CSV, DP_CF_BOUND: line of the fault */
+	const char *bound;       /* DP_CF_BOUND: which (dp_csv_bound) */
 	uint64_t raw_bytes;      /* bytes of the stored file */
 	char sha256[65];         /* when asked for, else "" */
 };
 
-/* Reads path as enc and calls fn for every record.  want_sha: hash the
- * whole stored file (read to its end even after an error). */
+/* Reads path as enc and calls fn for every record, within the bounds of
+ * csvread.h.  want_sha: hash the whole stored file (read to its end even
+ * after an error). */
 void dp_csvfile_read(const char *path, enum dp_encoding enc, bool want_sha, dp_record_fn fn, void *ctx,
 		     struct dp_csvfile_result *res, struct dp_buf *err);
 /* The same, reading through the buffers of pool (input.h). */

@@ -41,8 +41,26 @@ struct dp_csv *dp_csv_new(dp_record_fn fn, void *ctx);
 /* Keeps records whose fields are all empty (for work tables, whose rows
  * must stay aligned); only truly empty lines are skipped then. */
 void dp_csv_keep_empty(struct dp_csv *c);
-/* Feeds n bytes.  Returns 0, the callback's non-zero value, or -1 on a CSV
- * syntax error (dp_csv_error_line() tells where). */
+/* The bounds of an input file, checked while it streams (SPEC §2.1,
+ * docs/decisions.md "Bounds"): reading stops at the first one passed.  A
+ * field longer than SPEC's 4 096 bytes but within DP_CSV_MAX_FIELD is read,
+ * and rejects its submission only (value.c). */
+#define DP_CSV_MAX_FIELD ((size_t)64 << 10)          /* bytes of one field */
+#define DP_CSV_MAX_RECORD ((size_t)1 << 20)          /* bytes of one record's fields */
+#define DP_CSV_MAX_FIELDS 4096                       /* fields of one record */
+#define DP_CSV_MAX_RECORDS ((uint64_t)5000000)       /* records of one file */
+#define DP_CSV_MAX_TEXT ((uint64_t)2 << 30)          /* bytes of text of one file (inflated, decoded) */
+/* Checks the bounds above from now on (input files; not work tables). */
+void dp_csv_bounded(struct dp_csv *c);
+/* A dp_csv_feed/dp_csv_finish return: a bound was passed; dp_csv_error_line
+ * and dp_csv_bound tell which and where. */
+#define DP_CSV_PAST_BOUND (-3)
+/* Which bound was passed ("field", "record", "fields", "records", "text"),
+ * or NULL; *offset gets the byte of the text where reading stopped. */
+const char *dp_csv_bound(const struct dp_csv *c, uint64_t *offset);
+
+/* Feeds n bytes.  Returns 0, the callback's non-zero value, -1 on a CSV
+ * syntax error (dp_csv_error_line() tells where), or DP_CSV_PAST_BOUND. */
 int dp_csv_feed(struct dp_csv *c, const char *p, size_t n);
 /* Ends the input: flushes the last record; -1 if a quoted field is open. */
 int dp_csv_finish(struct dp_csv *c);
