@@ -99,6 +99,14 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"submission or file is rejected",
 		"Look for a whole text or table pasted into one cell; split a very large export into files",
 		"sample-data/inputs/faults/e-too-long.csv" },
+	[DP_E_UNREADABLE] = { "E-UNREADABLE", true, "§2.1",
+		"文件或文件夹无法读取（如没有读取权限），其中的填报未读取；整个文件退回（无法复制到 rejected/）",
+		"请运维人员检查该文件或文件夹的权限（运行 deptperf 的用户须能读取），然后重新运行",
+		"A file or folder cannot be read (no permission to read it, say): nothing in it was read; it is "
+		"rejected (and cannot be copied to rejected/)",
+		"The operator checks its permissions (the user running deptperf must be able to read it) and "
+		"runs again",
+		"tests/e2e/paths_accounted.sh" },
 	[DP_W_FIELD_UNKNOWN] = { "W-FIELD-UNKNOWN", false, "§2.3",
 		"字段名称无法识别，该行（列）未读取；如有相近的字段名，消息会给出",
 		"对照字段字典（README）改正字段名称；如是说明性的行，可以不改",
@@ -113,10 +121,12 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"Check the average and the four quarterly figures",
 		"sample-data/inputs/faults/w-progress-mismatch.csv" },
 	[DP_W_SKIPPED] = { "W-SKIPPED", false, "§2.1",
-		"文件未读取（不是 .csv 或 .csv.gz 文件），已在 inputs.csv.gz 中列为 skipped",
+		"文件未读取（不是 .csv 或 .csv.gz 文件，或不是普通文件：命名管道、套接字、设备、指向文件夹的链接、悬空链接、链接循环），"
+		"已在 inputs.csv.gz 中列为 skipped",
 		"如不是填报材料，无需处理；Excel 工作簿（.xlsx/.xls）暂不能直接读取，请另存为 CSV UTF-8 后重新提交",
-		"A file was not read (its name does not end in .csv or .csv.gz); it is listed as skipped in "
-		"inputs.csv.gz",
+		"A file was not read (its name does not end in .csv or .csv.gz, or it is no regular file: a "
+		"FIFO, a socket, a device, a link to a folder, a dangling link, a link loop); it is listed as "
+		"skipped in inputs.csv.gz",
 		"Nothing, if it is not a submission; an Excel workbook (.xlsx/.xls) cannot be read yet: save it "
 		"as CSV UTF-8 and resubmit",
 		"sample-data/inputs/faults/notes.txt" },

@@ -49,9 +49,8 @@ struct slot {
 	uint64_t bytes;
 	enum dp_encoding enc;
 	enum dp_shape shape;
-	bool rejected, fatal;
+	bool rejected;
 	struct dp_findings fs;
-	struct dp_buf err;
 };
 
 static void header_list(struct dp_buf *b, const struct dp_header *h)
@@ -60,6 +59,13 @@ static void header_list(struct dp_buf *b, const struct dp_header *h)
 		dp_buf_addf(b, "%s%s", i ? "," : "", h->label[i]);
 	if (h->ncols > 8)
 		dp_buf_adds(b, ",…");
+}
+
+/* E-UNREADABLE: a file or folder under an input that cannot be read. */
+static void unreadable_finding(struct dp_findings *fs, const char *path, const char *why)
+{
+	dp_findings_add(fs, DP_E_UNREADABLE, path, 0, NULL, NULL, NULL, NULL,
+			"无法读取（%s），其中的填报未读取：请运维人员检查权限后重新运行", why);
 }
 
 static void scan_file(const struct dp_dict *dict, const char *path, struct dp_input_pool *pool, struct slot *s)
@@ -77,7 +83,7 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct dp_in
 		dp_buf_reset(&e);
 		dp_csvfile_read_pooled(path, DP_ENC_GB18030, true, on_record, &sc, pool, &res, &e);
 	}
-	memcpy(s->sha256, res.sha256, sizeof s->sha256);
+	memcpy(s->sha256, res.sha256, sizeof s->sha256); /* ("" when unreadable: nothing to quarantine) */
 	s->bytes = res.raw_bytes;
 	s->enc = res.encoding;
 	s->shape = sc.hdr.shape;
@@ -86,14 +92,16 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct dp_in
 	case DP_CF_STOPPED:
 		break;
 	case DP_CF_IOERR:
-		s->fatal = true;
-		dp_buf_addf(&s->err, "%s", e.len ? e.s : path);
+		/* one file that cannot be read costs that file, not the batch */
+		unreadable_finding(&s->fs, path, e.len ? e.s : "read error");
+		s->rejected = true;
+		s->sha256[0] = '\0';
 		break;
 	default:
 		s->rejected = dp_csvfile_finding(&s->fs, path, &res, e.s, utf8_bad);
 		break;
 	}
-	if (!s->rejected && !s->fatal) {
+	if (!s->rejected) {
 		if (!sc.header_seen) {
 			s->rejected = true;
 			dp_findings_add(&s->fs, DP_E_SHAPE, path, 0, NULL, NULL, NULL, NULL,
@@ -143,7 +151,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	}
 	size_t ncsv = 0;
 	for (size_t i = 0; i < found.n; i++)
-		ncsv += found.v[i].csv;
+		ncsv += found.v[i].csv && !found.v[i].skip;
 	if (ncsv == 0) {
 		dp_buf_addf(err, "no .csv or .csv.gz file under the %zu input path(s)", o->ninputs);
 		dp_found_list_free(&found);
@@ -160,18 +168,26 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	 * (departments and funds) went to one thread, one after the other */
 #pragma omp for schedule(dynamic, 1)
 	for (size_t i = 0; i < found.n; i++) {
-		if (found.v[i].csv) {
-			scan_file(dict, found.v[i].path, pool, &slots[i]);
+		const struct dp_found *f = &found.v[i];
+		if (f->unreadable) {
+			unreadable_finding(&slots[i].fs, f->path, f->unreadable);
+			slots[i].rejected = true;
+		} else if (f->skip) { /* never opened */
+			dp_findings_add(&slots[i].fs, DP_W_SKIPPED, f->path, 0, NULL, NULL, NULL, NULL,
+					"%s：不是可读取的文件，从未打开；如应是填报表，请放入普通文件", f->skip);
+		} else if (f->csv) {
+			scan_file(dict, f->path, pool, &slots[i]);
 		} else {
 			/* listed as skipped, with its hash, so nothing goes unseen */
 			struct dp_buf e = DP_BUF_INIT;
-			struct dp_input *in = dp_input_open(found.v[i].path, DP_ENC_UTF8, &e);
+			struct dp_input *in = dp_input_open(f->path, DP_ENC_UTF8, &e);
 			if (!in || !dp_input_sha256(in, slots[i].sha256, &e)) {
-				slots[i].fatal = true;
-				dp_buf_addf(&slots[i].err, "%s", e.s ? e.s : found.v[i].path);
+				slots[i].sha256[0] = '\0';
+				unreadable_finding(&slots[i].fs, f->path, e.len ? e.s : "read error");
+				slots[i].rejected = true;
 			} else {
 				slots[i].bytes = dp_input_raw_bytes(in);
-				skipped_finding(&slots[i].fs, found.v[i].path);
+				skipped_finding(&slots[i].fs, f->path);
 			}
 			dp_input_close(in);
 			dp_buf_free(&e);
@@ -185,27 +201,22 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	rc = DP_OK;
 	for (size_t i = 0; i < found.n; i++) {
 		struct slot *s = &slots[i];
-		if (s->fatal && rc == DP_OK) {
-			dp_buf_addf(err, "%s", s->err.s);
-			rc = DP_IOERR;
-		}
 		struct dp_file_row *r = dp_filetab_add(&tab, found.v[i].path);
 		memcpy(r->sha256, s->sha256, sizeof r->sha256);
 		r->bytes = s->bytes;
-		if (found.v[i].csv) {
-			dp_filetab_set(&r->encoding, dp_encoding_name(s->enc));
-			dp_filetab_set(&r->shape, dp_shape_name(s->shape));
+		if (s->rejected) {
 			/* rows: dp-normalize's count (0 for a file rejected here) */
-			if (s->rejected) {
-				dp_filetab_set(&r->status, "rejected");
-				rejected++;
-			}
-		} else {
+			dp_filetab_set(&r->status, "rejected");
+			rejected++;
+		} else if (!found.v[i].csv || found.v[i].skip) {
 			dp_filetab_set(&r->status, "skipped");
 			skipped++;
 		}
+		if (found.v[i].csv && !found.v[i].skip && r->sha256[0]) {
+			dp_filetab_set(&r->encoding, dp_encoding_name(s->enc));
+			dp_filetab_set(&r->shape, dp_shape_name(s->shape));
+		}
 		dp_findings_move(&fs, &s->fs);
-		dp_buf_free(&s->err);
 	}
 	if (rc == DP_OK) {
 		char *p1 = dp_path_join(o->work, "inputs.csv.gz"), *p2 = dp_path_join(o->work, "findings.csv.gz");
@@ -214,7 +225,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 		free(p1);
 		free(p2);
 	}
-	dp_buf_addf(&rep->line, "%zu files: %zu csv, %zu rejected whole, %zu skipped (not .csv/.csv.gz)", found.n,
+	dp_buf_addf(&rep->line, "%zu files: %zu csv, %zu rejected whole, %zu skipped (not .csv/.csv.gz, or not a regular file)", found.n,
 		    ncsv, rejected, skipped);
 	if (rc == DP_OK && fs.errors)
 		rc = DP_FINDINGS;

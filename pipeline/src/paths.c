@@ -218,8 +218,9 @@ struct sync_list {
 
 /* A file or folder to flush (a link holds no data of its own; a run folder
  * has none) */
-static int sync_add(void *ctx, const char *path, unsigned char type)
+static int sync_add(void *ctx, const char *path, unsigned char type, int error)
 {
+	(void)error; /* dp_walk, not tolerant: never set */
 	struct sync_list *l = ctx;
 	if (type == DT_REG || type == DT_DIR) {
 		DP_GROW(l->path, l->n, l->cap);

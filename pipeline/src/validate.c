@@ -1686,8 +1686,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		const char *st = final_status(&v, i);
 		if (st)
 			dp_filetab_set(&tab.v[i].status, st);
-		else if (strcmp(tab.v[i].status, "rejected") == 0)
-			quarantine_add(&v, (long)i, 0); /* refused whole by dp-ingest */
+		else if (strcmp(tab.v[i].status, "rejected") == 0 && tab.v[i].sha256[0])
+			quarantine_add(&v, (long)i, 0); /* refused whole by dp-ingest (not one it could not read) */
 	}
 	char *p_out_in = dp_path_join(o->work, "inputs.csv.gz"), *p_out_fi = dp_path_join(o->work, "findings.csv.gz");
 	bool ok = write_missing(&v, &years, &missing, err) && quarantine(&v, err) &&

@@ -47,9 +47,10 @@ struct dirent *__wrap_readdir(DIR *d)
 	return e;
 }
 
-/* Links to files are read, links to folders not followed, dangling links
- * and other kinds of file left out; the same with the entries' types given
- * by the folder or found by lstat. */
+/* Links to files are read; links to folders not followed, dangling links,
+ * link loops and FIFOs listed with why they are not read (SPEC §2.1: nothing
+ * under an input goes unlisted); the same with the entries' types given by
+ * the folder or found by lstat. */
 static void walk_kinds(void)
 {
 	char *dir = t_tmpdir();
@@ -63,13 +64,27 @@ static void walk_kinds(void)
 	cr_assert_eq(symlink(sub, link_dir), 0);
 	cr_assert_eq(symlink("/nonexistent/x.csv", dangling), 0);
 	cr_assert_eq(mkfifo(fifo, 0644), 0);
+	char *loop = dp_path_join(dir, "in/loop.csv");
+	cr_assert_eq(symlink("loop.csv", loop), 0);
 	struct dp_found_list l = { 0 };
 	struct dp_buf err = DP_BUF_INIT;
 	const char *paths[1] = { in };
 	cr_assert_eq(dp_discover(paths, 1, &l, &err), DP_OK, "%s", err.s ? err.s : "");
-	cr_assert_eq(l.n, 2, "%zu found", l.n);
-	cr_expect(strstr(l.v[0].path, "in/link.csv"), "%s", l.v[0].path);
-	cr_expect(strstr(l.v[1].path, "in/own.csv"), "%s", l.v[1].path);
+	/* in byte order: gone.csv, link.csv, linkdir, loop.csv, own.csv, pipe.csv */
+	static const struct {
+		const char *name, *skip; /* a part of why it is skipped; NULL: read */
+	} want[] = { { "in/gone.csv", "悬空链接" }, { "in/link.csv", NULL },         { "in/linkdir", "指向文件夹的链接" },
+		     { "in/loop.csv", "链接循环" }, { "in/own.csv", NULL }, { "in/pipe.csv", "命名管道" } };
+	cr_assert_eq(l.n, 6, "%zu found", l.n);
+	for (size_t i = 0; i < 6; i++) {
+		cr_expect(strstr(l.v[i].path, want[i].name), "%zu: %s", i, l.v[i].path);
+		cr_expect_null(l.v[i].unreadable, "%s", l.v[i].path);
+		if (want[i].skip)
+			cr_expect(l.v[i].skip && strstr(l.v[i].skip, want[i].skip), "%s: %s", l.v[i].path,
+				  l.v[i].skip ? l.v[i].skip : "read");
+		else
+			cr_expect_null(l.v[i].skip, "%s: %s", l.v[i].path, l.v[i].skip);
+	}
 	dp_found_list_free(&l);
 	dp_buf_free(&err);
 	free(f);
@@ -77,6 +92,7 @@ static void walk_kinds(void)
 	free(link_dir);
 	free(dangling);
 	free(fifo);
+	free(loop);
 	free(sub);
 	free(in);
 	free(dir);
