@@ -107,6 +107,13 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"The operator checks its permissions (the user running deptperf must be able to read it) and "
 		"runs again",
 		"tests/e2e/paths_accounted.sh" },
+	[DP_E_CHANGED] = { "E-CHANGED", true, "§2.1, §4",
+		"文件在本次运行读取期间被修改、消失或变得无法读取；整个文件退回，新旧内容不会混用",
+		"不要在运行期间放入或修改文件；下次运行会读取文件的新内容",
+		"The file changed, vanished or became unreadable while the run read it; the whole file is "
+		"rejected, its old and new contents are never mixed",
+		"Do not add or change files while a run reads them; the next run reads the new contents",
+		"tests/e2e/changed_input.sh" },
 	[DP_W_FIELD_UNKNOWN] = { "W-FIELD-UNKNOWN", false, "§2.3",
 		"字段名称无法识别，该行（列）未读取；如有相近的字段名，消息会给出",
 		"对照字段字典（README）改正字段名称；如是说明性的行，可以不改",

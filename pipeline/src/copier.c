@@ -1,6 +1,7 @@
 #include "deptperf/copier.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 
 struct job {
 	char *from, *to;
+	char want[65]; /* "" for any bytes */
 };
 
 struct dp_copier {
@@ -34,7 +36,8 @@ static void *run(void *arg)
 		bool skip = c->failed;
 		pthread_mutex_unlock(&c->mu);
 		struct dp_buf e = DP_BUF_INIT;
-		bool ok = skip || dp_copy_file(j.from, j.to, &e);
+		bool same;
+		bool ok = skip || dp_copy_file_as_read(j.from, j.to, j.want[0] ? j.want : NULL, &same, &e);
 		pthread_mutex_lock(&c->mu);
 		if (!ok && !c->failed) {
 			c->failed = true;
@@ -62,9 +65,11 @@ struct dp_copier *dp_copier_start(struct dp_buf *err)
 	return c;
 }
 
-void dp_copier_add(struct dp_copier *c, const char *from, const char *to)
+void dp_copier_add(struct dp_copier *c, const char *from, const char *to, const char *want)
 {
-	struct job j = { dp_xstrdup(from), dp_xstrdup(to) };
+	struct job j = { dp_xstrdup(from), dp_xstrdup(to), "" };
+	if (want)
+		snprintf(j.want, sizeof j.want, "%s", want);
 	pthread_mutex_lock(&c->mu);
 	DP_GROW(c->q, c->n, c->cap);
 	c->q[c->n++] = j;

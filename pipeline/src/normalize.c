@@ -767,6 +767,35 @@ static void take_back(struct file_job *j, uint64_t utf8_bad)
 	j->rejected_whole = true;
 }
 
+/* Whether the file of row is not what dp-ingest read (SPEC §2.1): it
+ * vanished or cannot be read now, its header is another, or its bytes'
+ * SHA-256 is not the one dp-ingest recorded. */
+static bool changed_since_ingest(const struct file_job *j, const struct dp_file_row *row)
+{
+	if (j->res.status == DP_CF_IOERR || (j->res.status == DP_CF_STOPPED && j->c.shape_changed))
+		return true;
+	return j->res.sha256[0] && row->sha256[0] && strcmp(j->res.sha256, row->sha256) != 0;
+}
+
+/* The file of job j changed while the run read it: none of it is kept,
+ * one E-CHANGED says why (E-CHANGED, SPEC §4). */
+static void take_back_changed(struct file_job *j, const struct dp_file_row *row)
+{
+	struct ctx *c = &j->c;
+	forget_file(j);
+	if (j->res.status == DP_CF_IOERR)
+		dp_findings_add(&j->fs, DP_E_CHANGED, c->file, 0, NULL, NULL, NULL, NULL,
+				"文件在本次运行读取期间消失或变得无法读取（%s），整个文件退回：请在运行结束后再放入或修改文件",
+				j->e.len ? j->e.s : "read error");
+	else
+		dp_findings_add(&j->fs, DP_E_CHANGED, c->file, 0, NULL, NULL, NULL, NULL,
+				"文件在本次运行读取期间被修改（SHA-256 由 %.12s… 变为 %.12s…），整个文件退回，未混用新旧内容："
+				"请在运行结束后再放入或修改文件",
+				row->sha256, j->res.sha256[0] ? j->res.sha256 : "?");
+	c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
+	j->rejected_whole = true;
+}
+
 /* Reads the file of row as enc into j's writers and findings. */
 static void read_file(struct file_job *j, const struct dp_file_row *row, size_t file_no, enum dp_encoding enc)
 {
@@ -788,7 +817,8 @@ static void read_file(struct file_job *j, const struct dp_file_row *row, size_t 
 	dp_buf_reset(&j->e);
 	c->batch = j->batch;
 	j->enc = enc;
-	dp_csvfile_read_pooled(row->file, enc, false, on_record, c, j->pool, &j->res, &j->e);
+	/* hashed as read: what is normalized must be what dp-ingest hashed */
+	dp_csvfile_read_pooled(row->file, enc, true, on_record, c, j->pool, &j->res, &j->e);
 	if (c->batch)
 		bulk_finish(c);
 }
@@ -819,8 +849,10 @@ static void run_job(struct file_job *j, const struct dp_file_row *row, size_t fi
 	} else if (j->res.status == DP_CF_BADTEXT && j->enc == DP_ENC_GB18030) {
 		utf8_bad = dp_csvfile_utf8_bad(row->file); /* (where dp-ingest saw it) */
 	}
-	if (!j->rejected_whole && j->res.status != DP_CF_OK && j->res.status != DP_CF_STOPPED &&
-	    j->res.status != DP_CF_IOERR)
+	if (!j->rejected_whole && changed_since_ingest(j, row))
+		take_back_changed(j, row);
+	else if (!j->rejected_whole && j->res.status != DP_CF_OK && j->res.status != DP_CF_STOPPED &&
+		 j->res.status != DP_CF_IOERR)
 		take_back(j, utf8_bad);
 	else if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		emit_sub(c);

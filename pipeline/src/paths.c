@@ -124,10 +124,19 @@ bool dp_crc32_file(const char *path, uint32_t *crc)
 	return ok;
 }
 
-bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,
-			  struct dp_buf *err)
+/* dp_copy_file_checked, and with gone_ok a source that cannot be opened
+ * is not the bytes wanted either (*same false, true returned). */
+static bool copy_file(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes, bool gone_ok,
+		      struct dp_buf *err)
 {
 	FILE *in = fopen(from, "rb");
+	if (!in && gone_ok) {
+		/* gone or unreadable: not the bytes wanted, and nothing copied */
+		*same = false;
+		if (bytes)
+			*bytes = 0;
+		return true;
+	}
 	if (!in) {
 		dp_buf_addf(err, "%s: cannot read: %s", from, strerror(errno));
 		return false;
@@ -185,9 +194,20 @@ bool dp_write_file(const char *path, const void *p, size_t n, bool sync, struct 
 	return ok;
 }
 
+bool dp_copy_file_checked(const char *from, const char *to, const char *want, bool *same, uint64_t *bytes,
+			  struct dp_buf *err)
+{
+	return copy_file(from, to, want, same, bytes, false, err);
+}
+
+bool dp_copy_file_as_read(const char *from, const char *to, const char *want, bool *same, struct dp_buf *err)
+{
+	return copy_file(from, to, want, same, NULL, want != NULL, err);
+}
+
 bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)
 {
-	return dp_copy_file_checked(from, to, NULL, NULL, NULL, err);
+	return copy_file(from, to, NULL, NULL, NULL, false, err);
 }
 
 int dp_write_full(int fd, const void *p, size_t n)

@@ -175,7 +175,8 @@ static void quarantine_add(struct vctx *v, long file, uint64_t line)
 		if (!v->qwhole[file]) {
 			v->qwhole[file] = 1;
 			char *name = safe_name(file, v->tab->v[file].file, ""), *to = dp_path_join(v->rejdir, name);
-			dp_copier_add(v->copier, v->tab->v[file].file, to);
+			/* what was judged, or nothing (E-CHANGED: it changed or went) */
+			dp_copier_add(v->copier, v->tab->v[file].file, to, v->tab->v[file].sha256);
 			free(to);
 			free(name);
 		}
@@ -1441,7 +1442,9 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 		bool whole = v->q[i].line == 0;
 		char *name = safe_name(v->q[i].file, f->file, whole ? "" : ".rejected-rows.csv");
 		char *to = dp_path_join(v->rejdir, name);
-		ok = whole ? dp_copy_file(f->file, to, err) : extract_rows(f, v->q + i, j - i, to, err);
+		bool same;
+		ok = whole ? dp_copy_file_as_read(f->file, to, f->sha256[0] ? f->sha256 : NULL, &same, err) :
+			     extract_rows(f, v->q + i, j - i, to, err);
 		free(name);
 		free(to);
 		i = j;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "deptperf/copier.h"
+#include "deptperf/stage.h"
 #include "helpers.h"
 
 /* dir/<stem><i, 3 digits><tail> */
@@ -33,7 +34,7 @@ Test(copier, copies_every_file_it_is_given)
 		char *from = i == 5 ? t_write(src, name, "", 0) :
 			     i == 9 ? t_write(src, name, big, 3 << 20) : t_write(src, name, text, (size_t)len);
 		char *to = path_of(dst, "q", i, ".csv");
-		dp_copier_add(c, from, to);
+		dp_copier_add(c, from, to, NULL);
 		free(from);
 		free(to);
 	}
@@ -82,10 +83,10 @@ Test(copier, the_first_failure_is_reported_and_stops_the_copies)
 	char *ok1 = path_of(dst, "ok", 1, ".csv"), *ok3 = path_of(dst, "ok", 3, ".csv");
 	char *missing = path_of(src, "gone", 2, ".csv");
 	char *nodir = path_of(dst, "no-such-folder/x", 4, ".csv");
-	dp_copier_add(c, a, ok1);
-	dp_copier_add(c, missing, ok3); /* cannot be read */
-	dp_copier_add(c, b, nodir);     /* cannot be written */
-	dp_copier_add(c, b, ok3);
+	dp_copier_add(c, a, ok1, NULL);
+	dp_copier_add(c, missing, ok3, NULL); /* cannot be read */
+	dp_copier_add(c, b, nodir, NULL);     /* cannot be written */
+	dp_copier_add(c, b, ok3, NULL);
 	cr_expect_not(dp_copier_finish(c, &err));
 	cr_expect(strstr(dp_buf_str(&err), "gone002.csv") && strstr(dp_buf_str(&err), "cannot read"),
 		  "the first failure, by name: %s", dp_buf_str(&err));
@@ -98,6 +99,35 @@ Test(copier, the_first_failure_is_reported_and_stops_the_copies)
 	free(ok3);
 	free(missing);
 	free(nodir);
+	free(src);
+	free(dst);
+	dp_buf_free(&err);
+}
+
+Test(copier, with_a_hash_only_those_bytes_are_copied)
+{
+	char *src = t_tmpdir(), *dst = t_tmpdir();
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_copier *c = dp_copier_start(&err);
+	cr_assert(c);
+	char *a = t_writes(src, "a.csv", "a\n"), *b = t_writes(src, "b.csv", "b\n");
+	char ha[65], hb[65];
+	cr_assert(dp_sha256_file(a, ha) && dp_sha256_file(b, hb));
+	char *to1 = path_of(dst, "k", 1, ".csv"), *to2 = path_of(dst, "k", 2, ".csv"), *to3 = path_of(dst, "k", 3, ".csv");
+	char *gone = path_of(src, "gone", 9, ".csv");
+	dp_copier_add(c, a, to1, ha);   /* as hashed: copied */
+	dp_copier_add(c, b, to2, ha);   /* changed since: left out */
+	dp_copier_add(c, gone, to3, hb); /* vanished: left out, no failure */
+	cr_expect(dp_copier_finish(c, &err), "%s", dp_buf_str(&err));
+	cr_expect(access(to1, F_OK) == 0);
+	cr_expect(access(to2, F_OK) != 0, "a changed file was copied");
+	cr_expect(access(to3, F_OK) != 0);
+	free(a);
+	free(b);
+	free(to1);
+	free(to2);
+	free(to3);
+	free(gone);
 	free(src);
 	free(dst);
 	dp_buf_free(&err);

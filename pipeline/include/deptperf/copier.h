@@ -9,7 +9,7 @@
  * took ≈ 230 µs against 16 µs, and 2 000 copies on the main thread were a
  * quarter of its time.  Copied here, they overlap the checking.
  *
- * Each copy is dp_copy_file's (to.tmp, then renamed).  After a failure the
+ * Each copy is dp_copy_file_as_read's (to.tmp, then renamed).  After a failure the
  * copier copies nothing more; dp_copier_finish reports the first failure.
  */
 #ifndef DEPTPERF_COPIER_H
@@ -23,8 +23,11 @@ struct dp_copier;
 
 /* A copier with its thread started; NULL (err set) when no thread can be. */
 struct dp_copier *dp_copier_start(struct dp_buf *err);
-/* Queues a copy of from to to (both strings copied). */
-void dp_copier_add(struct dp_copier *c, const char *from, const char *to);
+/* Queues a copy of from to to (the strings copied).  With want (64 hex
+ * digits, or NULL), only bytes of that SHA-256 are copied: a file that
+ * changed or vanished since it was hashed is left out, not a failure
+ * (dp_copy_file_as_read). */
+void dp_copier_add(struct dp_copier *c, const char *from, const char *to, const char *want);
 /* Waits for every queued copy; false (err set to the first failure's
  * reason) when one failed.  Frees the copier. */
 bool dp_copier_finish(struct dp_copier *c, struct dp_buf *err);
