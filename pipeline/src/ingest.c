@@ -125,12 +125,18 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct dp_in
 	dp_buf_free(&e);
 }
 
+/* A name ending in .xlsx or .xls, any case. */
+static bool is_workbook(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (strcasecmp(dot, ".xlsx") == 0 || strcasecmp(dot, ".xls") == 0);
+}
+
 /* W-SKIPPED for a file whose name is not .csv or .csv.gz (SPEC §2.1): a
  * workbook gets the one thing its clerk can do today. */
 static void skipped_finding(struct dp_findings *fs, const char *path)
 {
-	const char *dot = strrchr(path, '.');
-	if (dot && (strcasecmp(dot, ".xlsx") == 0 || strcasecmp(dot, ".xls") == 0))
+	if (is_workbook(path))
 		dp_findings_add(fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL,
 				"Excel 工作簿暂不能直接读取，未读取：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新提交");
 	else
@@ -153,7 +159,13 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	for (size_t i = 0; i < found.n; i++)
 		ncsv += found.v[i].csv && !found.v[i].skip;
 	if (ncsv == 0) {
+		size_t books = 0;
+		for (size_t i = 0; i < found.n; i++)
+			books += is_workbook(found.v[i].path);
 		dp_buf_addf(err, "no .csv or .csv.gz file under the %zu input path(s)", o->ninputs);
+		if (books)
+			dp_buf_addf(err, " (%zu Excel workbook(s), which deptperf cannot read yet: save each as "
+					 "\"CSV UTF-8 (comma delimited)\" in Excel and run again)", books);
 		dp_found_list_free(&found);
 		return DP_NOINPUT;
 	}

@@ -32,6 +32,12 @@ expect_rc 66 "$DP_BIN/dp-run" --input "$T/none" --out "$T/q" --quiet
 cd - >/dev/null
 expect_rc 64 "$DP_BIN/dp-ingest" --work "$T/w"
 expect_rc 66 "$DP_BIN/dp-ingest" --input "$T/none" --work "$T/w"
+# a folder of workbooks only: the message says what to do with them
+mkdir -p "$T/books"
+printf 'PK' >"$T/books/a.xlsx"
+printf 'x' >"$T/books/b.XLS"
+expect_rc 66 "$DP_BIN/dp-run" --input "$T/books" --out "$T/bo"
+grep -q "2 Excel workbook(s).*CSV UTF-8" "$T/stderr" || fail "workbooks only: $(cat "$T/stderr")"
 mkdir -p "$T/empty"
 expect_rc 74 "$DP_BIN/dp-normalize" --work "$T/empty"
 grep -q "run dp-ingest" "$T/stderr" || fail "dp-normalize does not say what to run first"
