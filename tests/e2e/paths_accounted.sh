@@ -34,11 +34,19 @@ grep -q "命名管道" "$T/findings.csv" || fail "the FIFO's finding does not sa
 # unreadable file and folder: as a user who cannot read them (root reads
 # everything, so root runs this part as nobody)
 as=()
+bin=$DP_BIN
 if [ "$(id -u)" -eq 0 ]; then
 	command -v setpriv >/dev/null || { echo "paths accounted (no setpriv: unreadable part skipped)"; exit 0; }
 	as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	# nobody may not reach the build tree (a clone in a private folder):
+	# the programs and the rules are copied where it can
+	mkdir -p "$T/bin" "$T/rules"
+	cp "$DP_BIN"/dp-* "$T/bin/"
+	cp "$DP_SRC/pipeline/rules/"*.csv "$T/rules/"
+	export DEPTPERF_RULES_DIR="$T/rules"
+	bin="$T/bin"
 	chmod 755 "$T"
-	chmod -R a+rX "$in"
+	chmod -R a+rX "$in" "$T/bin" "$T/rules"
 	mkdir -p "$T/out2" && chown 65534 "$T/out2"
 else
 	mkdir -p "$T/out2"
@@ -48,7 +56,7 @@ cp "$DP_SRC/sample-data/inputs/forms/gen-02-440000101-0.csv" "$in/locked/"
 chmod 000 "$in/locked"
 cp "$DP_SRC/sample-data/inputs/forms/gen-03-440000102-0.csv" "$in/secret.csv"
 chmod 000 "$in/secret.csv"
-expect_rc 1 "${as[@]}" timeout 300 "$DP_BIN/dp-run" --input "$in" --out "$T/out2"
+expect_rc 1 "${as[@]}" timeout 300 "$bin/dp-run" --input "$in" --out "$T/out2"
 zcat "$T/out2/latest/inputs.csv.gz" >"$T/inputs2.csv"
 zcat "$T/out2/latest/findings.csv.gz" >"$T/findings2.csv"
 for f in locked secret.csv; do
