@@ -66,7 +66,11 @@ static bool load_row(struct dp_filetab *t, const struct dp_record *r)
 {
 	if (r->n != 8)
 		return false;
-	struct dp_file_row *row = dp_filetab_add(t, dp_text_unguard(r->f[0]));
+	/* the path as the disk has it (written escaped: dp_filetab_write) */
+	struct dp_buf path = DP_BUF_INIT;
+	dp_text_unescape(&path, dp_text_unguard(r->f[0]));
+	struct dp_file_row *row = dp_filetab_add(t, dp_buf_str(&path));
+	dp_buf_free(&path);
 	snprintf(row->sha256, sizeof row->sha256, "%s", r->f[1]);
 	row->bytes = strtoull(r->f[2], NULL, 10);
 	row->rows = strtoull(r->f[5], NULL, 10);
@@ -102,9 +106,13 @@ bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, s
 	if (!w)
 		return false;
 	dp_table_header(w, columns);
+	struct dp_buf name = DP_BUF_INIT;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct dp_file_row *r = &t->v[i];
-		dp_table_puts(w, r->file, true);
+		/* a file name need not be UTF-8: written reversibly */
+		dp_buf_reset(&name);
+		dp_text_escape(&name, r->file, true);
+		dp_table_puts(w, dp_buf_str(&name), true);
 		dp_table_puts(w, r->sha256, false);
 		dp_table_putu(w, r->bytes);
 		dp_table_puts(w, r->encoding, false);
@@ -114,6 +122,7 @@ bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, s
 		dp_table_puts(w, r->status, false);
 		dp_table_end_row(w);
 	}
+	dp_buf_free(&name);
 	return dp_table_commit(w, info, err);
 }
 

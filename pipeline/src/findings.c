@@ -54,7 +54,19 @@ void dp_findings_add(struct dp_findings *fs, enum dp_code code, const char *file
 	va_start(ap, fmt);
 	dp_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	pack(&f, info->code, file, dept_code, fiscal_year, field, value, dp_buf_str(&b));
+	/* every cell valid UTF-8: a path that is not (a file name from the
+	 * disk, quoted in a message too) is escaped as inputs.csv.gz has it */
+	const char *src[5] = { file, field, value, dp_buf_str(&b), NULL };
+	struct dp_buf esc[4] = { DP_BUF_INIT, DP_BUF_INIT, DP_BUF_INIT, DP_BUF_INIT };
+	for (int i = 0; i < 4; i++) {
+		if (src[i] && (!dp_utf8_valid(src[i], strlen(src[i]), NULL) || (i == 0 && strchr(src[i], '\\')))) {
+			dp_text_escape(&esc[i], src[i], i == 0);
+			src[i] = dp_buf_str(&esc[i]);
+		}
+	}
+	pack(&f, info->code, src[0], dept_code, fiscal_year, src[1], src[2], src[3]);
+	for (int i = 0; i < 4; i++)
+		dp_buf_free(&esc[i]);
 	dp_buf_free(&b);
 	push(fs, &f);
 }

@@ -442,8 +442,11 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	struct dp_buf inputs = DP_BUF_INIT;
-	for (size_t i = 0; i < o->ninputs; i++)
-		dp_buf_addf(&inputs, "%s%s", i ? ";" : "", o->inputs[i]);
+	for (size_t i = 0; i < o->ninputs; i++) {
+		if (i)
+			dp_buf_addc(&inputs, ';');
+		dp_text_escape(&inputs, o->inputs[i], true); /* a path need not be UTF-8 */
+	}
 	char threads[16];
 	snprintf(threads, sizeof threads, "%d", o->threads);
 	char *rules = o->rules ? dp_xstrdup(o->rules) : dp_rules_default_path();

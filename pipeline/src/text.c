@@ -78,6 +78,53 @@ bool dp_utf8_valid(const char *s, size_t n, size_t *bad)
 	return ok;
 }
 
+/* The length of the valid UTF-8 sequence at s[0..n), or 0. */
+static size_t valid_seq(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	return len && len <= n && (len == 1 || dp_utf8_valid(s, len, NULL)) ? len : 0;
+}
+
+void dp_text_escape(struct dp_buf *out, const char *s, bool backslash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t k = valid_seq(s + i, n - i);
+		if (!k) {
+			unsigned char c = (unsigned char)s[i++];
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+			dp_buf_add(out, e, 4);
+			continue;
+		}
+		if (backslash && s[i] == '\\')
+			dp_buf_addc(out, '\\');
+		dp_buf_add(out, s + i, k);
+		i += k;
+	}
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+void dp_text_unescape(struct dp_buf *out, const char *s)
+{
+	for (size_t i = 0; s[i];) {
+		if (s[i] == '\\' && s[i + 1] == '\\') {
+			dp_buf_addc(out, '\\');
+			i += 2;
+		} else if (s[i] == '\\' && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
+			dp_buf_addc(out, (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3])));
+			i += 4;
+		} else {
+			dp_buf_addc(out, s[i++]);
+		}
+	}
+}
+
 uint32_t dp_utf8_next(const char **pp, const char *end)
 {
 	const unsigned char *p = (const unsigned char *)*pp;

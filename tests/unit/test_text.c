@@ -177,3 +177,30 @@ Test(text, guard_and_codes)
 	cr_expect(!dp_text_is_code("", 0));
 	cr_expect(!dp_text_is_code("123456789012345678901234567890123", 33));
 }
+
+Test(text, escape_is_valid_utf8_and_reversible)
+{
+	static const char *const names[] = { "plain.csv", "广东省.csv", "bad\xff\xfe.csv", "back\\slash.csv",
+					     "\\x41 literally", "cut\xe4\xb8", "\xc0\xaf overlong", "\xed\xa0\x80 surrogate",
+					     "" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		struct dp_buf e = DP_BUF_INIT, back = DP_BUF_INIT;
+		dp_text_escape(&e, names[i], true);
+		cr_expect(dp_utf8_valid(dp_buf_str(&e), e.len, NULL), "%zu: escaped is not UTF-8", i);
+		dp_text_unescape(&back, dp_buf_str(&e));
+		cr_expect_str_eq(dp_buf_str(&back), names[i], "%zu: not reversed", i);
+		dp_buf_free(&e);
+		dp_buf_free(&back);
+	}
+	struct dp_buf e = DP_BUF_INIT;
+	dp_text_escape(&e, "a\xff\\b", true);
+	cr_expect_str_eq(dp_buf_str(&e), "a\\xFF\\\\b");
+	dp_buf_reset(&e);
+	/* for messages: only the invalid bytes, and valid text unchanged */
+	dp_text_escape(&e, "文件 a\\b\xfe", false);
+	cr_expect_str_eq(dp_buf_str(&e), "文件 a\\b\\xFE");
+	dp_buf_reset(&e);
+	dp_text_escape(&e, "文件 a\\b\\xFE", false);
+	cr_expect_str_eq(dp_buf_str(&e), "文件 a\\b\\xFE", "idempotent on valid text");
+	dp_buf_free(&e);
+}

@@ -30,6 +30,16 @@ bool dp_utf8_valid(const char *s, size_t n, size_t *bad);
  * ends on a code point boundary (for shortening text in messages). */
 size_t dp_utf8_prefix(const char *s, size_t n, size_t max);
 
+/* Appends s as valid UTF-8: a byte that is not part of a valid sequence
+ * becomes \xHH (two hex digits) and, with backslash, a backslash becomes
+ * \\ — the reversible form of a path read from the disk, which must be
+ * written in a UTF-8 table and opened again from it (dp_text_unescape).
+ * Without backslash only the invalid bytes are escaped: for messages that
+ * quote a path, and idempotent on valid text. */
+void dp_text_escape(struct dp_buf *out, const char *s, bool backslash);
+/* Appends the bytes that dp_text_escape(…, true) wrote s for. */
+void dp_text_unescape(struct dp_buf *out, const char *s);
+
 /* Decodes one code point at *p (valid UTF-8 assumed) and advances *p. */
 uint32_t dp_utf8_next(const char **p, const char *end);
 void dp_utf8_put(struct dp_buf *b, uint32_t cp);
