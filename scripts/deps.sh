@@ -3,7 +3,14 @@
 # it installs.  Idempotent.  Runs apt-get as root (directly or through sudo).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libdeflate-dev libcriterion-dev procps)
-[ "${1:-}" = "--with-bench" ] && pkgs+=(time gzip libdeflate-tools)
+for flag in "$@"; do
+	case "$flag" in
+	--with-bench) pkgs+=(time gzip libdeflate-tools) ;;
+	# scripts/fuzz: clang, its libFuzzer runtime, and the OpenMP clang links against
+	--with-fuzz) pkgs+=(clang libclang-rt-14-dev libomp-14-dev) ;;
+	*) echo "deps: unknown flag $flag (--with-bench, --with-fuzz)" >&2; exit 64 ;;
+	esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
