@@ -2,7 +2,7 @@
 #include "stage_main.h"
 
 static const char usage[] =
-	"usage: dp-normalize --work DIR [--rules FILE] [--threads N]\n"
+	"usage: dp-normalize --work DIR [--rules FILE] [--set CODE.COLUMN=VALUE ...] [--threads N]\n"
 	"\n"
 	"Reads every file dp-ingest accepted and writes DIR/departments.csv.gz and\n"
 	"DIR/special_funds.csv.gz (every submission parsed, before checks), with\n"
@@ -14,5 +14,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-normalize", "wrt", "w", usage, dp_normalize_run);
+	return dp_stage_main(argc, argv, "dp-normalize", "wrtS", "w", usage, dp_normalize_run);
 }

@@ -5,6 +5,7 @@ static const char usage[] =
 	"usage: dp-run --input PATH [--input PATH ...] --out DIR\n"
 	"              [--rules FILE] [--roster FILE] [--adjust FILE] [--prev RUN_DIR]\n"
 	"              [--threads N] [--run-id ID] [--gzip-level 1-9] [--keep N] [--quiet]\n"
+	"              [--set CODE.COLUMN=VALUE ...]\n"
 	"       dp-run --list-findings\n"
 	"\n"
 	"Runs dp-ingest, dp-normalize, dp-validate, dp-score and dp-aggregate on the\n"
@@ -18,6 +19,11 @@ static const char usage[] =
 	"adjust file; 66 no input found; 73 cannot create output; 74 I/O error;\n"
 	"75 another run holds the lock; 128 + the signal (129, 130, 143) stopped by\n"
 	"SIGHUP, SIGINT or SIGTERM: the stage was stopped, the unfinished run removed.\n"
+	"\n"
+	"--set CODE.COLUMN=VALUE changes one max or param of the rule set (a grade\n"
+	"row's max is its lower bound), e.g. --set exec_rate.param=60; repeatable.  The\n"
+	"changed set is checked as a rule-set file is: --set special_perf.max=12.5\n"
+	"alone is refused (exit 64) because special no longer adds up.\n"
 	"\n"
 	"--list-findings prints the catalogue of finding codes (what each means and\n"
 	"what to do, in Chinese and English; docs/findings.md is the same text).\n"
@@ -39,5 +45,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkL", "io", usage, dp_run_chain);
+	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLS", "io", usage, dp_run_chain);
 }

@@ -2,7 +2,8 @@
 #include "stage_main.h"
 
 static const char usage[] =
-	"usage: dp-score --work DIR [--rules FILE] [--adjust FILE] [--threads N] [--gzip-level 1-9]\n"
+	"usage: dp-score --work DIR [--rules FILE] [--set CODE.COLUMN=VALUE ...] [--adjust FILE]\n"
+	"                [--threads N] [--gzip-level 1-9]\n"
 	"\n"
 	"Scores every accepted submission in DIR by the rule set (default: the\n"
 	"Guangdong 2021 set) with exact decimal arithmetic, in parallel, and writes\n"
@@ -16,5 +17,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-score", "wratg", "w", usage, dp_score_run);
+	return dp_stage_main(argc, argv, "dp-score", "wratgS", "w", usage, dp_score_run);
 }

@@ -2,7 +2,7 @@
 #include "stage_main.h"
 
 static const char usage[] =
-	"usage: dp-validate --work DIR [--rules FILE] [--roster FILE] [--threads N]\n"
+	"usage: dp-validate --work DIR [--rules FILE] [--set CODE.COLUMN=VALUE ...] [--roster FILE] [--threads N]\n"
 	"\n"
 	"Checks every normalized submission (SPEC §4), keeps the latest filing of\n"
 	"each department and year, and leaves in DIR/departments.csv.gz and\n"
@@ -15,5 +15,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-validate", "wrRt", "w", usage, dp_validate_run);
+	return dp_stage_main(argc, argv, "dp-validate", "wrRtS", "w", usage, dp_validate_run);
 }

@@ -80,6 +80,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "keep", required_argument, NULL, DP_OPT_KEEP },
 		{ "list-findings", no_argument, NULL, DP_OPT_LIST_FINDINGS },
 		{ "quiet", no_argument, NULL, DP_OPT_QUIET },
+		{ "set", required_argument, NULL, DP_OPT_SET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -95,6 +96,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	o.keep = 30;
 	o.progress = isatty(2);
 	const char **inputs = dp_xcalloc((size_t)argc + 1, sizeof *inputs);
+	const char **sets = dp_xcalloc((size_t)argc + 1, sizeof *sets);
 	int c;
 	opterr = 0;
 	int li;
@@ -102,11 +104,13 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		if (c == 'h') {
 			fputs(usage, stdout);
 			free(inputs);
+			free(sets);
 			return DP_OK;
 		}
 		if (c == 'V') {
 			printf("%s (deptperf) %s\n", name, dp_version());
 			free(inputs);
+			free(sets);
 			return DP_OK;
 		}
 		if (c == DP_OPT_LIST_FINDINGS && strchr(accepts, c)) {
@@ -115,6 +119,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 			fputs(dp_buf_str(&b), stdout);
 			dp_buf_free(&b);
 			free(inputs);
+			free(sets);
 			return fflush(stdout) == 0 && !ferror(stdout) ? DP_OK : DP_IOERR;
 		}
 		if (c == '?' || c == ':' || (c != DP_OPT_QUIET && !strchr(accepts, c))) {
@@ -130,6 +135,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 			int rc = usage_error(name, m.s);
 			dp_buf_free(&m);
 			free(inputs);
+			free(sets);
 			return rc;
 		}
 		switch (c) {
@@ -142,21 +148,25 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		case DP_OPT_PREV: o.prev = optarg; break;
 		case DP_OPT_RUNID: o.run_id = optarg; break;
 		case DP_OPT_QUIET: o.quiet = true; break;
+		case DP_OPT_SET: sets[o.nsets++] = optarg; break;
 		case DP_OPT_THREADS:
 			if (!parse_int(optarg, 1, 1024, &o.threads)) {
 				free(inputs);
+				free(sets);
 				return usage_error(name, "--threads takes a whole number from 1 to 1024");
 			}
 			break;
 		case DP_OPT_GZIP:
 			if (!parse_int(optarg, 1, 9, &o.gzip_level)) {
 				free(inputs);
+				free(sets);
 				return usage_error(name, "--gzip-level takes 1 to 9");
 			}
 			break;
 		case DP_OPT_KEEP:
 			if (!parse_int(optarg, 1, 100000, &o.keep)) {
 				free(inputs);
+				free(sets);
 				return usage_error(name, "--keep takes a whole number of runs, at least 1");
 			}
 			break;
@@ -168,12 +178,14 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		int rc = usage_error(name, m.s);
 		dp_buf_free(&m);
 		free(inputs);
+		free(sets);
 		return rc;
 	}
 	o.progress = o.progress && !o.quiet;
 	if (o.progress)
 		o.on_stage = say_stage;
 	o.inputs = inputs;
+	o.sets = sets;
 	if (o.threads > 0)
 		omp_set_num_threads(o.threads);
 	for (const char *r = requires; *r; r++) {
@@ -181,6 +193,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 			    (*r == DP_OPT_OUT && o.out);
 		if (!have) {
 			free(inputs);
+			free(sets);
 			return usage_error(name, *r == DP_OPT_INPUT ? "--input is required" :
 						 *r == DP_OPT_WORK ? "--work is required" : "--out is required");
 		}
@@ -194,6 +207,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	int held = hold_if_asked(name);
 	if (held != DP_OK) {
 		free(inputs);
+		free(sets);
 		return held;
 	}
 	struct timespec t0, t1;
@@ -217,5 +231,6 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	dp_buf_free(&rep.line);
 	dp_buf_free(&err);
 	free(inputs);
+	free(sets);
 	return rc;
 }

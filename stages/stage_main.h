@@ -19,6 +19,7 @@
 #define DP_OPT_KEEP 'k'
 #define DP_OPT_LIST_FINDINGS 'L'
 #define DP_OPT_QUIET 'q' /* every program takes it */
+#define DP_OPT_SET 'S'
 
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */

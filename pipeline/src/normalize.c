@@ -1083,9 +1083,10 @@ static int stream_files(const struct dp_dict *dict, struct writers *w, struct dp
 
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
-	struct dp_rules *rules = dp_stage_load_rules(o, err);
+	int lrc;
+	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
 	if (!rules)
-		return DP_BADCONFIG;
+		return lrc;
 	struct dp_dict *dict = dp_dict_new(rules);
 	struct dp_filetab tab = { 0 };
 	struct dp_findings fs = { 0 };

@@ -4,9 +4,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+#include <errno.h>
+#include <stdio.h>
 
 #include "deptperf/csvfile.h"
+#include "deptperf/csvread.h"
 #include "deptperf/fields.h"
 #include "deptperf/text.h"
 
@@ -25,6 +29,7 @@ struct dp_rules {
 	size_t ngrades, capgrades;
 	int root;
 	int *post;
+	char *text;          /* dp_rules_load_set: the changed file's CSV, else NULL */
 };
 
 struct load {
@@ -34,6 +39,8 @@ struct load {
 	bool header_seen, failed;
 	char **parents; /* parent code per indicator, resolved after reading */
 };
+
+/* What struct dp_rules holds beyond its header's view: see below. */
 
 __attribute__((format(printf, 2, 3)))
 static int fail(struct load *l, const char *fmt, ...)
@@ -327,13 +334,14 @@ static bool link_tree(struct load *l)
 	return true;
 }
 
-struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
+/* Loads the rule set read from read_path, named path in messages. */
+static struct dp_rules *load_from(const char *path, const char *read_path, struct dp_buf *err)
 {
 	struct dp_rules *r = dp_xcalloc(1, sizeof *r);
 	r->path = dp_xstrdup(path);
 	struct load l = { r, err, 0, false, false, NULL };
 	struct dp_csvfile_result res;
-	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
+	dp_csvfile_read(read_path, DP_ENC_AUTO, false, on_row, &l, &res, err);
 	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header_seen, "rule set", err);
 	if (ok)
 		ok = link_tree(&l);
@@ -345,6 +353,144 @@ struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
 		return NULL;
 	}
 	return r;
+}
+
+struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
+{
+	return load_from(path, path, err);
+}
+
+bool dp_rule_set_parse(const char *arg, struct dp_rule_set *out, struct dp_buf *err)
+{
+	memset(out, 0, sizeof *out);
+	out->arg = arg;
+	const char *eq = strchr(arg, '=');
+	const char *dot = eq ? memrchr(arg, '.', (size_t)(eq - arg)) : NULL;
+	if (!eq || !dot || dot == arg) {
+		dp_buf_addf(err, "--set “%s”: write CODE.COLUMN=VALUE, e.g. exec_rate.param=60", arg);
+		return false;
+	}
+	size_t cn = (size_t)(eq - dot - 1);
+	if (cn == 3 && strncmp(dot + 1, "max", 3) == 0) {
+		out->column = 3;
+	} else if (cn == 5 && strncmp(dot + 1, "param", 5) == 0) {
+		out->column = 6;
+	} else {
+		dp_buf_addf(err, "--set “%s”: the column “%.*s” cannot be set (only max or param)", arg, (int)cn, dot + 1);
+		return false;
+	}
+	out->code = dp_xmemdup(arg, (size_t)(dot - arg));
+	out->value = dp_xstrdup(eq + 1);
+	return true;
+}
+
+void dp_rule_set_free(struct dp_rule_set *s)
+{
+	free(s->code);
+	free(s->value);
+	memset(s, 0, sizeof *s);
+}
+
+struct rewrite {
+	const struct dp_rule_set *sets;
+	size_t n;
+	size_t *used;        /* per set: rows it changed */
+	struct dp_buf text;  /* the file, changed, as CSV */
+	bool header;
+};
+
+/* Each record of the file as a CSV line, with the changes of its row (the
+ * row whose code, column 0, a change names; the header is left alone). */
+static int rewrite_row(void *ctx, const struct dp_record *rec)
+{
+	struct rewrite *w = ctx;
+	bool header = !w->header;
+	w->header = true;
+	size_t ncol = rec->n < 7 ? 7 : rec->n;
+	for (size_t c = 0; c < ncol; c++) {
+		const char *cell = c < rec->n ? rec->f[c] : "";
+		size_t len = c < rec->n ? rec->len[c] : 0;
+		for (size_t k = 0; k < w->n && !header && rec->n > 0; k++) {
+			char *code = dp_record_cell(rec, 0, false);
+			bool hit = strcmp(code, w->sets[k].code) == 0 && (int)c == w->sets[k].column;
+			free(code);
+			if (hit) {
+				cell = w->sets[k].value;
+				len = strlen(cell);
+				w->used[k]++;
+			}
+		}
+		if (c)
+			dp_buf_addc(&w->text, ',');
+		dp_csv_put(&w->text, cell, len, false);
+	}
+	dp_buf_addc(&w->text, '\n');
+	return 0;
+}
+
+struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *sets, size_t n, bool *by_set,
+				   struct dp_buf *err)
+{
+	if (by_set)
+		*by_set = false;
+	if (!n)
+		return dp_rules_load(path, err);
+	struct rewrite w = { sets, n, dp_xcalloc(n, sizeof *w.used), DP_BUF_INIT, false };
+	struct dp_csvfile_result res;
+	dp_csvfile_read(path, DP_ENC_AUTO, false, rewrite_row, &w, &res, err);
+	struct dp_rules *r = NULL;
+	if (!dp_csvfile_config_ok(&res, path, w.header, "rule set", err))
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		if (!w.used[k]) {
+			dp_buf_addf(err, "--set %s: %s has no indicator or grade row “%s”", sets[k].arg, path, sets[k].code);
+			if (by_set)
+				*by_set = true;
+			goto out;
+		}
+	}
+	/* the changed file is checked as a file is: read from memory */
+	int fd = memfd_create("dp-rules", MFD_CLOEXEC);
+	char mpath[64];
+	snprintf(mpath, sizeof mpath, "/proc/self/fd/%d", fd);
+	bool wrote = fd >= 0;
+	for (size_t off = 0; wrote && off < w.text.len;) {
+		ssize_t k = write(fd, w.text.s + off, w.text.len - off);
+		wrote = k > 0 || (k < 0 && errno == EINTR);
+		off += k > 0 ? (size_t)k : 0;
+	}
+	if (!wrote) {
+		dp_buf_addf(err, "%s: cannot apply --set: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	r = load_from(path, mpath, err);
+	close(fd);
+	if (r) {
+		r->text = dp_buf_detach(&w.text);
+	} else {
+		dp_buf_adds(err, " (the rule set as changed by");
+		for (size_t k = 0; k < n; k++)
+			dp_buf_addf(err, " --set %s", sets[k].arg);
+		dp_buf_adds(err, ")");
+		if (by_set) {
+			struct dp_buf e2 = DP_BUF_INIT;
+			struct dp_rules *plain = dp_rules_load(path, &e2);
+			*by_set = plain != NULL;
+			dp_rules_free(plain);
+			dp_buf_free(&e2);
+		}
+	}
+out:
+	free(w.used);
+	dp_buf_free(&w.text);
+	return r;
+}
+
+const char *dp_rules_text(const struct dp_rules *r)
+{
+	return r->text;
 }
 
 void dp_rules_free(struct dp_rules *r)
@@ -367,6 +513,7 @@ void dp_rules_free(struct dp_rules *r)
 	free(r->grades);
 	free(r->post);
 	free(r->path);
+	free(r->text);
 	free(r);
 }
 

@@ -335,10 +335,10 @@ static void arg2(struct argv *a, const char *k, const char *v)
 /* Refuses a bad rule set, roster, adjust file or --prev before any work. */
 static int precheck(const struct dp_stage_opts *o, struct dp_buf *err)
 {
-	struct dp_rules *r = dp_stage_load_rules(o, err);
+	int rc;
+	struct dp_rules *r = dp_stage_load_rules(o, &rc, err);
 	if (!r)
-		return DP_BADCONFIG;
-	int rc = DP_OK;
+		return rc;
 	if (o->roster) {
 		struct dp_roster *ro = dp_roster_load(o->roster, err);
 		if (!ro)
@@ -449,6 +449,9 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 	}
 	char threads[16];
 	snprintf(threads, sizeof threads, "%d", o->threads);
+	struct dp_buf sets = DP_BUF_INIT;
+	for (size_t k = 0; k < o->nsets; k++)
+		dp_buf_addf(&sets, "%s%s", k ? ";" : "", o->sets[k]);
 	char *rules = o->rules ? dp_xstrdup(o->rules) : dp_rules_default_path();
 	const char *rows[][2] = { { "run_id", id },
 				  { "published_utc", when },
@@ -457,7 +460,8 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 				  { "roster", o->roster ? o->roster : "" },
 				  { "adjust", o->adjust ? o->adjust : "" },
 				  { "prev", o->prev ? o->prev : "" },
-				  { "threads", o->threads ? threads : "all cores" } };
+				  { "threads", o->threads ? threads : "all cores" },
+				  { "set", sets.s } };
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		dp_table_puts(t, rows[i][0], false);
 		dp_table_puts(t, rows[i][1] ? rows[i][1] : "", true);
@@ -465,6 +469,7 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 	}
 	free(rules);
 	dp_buf_free(&inputs);
+	dp_buf_free(&sets);
 	return dp_table_commit(t, NULL, err);
 }
 
@@ -569,6 +574,9 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		arg(&a[s], "--quiet");
 	arg2(&a[1], "--work", work);
 	arg2(&a[1], "--rules", o->rules);
+	for (size_t k = 0; k < o->nsets; k++)
+		for (int st = 1; st <= 3; st++)
+			arg2(&a[st], "--set", o->sets[k]);
 	arg2(&a[1], "--threads", th);
 	arg2(&a[2], "--work", work);
 	arg2(&a[2], "--rules", o->rules);

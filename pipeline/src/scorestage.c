@@ -554,9 +554,10 @@ struct loaded {
 static int load_stage(const struct dp_stage_opts *o, struct loaded *L, struct dp_buf *err)
 {
 	memset(L, 0, sizeof *L);
-	struct dp_rules *rules = dp_stage_load_rules(o, err);
+	int lrc;
+	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
 	if (!rules)
-		return DP_BADCONFIG;
+		return lrc;
 	L->c.rules = rules;
 	if (o->adjust && !(L->c.adj = dp_adjust_load(o->adjust, rules, err)))
 		return DP_BADCONFIG;
@@ -615,7 +616,10 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	char *p_sc = dp_path_join(o->work, "scores.csv.gz"), *p_to = dp_path_join(o->work, "totals.csv.gz");
 	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz"), *p_de = dp_path_join(o->work, "deltas.csv.gz");
 	char *p_ru = dp_path_join(o->work, "rules.csv");
-	bool rules_ok = dp_copy_file(dp_rules_path(rules), p_ru, err);
+	/* the rules dp-aggregate reads: the file, or as --set changed it */
+	const char *text = dp_rules_text(rules);
+	bool rules_ok = text ? dp_write_file(p_ru, text, strlen(text), false, err) :
+			       dp_copy_file(dp_rules_path(rules), p_ru, err);
 	/* scores.csv.gz, the largest table, is written at the published level so
 	 * that dp-aggregate can publish it as it is */
 	dp_asis_forget(o->work, "scores.csv.gz");

@@ -1586,9 +1586,10 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.o = o;
 	struct dp_phases ph;
 	dp_phases_start(&ph);
-	struct dp_rules *rules = dp_stage_load_rules(o, err);
+	int lrc;
+	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
 	if (!rules)
-		return DP_BADCONFIG;
+		return lrc;
 	if (o->roster && !(v.roster = dp_roster_load(o->roster, err))) {
 		dp_rules_free(rules);
 		return DP_BADCONFIG;

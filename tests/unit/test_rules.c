@@ -93,3 +93,55 @@ Test(rules, refused_with_the_row)
 		dp_buf_free(&err);
 	}
 }
+
+Test(rules, a_set_is_parsed_and_applied_as_an_edit)
+{
+	static const struct {
+		const char *arg;
+		bool ok;
+		const char *code, *value;
+		int column;
+	} cases[] = {
+		{ "exec_rate.param=60", true, "exec_rate", "60", 6 },
+		{ "A.max=92", true, "A", "92", 3 },
+		{ "a.b.max=1", true, "a.b", "1", 3 },     /* the last dot before = splits */
+		{ "x.max=", true, "x", "", 3 },           /* an empty value: the loader refuses it */
+		{ "exec_rate.label=x", false, NULL, NULL, 0 },
+		{ "exec_rate=60", false, NULL, NULL, 0 },
+		{ ".max=1", false, NULL, NULL, 0 },
+		{ "exec_rate.param", false, NULL, NULL, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct dp_rule_set s;
+		struct dp_buf err = DP_BUF_INIT;
+		bool ok = dp_rule_set_parse(cases[i].arg, &s, &err);
+		cr_expect_eq(ok, cases[i].ok, "%s", cases[i].arg);
+		if (ok && cases[i].ok) {
+			cr_expect_str_eq(s.code, cases[i].code);
+			cr_expect_str_eq(s.value, cases[i].value);
+			cr_expect_eq(s.column, cases[i].column);
+		} else if (!ok) {
+			cr_expect(strstr(dp_buf_str(&err), cases[i].arg), "the message names it: %s", dp_buf_str(&err));
+		}
+		dp_rule_set_free(&s);
+		dp_buf_free(&err);
+	}
+	/* applied: the changed max and param are the rules' */
+	struct dp_rule_set sets[2];
+	struct dp_buf err = DP_BUF_INIT;
+	cr_assert(dp_rule_set_parse("exec_rate.param=60", &sets[0], &err));
+	cr_assert(dp_rule_set_parse("A.max=92", &sets[1], &err));
+	bool by_set = true;
+	struct dp_rules *r = dp_rules_load_set(DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv", sets, 2, &by_set, &err);
+	cr_assert(r, "%s", dp_buf_str(&err));
+	cr_expect_not(by_set);
+	const struct dp_indicator *ind = dp_rules_get(r, (size_t)dp_rules_find(r, "exec_rate"));
+	cr_expect_eq(ind->param, 60 * DP_DEC_ONE);
+	cr_expect_eq(dp_rules_grade(r, 0)->min, 92 * DP_DEC_ONE);
+	cr_expect(dp_rules_text(r) && strstr(dp_rules_text(r), "exec_rate,overall,部门预算资金支出率,5,ratio,exec_progress,60\n"),
+		  "%s", dp_rules_text(r) ? dp_rules_text(r) : "(no text)");
+	dp_rules_free(r);
+	for (int k = 0; k < 2; k++)
+		dp_rule_set_free(&sets[k]);
+	dp_buf_free(&err);
+}

@@ -44,6 +44,31 @@ struct dp_rules;
 struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err);
 void dp_rules_free(struct dp_rules *r);
 
+/* One --set CODE.COLUMN=VALUE (SPEC §7): a change to the max or param of
+ * an indicator, or to the max (the lower bound) of a grade row. */
+struct dp_rule_set {
+	char *code;
+	int column;          /* 3: max, 6: param (the rule-set file's columns) */
+	char *value;
+	const char *arg;     /* as given, for messages */
+};
+/* Parses arg; false with err naming what is wrong in it. */
+bool dp_rule_set_parse(const char *arg, struct dp_rule_set *out, struct dp_buf *err);
+void dp_rule_set_free(struct dp_rule_set *s);
+
+/* Loads path with the changes sets[0..n) made to its rows, then checks the
+ * result exactly as dp_rules_load checks a file (a sum that no longer adds
+ * up, a bad number, …: "FILE:ROW: why", and the --set named).  A change
+ * naming no row of the file is refused.  *by_set (may be NULL) tells
+ * whether the refusal is the changes' (the file alone loads).  The rule
+ * set keeps the changed file's text (dp_rules_text), so that a later stage
+ * reads the same rules.  n == 0 is dp_rules_load. */
+struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *sets, size_t n, bool *by_set,
+				   struct dp_buf *err);
+/* The CSV text of a rule set changed by --set, or NULL for one loaded as
+ * its file is. */
+const char *dp_rules_text(const struct dp_rules *r);
+
 /* Where the default rule set (guangdong-2021.csv) lives: $DEPTPERF_RULES_DIR
  * when set (read from there or refused, never another); else, for a
  * program of this build tree, the source tree's pipeline/rules; for any

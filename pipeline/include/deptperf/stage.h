@@ -42,6 +42,8 @@ struct dp_stage_opts {
 	const char *const *inputs;  /* dp-ingest, dp-run: --input paths */
 	size_t ninputs;
 	const char *rules;          /* --rules, or NULL for the default set */
+	const char *const *sets;    /* --set CODE.COLUMN=VALUE, applied to the rules */
+	size_t nsets;
 	const char *roster;         /* --roster */
 	const char *adjust;         /* --adjust */
 	const char *out;            /* dp-aggregate: the run folder; dp-run: --out */
@@ -105,8 +107,10 @@ void dp_phase_end(struct dp_phases *p, const char *name);
 void dp_phases_report(struct dp_phases *p, struct dp_stage_report *rep);
 
 struct dp_rules;
-/* Loads --rules, or the default rule set; NULL with err when refused. */
-struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, struct dp_buf *err);
+/* Loads --rules, or the default rule set, changed by the --set options;
+ * NULL with err when refused, *rc then DP_USAGE (a --set is to blame) or
+ * DP_BADCONFIG (the file). */
+struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, int *rc, struct dp_buf *err);
 
 /* The path DIR/NAME as a heap string. */
 char *dp_path_join(const char *dir, const char *name);
