@@ -36,8 +36,8 @@ wait_gone() {
 	done
 	return 1
 }
-held_run() { # held_run STAGE ID [SIGNAL]: dp-run held in STAGE, its pids in pid and spid
-	DP_TEST_HOLD="$1:$T/hold" env --default-signal=INT "$DP_BIN/dp-run" "${in[@]}" --out "$out" \
+held_run() { # held_run STAGE ID [ENV-OPTION]: dp-run held in STAGE, its pids in pid and spid
+	DP_TEST_HOLD="$1:$T/hold" env "${3:---default-signal=INT}" "$DP_BIN/dp-run" "${in[@]}" --out "$out" \
 		--run-id "$2" 8<&- 2>"$T/held.err" &
 	pid=$!
 	read -r -t 300 -u 8 spid || fail "$1 never reached its hold point: $(cat "$T/held.err")"
@@ -45,6 +45,14 @@ held_run() { # held_run STAGE ID [SIGNAL]: dp-run held in STAGE, its pids in pid
 	# the lock on --out is dp-run's alone: a stage that held it could keep
 	# the next run out
 	! find "/proc/$spid/fd" -lname "$out/.lock" | grep -q . || fail "$1 holds $out/.lock"
+}
+exits() { # exits WANT WHAT: the held dp-run ends with exit WANT
+	local rc
+	set +e
+	wait "$pid"
+	rc=$?
+	set -e
+	[ "$rc" -eq "$1" ] || fail "$2: exit $rc, want $1: $(cat "$T/held.err")"
 }
 no_run_left() { # no_run_left ID: nothing of run ID is left but what the next run removes
 	[ "$(readlink "$out/latest")" = "$first" ] || fail "latest moved after stopping run $1"
@@ -60,12 +68,7 @@ for stage in dp-ingest dp-normalize dp-validate dp-score dp-aggregate; do
 	for sig in TERM INT; do
 		held_run "$stage" "$sig-$stage"
 		kill -s "$sig" "$pid"
-		set +e
-		wait "$pid"
-		rc=$?
-		set -e
-		want=$((128 + $(kill -l "$sig")))
-		[ "$rc" -eq "$want" ] || fail "dp-run stopped by SIG$sig in $stage exited $rc, want $want: $(cat "$T/held.err")"
+		exits $((128 + $(kill -l "$sig"))) "dp-run stopped by SIG$sig in $stage"
 		# dp-run waited for its stage: gone already, not in a moment
 		gone "$spid" || fail "dp-run stopped by SIG$sig exited before $stage did"
 		no_run_left "$sig-$stage"
@@ -80,24 +83,13 @@ done
 # (nohup): then it is not passed on, and the stage held still is
 held_run dp-score hup
 kill -s HUP "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-[ "$rc" -eq 129 ] || fail "SIGHUP: exit $rc, want 129"
+exits 129 "SIGHUP"
 no_run_left hup
-DP_TEST_HOLD="dp-score:$T/hold" env --ignore-signal=HUP "$DP_BIN/dp-run" "${in[@]}" --out "$out" \
-	--run-id nohup 8<&- 2>"$T/held.err" &
-pid=$!
-read -r -t 300 -u 8 spid || fail "dp-score never reached its hold point: $(cat "$T/held.err")"
+held_run dp-score nohup --ignore-signal=HUP
 kill -s HUP "$pid"
 kill -s HUP "$spid"
 kill -s TERM "$pid"
-set +e
-wait "$pid"
-rc=$?
-set -e
-[ "$rc" -eq 143 ] || fail "an ignored SIGHUP then SIGTERM: exit $rc, want 143"
+exits 143 "an ignored SIGHUP then SIGTERM"
 no_run_left nohup
 exec 8<&-
 # the next run cleans up what the killed ones left
