@@ -36,8 +36,7 @@ static void *run(void *arg)
 		bool skip = c->failed;
 		pthread_mutex_unlock(&c->mu);
 		struct dp_buf e = DP_BUF_INIT;
-		bool same;
-		bool ok = skip || dp_copy_file_as_read(j.from, j.to, j.want[0] ? j.want : NULL, &same, &e);
+		bool ok = skip || dp_copy_file_as_read(j.from, j.to, j.want[0] ? j.want : NULL, &e);
 		pthread_mutex_lock(&c->mu);
 		if (!ok && !c->failed) {
 			c->failed = true;

@@ -56,7 +56,7 @@ void dp_findings_add(struct dp_findings *fs, enum dp_code code, const char *file
 	va_end(ap);
 	/* every cell valid UTF-8: a path that is not (a file name from the
 	 * disk, quoted in a message too) is escaped as inputs.csv.gz has it */
-	const char *src[5] = { file, field, value, dp_buf_str(&b), NULL };
+	const char *src[4] = { file, field, value, dp_buf_str(&b) };
 	struct dp_buf esc[4] = { DP_BUF_INIT, DP_BUF_INIT, DP_BUF_INIT, DP_BUF_INIT };
 	for (int i = 0; i < 4; i++) {
 		if (src[i] && (!dp_utf8_valid(src[i], strlen(src[i]), NULL) || (i == 0 && strchr(src[i], '\\')))) {

@@ -132,7 +132,8 @@ static bool copy_file(const char *from, const char *to, const char *want, bool *
 	FILE *in = fopen(from, "rb");
 	if (!in && gone_ok) {
 		/* gone or unreadable: not the bytes wanted, and nothing copied */
-		*same = false;
+		if (same)
+			*same = false;
 		if (bytes)
 			*bytes = 0;
 		return true;
@@ -200,9 +201,9 @@ bool dp_copy_file_checked(const char *from, const char *to, const char *want, bo
 	return copy_file(from, to, want, same, bytes, false, err);
 }
 
-bool dp_copy_file_as_read(const char *from, const char *to, const char *want, bool *same, struct dp_buf *err)
+bool dp_copy_file_as_read(const char *from, const char *to, const char *want, struct dp_buf *err)
 {
-	return copy_file(from, to, want, same, NULL, want != NULL, err);
+	return copy_file(from, to, want, NULL, NULL, want != NULL, err);
 }
 
 bool dp_copy_file(const char *from, const char *to, struct dp_buf *err)

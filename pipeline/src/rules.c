@@ -4,10 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
-#include <errno.h>
-#include <stdio.h>
 
 #include "deptperf/csvfile.h"
 #include "deptperf/csvread.h"
@@ -39,8 +36,6 @@ struct load {
 	bool header_seen, failed;
 	char **parents; /* parent code per indicator, resolved after reading */
 };
-
-/* What struct dp_rules holds beyond its header's view: see below. */
 
 __attribute__((format(printf, 2, 3)))
 static int fail(struct load *l, const char *fmt, ...)
@@ -334,15 +329,24 @@ static bool link_tree(struct load *l)
 	return true;
 }
 
-/* Loads the rule set read from read_path, named path in messages. */
-static struct dp_rules *load_from(const char *path, const char *read_path, struct dp_buf *err)
+/* Loads the rule set path names, or, given text, that text (the file as
+ * --set changed it, dp_rules_load_set), the messages naming path. */
+static struct dp_rules *load_from(const char *path, const char *text, struct dp_buf *err)
 {
 	struct dp_rules *r = dp_xcalloc(1, sizeof *r);
 	r->path = dp_xstrdup(path);
 	struct load l = { r, err, 0, false, false, NULL };
-	struct dp_csvfile_result res;
-	dp_csvfile_read(read_path, DP_ENC_AUTO, false, on_row, &l, &res, err);
-	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header_seen, "rule set", err);
+	bool ok;
+	if (text) {
+		/* CSV this file wrote from records it read: only on_row can refuse it */
+		struct dp_csv *c = dp_csv_new(on_row, &l);
+		ok = dp_csv_feed(c, text, strlen(text)) == 0 && dp_csv_finish(c) == 0 && !l.failed;
+		dp_csv_free(c);
+	} else {
+		struct dp_csvfile_result res;
+		dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
+		ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header_seen, "rule set", err);
+	}
 	if (ok)
 		ok = link_tree(&l);
 	for (size_t i = 0; i < r->n; i++)
@@ -357,7 +361,7 @@ static struct dp_rules *load_from(const char *path, const char *read_path, struc
 
 struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
 {
-	return load_from(path, path, err);
+	return load_from(path, NULL, err);
 }
 
 bool dp_rule_set_parse(const char *arg, struct dp_rule_set *out, struct dp_buf *err)
@@ -404,17 +408,14 @@ struct rewrite {
 static int rewrite_row(void *ctx, const struct dp_record *rec)
 {
 	struct rewrite *w = ctx;
-	bool header = !w->header;
+	char *code = w->header ? dp_record_cell(rec, 0, false) : NULL;
 	w->header = true;
 	size_t ncol = rec->n < 7 ? 7 : rec->n;
 	for (size_t c = 0; c < ncol; c++) {
 		const char *cell = c < rec->n ? rec->f[c] : "";
 		size_t len = c < rec->n ? rec->len[c] : 0;
-		for (size_t k = 0; k < w->n && !header && rec->n > 0; k++) {
-			char *code = dp_record_cell(rec, 0, false);
-			bool hit = strcmp(code, w->sets[k].code) == 0 && (int)c == w->sets[k].column;
-			free(code);
-			if (hit) {
+		for (size_t k = 0; k < w->n && code; k++) {
+			if ((int)c == w->sets[k].column && strcmp(code, w->sets[k].code) == 0) {
 				cell = w->sets[k].value;
 				len = strlen(cell);
 				w->used[k]++;
@@ -425,6 +426,7 @@ static int rewrite_row(void *ctx, const struct dp_record *rec)
 		dp_csv_put(&w->text, cell, len, false);
 	}
 	dp_buf_addc(&w->text, '\n');
+	free(code);
 	return 0;
 }
 
@@ -449,24 +451,8 @@ struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *s
 			goto out;
 		}
 	}
-	/* the changed file is checked as a file is: read from memory */
-	int fd = memfd_create("dp-rules", MFD_CLOEXEC);
-	char mpath[64];
-	snprintf(mpath, sizeof mpath, "/proc/self/fd/%d", fd);
-	bool wrote = fd >= 0;
-	for (size_t off = 0; wrote && off < w.text.len;) {
-		ssize_t k = write(fd, w.text.s + off, w.text.len - off);
-		wrote = k > 0 || (k < 0 && errno == EINTR);
-		off += k > 0 ? (size_t)k : 0;
-	}
-	if (!wrote) {
-		dp_buf_addf(err, "%s: cannot apply --set: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	r = load_from(path, mpath, err);
-	close(fd);
+	/* the changed file is checked as a file is, by the same loader */
+	r = load_from(path, dp_buf_str(&w.text), err);
 	if (r) {
 		r->text = dp_buf_detach(&w.text);
 	} else {

@@ -1442,8 +1442,7 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 		bool whole = v->q[i].line == 0;
 		char *name = safe_name(v->q[i].file, f->file, whole ? "" : ".rejected-rows.csv");
 		char *to = dp_path_join(v->rejdir, name);
-		bool same;
-		ok = whole ? dp_copy_file_as_read(f->file, to, f->sha256[0] ? f->sha256 : NULL, &same, err) :
+		ok = whole ? dp_copy_file_as_read(f->file, to, f->sha256[0] ? f->sha256 : NULL, err) :
 			     extract_rows(f, v->q + i, j - i, to, err);
 		free(name);
 		free(to);

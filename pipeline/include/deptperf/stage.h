@@ -123,9 +123,9 @@ bool dp_copy_file_checked(const char *from, const char *to, const char *want, bo
 			  struct dp_buf *err);
 /* For a quarantine: a copy of an input file only if it is still the bytes
  * it was judged by (SHA-256 want; NULL: any).  A file changed since, or
- * gone or unreadable, is left out: *same false, nothing at to, true.
- * False (err) only when the copy cannot be written. */
-bool dp_copy_file_as_read(const char *from, const char *to, const char *want, bool *same, struct dp_buf *err);
+ * gone or unreadable, is left out: nothing at to, true.  False (err) only
+ * when the copy cannot be written. */
+bool dp_copy_file_as_read(const char *from, const char *to, const char *want, struct dp_buf *err);
 /* Writes p[0..n) as the file path, through "<path>.tmp" and a rename (with
  * sync, flushed to disk first); false with err. */
 bool dp_write_file(const char *path, const void *p, size_t n, bool sync, struct dp_buf *err);
