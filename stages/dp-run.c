@@ -5,7 +5,7 @@ static const char usage[] =
 	"usage: dp-run --input PATH [--input PATH ...] --out DIR\n"
 	"              [--rules FILE] [--roster FILE] [--adjust FILE] [--prev RUN_DIR]\n"
 	"              [--threads N] [--run-id ID] [--gzip-level 1-9] [--keep N] [--quiet]\n"
-	"              [--set CODE.COLUMN=VALUE ...]\n"
+	"              [--set CODE.COLUMN=VALUE ...] [--scenarios FILE]\n"
 	"       dp-run --list-findings\n"
 	"\n"
 	"Runs dp-ingest, dp-normalize, dp-validate, dp-score and dp-aggregate on the\n"
@@ -24,6 +24,19 @@ static const char usage[] =
 	"row's max is its lower bound), e.g. --set exec_rate.param=60; repeatable.  The\n"
 	"changed set is checked as a rule-set file is: --set special_perf.max=12.5\n"
 	"alone is refused (exit 64) because special no longer adds up.\n"
+	"\n"
+	"--scenarios FILE scores rule-set variants beside the base (--rules with any\n"
+	"--set): CSV scenario,code,column,value, one row per change, e.g.\n"
+	"  scenario,code,column,value\n"
+	"  benchmark-60,exec_rate,param,60\n"
+	"The run then also publishes scenarios.csv.gz (each scenario's total, grade\n"
+	"and rank beside the base), scenario_summary.csv.gz (per scenario and year:\n"
+	"grade changes, rank changes, Kendall's tau-b) and rank_stability.csv.gz\n"
+	"(each department's best and worst rank, its grades, its margin to the\n"
+	"nearest grade boundary).  A scenario that a rule-set file could not be is\n"
+	"refused with its line (exit 65) before anything runs.  The default rule\n"
+	"set's inferred parameters come with one: share/deptperf/rules/\n"
+	"guangdong-2021.scenarios.csv (pipeline/rules/ in the source tree).\n"
 	"\n"
 	"--list-findings prints the catalogue of finding codes (what each means and\n"
 	"what to do, in Chinese and English; docs/findings.md is the same text).\n"
@@ -45,5 +58,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLS", "io", usage, dp_run_chain);
+	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSC", "io", usage, dp_run_chain);
 }

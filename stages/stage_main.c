@@ -81,6 +81,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "list-findings", no_argument, NULL, DP_OPT_LIST_FINDINGS },
 		{ "quiet", no_argument, NULL, DP_OPT_QUIET },
 		{ "set", required_argument, NULL, DP_OPT_SET },
+		{ "scenarios", required_argument, NULL, DP_OPT_SCENARIOS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -149,6 +150,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		case DP_OPT_RUNID: o.run_id = optarg; break;
 		case DP_OPT_QUIET: o.quiet = true; break;
 		case DP_OPT_SET: sets[o.nsets++] = optarg; break;
+		case DP_OPT_SCENARIOS: o.scenarios = optarg; break;
 		case DP_OPT_THREADS:
 			if (!parse_int(optarg, 1, 1024, &o.threads)) {
 				free(inputs);

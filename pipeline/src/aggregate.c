@@ -23,6 +23,7 @@
 #include "deptperf/memtab.h"
 #include "deptperf/rank.h"
 #include "deptperf/rules.h"
+#include "deptperf/scentab.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
@@ -1311,6 +1312,16 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	 * cores are busy anyway (reading them beside the year's tables was
 	 * tried: no faster, 30 MB more) */
 	discrepancies(&a);
+	if (!a.failed) {
+		struct dp_scentab_pub sp[DP_SCENTAB_TABLES];
+		struct dp_buf e = DP_BUF_INIT;
+		int ns = dp_scentab_publish(o->work, o->out, a.rules, o->gzip_level, sp, &e);
+		for (int i = 0; i < ns; i++)
+			*pub_slot(&a, sp[i].name) = sp[i].info;
+		if (ns < 0)
+			fail(&a, &e);
+		dp_buf_free(&e);
+	}
 	if (!a.failed && o->prev && !yoy(&a))
 		rc = DP_USAGE;
 	if (rc == DP_OK && a.failed)

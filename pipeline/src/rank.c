@@ -2,6 +2,7 @@
 #include "deptperf/rank.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,21 @@ size_t dp_rank_year(struct dp_rank *v, size_t n, const char ***sectors)
 	return nsec;
 }
 
+void dp_rank_ordered(const dp_dec *total, const bool *has, size_t n, size_t *ord, size_t *rank)
+{
+	dp_dec *key = dp_xcalloc(n + 1, sizeof *key);
+	for (size_t i = 0; i < n; i++) {
+		assert(!has[i] || total[i] > INT64_MIN); /* so that −total fits */
+		key[i] = has[i] ? -total[i] : INT64_MAX;
+	}
+	dp_dec_order(key, n, ord); /* stable: ties stay in index order */
+	free(key);
+	for (size_t j = 0; j < n; j++) {
+		size_t i = ord[j], p = j ? ord[j - 1] : 0;
+		rank[i] = !has[i] ? 0 : j && has[p] && total[p] == total[i] ? rank[p] : j + 1;
+	}
+}
+
 dp_dec dp_nearest_rank(const dp_dec *v, size_t n, unsigned pct)
 {
 	assert(n >= 1 && pct <= 100);
@@ -204,4 +220,96 @@ dp_dec dp_nearest_rank(const dp_dec *v, size_t n, unsigned pct)
 	if (k < 1)
 		k = 1;
 	return v[k - 1];
+}
+
+/* ---- Kendall's tau-b (Knight's algorithm) ---- */
+
+struct pair {
+	dp_dec x, y;
+};
+
+static int pair_cmp(const void *p, const void *q)
+{
+	const struct pair *a = p, *b = q;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	return (a->y > b->y) - (a->y < b->y);
+}
+
+/* Pairs within runs of equal key: Σ t(t-1)/2 over the runs of v[0..n),
+ * sorted so that equal keys are adjacent (same: do two entries tie). */
+static uint64_t tied_pairs(const struct pair *v, size_t n, bool both)
+{
+	uint64_t t = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && (both ? v[j].x == v[i].x && v[j].y == v[i].y : v[j].x == v[i].x))
+			j++;
+		t += (uint64_t)(j - i) * (j - i - 1) / 2;
+		i = j;
+	}
+	return t;
+}
+
+/* Sorts v[0..n) by y, stably, through tmp; returns the number of pairs it
+ * swapped (i < j with y[i] > y[j] before). */
+static uint64_t sort_y(struct pair *v, struct pair *tmp, size_t n)
+{
+	if (n < 2)
+		return 0;
+	size_t h = n / 2;
+	uint64_t s = sort_y(v, tmp, h) + sort_y(v + h, tmp, n - h);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n) {
+		if (v[j].y < v[i].y) {
+			s += h - i; /* v[j] goes before every left entry still waiting */
+			tmp[k++] = v[j++];
+		} else {
+			tmp[k++] = v[i++];
+		}
+	}
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+	return s;
+}
+
+bool dp_kendall_tau_b(const dp_dec *x, const dp_dec *y, size_t n, int32_t *tau)
+{
+	if (n < 2 || n > DP_TAU_MAX)
+		return false;
+	struct pair *v = dp_xcalloc(n, sizeof *v), *tmp = dp_xcalloc(n, sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct pair){ x[i], y[i] };
+	dp_qsort(v, n, sizeof *v, pair_cmp);
+	uint64_t n0 = (uint64_t)n * (n - 1) / 2;
+	uint64_t n1 = tied_pairs(v, n, false), n3 = tied_pairs(v, n, true);
+	uint64_t swaps = sort_y(v, tmp, n);
+	for (size_t i = 0; i < n; i++) /* ties in y: the pairs as (y, y) */
+		v[i].x = v[i].y;
+	uint64_t n2 = tied_pairs(v, n, false);
+	free(v);
+	free(tmp);
+	if (n1 == n0 || n2 == n0)
+		return false;
+	/* concordant − discordant, and the denominator's square */
+	int64_t num = (int64_t)(n0 - n1 - n2 + n3) - 2 * (int64_t)swaps;
+	dp_u128 den2 = (dp_u128)(n0 - n1) * (n0 - n2);
+	/* k = |num| × 10^4 ÷ √den2 rounded half away from zero, exactly: the
+	 * largest k with k − ½ ≤ that, i.e. (2k − 1)² × den2 ≤ (2 × 10^4 × |num|)².
+	 * |τ| ≤ 1 keeps k ≤ 10^4, and n ≤ DP_TAU_MAX keeps |num| and √den2 below
+	 * 8 × 10^14, so both sides below 2^128. */
+	dp_u128 a = (dp_u128)(num < 0 ? -num : num) * 20000u;
+	dp_u128 a2 = a * a;
+	long k = (long)((double)(num < 0 ? -num : num) * 1e4 / sqrt((double)den2) + 0.5);
+	if (k > 10000)
+		k = 10000;
+	while (k < 10000 && (dp_u128)(2 * k + 1) * (dp_u128)(2 * k + 1) * den2 <= a2)
+		k++;
+	while (k > 0 && (dp_u128)(2 * k - 1) * (dp_u128)(2 * k - 1) * den2 > a2)
+		k--;
+	*tau = (int32_t)(num < 0 ? -k : k);
+	return true;
 }

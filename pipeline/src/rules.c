@@ -367,7 +367,6 @@ struct dp_rules *dp_rules_load(const char *path, struct dp_buf *err)
 bool dp_rule_set_parse(const char *arg, struct dp_rule_set *out, struct dp_buf *err)
 {
 	memset(out, 0, sizeof *out);
-	out->arg = arg;
 	const char *eq = strchr(arg, '=');
 	const char *dot = eq ? memrchr(arg, '.', (size_t)(eq - arg)) : NULL;
 	if (!eq || !dot || dot == arg) {
@@ -385,6 +384,9 @@ bool dp_rule_set_parse(const char *arg, struct dp_rule_set *out, struct dp_buf *
 	}
 	out->code = dp_xmemdup(arg, (size_t)(dot - arg));
 	out->value = dp_xstrdup(eq + 1);
+	struct dp_buf name = DP_BUF_INIT;
+	dp_buf_addf(&name, "--set %s", arg);
+	out->name = dp_buf_detach(&name);
 	return true;
 }
 
@@ -392,6 +394,7 @@ void dp_rule_set_free(struct dp_rule_set *s)
 {
 	free(s->code);
 	free(s->value);
+	free(s->name);
 	memset(s, 0, sizeof *s);
 }
 
@@ -445,7 +448,7 @@ struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *s
 		goto out;
 	for (size_t k = 0; k < n; k++) {
 		if (!w.used[k]) {
-			dp_buf_addf(err, "--set %s: %s has no indicator or grade row “%s”", sets[k].arg, path, sets[k].code);
+			dp_buf_addf(err, "%s: %s has no indicator or grade row “%s”", sets[k].name, path, sets[k].code);
 			if (by_set)
 				*by_set = true;
 			goto out;
@@ -458,7 +461,7 @@ struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *s
 	} else {
 		dp_buf_adds(err, " (the rule set as changed by");
 		for (size_t k = 0; k < n; k++)
-			dp_buf_addf(err, " --set %s", sets[k].arg);
+			dp_buf_addf(err, "%s%s", k ? ", " : " ", sets[k].name);
 		dp_buf_adds(err, ")");
 		if (by_set) {
 			struct dp_buf e2 = DP_BUF_INIT;
@@ -578,4 +581,20 @@ const char *dp_rules_grade_of(const struct dp_rules *r, dp_dec total)
 		if (total >= r->grades[i].min)
 			return r->grades[i].label;
 	return "";
+}
+
+bool dp_rules_grade_margin(const struct dp_rules *r, dp_dec total, dp_dec *margin)
+{
+	bool any = false;
+	for (size_t i = 0; i < r->ngrades; i++) {
+		if (r->grades[i].min <= 0)
+			continue;
+		dp_dec d = total - r->grades[i].min;
+		if (d < 0)
+			d = -d;
+		if (!any || d < *margin)
+			*margin = d;
+		any = true;
+	}
+	return any;
 }

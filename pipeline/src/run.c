@@ -25,6 +25,7 @@
 #include "deptperf/adjust.h"
 #include "deptperf/roster.h"
 #include "deptperf/rules.h"
+#include "deptperf/scenario.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
@@ -332,7 +333,8 @@ static void arg2(struct argv *a, const char *k, const char *v)
 	arg(a, v);
 }
 
-/* Refuses a bad rule set, roster, adjust file or --prev before any work. */
+/* Refuses a bad rule set, roster, adjust or scenarios file or --prev before
+ * any work. */
 static int precheck(const struct dp_stage_opts *o, struct dp_buf *err)
 {
 	int rc;
@@ -350,6 +352,12 @@ static int precheck(const struct dp_stage_opts *o, struct dp_buf *err)
 		if (!a)
 			rc = DP_BADCONFIG;
 		dp_adjust_free(a);
+	}
+	if (rc == DP_OK && o->scenarios) {
+		struct dp_scenarios *s = dp_stage_load_scenarios(o, err);
+		if (!s)
+			rc = DP_BADCONFIG;
+		dp_scenarios_free(s);
 	}
 	dp_rules_free(r);
 	if (rc == DP_OK && o->prev) {
@@ -461,7 +469,8 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 				  { "adjust", o->adjust ? o->adjust : "" },
 				  { "prev", o->prev ? o->prev : "" },
 				  { "threads", o->threads ? threads : "all cores" },
-				  { "set", sets.s } };
+				  { "set", sets.s },
+				  { "scenarios", o->scenarios ? o->scenarios : "" } };
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		dp_table_puts(t, rows[i][0], false);
 		dp_table_puts(t, rows[i][1] ? rows[i][1] : "", true);
@@ -585,6 +594,7 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 	arg2(&a[3], "--work", work);
 	arg2(&a[3], "--rules", o->rules);
 	arg2(&a[3], "--adjust", o->adjust);
+	arg2(&a[3], "--scenarios", o->scenarios);
 	arg2(&a[3], "--threads", th);
 	arg2(&a[3], "--gzip-level", level);
 	arg2(&a[4], "--work", work);

@@ -13,6 +13,7 @@ struct dp_scorer {
 	int *input;      /* dict index, IN_SPECIAL_*, or IN_NONE */
 	int *param;      /* threshold: dict index of the param field, or IN_NONE */
 	int *self;       /* dict index of the self-score field, or IN_NONE */
+	bool *same;      /* a variant's: the leaf's row is its base's (dp_score_variant) */
 };
 
 static int input_index(const struct dp_dict *d, const char *code)
@@ -54,6 +55,33 @@ struct dp_scorer *dp_scorer_new(const struct dp_rules *r, const struct dp_dict *
 	return s;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+struct dp_scorer *dp_scorer_new_variant(const struct dp_rules *r, const struct dp_dict *d, const struct dp_scorer *base)
+{
+	const struct dp_rules *br = base->rules;
+	if (dp_rules_count(r) != dp_rules_count(br))
+		return NULL;
+	for (size_t i = 0; i < dp_rules_count(r); i++)
+		if (strcmp(dp_rules_get(r, i)->code, dp_rules_get(br, i)->code) != 0 ||
+		    dp_rules_get(r, i)->parent != dp_rules_get(br, i)->parent)
+			return NULL;
+	struct dp_scorer *s = dp_scorer_new(r, d);
+	if (!s)
+		return NULL;
+	s->same = dp_xcalloc(s->n, sizeof *s->same);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct dp_indicator *a = dp_rules_get(r, i), *b = dp_rules_get(br, i);
+		s->same[i] = a->method != DP_M_SUM && a->method == b->method && a->max == b->max &&
+			     a->param == b->param && a->target == b->target && a->per == b->per &&
+			     same_text(a->input, b->input) && same_text(a->param_field, b->param_field);
+	}
+	return s;
+}
+
 void dp_scorer_fields(const struct dp_scorer *s, bool *used)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -75,6 +103,7 @@ void dp_scorer_free(struct dp_scorer *s)
 	free(s->input);
 	free(s->param);
 	free(s->self);
+	free(s->same);
 	free(s);
 }
 
@@ -270,7 +299,9 @@ void dp_score_applicable(const struct dp_scorer *s, const struct dp_subject *sub
 	out->grade = "";
 }
 
-void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out)
+/* dp_score, taking from base (when not NULL) the leaves that s->same marks */
+static void score(const struct dp_scorer *s, const struct dp_subject *subj, const struct dp_score_result *base,
+		  struct dp_score_result *out)
 {
 	const struct dp_rules *r = s->rules;
 	const int *post = dp_rules_postorder(r);
@@ -281,6 +312,12 @@ void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct d
 		size_t i = (size_t)post[k];
 		const struct dp_indicator *ind = dp_rules_get(r, i);
 		set_self(s, subj, out, i);
+		if (base && s->same[i]) {
+			out->applicable[i] = base->applicable[i];
+			out->score[i] = base->score[i];
+			out->adjustment[i] = base->adjustment[i];
+			continue;
+		}
 		if (ind->method != DP_M_SUM) {
 			dp_dec v = 0;
 			out->applicable[i] = leaf_score(s, i, subj, &v, &out->overflow);
@@ -325,6 +362,18 @@ void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct d
 	}
 	out->total = out->score[root];
 	out->grade = out->has_total ? dp_rules_grade_of(r, out->total) : "";
+}
+
+void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out)
+{
+	score(s, subj, NULL, out);
+}
+
+void dp_score_variant(const struct dp_scorer *s, const struct dp_subject *subj, const struct dp_score_result *base,
+		      struct dp_score_result *out)
+{
+	/* an overflow is not known per leaf: then every leaf is scored */
+	score(s, subj, s->same && !base->overflow ? base : NULL, out);
 }
 
 void dp_fund_sums_add(struct dp_fund_sums *s, dp_dec alloc, dp_dec spent, dp_dec selfeval)

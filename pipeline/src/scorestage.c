@@ -22,6 +22,7 @@
 #include "deptperf/keymap.h"
 #include "deptperf/memtab.h"
 #include "deptperf/rules.h"
+#include "deptperf/scenario.h"
 #include "deptperf/score.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
@@ -55,11 +56,12 @@ static double now(void)
 /* The numeric fields the rule set reads (kept per submission), and every
  * field parsed from departments.csv.gz: those and the key.  The others (a
  * third of the row for Guangdong 2021) are not parsed at all. */
-static void need_fields(struct subs *s, const struct dp_dict *d, const struct dp_scorer *scorer)
+static void need_fields(struct subs *s, const struct dp_dict *d, struct dp_scorer *const *scorers, size_t nscorers)
 {
 	size_t nf = dp_dict_count(d);
 	bool *used = dp_xcalloc(nf + 1, sizeof *used);
-	dp_scorer_fields(scorer, used);
+	for (size_t k = 0; k < nscorers; k++)
+		dp_scorer_fields(scorers[k], used); /* a scenario may read another threshold field */
 	s->need = dp_xcalloc(nf, sizeof *s->need);
 	s->want = dp_xcalloc(nf + 1, sizeof *s->want);
 	for (size_t i = 0; i < nf; i++) {
@@ -251,12 +253,18 @@ struct block {
 	dp_dec *score, *self, *adj;
 	bool *app, *has_self;
 	struct dp_score_result *res;
+	size_t nscen;
+	dp_dec *stotal;          /* cap × nscen: each scenario's total */
+	bool *shas;              /* cap × nscen: it has one */
 };
 
-static void block_init(struct block *b, size_t cap, size_t nind)
+static void block_init(struct block *b, size_t cap, size_t nind, size_t nscen)
 {
 	b->cap = cap;
 	b->nind = nind;
+	b->nscen = nscen;
+	b->stotal = dp_xcalloc(cap * nscen + 1, sizeof *b->stotal);
+	b->shas = dp_xcalloc(cap * nscen + 1, sizeof *b->shas);
 	b->score = dp_xcalloc(cap * nind, sizeof *b->score);
 	b->self = dp_xcalloc(cap * nind, sizeof *b->self);
 	b->adj = dp_xcalloc(cap * nind, sizeof *b->adj);
@@ -280,6 +288,8 @@ static void block_free(struct block *b)
 	free(b->app);
 	free(b->has_self);
 	free(b->res);
+	free(b->stotal);
+	free(b->shas);
 }
 
 struct sctx {
@@ -290,6 +300,9 @@ struct sctx {
 	struct dp_adjustments *adj;
 	struct dp_findings *fs;
 	struct dp_table *scores, *totals, *deltas, *adjout;
+	const struct dp_scenarios *scen;  /* --scenarios, or NULL */
+	struct dp_scorer **scorers;       /* the base's, then one per scenario */
+	struct dp_table *scen_totals;     /* scenario_totals.csv.gz, with scen */
 	struct dp_buf *ind_fields;  /* per indicator: "indicator,parent,max" of its scores rows */
 	double score_secs;
 	uint64_t scored, unscored;
@@ -395,6 +408,33 @@ static void format_one(const struct sctx *c, size_t i, const struct dp_score_res
 	}
 }
 
+/* scenario_totals.csv.gz: the submission's base total and grade, then each
+ * scenario's (slot j of b). */
+static void format_scenarios(const struct sctx *c, size_t i, const struct dp_score_result *r, const struct block *b,
+			     size_t j, struct dp_table *t)
+{
+	const char *n = c->s->names.s;
+	bool tot = r->has_total && !r->overflow;
+	dp_table_puts(t, n + c->s->fy[i], false);
+	dp_table_puts(t, n + c->s->code[i], true);
+	if (tot)
+		put_score(t, r->total);
+	else
+		dp_table_empty(t);
+	dp_table_puts(t, tot ? r->grade : "", false);
+	for (size_t k = 0; k < b->nscen; k++) {
+		size_t at = j * b->nscen + k;
+		if (b->shas[at]) {
+			put_score(t, b->stotal[at]);
+			dp_table_puts(t, dp_rules_grade_of(c->scen->v[k].rules, b->stotal[at]), false);
+		} else {
+			dp_table_empty(t);
+			dp_table_empty(t);
+		}
+	}
+	dp_table_end_row(t);
+}
+
 /* Deductions of one submission into ded[] (per indicator); records each
  * use, and what could not be applied, once. */
 static void deductions(struct sctx *c, size_t i, dp_dec *ded, bool *any)
@@ -428,6 +468,9 @@ static void score_block(const struct sctx *c, const size_t *order, size_t m, con
 	{
 		dp_dec *val = dp_xcalloc(nf, sizeof *val);
 		bool *has = dp_xcalloc(nf, sizeof *has);
+		struct dp_score_result alt; /* a scenario's result, only its total kept */
+		if (b->nscen)
+			dp_score_result_init(&alt, c->scorer);
 #pragma omp for schedule(static)
 		for (size_t j = 0; j < m; j++) {
 			size_t i = order[j];
@@ -437,12 +480,23 @@ static void score_block(const struct sctx *c, const size_t *order, size_t m, con
 			}
 			struct dp_subject subj = { val, has, false, { 0, 1 }, { 0, 1 },
 						   ded && has_ded[j] ? ded + j * nind : NULL };
+			bool *shas = b->shas + j * b->nscen;
+			dp_dec *stotal = b->stotal + j * b->nscen;
+			memset(shas, 0, b->nscen * sizeof *shas);
 			if (s->funds[i] && !dp_subject_set_funds(&subj, s->funds[i])) {
 				b->res[j].overflow = true;
 				continue;
 			}
 			dp_score(c->scorer, &subj, &b->res[j]);
+			/* each scenario on the same subject: the inputs are read once */
+			for (size_t k = 0; k < b->nscen; k++) {
+				dp_score_variant(c->scorers[k + 1], &subj, &b->res[j], &alt);
+				shas[k] = alt.has_total && !alt.overflow;
+				stotal[k] = alt.total;
+			}
 		}
+		if (b->nscen)
+			dp_score_result_free(&alt);
 		free(val);
 		free(has);
 	}
@@ -453,12 +507,12 @@ static void score_all(struct sctx *c, const size_t *order)
 	struct subs *s = c->s;
 	size_t nind = dp_rules_count(c->rules);
 	struct block b;
-	block_init(&b, BLOCK, nind);
+	block_init(&b, BLOCK, nind, c->scen ? c->scen->n : 0);
 	dp_dec *ded_all = dp_xcalloc(BLOCK * nind, sizeof *ded_all);
 	bool *has_ded = dp_xcalloc(BLOCK, sizeof *has_ded);
-	struct dp_table *part[BLOCK / PART][3];
+	struct dp_table *part[BLOCK / PART][4];
 	for (size_t p = 0; p < BLOCK / PART; p++)
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 4; k++)
 			part[p][k] = dp_table_mem();
 	/* each indicator's indicator, parent and max, the same on every row */
 	c->ind_fields = dp_xcalloc(nind + 1, sizeof *c->ind_fields);
@@ -485,8 +539,11 @@ static void score_all(struct sctx *c, const size_t *order)
 #pragma omp parallel for schedule(dynamic)
 		for (size_t p = 0; p < nparts; p++) {
 			struct dp_buf head = DP_BUF_INIT;
-			for (size_t j = p * PART; j < m && j < (p + 1) * PART; j++)
+			for (size_t j = p * PART; j < m && j < (p + 1) * PART; j++) {
 				format_one(c, order[start + j], &b.res[j], part[p][0], part[p][1], part[p][2], &head);
+				if (c->scen_totals)
+					format_scenarios(c, order[start + j], &b.res[j], &b, j, part[p][3]);
+			}
 			dp_buf_free(&head);
 		}
 		for (size_t j = 0; j < m; j++)
@@ -495,10 +552,12 @@ static void score_all(struct sctx *c, const size_t *order)
 			dp_table_append(c->scores, part[p][0]);
 			dp_table_append(c->totals, part[p][1]);
 			dp_table_append(c->deltas, part[p][2]);
+			if (c->scen_totals)
+				dp_table_append(c->scen_totals, part[p][3]);
 		}
 	}
 	for (size_t p = 0; p < BLOCK / PART; p++)
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 4; k++)
 			dp_table_mem_free(part[p][k]);
 	for (size_t k = 0; k < nind; k++)
 		dp_buf_free(&c->ind_fields[k]);
@@ -561,16 +620,23 @@ static int load_stage(const struct dp_stage_opts *o, struct loaded *L, struct dp
 	L->c.rules = rules;
 	if (o->adjust && !(L->c.adj = dp_adjust_load(o->adjust, rules, err)))
 		return DP_BADCONFIG;
+	if (o->scenarios && !(L->c.scen = dp_stage_load_scenarios(o, err)))
+		return DP_BADCONFIG;
 	if (o->threads > 0)
 		omp_set_num_threads(o->threads);
 	L->dict = dp_dict_new(rules);
 	L->scorer = dp_scorer_new(rules, L->dict);
+	size_t nscen = L->c.scen ? L->c.scen->n : 0;
+	L->c.scorers = dp_xcalloc(nscen + 1, sizeof *L->c.scorers);
+	L->c.scorers[0] = L->scorer;
+	for (size_t k = 0; k < nscen; k++)
+		L->c.scorers[k + 1] = dp_scorer_new_variant(L->c.scen->v[k].rules, L->dict, L->scorer);
 	L->funds = dp_keymap_new(sizeof(struct dp_fund_sums));
 	L->c.dict = L->dict;
 	L->c.scorer = L->scorer;
 	L->c.s = &L->s;
 	L->c.fs = &L->fs;
-	need_fields(&L->s, L->dict, L->scorer);
+	need_fields(&L->s, L->dict, L->c.scorers, nscen + 1);
 	double t0 = now();
 	if (!load_all(o, L->dict, &L->fs, L->funds, &L->s, err)) {
 		dp_buf_adds(err, " (run dp-validate on this work folder first)");
@@ -598,10 +664,31 @@ static void unload_stage(struct loaded *L)
 	dp_buf_free(&L->s.names);
 	dp_findings_free(&L->fs);
 	dp_keymap_free(L->funds);
+	for (size_t k = 1; L->c.scorers && L->c.scen && k <= L->c.scen->n; k++)
+		dp_scorer_free(L->c.scorers[k]);
+	free(L->c.scorers);
+	dp_scenarios_free((struct dp_scenarios *)L->c.scen);
 	dp_scorer_free(L->scorer);
 	dp_dict_free(L->dict);
 	dp_adjust_free(L->c.adj);
 	dp_rules_free((struct dp_rules *)L->c.rules);
+}
+
+/* work/scenarios.csv: each scenario's name, in the order of the columns of
+ * scenario_totals.csv.gz. */
+static bool write_scenario_names(const char *work, const struct dp_scenarios *sc, struct dp_buf *err)
+{
+	struct dp_buf b = DP_BUF_INIT;
+	dp_buf_adds(&b, "scenario\n");
+	for (size_t k = 0; k < sc->n; k++) {
+		dp_csv_put(&b, sc->v[k].name, strlen(sc->v[k].name), false);
+		dp_buf_addc(&b, '\n');
+	}
+	char *p = dp_path_join(work, "scenarios.csv");
+	bool ok = dp_write_file(p, b.s, b.len, false, err);
+	free(p);
+	dp_buf_free(&b);
+	return ok;
 }
 
 int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
@@ -615,7 +702,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		goto out;
 	char *p_sc = dp_path_join(o->work, "scores.csv.gz"), *p_to = dp_path_join(o->work, "totals.csv.gz");
 	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz"), *p_de = dp_path_join(o->work, "deltas.csv.gz");
-	char *p_ru = dp_path_join(o->work, "rules.csv");
+	char *p_ru = dp_path_join(o->work, "rules.csv"), *p_st = dp_path_join(o->work, "scenario_totals.csv.gz");
 	/* the rules dp-aggregate reads: the file, or as --set changed it */
 	const char *text = dp_rules_text(rules);
 	bool rules_ok = text ? dp_write_file(p_ru, text, strlen(text), false, err) :
@@ -627,17 +714,27 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	c->totals = c->scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
 	c->deltas = c->totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
 	c->adjout = c->deltas && c->adj ? dp_table_create(p_ad, DP_WORK_LEVEL, err) : NULL;
+	c->scen_totals = c->deltas && c->scen ? dp_table_create(p_st, DP_WORK_LEVEL, err) : NULL;
 	if (!c->adj)
 		unlink(p_ad);
+	if (!c->scen) {
+		/* an earlier run's: dp-aggregate publishes scenarios when it is there */
+		unlink(p_st);
+		char *p_sn = dp_path_join(o->work, "scenarios.csv");
+		unlink(p_sn);
+		free(p_sn);
+	}
 	free(p_sc);
 	free(p_to);
 	free(p_ad);
 	free(p_de);
 	free(p_ru);
-	if (!c->deltas || (c->adj && !c->adjout)) {
+	free(p_st);
+	if (!c->deltas || (c->adj && !c->adjout) || (c->scen && !c->scen_totals)) {
 		dp_table_abort(c->scores);
 		dp_table_abort(c->totals);
 		dp_table_abort(c->deltas);
+		dp_table_abort(c->adjout);
 		rc = DP_CANTCREATE;
 		goto out;
 	}
@@ -657,6 +754,31 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		static const char *const dcols[] = { "fiscal_year", "dept_code", "indicator", "self", "score", "delta", NULL };
 		dp_table_header(c->deltas, dcols);
 	}
+	if (c->scen_totals) {
+		/* fiscal_year,dept_code,total,grade, then total and grade of each
+		 * scenario, named by its place in the file: dp-aggregate reads the
+		 * names from scenarios.csv */
+		size_t ns = c->scen->n;
+		const char **cols = dp_xcalloc(2 * ns + 5, sizeof *cols);
+		struct dp_buf names = DP_BUF_INIT;
+		size_t *off = dp_xcalloc(2 * ns + 1, sizeof *off);
+		for (size_t k = 0; k < ns; k++) {
+			off[2 * k] = names.len;
+			dp_buf_addf(&names, "total.%zu%c", k + 1, '\0');
+			off[2 * k + 1] = names.len;
+			dp_buf_addf(&names, "grade.%zu%c", k + 1, '\0');
+		}
+		cols[0] = "fiscal_year";
+		cols[1] = "dept_code";
+		cols[2] = "total";
+		cols[3] = "grade";
+		for (size_t k = 0; k < 2 * ns; k++)
+			cols[4 + k] = names.s + off[k];
+		dp_table_header(c->scen_totals, cols);
+		free(cols);
+		free(off);
+		dp_buf_free(&names);
+	}
 	double t1 = now();
 	score_all(c, L.order);
 	report_adjustments(c);
@@ -667,6 +789,8 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	ok = dp_table_commit(c->deltas, NULL, err) && ok;
 	if (c->adjout)
 		ok = dp_table_commit(c->adjout, NULL, err) && ok;
+	if (c->scen_totals)
+		ok = dp_table_commit(c->scen_totals, NULL, err) && ok && write_scenario_names(o->work, c->scen, err);
 	ok = ok && dp_findings_write(&L.fs, p_fi, DP_WORK_LEVEL, NULL, err);
 	if (!ok) {
 		rc = DP_CANTCREATE;
@@ -717,7 +841,7 @@ int dp_score_bench(const struct dp_stage_opts *o, int runs, struct dp_buf *out, 
 	int most = omp_get_max_threads();
 	size_t nind = dp_rules_count(L.c.rules);
 	struct block b;
-	block_init(&b, BLOCK, nind);
+	block_init(&b, BLOCK, nind, L.c.scen ? L.c.scen->n : 0);
 	/* the thread counts take turns within each run, so that what else
 	 * runs on the machine weighs on all of them alike */
 	double *secs = dp_xcalloc((size_t)runs * (size_t)most, sizeof *secs);

@@ -194,6 +194,15 @@ void dp_table_putu(struct dp_table *t, unsigned long long v)
 	dp_buf_addu(&t->pending, v);
 }
 
+void dp_table_puti(struct dp_table *t, long long v)
+{
+	if (t->nfields++)
+		dp_buf_addc(&t->pending, ',');
+	if (v < 0)
+		dp_buf_addc(&t->pending, '-');
+	dp_buf_addu(&t->pending, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+}
+
 void dp_table_fields(struct dp_table *t, const char *s, size_t n)
 {
 	if (t->nfields++)

@@ -6,6 +6,7 @@ DP_BENCH_DATA="$T/data" DP_BIN="$DP_BIN" DP_GEN="$DP_GEN" \
 	bash "$DP_SRC/scripts/bench" --quick --runs 1 --out "$T/bench.md" >/dev/null
 grep -q '^## forms100k' "$T/bench.md" || fail "no forms section"
 grep -q '^## bulk1m' "$T/bench.md" || fail "no bulk1m section"
+grep -qE '^Ten scenarios cost [0-9.]+× the plain run' "$T/bench.md" || fail "no scenarios section"
 grep -q 'Speed-up 1 → 2 threads' "$T/bench.md" || fail "no speed-up line"
 if grep -qE '\| - \||inf|nan|Command' "$T/bench.md"; then fail "a measurement is missing: $(cat "$T/bench.md")"; fi
 grep -qE '^[0-9.]+ s → [0-9.]+ s: [0-9.]+×\.$' "$T/bench.md" || fail "no timing of the scoring loop alone"

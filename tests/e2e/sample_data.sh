@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.bash"
 cd "$DP_SRC"
 want=$(cat sample-data/expected/exit-code)
-expect_rc "$want" "$DP_BIN/dp-run" --input sample-data/inputs --out "$T/out" --roster sample-data/roster.csv --adjust sample-data/adjust.csv
+expect_rc "$want" "$DP_BIN/dp-run" --input sample-data/inputs --out "$T/out" --roster sample-data/roster.csv --adjust sample-data/adjust.csv --scenarios pipeline/rules/guangdong-2021.scenarios.csv
 run="$T/out/latest"
 n=0
 for exp in sample-data/expected/*.csv; do

@@ -1,5 +1,7 @@
 /* Ranking and statistics of SPEC §6 (rank.h), on hand-made years. */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "deptperf/rank.h"
@@ -114,4 +116,82 @@ Test(rank, by_group_keeps_the_order_within_a_group)
 	static const size_t want_id[] = { 1, 3, 2, 5, 0, 4 };
 	for (int i = 0; i < 6; i++)
 		cr_expect_eq(out[i], want_id[i], "place %d", i);
+}
+
+/* Kendall's tau-b (scenario_summary.csv.gz): hand-made pairs, ties in x, y
+ * and both, and the undefined cases. */
+static void tau_case(const long *x, const long *y, size_t n, bool defined, int32_t want)
+{
+	dp_dec *dx = calloc(n + 1, sizeof *dx), *dy = calloc(n + 1, sizeof *dy);
+	for (size_t i = 0; i < n; i++) {
+		dx[i] = CENTS(x[i]);
+		dy[i] = CENTS(y[i]);
+	}
+	int32_t tau = 12345;
+	cr_expect_eq(dp_kendall_tau_b(dx, dy, n, &tau), defined, "n %zu", n);
+	if (defined)
+		cr_expect_eq(tau, want, "tau %d, want %d", tau, want);
+	free(dx);
+	free(dy);
+}
+
+Test(rank, kendall_tau_b_by_hand)
+{
+	long up[] = { 1, 2, 3, 4 }, down[] = { 4, 3, 2, 1 };
+	tau_case(up, up, 4, true, 10000);
+	tau_case(up, down, 4, true, -10000);
+	long a[] = { 1, 2, 3 }, b[] = { 1, 3, 2 };
+	tau_case(a, b, 3, true, 3333); /* (2 − 1) / 3 */
+	long tx[] = { 1, 2, 2, 3 }, ty[] = { 1, 3, 2, 4 };
+	tau_case(tx, ty, 4, true, 9129); /* 5 / √30 = 0.91287… */
+	long bx[] = { 1, 1, 2, 2 };
+	tau_case(bx, bx, 4, true, 10000); /* ties in both, the same pairs */
+	/* scipy.stats.kendalltau's example: −0.47140452… */
+	long sx[] = { 12, 2, 1, 12, 2 }, sy[] = { 1, 4, 7, 1, 0 };
+	tau_case(sx, sy, 5, true, -4714);
+	long same[] = { 5, 5, 5 };
+	tau_case(same, a, 3, false, 0); /* every x tied */
+	tau_case(a, same, 3, false, 0);
+	tau_case(a, b, 1, false, 0);
+	tau_case(a, b, 0, false, 0);
+}
+
+/* Against the definition, O(n²), on pairs with many ties: the result is
+ * the exact value rounded half away from zero to 4 decimals. */
+Test(rank, kendall_tau_b_is_the_definition_rounded)
+{
+	unsigned seed = 7;
+	for (int round = 0; round < 40; round++) {
+		size_t n = 2 + (size_t)round * 7;
+		dp_dec *x = calloc(n, sizeof *x), *y = calloc(n, sizeof *y);
+		for (size_t i = 0; i < n; i++) {
+			x[i] = CENTS(rand_r(&seed) % (3 + round));
+			y[i] = CENTS(rand_r(&seed) % 5) + x[i] * (round % 3);
+		}
+		long long nc = 0, nd = 0, t1 = 0, t2 = 0;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = i + 1; j < n; j++) {
+				dp_dec ex = x[i] - x[j], ey = y[i] - y[j];
+				if (!ex && !ey)
+					continue;
+				if (!ex)
+					t1++;
+				else if (!ey)
+					t2++;
+				else if ((ex > 0) == (ey > 0))
+					nc++;
+				else
+					nd++;
+			}
+		int32_t tau;
+		bool got = dp_kendall_tau_b(x, y, n, &tau);
+		long double den = sqrtl((long double)(nc + nd + t1) * (long double)(nc + nd + t2));
+		cr_expect_eq(got, den > 0, "round %d", round);
+		if (got && den > 0) {
+			long double exact = (long double)(nc - nd) / den * 10000.0L;
+			cr_expect(fabsl(exact - tau) <= 0.5L + 1e-9L, "round %d: %d for %.6Lf", round, tau, exact);
+		}
+		free(x);
+		free(y);
+	}
 }

@@ -345,3 +345,75 @@ Test(score, applicable_as_scoring_finds_it)
 		teardown(&f);
 	}
 }
+
+/* A scenario's scorer (dp_score_variant) takes the leaves its rule set did
+ * not change from the base's result: every field of its result is what
+ * dp_score gives, with funds or without, deductions, some inputs missing. */
+Test(score, a_variant_scores_as_its_rule_set_does)
+{
+	static const char *const changes[][2] = {
+		{ "exec_rate.param=60", NULL },
+		{ "special_perf.max=12.5", "special_rate.max=12.5" },
+		{ "A.max=92", "cost_control.param=8" },
+		{ "three_public.param=0", NULL },
+	};
+	struct fixture f;
+	setup(&f, DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv");
+	size_t nind = dp_rules_count(f.r);
+	dp_dec *ded = calloc(nind, sizeof *ded);
+	ded[dp_rules_find(f.r, "assets")] = D("2.5");
+	for (size_t c = 0; c < sizeof changes / sizeof *changes; c++) {
+		struct dp_rule_set sets[2];
+		struct dp_buf err = DP_BUF_INIT;
+		size_t n = 0;
+		for (; n < 2 && changes[c][n]; n++)
+			cr_assert(dp_rule_set_parse(changes[c][n], &sets[n], &err));
+		struct dp_rules *vr = dp_rules_load_set(DP_SOURCE_DIR "/pipeline/rules/guangdong-2021.csv", sets, n, NULL, &err);
+		cr_assert(vr, "%s", dp_buf_str(&err));
+		struct dp_scorer *plain = dp_scorer_new(vr, f.d), *variant = dp_scorer_new_variant(vr, f.d, f.s);
+		cr_assert(plain && variant);
+		struct dp_score_result want, got;
+		dp_score_result_init(&want, plain);
+		dp_score_result_init(&got, variant);
+		for (int k = 0; k < 4; k++) {
+			seed(&f);
+			if (k & 1)
+				f.has[dp_dict_find_code(f.d, "benefit_completion")] = false;
+			struct dp_subject subj = { f.val, f.has, false, { 0, 1 }, { 0, 1 }, k >= 2 ? ded : NULL };
+			struct dp_fund_sums fs = { 0 };
+			dp_fund_sums_add(&fs, D("100"), D("81.5"), D("93.2"));
+			if (k >= 2)
+				cr_assert(dp_subject_set_funds(&subj, &fs));
+			dp_score(f.s, &subj, &f.res);
+			dp_score(plain, &subj, &want);
+			dp_score_variant(variant, &subj, &f.res, &got);
+			for (size_t i = 0; i < nind; i++) {
+				cr_expect_eq(got.applicable[i], want.applicable[i], "change %zu case %d ind %zu", c, k, i);
+				cr_expect_eq(got.score[i], want.score[i], "change %zu case %d ind %zu", c, k, i);
+				cr_expect_eq(got.adjustment[i], want.adjustment[i], "change %zu case %d ind %zu", c, k, i);
+				cr_expect_eq(got.self[i], want.self[i]);
+			}
+			cr_expect_eq(got.total, want.total, "change %zu case %d", c, k);
+			cr_expect_str_eq(got.grade, want.grade);
+		}
+		dp_score_result_free(&want);
+		dp_score_result_free(&got);
+		dp_scorer_free(plain);
+		dp_scorer_free(variant);
+		dp_rules_free(vr);
+		for (size_t k = 0; k < n; k++)
+			dp_rule_set_free(&sets[k]);
+		dp_buf_free(&err);
+	}
+	/* a rule set with other indicators is no variant */
+	struct dp_buf err = DP_BUF_INIT;
+	struct dp_rules *other = dp_rules_load(DP_SOURCE_DIR "/pipeline/rules/caiyu-generic.csv", &err);
+	cr_assert(other, "%s", dp_buf_str(&err));
+	struct dp_dict *od = dp_dict_new(other);
+	cr_expect_null(dp_scorer_new_variant(other, od, f.s));
+	dp_dict_free(od);
+	dp_rules_free(other);
+	dp_buf_free(&err);
+	free(ded);
+	teardown(&f);
+}

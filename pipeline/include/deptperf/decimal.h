@@ -19,6 +19,7 @@
 
 typedef int64_t dp_dec;
 __extension__ typedef __int128 dp_i128;
+__extension__ typedef unsigned __int128 dp_u128;
 
 #define DP_DEC_SCALE 8
 #define DP_DEC_ONE ((dp_dec)100000000)

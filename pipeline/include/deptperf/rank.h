@@ -1,7 +1,8 @@
 /* Ranking and statistics of SPEC §6: competition ranks (1, 2, 2, 4) on the
  * total, descending, within a fiscal year, ties listed by dept_code; ranks
  * within a 主管部门 and within a sector; the share of departments with a
- * lower total (percentile); nearest-rank quantiles.  Pure functions over
+ * lower total (percentile); nearest-rank quantiles; Kendall's tau-b between
+ * two rankings (the scenarios of §6).  Pure functions over
  * caller-owned arrays: no I/O, thread-safe on distinct arrays.
  */
 #ifndef DEPTPERF_RANK_H
@@ -37,6 +38,14 @@ struct dp_rank {
  * is compared more than once per distinct value.  Never fails. */
 size_t dp_rank_year(struct dp_rank *v, size_t n, const char ***sectors);
 
+/* The competition ranks alone, for entries already in their tie order
+ * (dept_code order, as dp-score writes a year): ord[0..n) gets the entries
+ * in rank order (total descending, those without one last, ties in index
+ * order) and rank[entry] its rank, 0 without a total.  On a year in
+ * dept_code order, the ranks and order of dp_rank_year, without its
+ * groupings; a radix sort, O(n). */
+void dp_rank_ordered(const dp_dec *total, const bool *has, size_t n, size_t *ord, size_t *rank);
+
 /* A counting sort: out[0..n) gets the entries ord[0..n) (ord NULL: 0..n-1)
  * in order of group[entry] < ngroups, keeping their order within a group;
  * start (ngroups + 1 places, may be NULL) gets where each group begins in
@@ -47,5 +56,14 @@ void dp_rank_by_group(const size_t *ord, size_t n, const uint32_t *group, size_t
 /* The nearest-rank quantile of sorted v[0..n), n >= 1: the ⌈q·n⌉-th
  * smallest, q = pct / 100 (at least the first). */
 dp_dec dp_nearest_rank(const dp_dec *v, size_t n, unsigned pct);
+
+/* Kendall's tau-b of the pairs (x[i], y[i]), i < n, ties included, in
+ * O(n log n) (Knight 1966: a sort by x then y, and a merge sort by y that
+ * counts the pairs it swaps).  *tau gets it rounded half away from zero to
+ * 4 decimals, exactly (an integer of 10^-4: 10000 is 1).  False when it is
+ * undefined: fewer than two pairs, or every x or every y the same; and
+ * past DP_TAU_MAX pairs, where the exact rounding would overflow. */
+#define DP_TAU_MAX 40000000
+bool dp_kendall_tau_b(const dp_dec *x, const dp_dec *y, size_t n, int32_t *tau);
 
 #endif

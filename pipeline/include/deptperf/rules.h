@@ -50,7 +50,7 @@ struct dp_rule_set {
 	char *code;
 	int column;          /* 3: max, 6: param (the rule-set file's columns) */
 	char *value;
-	const char *arg;     /* as given, for messages */
+	char *name;          /* how messages name it: "--set ARG", or a scenarios file's row */
 };
 /* Parses arg; false with err naming what is wrong in it. */
 bool dp_rule_set_parse(const char *arg, struct dp_rule_set *out, struct dp_buf *err);
@@ -91,6 +91,10 @@ const struct dp_grade *dp_rules_grade(const struct dp_rules *r, size_t i);
 /* The grade label of a total (the highest band whose bound it reaches), or
  * "" when below every band. */
 const char *dp_rules_grade_of(const struct dp_rules *r, dp_dec total);
+/* The distance from total to the nearest grade boundary: the nearest lower
+ * bound of a band that is above 0 (a bound at 0 or below separates no
+ * totals).  False when the rule set has no such bound. */
+bool dp_rules_grade_margin(const struct dp_rules *r, dp_dec total, dp_dec *margin);
 /* The band (index for dp_rules_grade) one of whose names is name, compared
  * as written, or -1. */
 int dp_rules_grade_named(const struct dp_rules *r, const char *name);

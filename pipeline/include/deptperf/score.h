@@ -44,6 +44,10 @@ struct dp_scorer;
 /* Binds a rule set to a dictionary (input and self-score fields).  Returns
  * NULL only when the two disagree, which dp_rules_load already prevents. */
 struct dp_scorer *dp_scorer_new(const struct dp_rules *r, const struct dp_dict *d);
+/* A scorer for a variant of base's rule set (a scenario: the same
+ * indicators in the same places, other max or param), for
+ * dp_score_variant.  NULL when the rule sets' indicators differ. */
+struct dp_scorer *dp_scorer_new_variant(const struct dp_rules *r, const struct dp_dict *d, const struct dp_scorer *base);
 void dp_scorer_free(struct dp_scorer *s);
 /* Sets used[k] for every dictionary field k that scoring may read (inputs,
  * threshold fields, self-scores, the quarters behind exec_progress). */
@@ -56,6 +60,12 @@ void dp_score_result_free(struct dp_score_result *r);
 
 /* Scores one subject (thread-safe, allocation-free). */
 void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct dp_score_result *out);
+/* dp_score(s, subj, out), the same result, for a variant scorer given its
+ * base's result on the same subject: the leaves whose rule row is the
+ * base's are taken from base, not scored again (a scenario changes one or
+ * two).  Thread-safe and allocation-free as dp_score. */
+void dp_score_variant(const struct dp_scorer *s, const struct dp_subject *subj, const struct dp_score_result *base,
+		      struct dp_score_result *out);
 /* Which indicators apply to subj, and its self-scores, as dp_score finds
  * them, without computing a score (for dp-validate's check that the
  * self-scores add up): out's applicable, has_self, self and has_total are

@@ -44,6 +44,7 @@ struct dp_stage_opts {
 	const char *rules;          /* --rules, or NULL for the default set */
 	const char *const *sets;    /* --set CODE.COLUMN=VALUE, applied to the rules */
 	size_t nsets;
+	const char *scenarios;      /* --scenarios FILE: rule-set variants scored beside the base */
 	const char *roster;         /* --roster */
 	const char *adjust;         /* --adjust */
 	const char *out;            /* dp-aggregate: the run folder; dp-run: --out */
@@ -111,6 +112,11 @@ struct dp_rules;
  * NULL with err when refused, *rc then DP_USAGE (a --set is to blame) or
  * DP_BADCONFIG (the file). */
 struct dp_rules *dp_stage_load_rules(const struct dp_stage_opts *o, int *rc, struct dp_buf *err);
+struct dp_scenarios;
+/* Loads --scenarios against the rule set dp_stage_load_rules loads (which
+ * the caller has loaded first, so a refusal here is the scenarios file's:
+ * DP_BADCONFIG); NULL with err. */
+struct dp_scenarios *dp_stage_load_scenarios(const struct dp_stage_opts *o, struct dp_buf *err);
 
 /* The path DIR/NAME as a heap string. */
 char *dp_path_join(const char *dir, const char *name);

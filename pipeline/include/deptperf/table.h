@@ -51,6 +51,8 @@ void dp_table_puts(struct dp_table *t, const char *s, bool guard);
 void dp_table_putf(struct dp_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An unsigned integer. */
 void dp_table_putu(struct dp_table *t, unsigned long long v);
+/* A signed integer. */
+void dp_table_puti(struct dp_table *t, long long v);
 /* A decimal with min_dec..max_dec decimals (decimal.h). */
 void dp_table_dec(struct dp_table *t, dp_dec v, int min_dec, int max_dec);
 void dp_table_empty(struct dp_table *t);
