@@ -45,7 +45,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 	}
 	DP_GROW(l->v, l->n, l->cap);
 	struct row *r = &l->v[l->n++];
-	r->scenario = dp_record_cell(rec, 0, true);
+	r->scenario = dp_record_cell(rec, 0, false); /* a name: trimmed, not folded */
 	r->code = dp_record_cell(rec, 1, true);
 	r->column = dp_record_cell(rec, 2, true);
 	r->value = dp_record_cell(rec, 3, true);
