@@ -54,18 +54,21 @@ struct agg {
 	size_t *dep_rank;               /* position of each departments row in (year, code) order */
 	size_t *dep_year;               /* index of its fiscal year in year order */
 	bool failed;                    /* set, with err, only through fail() */
+	size_t more_failures;           /* failures after the first, not told in err */
 	struct dp_buf *err;
 };
 
-/* Records a failure from any task: e (a task's own message buffer) is
- * appended to the stage's message and freed. */
+/* Records a failure from any task: the first one's message (e, a task's
+ * own buffer, freed) is the stage's; the others are counted (a full disk
+ * refuses every table: one line says so, not one per table). */
 static void fail(struct agg *a, struct dp_buf *e)
 {
 #pragma omp critical(agg)
 	{
-		if (a->err->len && e->len)
-			dp_buf_adds(a->err, "; ");
-		dp_buf_add(a->err, e->s, e->len);
+		if (!a->failed)
+			dp_buf_add(a->err, e->s, e->len);
+		else
+			a->more_failures++;
 		a->failed = true;
 	}
 	dp_buf_free(e);
@@ -1326,6 +1329,8 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		rc = DP_USAGE;
 	if (rc == DP_OK && a.failed)
 		rc = DP_CANTCREATE;
+	if (a.more_failures)
+		dp_buf_addf(err, " (and %zu more table%s not written)", a.more_failures, a.more_failures > 1 ? "s" : "");
 	if (rc == DP_OK && !write_manifest(&a))
 		rc = DP_CANTCREATE;
 	if (rc == DP_OK) {

@@ -633,9 +633,9 @@ static bool commit_writers(const char *work, struct writers *w, struct dp_buf *e
 	free(p);
 	free(pt);
 	cellrows_free(w->dcells);
-	ok = dp_table_commit(w->subs, NULL, err) && ok;
-	ok = dp_table_commit(w->funds, NULL, err) && ok;
-	ok = dp_table_commit(w->fundsrc, NULL, err) && ok;
+	ok = dp_table_commit_if(ok, w->subs, NULL, err);
+	ok = dp_table_commit_if(ok, w->funds, NULL, err);
+	ok = dp_table_commit_if(ok, w->fundsrc, NULL, err);
 	free(w->cols);
 	free(w->put);
 	return ok;

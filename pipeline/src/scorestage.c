@@ -785,12 +785,12 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	struct dp_table_info sinfo;
 	bool ok = dp_table_commit(c->scores, &sinfo, err) &&
 		  dp_asis_record(o->work, "scores.csv.gz", o->gzip_level, &sinfo, err);
-	ok = dp_table_commit(c->totals, NULL, err) && ok;
-	ok = dp_table_commit(c->deltas, NULL, err) && ok;
+	ok = dp_table_commit_if(ok, c->totals, NULL, err);
+	ok = dp_table_commit_if(ok, c->deltas, NULL, err);
 	if (c->adjout)
-		ok = dp_table_commit(c->adjout, NULL, err) && ok;
+		ok = dp_table_commit_if(ok, c->adjout, NULL, err);
 	if (c->scen_totals)
-		ok = dp_table_commit(c->scen_totals, NULL, err) && ok && write_scenario_names(o->work, c->scen, err);
+		ok = dp_table_commit_if(ok, c->scen_totals, NULL, err) && write_scenario_names(o->work, c->scen, err);
 	ok = ok && dp_findings_write(&L.fs, p_fi, DP_WORK_LEVEL, NULL, err);
 	if (!ok) {
 		rc = DP_CANTCREATE;

@@ -340,6 +340,14 @@ void dp_table_durable(struct dp_table *t)
 	t->durable = true;
 }
 
+bool dp_table_commit_if(bool ok, struct dp_table *t, struct dp_table_info *info, struct dp_buf *err)
+{
+	if (ok)
+		return dp_table_commit(t, info, err);
+	dp_table_abort(t);
+	return false;
+}
+
 void dp_table_abort(struct dp_table *t)
 {
 	if (!t)

@@ -4,7 +4,7 @@
 # and a link to a folder are listed as skipped with W-SKIPPED; a file and a
 # folder that cannot be read are listed as rejected with E-UNREADABLE, and
 # the rest of the batch is published.  inputs.csv.gz lists exactly what
-# find lists.
+# find lists, and the manifest's counts are those.
 source "$(dirname "$0")/lib.bash"
 in="$T/in"
 mkdir -p "$in/sub" "$T/elsewhere"
@@ -31,6 +31,15 @@ grep -q "命名管道" "$T/findings.csv" || fail "the FIFO's finding does not sa
 [ "$(wc -l <"$T/inputs.csv")" -eq "$(find "$in" -mindepth 1 ! -type d | wc -l)" ] ||
 	fail "inputs.csv.gz lists $(wc -l <"$T/inputs.csv") entries, find $(find "$in" -mindepth 1 ! -type d | wc -l)"
 [ "$(zcat "$T/out/latest/rankings.csv.gz" | wc -l)" -eq 3 ] || fail "the two forms were not ranked"
+# the manifest's counts: those of inputs.csv.gz, and of find
+counts() { # counts RUN INPUTS.CSV: files, rejected and skipped agree
+	local m="$1/manifest.csv" all
+	all=$(find "$in" -mindepth 1 ! -type d | wc -l)
+	grep -qx "files,$all" "$m" || fail "manifest $(grep '^files,' "$m"), find lists $all"
+	grep -qx "files_skipped,$(grep -c ',skipped$' "$2")" "$m" || fail "manifest $(grep '^files_skipped,' "$m")"
+	grep -qx "files_rejected,$(grep -c ',rejected$' "$2")" "$m" || fail "manifest $(grep '^files_rejected,' "$m")"
+}
+counts "$T/out/latest" "$T/inputs.csv"
 # unreadable file and folder: as a user who cannot read them (root reads
 # everything, so root runs this part as nobody)
 as=()
@@ -64,5 +73,8 @@ for f in locked secret.csv; do
 	grep -q "^error,E-UNREADABLE,$in/$f,.*Permission denied" "$T/findings2.csv" || fail "$f: $(cat "$T/findings2.csv")"
 done
 [ "$(zcat "$T/out2/latest/rankings.csv.gz" | wc -l)" -eq 3 ] || fail "the readable forms were not ranked"
+# an unreadable folder is one entry (what is inside cannot be listed)
+grep -qx "files,$(($(wc -l <"$T/inputs2.csv") - 1))" "$T/out2/latest/manifest.csv" ||
+	fail "manifest $(grep '^files,' "$T/out2/latest/manifest.csv") for $(($(wc -l <"$T/inputs2.csv") - 1)) entries"
 chmod 755 "$in/locked"
 echo "paths accounted: FIFO, socket, links skipped; unreadable file and folder rejected; the rest published"

@@ -93,6 +93,11 @@ bool dp_table_commit(struct dp_table *t, struct dp_table_info *info, struct dp_b
  * the header). */
 bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_table_info *info,
 			 struct dp_buf *err);
+/* For tables written together: dp_table_commit when ok (none of them has
+ * failed so far), else dp_table_abort, so that err tells the one failure
+ * (a full disk refuses every table: one message, not one per table).
+ * Returns ok && the commit. */
+bool dp_table_commit_if(bool ok, struct dp_table *t, struct dp_table_info *info, struct dp_buf *err);
 /* Removes the partial file and frees t; NULL does nothing. */
 void dp_table_abort(struct dp_table *t);
 
