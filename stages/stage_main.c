@@ -57,6 +57,15 @@ static void say_stage(const char *stage)
 	fprintf(stderr, "dp-run: running %s …\n", stage);
 }
 
+/* a long stage's progress on a terminal: one line, drawn over */
+static void draw_progress(const char *line)
+{
+	if (line)
+		fprintf(stderr, "\r%s\033[K", line);
+	else
+		fputs("\r\033[K", stderr);
+}
+
 static int usage_error(const char *name, const char *msg)
 {
 	fprintf(stderr, "%s: %s; see %s --help\n", name, msg, name);
@@ -184,8 +193,10 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		return rc;
 	}
 	o.progress = o.progress && !o.quiet;
-	if (o.progress)
+	if (o.progress) {
 		o.on_stage = say_stage;
+		o.on_progress = draw_progress;
+	}
 	o.inputs = inputs;
 	o.sets = sets;
 	if (o.threads > 0)

@@ -21,6 +21,7 @@
 #include "deptperf/filetab.h"
 #include "deptperf/findings.h"
 #include "deptperf/shape.h"
+#include "deptperf/progress.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 
@@ -173,6 +174,8 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	struct slot *slots = dp_xcalloc(found.n, sizeof *slots);
 	if (o->threads > 0)
 		omp_set_num_threads(o->threads);
+	struct dp_progress prog;
+	dp_progress_start(&prog, o->on_progress, "dp-ingest", "files", found.n);
 #pragma omp parallel
 	{
 	struct dp_input_pool *pool = dp_input_pool_new();
@@ -204,9 +207,11 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 			dp_input_close(in);
 			dp_buf_free(&e);
 		}
+		dp_progress_add(&prog, 1);
 	}
 	dp_input_pool_free(pool);
 	}
+	dp_progress_end(&prog);
 	struct dp_filetab tab = { 0 };
 	struct dp_findings fs = { 0 };
 	size_t rejected = 0, skipped = 0;

@@ -23,6 +23,7 @@
 #include "deptperf/recbatch.h"
 #include "deptperf/rules.h"
 #include "deptperf/shape.h"
+#include "deptperf/progress.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
@@ -873,12 +874,14 @@ static void writers_append(struct writers *w, struct writers *from)
 struct totals {
 	uint64_t subs, rejected, funds, funds_rejected;
 	uint64_t files_rejected; /* whole, for a fault found here */
+	struct dp_progress *prog; /* files done, for a terminal */
 };
 
 /* Records a job's outcome in the file table and the totals. */
 static int finish_job(struct file_job *j, struct dp_file_row *row, struct totals *tot, struct dp_buf *err)
 {
 	struct ctx *c = &j->c;
+	dp_progress_add(tot->prog, 1);
 	if (!j->rejected_whole && (j->res.status == DP_CF_IOERR || j->res.status == DP_CF_STOPPED)) {
 		/* ingest read this file a moment ago */
 		dp_buf_addf(err, "%s: changed or unreadable since dp-ingest: %s", row->file,
@@ -1106,6 +1109,12 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		goto out;
 	}
 	struct totals tot = { 0 };
+	struct dp_progress prog;
+	size_t npending = 0;
+	for (size_t i = 0; i < tab.n; i++)
+		npending += strcmp(tab.v[i].status, "pending") == 0;
+	dp_progress_start(&prog, o->on_progress, "dp-normalize", "files", npending);
+	tot.prog = &prog;
 	struct file_job *jobs = dp_xcalloc(FORM_BATCH, sizeof *jobs);
 	int nthreads = omp_get_max_threads();
 	struct dp_input_pool **pools = dp_xcalloc((size_t)nthreads, sizeof *pools);
@@ -1193,6 +1202,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	free(pools);
 	bulk_free(batch);
 	bulk_free(batch2);
+	dp_progress_end(&prog);
 	if (rc != DP_OK) {
 		abort_writers(&w);
 		goto out;

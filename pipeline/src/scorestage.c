@@ -24,6 +24,7 @@
 #include "deptperf/rules.h"
 #include "deptperf/scenario.h"
 #include "deptperf/score.h"
+#include "deptperf/progress.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
@@ -304,6 +305,7 @@ struct sctx {
 	struct dp_scorer **scorers;       /* the base's, then one per scenario */
 	struct dp_table *scen_totals;     /* scenario_totals.csv.gz, with scen */
 	struct dp_buf *ind_fields;  /* per indicator: "indicator,parent,max" of its scores rows */
+	struct dp_progress prog;    /* submissions scored, for a terminal */
 	double score_secs;
 	uint64_t scored, unscored;
 };
@@ -555,6 +557,7 @@ static void score_all(struct sctx *c, const size_t *order)
 			if (c->scen_totals)
 				dp_table_append(c->scen_totals, part[p][3]);
 		}
+		dp_progress_add(&c->prog, m);
 	}
 	for (size_t p = 0; p < BLOCK / PART; p++)
 		for (int k = 0; k < 4; k++)
@@ -780,7 +783,9 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		dp_buf_free(&names);
 	}
 	double t1 = now();
+	dp_progress_start(&c->prog, o->on_progress, "dp-score", "submissions", L.s.n);
 	score_all(c, L.order);
+	dp_progress_end(&c->prog);
 	report_adjustments(c);
 	struct dp_table_info sinfo;
 	bool ok = dp_table_commit(c->scores, &sinfo, err) &&

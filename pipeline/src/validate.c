@@ -45,6 +45,7 @@
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
+#include "deptperf/progress.h"
 #include "deptperf/text.h"
 #include "deptperf/uscc.h"
 #include "deptperf/value.h"
@@ -80,6 +81,7 @@ struct vctx {
 	struct dp_score_result res; /* the submission being checked (dp_score_applicable sets it) */
 	struct dp_filetab *tab;
 	struct dp_findings *fs;
+	struct dp_progress prog;    /* submissions checked, for a terminal */
 	struct dp_keymap *keys;
 	struct dp_roster *roster;
 	uint64_t nids;              /* the sub ids dp-normalize gave: 0 to nids - 1 (the file table's count) */
@@ -942,6 +944,7 @@ static bool pass_subs_batched(struct vctx *v, struct pair *p, const struct dp_re
 		for (int t = 0; t < nt; t++)
 			dp_findings_move(v->fs, &ck[t].fs);
 		ok = read_ok;
+		dp_progress_add(&v->prog, cur->m);
 		prev = cur;
 		cur = next;
 	}
@@ -1015,6 +1018,7 @@ static bool pass_subs_check(struct vctx *v, struct dp_buf *err)
 		struct winner *w = winner_of(v, si.year, si.code);
 		sub_checks(v, &si, &p.drow, v->sub_fund[id], w->bulk_fund);
 		sub_decide(v, &p, &si, id, fi, w, strcmp(p.rb->f[3], "form") == 0, p.row);
+		dp_progress_add(&v->prog, 1);
 	}
 	pair_close(&p);
 	return !fault;
@@ -1649,7 +1653,13 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	dp_phase_end(&ph, "setup");
 	bool passed = pass_funds_check(&v, err);
 	dp_phase_end(&ph, "funds");
-	if (!passed || !pass_subs_check(&v, err)) {
+	uint64_t nsubs = 0;
+	for (size_t i = 0; i < v.tab->n; i++)
+		nsubs += v.tab->v[i].submissions;
+	dp_progress_start(&v.prog, o->on_progress, "dp-validate", "submissions", nsubs);
+	passed = passed && pass_subs_check(&v, err);
+	dp_progress_end(&v.prog);
+	if (!passed) {
 		rc = DP_IOERR;
 		goto out;
 	}

@@ -56,6 +56,7 @@ struct dp_stage_opts {
 	int keep;                   /* dp-run: runs kept (default 30) */
 	bool progress;              /* stderr is a terminal (and not --quiet) */
 	void (*on_stage)(const char *stage); /* dp-run: called as each stage starts (NULL: none) */
+	void (*on_progress)(const char *line); /* a long stage's progress (progress.h; NULL: none) */
 	bool quiet;                 /* --quiet: a report line only for a problem; dp-run
 				     * leaves err empty when a stage failed (it said why) */
 };
