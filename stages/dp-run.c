@@ -7,6 +7,7 @@ static const char usage[] =
 	"              [--threads N] [--run-id ID] [--gzip-level 1-9] [--keep N] [--quiet]\n"
 	"              [--set CODE.COLUMN=VALUE ...] [--scenarios FILE]\n"
 	"       dp-run --list-findings\n"
+	"       dp-run --list-fields\n"
 	"\n"
 	"Runs dp-ingest, dp-normalize, dp-validate, dp-score and dp-aggregate on the\n"
 	"inputs and publishes the run as DIR/runs/<run-id>, then points DIR/latest at\n"
@@ -40,6 +41,8 @@ static const char usage[] =
 	"\n"
 	"--list-findings prints the catalogue of finding codes (what each means and\n"
 	"what to do, in Chinese and English; docs/findings.md is the same text).\n"
+	"--list-fields prints the field dictionary (codes, Chinese names, aliases,\n"
+	"units, ranges, required; docs/fields.md is the same text).\n"
 	"\n"
 	"--quiet: nothing on stderr when the run is clean, one line when it needs a\n"
 	"person (exit 1 or a failure).  Nightly from cron, which mails what a job\n"
@@ -58,5 +61,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSC", "io", usage, dp_run_chain);
+	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSCF", "io", usage, dp_run_chain);
 }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "deptperf/catalog.h"
+#include "deptperf/fields.h"
+#include "deptperf/rules.h"
 #include "deptperf/status.h"
 #include "deptperf/zpool.h"
 
@@ -49,6 +51,22 @@ static int hold_if_asked(const char *name)
 	close(fd);
 	for (;;)
 		pause();
+}
+
+/* --list-fields: the dictionary of the default rule set as Markdown into
+ * b; false with the reason in b when the rule set cannot be loaded */
+static bool list_fields(struct dp_buf *b)
+{
+	char *path = dp_rules_default_path();
+	struct dp_rules *r = dp_rules_load(path, b);
+	free(path);
+	if (!r)
+		return false;
+	struct dp_dict *d = dp_dict_new(r);
+	dp_dict_markdown(d, b);
+	dp_dict_free(d);
+	dp_rules_free(r);
+	return true;
 }
 
 /* dp-run on a terminal: which stage runs now */
@@ -88,6 +106,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "gzip-level", required_argument, NULL, DP_OPT_GZIP },
 		{ "keep", required_argument, NULL, DP_OPT_KEEP },
 		{ "list-findings", no_argument, NULL, DP_OPT_LIST_FINDINGS },
+		{ "list-fields", no_argument, NULL, DP_OPT_LIST_FIELDS },
 		{ "quiet", no_argument, NULL, DP_OPT_QUIET },
 		{ "set", required_argument, NULL, DP_OPT_SET },
 		{ "scenarios", required_argument, NULL, DP_OPT_SCENARIOS },
@@ -123,9 +142,17 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 			free(sets);
 			return DP_OK;
 		}
-		if (c == DP_OPT_LIST_FINDINGS && strchr(accepts, c)) {
+		if ((c == DP_OPT_LIST_FINDINGS || c == DP_OPT_LIST_FIELDS) && strchr(accepts, c)) {
 			struct dp_buf b = DP_BUF_INIT;
-			dp_catalog_markdown(&b);
+			if (c == DP_OPT_LIST_FINDINGS) {
+				dp_catalog_markdown(&b);
+			} else if (!list_fields(&b)) {
+				fprintf(stderr, "%s: %s\n", name, dp_buf_str(&b));
+				dp_buf_free(&b);
+				free(inputs);
+				free(sets);
+				return DP_BADCONFIG;
+			}
 			fputs(dp_buf_str(&b), stdout);
 			dp_buf_free(&b);
 			free(inputs);

@@ -21,6 +21,7 @@
 #define DP_OPT_QUIET 'q' /* every program takes it */
 #define DP_OPT_SET 'S'
 #define DP_OPT_SCENARIOS 'C'
+#define DP_OPT_LIST_FIELDS 'F'
 
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */

@@ -33,7 +33,7 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"sample-data/inputs/faults/e-shape.csv" },
 	[DP_E_REQUIRED] = { "E-REQUIRED", true, "§3, §4",
 		"必填项缺失或为空；该填报退回",
-		"补填消息所列字段（字段字典见 README）后重新提交",
+		"补填消息所列字段（字段字典见 docs/fields.md）后重新提交",
 		"A required field is missing or empty; the submission is rejected",
 		"Fill in the field named (the field dictionary is in the README) and resubmit",
 		"sample-data/inputs/faults/e-required.csv" },
@@ -116,7 +116,7 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"tests/e2e/changed_input.sh" },
 	[DP_W_FIELD_UNKNOWN] = { "W-FIELD-UNKNOWN", false, "§2.3",
 		"字段名称无法识别，该行（列）未读取；如有相近的字段名，消息会给出",
-		"对照字段字典（README）改正字段名称；如是说明性的行，可以不改",
+		"对照字段字典（docs/fields.md）改正字段名称；如是说明性的行，可以不改",
 		"A field label is not known and its row (column) was not read; the message names the closest "
 		"label when one is near",
 		"Correct the label against the field dictionary (README); a row of notes may stay",

@@ -241,3 +241,72 @@ size_t dp_dict_dept_columns(const struct dp_dict *d, int *idx)
 	idx[k++] = DP_F_SELF_GRADE;
 	return k;
 }
+
+static const char *kind_name(const struct dp_field *f)
+{
+	switch (f->kind) {
+	case DP_FK_CODE: return "代码 code";
+	case DP_FK_TEXT: return "文本 text";
+	case DP_FK_YEAR: return "年度 year";
+	case DP_FK_USCC: return "统一社会信用代码 USCC";
+	case DP_FK_INT: return "整数 integer";
+	case DP_FK_DATE: return "日期 date";
+	case DP_FK_NUMBER: return "数值 number";
+	case DP_FK_GRADE: return "等级 grade";
+	}
+	return "";
+}
+
+/* "|" would end a Markdown cell */
+static void md_cell(struct dp_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			dp_buf_adds(b, " · ");
+		else
+			dp_buf_addc(b, *s);
+	}
+}
+
+void dp_dict_markdown(const struct dp_dict *d, struct dp_buf *out)
+{
+	dp_buf_adds(out,
+		    "# Field dictionary / 字段字典\n"
+		    "\n"
+		    "Every field a form row, a bulk export's header cell or a special-fund export may name.\n"
+		    "A label is matched by its code, its Chinese name or any alias, after spaces and full-width\n"
+		    "forms are normalized. A number may carry its unit inline (`2500万元`, `38.12%`) or in the\n"
+		    "unit column; money is converted to 万元. A field marked required missing is `E-REQUIRED`;\n"
+		    "a value outside its range is `E-RANGE` (docs/findings.md).\n"
+		    "\n"
+		    "填报表的每一行、汇总表的每个表头、专项资金表的每一列，都应是下列字段之一：可写代码、中文名称或任一别名"
+		    "（全角、空格不影响）。数值可带单位（`2500万元`、`38.12%`）或写在“单位”列；金额统一折算为万元。"
+		    "必填字段缺失为 E-REQUIRED，超出范围为 E-RANGE（见 docs/findings.md）。\n"
+		    "\n"
+		    "The self-score rows (`self.<indicator>`, named `<指标名称>得分`) are those of the rule set:\n"
+		    "this page lists the default Guangdong 2021 set's. It is the output of `dp-run --list-fields`\n"
+		    "(scripts/update-docs); the table is the library's own (pipeline/src/fields.c).\n"
+		    "\n"
+		    "| code | 中文名称 | 别名 aliases | 类型 kind | 单位 unit | 范围 range | 必填 required | 表 table |\n"
+		    "|---|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dp_field *f = &d->f[i];
+		dp_buf_addf(out, "| `%s` | ", f->code);
+		md_cell(out, f->label);
+		dp_buf_adds(out, " | ");
+		md_cell(out, f->aliases);
+		dp_buf_addf(out, " | %s | %s | ", kind_name(f), f->unit == DP_UK_NONE ? "" : dp_unit_default_name(f->unit));
+		if (f->has_min || f->has_max) {
+			if (f->has_min) {
+				dp_buf_adds(out, f->min_exclusive ? "> " : "≥ ");
+				dp_dec_format(out, f->min, 0, 8);
+			}
+			if (f->has_max) {
+				dp_buf_adds(out, f->has_min ? ", ≤ " : "≤ ");
+				dp_dec_format(out, f->max, 0, 8);
+			}
+		}
+		dp_buf_addf(out, " | %s | %s |\n", f->required ? "必填 yes" : "",
+			    f->group == DP_FG_FUND ? "special_funds" : "departments");
+	}
+}

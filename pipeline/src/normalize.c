@@ -236,7 +236,7 @@ static void unknown_label(struct ctx *c, const char *label, uint64_t line)
 				"未知字段“%s”，已忽略；是否应为“%s”？", label, near);
 	else
 		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, label, NULL,
-				"未知字段“%s”，已忽略；字段名称见字段字典（README）", label);
+				"未知字段“%s”，已忽略；字段名称见字段字典（docs/fields.md）", label);
 }
 
 static void bad_fields(struct dp_buf *b, const struct dp_dict *d, const bool *bad, size_t n)

@@ -10,6 +10,13 @@ cd "$DP_SRC"
 expect_rc 0 "$DP_BIN/dp-run" --list-findings
 diff -u docs/findings.md "$T/stdout" >"$T/diff" ||
 	{ head -20 "$T/diff" >&2; fail "docs/findings.md is not dp-run --list-findings: run scripts/update-docs"; }
+# and the field dictionary: docs/fields.md is dp-run --list-fields, a row per field
+expect_rc 0 "$DP_BIN/dp-run" --list-fields
+diff -u docs/fields.md "$T/stdout" >"$T/diff" ||
+	{ head -20 "$T/diff" >&2; fail "docs/fields.md is not dp-run --list-fields: run scripts/update-docs"; }
+grep -q '^| `income_total` | 收入合计 | .* | 万元 | ≥ 0 | 必填 yes | departments |$' docs/fields.md ||
+	fail "docs/fields.md lacks income_total's row"
+grep -q '^| `self.disclosure` | 信息公开得分 |' docs/fields.md || fail "docs/fields.md lacks the self-score rows"
 sed -n 's/^## \([EW]-[A-Z-]*\) .*/\1/p' "$T/stdout" >"$T/codes"
 sed -n 's/^Shown by `\(.*\)`\.$/\1/p' "$T/stdout" >"$T/shown"
 n=$(wc -l <"$T/codes")

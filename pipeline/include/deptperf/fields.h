@@ -93,6 +93,12 @@ enum {
 	DP_F_FIXED_COUNT /* self.<indicator> fields follow, in rule-set order */
 };
 
+struct dp_buf;
+/* The dictionary as Markdown (docs/fields.md, dp-run --list-fields): one
+ * row per field with its code, Chinese name, aliases, kind, unit, range,
+ * whether it is required and its table. */
+void dp_dict_markdown(const struct dp_dict *d, struct dp_buf *out);
+
 /* Columns of departments.csv.gz in order: the DP_FG_DEPT fields, with the
  * self.<indicator> fields placed before self_total.  Fills idx (room for
  * dp_dict_count entries) and returns how many. */
