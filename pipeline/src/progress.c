@@ -59,6 +59,7 @@ static void draw(struct dp_progress *p, uint64_t done, double t)
 	}
 	p->show(line);
 	p->shown = true;
+	p->drawn = done;
 }
 
 void dp_progress_add(struct dp_progress *p, uint64_t n)
@@ -83,6 +84,8 @@ void dp_progress_end(struct dp_progress *p)
 {
 	if (!p->show)
 		return;
+	if (p->shown && p->drawn != p->done)
+		draw(p, p->done, now()); /* the last step, which a thread drawing may have skipped */
 	if (p->shown)
 		p->show(NULL);
 	pthread_mutex_destroy(&p->lock);

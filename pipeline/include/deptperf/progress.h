@@ -24,6 +24,7 @@ struct dp_progress {
 	double start, last;        /* seconds (monotonic) */
 	double interval;           /* between two lines: 0.25 s, or DP_PROGRESS_INTERVAL_MS */
 	bool shown;
+	uint64_t drawn;            /* the count of the last line drawn */
 	pthread_mutex_t lock;      /* one thread draws at a time; the others go on */
 };
 
@@ -32,7 +33,8 @@ void dp_progress_start(struct dp_progress *p, dp_progress_fn show, const char *s
 		       uint64_t total);
 /* n more units done; draws when the interval has passed since the last line. */
 void dp_progress_add(struct dp_progress *p, uint64_t n);
-/* Clears the line if one was drawn. */
+/* Draws the final count if a line was drawn but not that one, then clears
+ * the line (the stage's report follows). */
 void dp_progress_end(struct dp_progress *p);
 
 #endif
