@@ -3,10 +3,24 @@
 # prefix other than the configured one, the copy moved to another folder,
 # and dp-run run from there reads <prefix>/share/deptperf/rules (its
 # manifest says which), not the source tree's nor the configured prefix's.
-# DEPTPERF_RULES_DIR, when set, is what is read, or refused.
+# DEPTPERF_RULES_DIR, when set, is what is read, or refused.  Each program's
+# man page is installed.
 source "$(dirname "$0")/lib.bash"
 build=$(dirname "$DP_BIN")
 cmake --install "$build" --prefix "$T/p1" >/dev/null
+# a man page per program, made from its --help
+for p in dp-run dp-ingest dp-normalize dp-validate dp-score dp-aggregate; do
+	m="$T/p1/share/man/man1/$p.1"
+	[ -f "$m" ] || fail "$p.1 not installed"
+	grep -q "^\.TH $(tr a-z A-Z <<<"$p") 1 " "$m" || fail "$p.1 has no .TH line"
+	grep -qF "$p \\- " "$m" || fail "$p.1 has no NAME"
+	grep -qF -- "--work DIR" "$m" || [ $p = dp-run ] || fail "$p.1 lacks its synopsis"
+done
+grep -qF -- "--scenarios FILE" "$T/p1/share/man/man1/dp-run.1" || fail "dp-run.1 is not its --help"
+if command -v man >/dev/null; then
+	MANWIDTH=80 man -l "$T/p1/share/man/man1/dp-run.1" 2>"$T/man.err" | grep -q "^SYNOPSIS" || fail "man cannot read dp-run.1"
+	[ ! -s "$T/man.err" ] || fail "man warns: $(cat "$T/man.err")"
+fi
 mv "$T/p1" "$T/moved"
 cd "$DP_SRC"
 expect_rc 1 "$T/moved/bin/dp-run" --input sample-data/inputs --out "$T/out" --roster sample-data/roster.csv
