@@ -21,8 +21,12 @@ grep -qx 'User=dpuser' "$svc" && grep -qx 'EnvironmentFile=-/etc/default/deptper
 grep -qx 'OnCalendar=\*-\*-\* 02:30:00' "$r/etc/systemd/system/deptperf.timer" || fail "the timer"
 ! grep -q '@[A-Z]*@' "$svc" "$r/etc/systemd/system/deptperf.timer" "$r/etc/default/deptperf" || fail "a placeholder left"
 if command -v systemd-analyze >/dev/null; then
-	systemd-analyze verify --root="$r" deptperf.service >/dev/null 2>"$T/verify" || true
-	! grep -qi 'unknown\|invalid\|failed to parse' "$T/verify" || fail "systemd-analyze: $(cat "$T/verify")"
+	# (it also says the staged command and man page are not where the unit
+	# names them: they are under the staging root)
+	for u in "$svc" "$r/etc/systemd/system/deptperf.timer"; do
+		systemd-analyze verify "$u" >/dev/null 2>"$T/verify" || true
+		! grep -qi 'unknown\|invalid\|failed to parse\|ignoring' "$T/verify" || fail "systemd-analyze: $(cat "$T/verify")"
+	done
 fi
 # the cron variant, staged beside
 DP_BUILD=$(dirname "$DP_BIN") bash "$DP_SRC/scripts/install-service" --cron --root "$T/croot" --prefix /opt/dp \
