@@ -266,8 +266,10 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 	if (rc < 64 && rep.line.len && (!o.quiet || (is_run && rc != DP_OK)))
 		fprintf(stderr, "%s: %s (%.2f s)%s\n", name, rep.line.s, secs,
 			rc == DP_FINDINGS && !is_run ? "; exit 1: error findings, read findings.csv.gz" : "");
+	/* a stage without its input: the message says which stage runs first */
+	const char *advice = rc == DP_NOINPUT && !strchr(accepts, DP_OPT_INPUT) ? "nothing done" : dp_status_advice(rc);
 	if (rc >= 64 && (err.len || !o.quiet)) /* quiet dp-run: its stage has said it */
-		fprintf(stderr, "%s: %s; %s\n", name, err.len ? err.s : "failed", dp_status_advice(rc));
+		fprintf(stderr, "%s: %s; %s\n", name, err.len ? err.s : "failed", advice);
 	dp_buf_free(&rep.line);
 	dp_buf_free(&err);
 	free(inputs);

@@ -1229,6 +1229,8 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		dp_buf_adds(err, "--out is required");
 		return DP_USAGE;
 	}
+	if (!dp_stage_ready(o, "totals.csv.gz", "dp-score", err))
+		return DP_NOINPUT;
 	struct agg a;
 	memset(&a, 0, sizeof a);
 	a.o = o;

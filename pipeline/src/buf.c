@@ -141,7 +141,7 @@ const char *dp_status_advice(int status)
 	case DP_OK: return "published";
 	case DP_FINDINGS: return "published with error findings or missing departments: read findings.csv.gz";
 	case DP_USAGE: return "bad command line: see --help";
-	case DP_BADCONFIG: return "fix the rule set, roster or adjust file at the row named above and run again";
+	case DP_BADCONFIG: return "fix the rule set, roster, adjust or scenarios file named above and run again";
 	case DP_NOINPUT: return "no input found: check the --input paths";
 	case DP_CANTCREATE: return "cannot create the output: check that the folder exists, is writable and the disk has room";
 	case DP_IOERR: return "I/O error: check the disk and the file named above, then run again";

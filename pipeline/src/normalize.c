@@ -1086,6 +1086,8 @@ static int stream_files(const struct dp_dict *dict, struct writers *w, struct dp
 
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
+	if (!dp_stage_ready(o, "inputs.csv.gz", "dp-ingest", err))
+		return DP_NOINPUT;
 	int lrc;
 	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
 	if (!rules)

@@ -616,6 +616,8 @@ struct loaded {
 static int load_stage(const struct dp_stage_opts *o, struct loaded *L, struct dp_buf *err)
 {
 	memset(L, 0, sizeof *L);
+	if (!dp_stage_ready(o, "counts.csv.gz", "dp-validate", err))
+		return DP_NOINPUT;
 	int lrc;
 	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
 	if (!rules)

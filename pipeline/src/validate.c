@@ -1589,6 +1589,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.o = o;
 	struct dp_phases ph;
 	dp_phases_start(&ph);
+	if (!dp_stage_ready(o, "subs.csv.gz", "dp-normalize", err))
+		return DP_NOINPUT;
 	int lrc;
 	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
 	if (!rules)

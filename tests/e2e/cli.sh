@@ -39,7 +39,14 @@ printf 'x' >"$T/books/b.XLS"
 expect_rc 66 "$DP_BIN/dp-run" --input "$T/books" --out "$T/bo"
 grep -q "2 Excel workbook(s).*CSV UTF-8" "$T/stderr" || fail "workbooks only: $(cat "$T/stderr")"
 mkdir -p "$T/empty"
-expect_rc 74 "$DP_BIN/dp-normalize" --work "$T/empty"
-grep -q "run dp-ingest" "$T/stderr" || fail "dp-normalize does not say what to run first"
+# a stage run before the one it follows says which to run first (exit 66:
+# its input is not there), and nothing about the disk
+for st in dp-normalize:dp-ingest dp-validate:dp-normalize dp-score:dp-validate; do
+	expect_rc 66 "$DP_BIN/${st%%:*}" --work "$T/empty"
+	grep -q "run ${st#*:} on this work folder first; nothing done$" "$T/stderr" ||
+		fail "${st%%:*} does not say what to run first: $(cat "$T/stderr")"
+done
+expect_rc 66 "$DP_BIN/dp-aggregate" --work "$T/empty" --out "$T/agg"
+grep -q "run dp-score on this work folder first" "$T/stderr" || fail "dp-aggregate: $(cat "$T/stderr")"
 expect_rc 64 "$DP_BIN/dp-aggregate" --work "$T/empty"
 echo "cli: help, version, bad options and missing work folders"

@@ -255,7 +255,7 @@ Test(score, the_benchmark_needs_a_validated_folder)
 	memset(&o, 0, sizeof o);
 	o.work = dir;
 	struct dp_buf out = DP_BUF_INIT, err = DP_BUF_INIT;
-	cr_expect_eq(dp_score_bench(&o, 1, &out, &err), DP_IOERR);
+	cr_expect_eq(dp_score_bench(&o, 1, &out, &err), DP_NOINPUT);
 	cr_expect(strstr(dp_buf_str(&err), "dp-validate"), "%s", dp_buf_str(&err));
 	dp_buf_free(&out);
 	dp_buf_free(&err);

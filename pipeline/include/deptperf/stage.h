@@ -119,6 +119,11 @@ struct dp_scenarios;
  * DP_BADCONFIG); NULL with err. */
 struct dp_scenarios *dp_stage_load_scenarios(const struct dp_stage_opts *o, struct dp_buf *err);
 
+/* Whether the stage before has run on o->work: false, with err saying
+ * "WORK has no FILE: run EARLIER on this work folder first", when FILE (what
+ * EARLIER writes) is not there; the stage then returns DP_NOINPUT. */
+bool dp_stage_ready(const struct dp_stage_opts *o, const char *file, const char *earlier, struct dp_buf *err);
+
 /* The path DIR/NAME as a heap string. */
 char *dp_path_join(const char *dir, const char *name);
 /* Copies a file through "<to>.tmp" and a rename; false with err. */
