@@ -4,45 +4,96 @@
 #include <string.h>
 
 #include "deptperf/csvfile.h"
+#include "deptperf/fields.h"
 #include "deptperf/text.h"
 
 struct load {
 	struct dp_adjustments *a;
 	const struct dp_rules *r;
+	struct dp_dict *dict;  /* for the headers' Chinese names */
 	struct dp_buf *err;
+	int col[5];            /* dept_code, fiscal_year, indicator, deduction, reason */
 	bool header, failed;
 };
+
+/* The column a header cell names (0–4 as col[]), or -1: the codes of
+ * SPEC §7, the dictionary's names for the department and the year, and the
+ * Chinese a finance office writes for the others. */
+static int column_of(struct load *l, const char *h)
+{
+	static const char *const named[3][5] = {
+		{ "indicator", "指标", "指标代码", "指标名称", "评价指标" },
+		{ "deduction", "扣分", "扣减分值", "扣分值", "复核扣分" },
+		{ "reason", "原因", "扣分原因", "扣分理由", "说明" },
+	};
+	int f = dp_dict_find(l->dict, h);
+	if (f == DP_F_DEPT_CODE)
+		return 0;
+	if (f == DP_F_FISCAL_YEAR)
+		return 1;
+	for (int c = 0; c < 3; c++)
+		for (int k = 0; k < 5; k++)
+			if (strcmp(h, named[c][k]) == 0)
+				return 2 + c;
+	return -1;
+}
+
+static int on_header(struct load *l, const struct dp_record *rec)
+{
+	for (int k = 0; k < 5; k++)
+		l->col[k] = -1;
+	for (size_t i = 0; i < rec->n; i++) {
+		char *h = dp_record_cell(rec, (long)i, true);
+		int c = column_of(l, h);
+		free(h);
+		if (c >= 0 && l->col[c] < 0)
+			l->col[c] = (int)i;
+	}
+	for (int k = 0; k < 4; k++) { /* the reason may be left out */
+		if (l->col[k] < 0) {
+			dp_buf_addf(l->err,
+				    "%s:%llu: the header should be dept_code,fiscal_year,indicator,deduction,reason "
+				    "(or 部门代码,年度,指标,扣分,原因)",
+				    l->a->path, (unsigned long long)rec->line);
+			l->failed = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The indicator a cell names: its code, or its label (信息公开). */
+static int indicator_of(const struct dp_rules *r, const char *s)
+{
+	int i = dp_rules_find(r, s);
+	for (size_t k = 0; i < 0 && k < dp_rules_count(r); k++)
+		if (strcmp(dp_rules_get(r, k)->label, s) == 0)
+			i = (int)k;
+	return i;
+}
 
 static int on_row(void *ctx, const struct dp_record *rec)
 {
 	struct load *l = ctx;
 	if (!l->header) {
 		l->header = true;
-		static const char *want[] = { "dept_code", "fiscal_year", "indicator", "deduction", "reason" };
-		for (size_t i = 0; i < 5; i++) {
-			char *h = dp_record_cell(rec, i, true);
-			bool ok = strcmp(h, want[i]) == 0;
-			free(h);
-			if (!ok && !(i == 4 && rec->n == 4)) {
-				dp_buf_addf(l->err, "%s:%llu: the header should be dept_code,fiscal_year,indicator,deduction,reason",
-					    l->a->path, (unsigned long long)rec->line);
-				l->failed = true;
-				return 1;
-			}
-		}
-		return 0;
+		return on_header(l, rec);
 	}
 	struct dp_adjustments *a = l->a;
 	DP_GROW(a->v, a->n, a->cap);
 	struct dp_adjustment *x = &a->v[a->n++];
 	memset(x, 0, sizeof *x);
-	x->dept_code = dp_record_cell(rec, 0, true);
-	x->fiscal_year = dp_record_cell(rec, 1, true);
-	x->indicator = dp_record_cell(rec, 2, true);
-	char *d = dp_record_cell(rec, 3, true);
-	x->reason = dp_record_cell(rec, 4, false);
+	x->dept_code = dp_record_cell(rec, l->col[0], true);
+	x->fiscal_year = dp_record_cell(rec, l->col[1], true);
+	x->indicator = dp_record_cell(rec, l->col[2], true);
+	char *d = dp_record_cell(rec, l->col[3], true);
+	x->reason = dp_record_cell(rec, l->col[4], false);
 	x->line = rec->line;
-	x->ind = dp_rules_find(l->r, x->indicator);
+	x->ind = indicator_of(l->r, x->indicator);
+	if (x->ind >= 0 && strcmp(x->indicator, dp_rules_get(l->r, (size_t)x->ind)->code) != 0) {
+		free(x->indicator); /* a label: the code is what the tables show */
+		x->indicator = dp_xstrdup(dp_rules_get(l->r, (size_t)x->ind)->code);
+	}
 	bool ok = dp_text_is_code(x->dept_code, strlen(x->dept_code));
 	if (!ok)
 		dp_buf_addf(l->err, "%s:%llu: “%s” is not a department code", a->path, (unsigned long long)rec->line,
@@ -73,9 +124,10 @@ struct dp_adjustments *dp_adjust_load(const char *path, const struct dp_rules *r
 {
 	struct dp_adjustments *a = dp_xcalloc(1, sizeof *a);
 	a->path = dp_xstrdup(path);
-	struct load l = { a, r, err, false, false };
+	struct load l = { a, r, dp_dict_new(NULL), err, { -1, -1, -1, -1, -1 }, false, false };
 	struct dp_csvfile_result res;
 	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
+	dp_dict_free(l.dict);
 	if (l.failed || !dp_csvfile_config_ok(&res, path, l.header, "adjust", err)) {
 		dp_adjust_free(a);
 		return NULL;
