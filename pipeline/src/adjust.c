@@ -52,8 +52,8 @@ static int on_header(struct load *l, const struct dp_record *rec)
 	for (int k = 0; k < 4; k++) { /* the reason may be left out */
 		if (l->col[k] < 0) {
 			dp_buf_addf(l->err,
-				    "%s:%llu: the header should be dept_code,fiscal_year,indicator,deduction,reason "
-				    "(or 部门代码,年度,指标,扣分,原因)",
+				    "%s:%llu: 表头应为 dept_code,fiscal_year,indicator,deduction,reason"
+				    "（或 部门代码,年度,指标,扣分,原因）",
 				    l->a->path, (unsigned long long)rec->line);
 			l->failed = true;
 			return 1;
@@ -96,10 +96,10 @@ static int on_row(void *ctx, const struct dp_record *rec)
 	}
 	bool ok = dp_text_is_code(x->dept_code, strlen(x->dept_code));
 	if (!ok)
-		dp_buf_addf(l->err, "%s:%llu: “%s” is not a department code", a->path, (unsigned long long)rec->line,
+		dp_buf_addf(l->err, "%s:%llu: “%s”不是合规的部门代码", a->path, (unsigned long long)rec->line,
 			    x->dept_code);
 	else if (!*d || dp_dec_parse(d, strlen(d), &x->deduction) != DP_DEC_OK || x->deduction <= 0) {
-		dp_buf_addf(l->err, "%s:%llu: the deduction “%s” should be a positive number of points", a->path,
+		dp_buf_addf(l->err, "%s:%llu: 扣分“%s”应为正数（分）", a->path,
 			    (unsigned long long)rec->line, d);
 		ok = false;
 	}
@@ -128,7 +128,7 @@ struct dp_adjustments *dp_adjust_load(const char *path, const struct dp_rules *r
 	struct dp_csvfile_result res;
 	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
 	dp_dict_free(l.dict);
-	if (l.failed || !dp_csvfile_config_ok(&res, path, l.header, "adjust", err)) {
+	if (l.failed || !dp_csvfile_config_ok(&res, path, l.header, "复核扣分", err)) {
 		dp_adjust_free(a);
 		return NULL;
 	}

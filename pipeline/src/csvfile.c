@@ -166,16 +166,16 @@ bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path,
 			  const char *what, struct dp_buf *err)
 {
 	if (res->status == DP_CF_CSV) {
-		dp_buf_addf(err, "%s:%llu: CSV syntax error", path, (unsigned long long)res->line);
+		dp_buf_addf(err, "%s:%llu: CSV 格式错误（引号不成对或多余）", path, (unsigned long long)res->line);
 		return false;
 	}
 	if (res->status != DP_CF_OK) {
 		if (!err->len)
-			dp_buf_addf(err, "%s: unreadable (save it as CSV UTF-8)", path);
+			dp_buf_addf(err, "%s: 无法读取（请另存为 CSV UTF-8）", path);
 		return false;
 	}
 	if (!header_seen) {
-		dp_buf_addf(err, "%s:1: the %s file is empty", path, what);
+		dp_buf_addf(err, "%s:1: %s文件为空", path, what);
 		return false;
 	}
 	return true;

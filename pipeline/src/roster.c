@@ -32,8 +32,8 @@ static int on_row(void *ctx, const struct dp_record *rec)
 					l->col[k] = (int)i;
 		}
 		if (l->col[0] < 0) {
-			dp_buf_addf(l->err, "%s:%llu: the roster's header has no dept_code (部门代码) column; "
-					    "it should be dept_code,dept_name,parent_code,sector",
+			dp_buf_addf(l->err, "%s:%llu: 名册表头缺少部门代码（dept_code）列；应为 "
+					    "dept_code,dept_name,parent_code,sector（或 部门代码,部门名称,主管部门代码,所属领域）",
 				    l->r->path, (unsigned long long)rec->line);
 			l->failed = true;
 			return 1;
@@ -51,7 +51,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 	r->n++;
 	if (!dp_text_is_code(e->dept_code, strlen(e->dept_code)) ||
 	    (e->parent_code[0] && !dp_text_is_code(e->parent_code, strlen(e->parent_code)))) {
-		dp_buf_addf(l->err, "%s:%llu: “%s” is not a department code ([0-9A-Za-z_-], 1 to 32 characters)",
+		dp_buf_addf(l->err, "%s:%llu: “%s”不是合规的部门代码（应为 1–32 位字母、数字、_ 或 -）",
 			    r->path, (unsigned long long)rec->line,
 			    dp_text_is_code(e->dept_code, strlen(e->dept_code)) ? e->parent_code : e->dept_code);
 		l->failed = true;
@@ -83,12 +83,12 @@ struct dp_roster *dp_roster_load(const char *path, struct dp_buf *err)
 		dp_csvfile_read(path, DP_ENC_GB18030, false, on_row, &l, &res, err);
 	}
 	dp_dict_free(l.dict);
-	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header, "roster", err);
+	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header, "名册", err);
 	if (ok) {
 		dp_qsort(r->v, r->n, sizeof *r->v, cmp);
 		for (size_t i = 1; i < r->n; i++)
 			if (strcmp(r->v[i].dept_code, r->v[i - 1].dept_code) == 0) {
-				dp_buf_addf(err, "%s:%llu: department %s is listed twice (first on line %llu)", path,
+				dp_buf_addf(err, "%s:%llu: 部门 %s 重复列出（首次在第 %llu 行）", path,
 					    (unsigned long long)r->v[i].line, r->v[i].dept_code,
 					    (unsigned long long)r->v[i - 1].line);
 				ok = false;

@@ -345,7 +345,7 @@ static struct dp_rules *load_from(const char *path, const char *text, struct dp_
 	} else {
 		struct dp_csvfile_result res;
 		dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
-		ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header_seen, "rule set", err);
+		ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header_seen, "评分规则", err);
 	}
 	if (ok)
 		ok = link_tree(&l);
@@ -444,11 +444,11 @@ struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *s
 	struct dp_csvfile_result res;
 	dp_csvfile_read(path, DP_ENC_AUTO, false, rewrite_row, &w, &res, err);
 	struct dp_rules *r = NULL;
-	if (!dp_csvfile_config_ok(&res, path, w.header, "rule set", err))
+	if (!dp_csvfile_config_ok(&res, path, w.header, "评分规则", err))
 		goto out;
 	for (size_t k = 0; k < n; k++) {
 		if (!w.used[k]) {
-			dp_buf_addf(err, "%s: %s has no indicator or grade row “%s”", sets[k].name, path, sets[k].code);
+			dp_buf_addf(err, "%s：%s 中没有指标或等级行“%s”", sets[k].name, path, sets[k].code);
 			if (by_set)
 				*by_set = true;
 			goto out;
@@ -459,10 +459,10 @@ struct dp_rules *dp_rules_load_set(const char *path, const struct dp_rule_set *s
 	if (r) {
 		r->text = dp_buf_detach(&w.text);
 	} else {
-		dp_buf_adds(err, " (the rule set as changed by");
+		dp_buf_adds(err, "（评分规则经 ");
 		for (size_t k = 0; k < n; k++)
-			dp_buf_addf(err, "%s%s", k ? ", " : " ", sets[k].name);
-		dp_buf_adds(err, ")");
+			dp_buf_addf(err, "%s%s", k ? "、" : "", sets[k].name);
+		dp_buf_adds(err, " 修改）");
 		if (by_set) {
 			struct dp_buf e2 = DP_BUF_INIT;
 			struct dp_rules *plain = dp_rules_load(path, &e2);

@@ -35,7 +35,7 @@ static int on_row(void *ctx, const struct dp_record *rec)
 			bool ok = strcmp(h, want[i]) == 0;
 			free(h);
 			if (!ok) {
-				dp_buf_addf(l->err, "%s:%llu: the header should be scenario,code,column,value", l->path,
+				dp_buf_addf(l->err, "%s:%llu: 表头应为 scenario,code,column,value", l->path,
 					    (unsigned long long)rec->line);
 				l->failed = true;
 				return 1;
@@ -80,17 +80,17 @@ static bool check_row(const struct load *l, size_t i, struct dp_buf *err)
 	const struct row *r = &l->v[i];
 	unsigned long long line = (unsigned long long)r->line;
 	if (!name_ok(r->scenario)) {
-		dp_buf_addf(err, "%s:%llu: the scenario name “%s” should be 1 to %d characters of text without control characters",
+		dp_buf_addf(err, "%s:%llu: 情景名称“%s”应为 1–%d 字节、不含控制字符的文本",
 			    l->path, line, r->scenario, DP_SCENARIO_NAME_MAX);
 		return false;
 	}
 	if (!column_of(r->column)) {
-		dp_buf_addf(err, "%s:%llu: the column “%s” cannot be changed (only max or param)", l->path, line,
+		dp_buf_addf(err, "%s:%llu: 列“%s”不可修改（只能改 max 或 param）", l->path, line,
 			    r->column);
 		return false;
 	}
 	if (!*r->code || !*r->value) {
-		dp_buf_addf(err, "%s:%llu: the %s is empty (each row: scenario,code,column,value)", l->path, line,
+		dp_buf_addf(err, "%s:%llu: %s 为空（每行：scenario,code,column,value）", l->path, line,
 			    !*r->code ? "code" : "value");
 		return false;
 	}
@@ -98,9 +98,9 @@ static bool check_row(const struct load *l, size_t i, struct dp_buf *err)
 		const struct row *p = &l->v[k];
 		if (strcmp(p->scenario, r->scenario) == 0 && strcmp(p->code, r->code) == 0 &&
 		    column_of(p->column) == column_of(r->column) && strcmp(p->value, r->value) != 0) {
-			dp_buf_addf(err, "%s:%llu: scenario “%s” sets %s.%s to “%s” here and to “%s” on line %llu", l->path,
-				    line, r->scenario, r->code, r->column, r->value, p->value,
-				    (unsigned long long)p->line);
+			dp_buf_addf(err, "%s:%llu: 情景“%s”在本行把 %s.%s 设为“%s”，第 %llu 行却设为“%s”", l->path,
+				    line, r->scenario, r->code, r->column, r->value, (unsigned long long)p->line,
+				    p->value);
 			return false;
 		}
 	}
@@ -130,7 +130,7 @@ static bool load_one(const struct load *l, struct dp_scenario *s, size_t first, 
 	struct dp_buf why = DP_BUF_INIT;
 	s->rules = dp_rules_load_set(rules_path, sets, n, NULL, &why);
 	if (!s->rules)
-		dp_buf_addf(err, "%s:%zu: scenario “%s” is refused: %s", l->path, s->line, s->name, dp_buf_str(&why));
+		dp_buf_addf(err, "%s:%zu: 情景“%s”不成立：%s", l->path, s->line, s->name, dp_buf_str(&why));
 	dp_buf_free(&why);
 	for (size_t k = nbase; k < n; k++)
 		free(sets[k].name);
@@ -146,9 +146,9 @@ struct dp_scenarios *dp_scenarios_load(const char *path, const char *rules_path,
 	dp_csvfile_read(path, DP_ENC_AUTO, false, on_row, &l, &res, err);
 	struct dp_scenarios *out = dp_xcalloc(1, sizeof *out);
 	out->path = dp_xstrdup(path);
-	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header, "scenarios", err);
+	bool ok = !l.failed && dp_csvfile_config_ok(&res, path, l.header, "情景", err);
 	if (ok && !l.n) {
-		dp_buf_addf(err, "%s: no scenario (one row per change: scenario,code,column,value)", path);
+		dp_buf_addf(err, "%s: 没有任何情景（每项修改一行：scenario,code,column,value）", path);
 		ok = false;
 	}
 	for (size_t i = 0; ok && i < l.n; i++)
@@ -161,7 +161,7 @@ struct dp_scenarios *dp_scenarios_load(const char *path, const char *rules_path,
 		if (seen)
 			continue;
 		if (out->n == DP_SCENARIOS_MAX) {
-			dp_buf_addf(err, "%s:%llu: more than %d scenarios", path, (unsigned long long)l.v[i].line,
+			dp_buf_addf(err, "%s:%llu: 情景超过 %d 个", path, (unsigned long long)l.v[i].line,
 				    DP_SCENARIOS_MAX);
 			ok = false;
 			break;

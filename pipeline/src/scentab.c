@@ -361,7 +361,7 @@ int dp_scentab_publish(const char *work, const char *out, const struct dp_rules 
 	char *np = dp_path_join(work, "scenarios.csv");
 	struct dp_csvfile_result res;
 	dp_csvfile_read(np, DP_ENC_UTF8, false, on_name, &c, &res, err);
-	bool ok = dp_csvfile_config_ok(&res, np, true, "scenarios", err) && c.nscen > 0;
+	bool ok = dp_csvfile_config_ok(&res, np, true, "情景", err) && c.nscen > 0;
 	if (ok) {
 		c.y.ncol = c.nscen + 1;
 		for (int i = 0; i < DP_SCENTAB_TABLES; i++) {

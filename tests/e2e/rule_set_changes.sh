@@ -38,7 +38,7 @@ grep -q ':8: sum 指标 special 的满分 25 不等于下级满分之和 22.5.*-
 	fail "$(cat "$T/stderr")"
 [ ! -e "$T/d/latest" ] || fail "a refused --set published"
 expect_rc 64 "$DP_BIN/dp-run" "${in[@]}" --out "$T/d" --set nosuch.max=1
-grep -q 'no indicator or grade row “nosuch”' "$T/stderr" || fail "$(cat "$T/stderr")"
+grep -q '中没有指标或等级行“nosuch”' "$T/stderr" || fail "$(cat "$T/stderr")"
 expect_rc 64 "$DP_BIN/dp-run" "${in[@]}" --out "$T/d" --set exec_rate.label=x
 grep -q 'the column “label” cannot be set' "$T/stderr" || fail "$(cat "$T/stderr")"
 expect_rc 64 "$DP_BIN/dp-run" "${in[@]}" --out "$T/d" --set exec_rate.max=-1

@@ -189,16 +189,16 @@ refuse() { # refuse PATTERN < file
 	[ "$(wc -l <"$T/stderr")" -eq 1 ] || fail "more than one line: $(cat "$T/stderr")"
 	[ ! -e "$T/r/latest" ] && [ -z "$(ls "$T/r/runs" 2>/dev/null)" ] || fail "a refused scenarios file published"
 }
-printf 'scenario,code,column,value\nx,nosuch,max,1\n' | refuse 'bad.csv:2 .*no indicator or grade row “nosuch”'
-printf 'scenario,code,column,value\nx,exec_rate,param,many\n' | refuse 'bad.csv:2: scenario “x” is refused'
-printf 'scenario,code,column,value\nok,exec_rate,param,60\nx,exec_rate,max,-1\n' | refuse 'bad.csv:3: scenario “x”.*不是非负数'
-printf 'scenario,code,column,value\nx,special_perf,max,12.5\n' | refuse 'bad.csv:2: scenario “x”.*special'
-printf 'scenario,code,column,value\nx,exec_rate,label,y\n' | refuse 'bad.csv:2: the column “label” cannot be changed'
+printf 'scenario,code,column,value\nx,nosuch,max,1\n' | refuse 'bad.csv:2 .*中没有指标或等级行“nosuch”'
+printf 'scenario,code,column,value\nx,exec_rate,param,many\n' | refuse 'bad.csv:2: 情景“x”不成立'
+printf 'scenario,code,column,value\nok,exec_rate,param,60\nx,exec_rate,max,-1\n' | refuse 'bad.csv:3: 情景“x”.*不是非负数'
+printf 'scenario,code,column,value\nx,special_perf,max,12.5\n' | refuse 'bad.csv:2: 情景“x”.*special'
+printf 'scenario,code,column,value\nx,exec_rate,label,y\n' | refuse 'bad.csv:2: 列“label”不可修改'
 printf 'scenario,code,column,value\nx,exec_rate,param,60\ny,A,max,91\nx,exec_rate,param,70\n' |
-	refuse 'bad.csv:4: scenario “x” sets exec_rate.param to “70” here and to “60” on line 2'
-printf '' | refuse 'bad.csv:1: the scenarios file is empty'
-printf 'x,exec_rate,param,60\n' | refuse 'bad.csv:1: the header should be scenario,code,column,value'
-printf 'scenario,code,column,value\n' | refuse 'bad.csv: no scenario'
-printf 'scenario,code,column,value\n,exec_rate,param,60\n' | refuse 'bad.csv:2: the scenario name'
+	refuse 'bad.csv:4: 情景“x”在本行把 exec_rate.param 设为“70”，第 2 行却设为“60”'
+printf '' | refuse 'bad.csv:1: 情景文件为空'
+printf 'x,exec_rate,param,60\n' | refuse 'bad.csv:1: 表头应为 scenario,code,column,value'
+printf 'scenario,code,column,value\n' | refuse 'bad.csv: 没有任何情景'
+printf 'scenario,code,column,value\n,exec_rate,param,60\n' | refuse 'bad.csv:2: 情景名称'
 echo "scenarios: ${#scen[@]} scenarios × 2 years equal their edited-rule-set runs; summary, tau-b and stability" \
 	"as awk computes them; $n other tables unchanged; 10 bad files refused"

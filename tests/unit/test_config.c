@@ -28,9 +28,9 @@ Test(roster, refused)
 		const char *csv, *why;
 	} bad[] = {
 		{ "name,sector\nx,y\n", ":1:" },
-		{ "dept_code\na1\na1\n", ":3: department a1 is listed twice" },
+		{ "dept_code\na1\na1\n", ":3: 部门 a1 重复列出（首次在第 2 行）" },
 		{ "dept_code\n\"a,1\"\n", ":2:" },
-		{ "", "empty" },
+		{ "", ":1: 名册文件为空" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char name[16];
@@ -90,7 +90,7 @@ Test(adjust, chinese_headers_and_indicator_labels)
 	char *q = t_writes(dir, "b.csv", "部门代码,指标,扣分\nx1,assets,1\n"); /* no year */
 	dp_buf_reset(&err);
 	cr_expect_null(dp_adjust_load(q, rules, &err));
-	cr_expect(strstr(dp_buf_str(&err), "b.csv:1: the header should be") &&
+	cr_expect(strstr(dp_buf_str(&err), "b.csv:1: 表头应为") &&
 			  strstr(dp_buf_str(&err), "部门代码,年度,指标,扣分,原因"),
 		  "%s", dp_buf_str(&err));
 	char *r2 = t_writes(dir, "c.csv", "部门代码,年度,指标,扣分\nx1,2021,assets,1\n"); /* no reason: fine */

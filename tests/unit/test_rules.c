@@ -75,7 +75,7 @@ static const struct {
 	{ "code,parent,label,max,method,input,param\nt,,T,10,self,,\nA,,优||优秀,90,grade,,\n", ":3: 等级名称“优||优秀”中有空的名称" },
 	{ "code,parent,label,max,method,input,param\nt,,T,10,self,,\nA,,优|优秀,90,grade,,\nB,,良|优秀,80,grade,,\n", ":4: 等级名称“优秀”已用于另一个等级" },
 	{ "code;parent\n", ":1: 表头应为" },
-	{ "", "the rule set file is empty" },
+	{ "", ":1: 评分规则文件为空" },
 };
 
 Test(rules, refused_with_the_row)

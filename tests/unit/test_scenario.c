@@ -64,17 +64,17 @@ Test(scenario, refusals_name_the_line)
 	static const struct {
 		const char *text, *says;
 	} cases[] = {
-		{ "", ":1: the scenarios file is empty" },
-		{ "name,code,column,value\nx,A,max,91\n", ":1: the header should be scenario,code,column,value" },
-		{ "scenario,code,column,value\n", ": no scenario" },
-		{ "scenario,code,column,value\n,A,max,91\n", ":2: the scenario name “”" },
-		{ "scenario,code,column,value\nx,A,label,y\n", ":2: the column “label” cannot be changed" },
-		{ "scenario,code,column,value\nx,,max,1\n", ":2: the code is empty" },
-		{ "scenario,code,column,value\nx,A,max,\n", ":2: the value is empty" },
+		{ "", ":1: 情景文件为空" },
+		{ "name,code,column,value\nx,A,max,91\n", ":1: 表头应为 scenario,code,column,value" },
+		{ "scenario,code,column,value\n", ": 没有任何情景" },
+		{ "scenario,code,column,value\n,A,max,91\n", ":2: 情景名称“”" },
+		{ "scenario,code,column,value\nx,A,label,y\n", ":2: 列“label”不可修改" },
+		{ "scenario,code,column,value\nx,,max,1\n", ":2: code 为空" },
+		{ "scenario,code,column,value\nx,A,max,\n", ":2: value 为空" },
 		{ "scenario,code,column,value\nx,A,max,91\nx,A,max,92\n",
-		  ":3: scenario “x” sets A.max to “92” here and to “91” on line 2" },
+		  ":3: 情景“x”在本行把 A.max 设为“92”，第 2 行却设为“91”" },
 		{ "scenario,code,column,value\nok,A,max,91\nx,nosuch,param,1\n",
-		  ":3: scenario “x” is refused: " },
+		  ":3: 情景“x”不成立：" },
 		{ "scenario,code,column,value\nx,special_perf,max,12.5\n", "special" },
 		{ "scenario,code,column,value\nx,exec_rate,param,0\n", "ratio 参数“0”应为正数" },
 		{ "scenario,code,column,value\nx,exec_rate,max,-5\n", "不是非负数" },
@@ -97,7 +97,7 @@ Test(scenario, too_many_scenarios)
 	for (int i = 0; i <= DP_SCENARIOS_MAX; i++)
 		dp_buf_addf(&text, "s%d,exec_rate,param,%d\n", i, 50 + i);
 	cr_expect_null(load(text.s, NULL, 0, &err));
-	cr_expect(strstr(dp_buf_str(&err), "more than 100 scenarios"), "%s", dp_buf_str(&err));
+	cr_expect(strstr(dp_buf_str(&err), "情景超过 100 个"), "%s", dp_buf_str(&err));
 	dp_buf_free(&text);
 	dp_buf_free(&err);
 }

@@ -55,7 +55,7 @@ uint64_t dp_csvfile_utf8_bad(const char *path);
 
 /* After reading a configuration file (rule set, roster, adjust file): false
  * with "FILE:LINE: why" in err when res is not a clean read or the file had
- * no header (what names the file for the message: "roster", …). */
+ * no header (what names the file for the message, in Chinese: "名册", …). */
 bool dp_csvfile_config_ok(const struct dp_csvfile_result *res, const char *path, bool header_seen,
 			  const char *what, struct dp_buf *err);
 
