@@ -1,0 +1,99 @@
+/* The aggregate stage's shared state and helpers (aggregate.c), for its
+ * parts: the tables of one fiscal year (agg_year.c), the discrepancies and
+ * year over year (agg_diff.c).  Private to those files.
+ *
+ * Adding an output table:
+ *   1. write it in one task from data nothing changes (agg_publish, then
+ *      rows, then agg_commit, which lists it in the manifest);
+ *   2. if it is per year, open it in agg_open_year_tables and fill it in
+ *      agg_per_year; otherwise start its task in dp_aggregate_run;
+ *   3. raise MAX_PUBS past the number of tables;
+ *   4. add it to SPEC's table in README.md ("What the tables mean"), to
+ *      sample-data/expected (scripts/update-golden) and, when it carries
+ *      input text, check that text is guarded (e2e formula_guard).
+ */
+#ifndef DP_AGG_H
+#define DP_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "deptperf/fields.h"
+#include "deptperf/memtab.h"
+#include "deptperf/rank.h"
+#include "deptperf/rules.h"
+#include "deptperf/stage.h"
+#include "deptperf/table.h"
+
+struct pub {
+	char *name;
+	struct dp_table_info info;
+};
+
+#define MAX_PUBS 32 /* the tables of SPEC §6 are 14 */
+
+struct agg {
+	const struct dp_stage_opts *o;
+	struct dp_rules *rules;
+	size_t nind;
+	int root;
+	struct pub pubs[MAX_PUBS];       /* the tables written (under the critical section agg) */
+	size_t npubs;
+	struct dp_memtab dep, funds, tot;
+	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
+	size_t *dep_of_tot;             /* departments row of each totals row */
+	size_t *dep_order;              /* departments rows in (fiscal_year, dept_code) order */
+	struct rowkey *dep_keys;        /* their (fiscal_year, dept_code), in that order */
+	int64_t *fund_alloc, *fund_spent; /* per departments row: its accepted funds summed */
+	size_t *rank_of_tot;            /* rank of each totals row (0: none) */
+	size_t *dep_rank;               /* position of each departments row in (year, code) order */
+	size_t *dep_year;               /* index of its fiscal year in year order */
+	bool failed;                    /* set, with err, only through fail() */
+	size_t more_failures;           /* failures after the first, not told in err */
+	struct dp_buf *err;
+};
+
+/* A row's sort columns, found once: a comparison is then one strcmp or
+ * three, not a scan along the row for each column of each comparison. */
+struct rowkey {
+	const char *k[3]; /* unguarded cells; NULL past the last sort column */
+	size_t row;
+};
+
+struct tables {
+	struct dp_table *rank, *grades, *inds, *sectors, *comp;
+};
+
+/* Rows written in an order unlike the tables' are written in chunks of
+ * CHUNK, each row's text fetched AHEAD rows before its use (aggregate.c). */
+#define CHUNK 4096
+#define AHEAD 8
+
+void agg_fail(struct agg *a, struct dp_buf *e);
+struct dp_table *agg_publish(struct agg *a, const char *name);
+struct dp_table_info *agg_pub_slot(struct agg *a, const char *name);
+void agg_commit(struct agg *a, struct dp_table *t, const char *name);
+void agg_put2(struct dp_table *t, dp_dec v);
+void agg_put_rat2(struct dp_table *t, dp_i128 num, dp_i128 den);
+int agg_rowkey_cmp(const void *x, const void *y);
+struct rowkey *agg_sorted_keys(const struct dp_memtab *t, int c0, int c1, int c2);
+size_t *agg_sorted_rows(const struct dp_memtab *t, int c0, int c1, int c2);
+void agg_write_memtab(struct agg *a, const struct dp_memtab *t, const size_t *order, const char *name);
+bool agg_dec_of(const struct dp_memtab *t, size_t row, int col, dp_dec *v);
+void agg_put_mean(struct dp_table *t, const dp_dec *v, size_t n);
+const char *agg_dep(const struct agg *a, size_t tot_row, int field);
+void agg_locate(const struct dp_memtab *t, const size_t *rows, size_t m, const char **out);
+void agg_fetch_ahead(const char *const *text, size_t i, size_t m);
+size_t agg_find_dep(const struct agg *a, const char *fy, const char *code, size_t *hint);
+bool agg_join(struct agg *a);
+
+/* agg_year.c: the year tables (rankings, summaries, comparisons) */
+void agg_open_year_tables(struct agg *a, struct tables *t);
+void agg_per_year(struct agg *a, struct tables *t);
+
+/* agg_diff.c */
+void agg_discrepancies(struct agg *a);
+bool agg_yoy(struct agg *a);
+
+#endif
