@@ -10,556 +10,7 @@
  * tables one to one: subs.csv.gz (where each submission came from: its
  * file's row in inputs.csv.gz and its line; how many errors it has) and
  * fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
-#include <omp.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "deptperf/csvfile.h"
-#include "deptperf/fields.h"
-#include "deptperf/filetab.h"
-#include "deptperf/findings.h"
-#include "deptperf/input.h"
-#include "deptperf/memtab.h"
-#include "deptperf/recbatch.h"
-#include "deptperf/rules.h"
-#include "deptperf/shape.h"
-#include "deptperf/progress.h"
-#include "deptperf/stage.h"
-#include "deptperf/status.h"
-#include "deptperf/table.h"
-#include "deptperf/text.h"
-#include "deptperf/value.h"
-
-#define MAX_FORM_ROWS 10000
-
-enum { FUND_ALLOC, FUND_SPENT, FUND_SELFEVAL, FUND_NVALS };
-
-struct fund {
-	struct dp_buf name;
-	struct dp_buf val[FUND_NVALS];
-	uint64_t line;
-	size_t errors;
-	bool bad[FUND_NVALS];
-};
-
-/* One submission (or one bulk fund row) being assembled. */
-struct sub {
-	size_t nfields;
-	struct dp_buf *val;
-	uint64_t *line_of;
-	bool *bad;
-	size_t errors;
-	size_t findings_from;
-	uint64_t line;
-	struct fund *funds;
-	size_t nfunds, capfunds;
-};
-
-/* Departments' rows as cells (memtab.h), beside their CSV rows: each row's
- * cells NUL-terminated in text, and where each row ends. */
-struct cellrows {
-	struct dp_buf text;
-	size_t *end;
-	size_t n, cap;
-};
-
-struct writers {
-	struct dp_table *dept, *subs, *funds, *fundsrc;
-	struct cellrows *dcells;          /* the departments' cells being made */
-	struct dp_cells_writer *cells;    /* departments.cells, or NULL (a job's, or none) */
-	int *cols;
-	unsigned char *put; /* per column: how its cells are written (enum put) */
-	size_t ncols;
-	uint64_t next_sub;
-};
-
-struct ctx {
-	const struct dp_dict *dict;
-	struct dp_findings *fs;
-	struct writers *w;
-	const char *file;
-	size_t file_no;          /* its row in inputs.csv.gz, which subs and fundsrc name it by */
-	const char *expect_shape; /* the shape dp-ingest gave it */
-	bool shape_changed;      /* its header is not of that shape (reading stopped) */
-	enum dp_shape shape;
-	struct dp_header hdr;
-	bool header_seen;
-	struct sub s;
-	uint64_t rows, submissions, rejected;
-	uint64_t fund_rows, funds_rejected;
-	bool form_too_long;
-	struct dp_buf out, why, shown; /* scratch, reused for every value */
-	struct bulk_batch *batch;      /* bulk rows go here to be normalized in parallel; NULL: at once */
-};
-
-static void sub_init(struct sub *s, size_t nfields)
-{
-	memset(s, 0, sizeof *s);
-	s->nfields = nfields;
-	s->val = dp_xcalloc(nfields, sizeof *s->val);
-	s->line_of = dp_xcalloc(nfields, sizeof *s->line_of);
-	s->bad = dp_xcalloc(nfields, sizeof *s->bad);
-}
-
-static void fund_clear(struct fund *f)
-{
-	dp_buf_free(&f->name);
-	for (int i = 0; i < FUND_NVALS; i++)
-		dp_buf_free(&f->val[i]);
-}
-
-static void sub_reset(struct sub *s, size_t findings_from)
-{
-	for (size_t i = 0; i < s->nfields; i++)
-		dp_buf_reset(&s->val[i]);
-	memset(s->line_of, 0, s->nfields * sizeof *s->line_of);
-	memset(s->bad, 0, s->nfields * sizeof *s->bad);
-	for (size_t i = 0; i < s->nfunds; i++)
-		fund_clear(&s->funds[i]);
-	s->nfunds = 0;
-	s->errors = 0;
-	s->line = 0;
-	s->findings_from = findings_from;
-}
-
-static void sub_free(struct sub *s)
-{
-	sub_reset(s, 0);
-	for (size_t i = 0; i < s->nfields; i++)
-		dp_buf_free(&s->val[i]);
-	free(s->val);
-	free(s->line_of);
-	free(s->bad);
-	free(s->funds);
-}
-
-static struct fund *fund_get(struct sub *s, const char *name, uint64_t line)
-{
-	for (size_t i = 0; i < s->nfunds; i++)
-		if (strcmp(dp_buf_str(&s->funds[i].name), name) == 0)
-			return &s->funds[i];
-	DP_GROW(s->funds, s->nfunds, s->capfunds);
-	struct fund *f = &s->funds[s->nfunds++];
-	memset(f, 0, sizeof *f);
-	dp_buf_adds(&f->name, name);
-	f->line = line;
-	return f;
-}
-
-static const char *dept_code(const struct sub *s)
-{
-	return dp_buf_str(&s->val[DP_F_DEPT_CODE]);
-}
-
-static const char *fiscal_year(const struct sub *s)
-{
-	return dp_buf_str(&s->val[DP_F_FISCAL_YEAR]);
-}
-
-/* True when a value would conflict with one already given (E-CONFLICT
- * needs the raw text shown). */
-static bool dst_conflicts(const struct ctx *c, int fi, const struct dp_buf *out)
-{
-	if (fi == DP_F_FUND_ALLOC || fi == DP_F_FUND_SPENT || fi == DP_F_FUND_SELFEVAL)
-		return c->shape == DP_SHAPE_FORM; /* rare enough: always keep it */
-	const struct dp_buf *dst = &c->s.val[fi];
-	return out->len && dst->len && strcmp(dst->s, out->s) != 0;
-}
-
-/* Stores one value of field fi (f, its definition), read on line,
- * reporting what is wrong. */
-static void set_value(struct ctx *c, int fi, const struct dp_field *f, const char *raw, size_t n,
-		      const struct dp_unit_hint *hint, uint64_t line, const char *item)
-{
-	struct sub *s = &c->s;
-	struct dp_buf *out = &c->out, *why = &c->why, *shown = &c->shown;
-	int fund_slot = fi == DP_F_FUND_ALLOC ? FUND_ALLOC : fi == DP_F_FUND_SPENT ? FUND_SPENT :
-			fi == DP_F_FUND_SELFEVAL ? FUND_SELFEVAL : -1;
-	dp_buf_reset(why);
-	if (c->shape != DP_SHAPE_FORM && !s->val[fi].len) {
-		/* a bulk row's field given once, as nearly all are: normalized in
-		 * its place, with nothing to compare it with */
-		struct dp_buf *dst = &s->val[fi];
-		enum dp_code code = dp_value_norm(f, raw, n, hint, dst, why);
-		if (!code) {
-			if (dst->len && fund_slot < 0)
-				s->line_of[fi] = line;
-			return;
-		}
-		dp_buf_reset(dst); /* and again below, for the finding */
-		dp_buf_reset(why);
-	}
-	enum dp_code code = dp_value_norm(f, raw, n, hint, out, why);
-	dp_buf_reset(shown);
-	if (code || dst_conflicts(c, fi, out)) {
-		dp_buf_add(shown, raw, dp_utf8_prefix(raw, n, 200));
-		if (n > 200)
-			dp_buf_adds(shown, "…");
-	}
-
-	struct dp_buf *dst = NULL;
-	bool *bad = NULL;
-	size_t *errors = &s->errors;
-	if (fund_slot >= 0 && c->shape == DP_SHAPE_FORM) {
-		struct fund *fu = fund_get(s, item ? item : "", line);
-		dst = &fu->val[fund_slot];
-		bad = &fu->bad[fund_slot];
-		errors = &fu->errors;
-	} else {
-		dst = &s->val[fi];
-		bad = &s->bad[fi];
-	}
-	if (code) {
-		dp_findings_add(c->fs, code, c->file, line, NULL, NULL, f->code, shown->s, "%s", why->s);
-		(*errors)++;
-		*bad = true;
-	} else if (out->len) {
-		if (dst->len && strcmp(dst->s, out->s) != 0) {
-			dp_findings_add(c->fs, DP_E_CONFLICT, c->file, line, NULL, NULL, f->code, shown->s,
-					"%s 填写了两次且不一致：先为“%s”，此处为“%s”，请只保留正确的一个", f->label,
-					dst->s, out->s);
-			(*errors)++;
-			*bad = true;
-		} else if (!dst->len) {
-			dp_buf_add(dst, out->s, out->len);
-			if (fund_slot < 0)
-				s->line_of[fi] = line;
-		}
-	}
-}
-
-static void unknown_label(struct ctx *c, const char *label, uint64_t line)
-{
-	const char *near = dp_dict_suggest(c->dict, label);
-	if (near)
-		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, label, NULL,
-				"未知字段“%s”，已忽略；是否应为“%s”？", label, near);
-	else
-		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, label, NULL,
-				"未知字段“%s”，已忽略；字段名称见字段字典（docs/fields.md）", label);
-}
-
-static void bad_fields(struct dp_buf *b, const struct dp_dict *d, const bool *bad, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (bad[i])
-			dp_buf_addf(b, "%s%s", b->len ? ";" : "", dp_dict_field(d, i)->code);
-}
-
-/* How a departments column's cells are written: as text, as text to guard
- * (dp_field_is_guarded), or as they are (numbers and dates this stage
- * formatted, which need neither quotes nor a guard: not scanned for them). */
-enum put { PUT_TEXT, PUT_GUARD, PUT_PLAIN };
-
-/* A buffer's text as a cell, with the length it knows. */
-static void put_buf(struct dp_table *t, const struct dp_buf *b, bool guard)
-{
-	dp_table_put(t, b->len ? b->s : "", b->len, guard);
-}
-
-static void write_fund(struct ctx *c, const char *year, const char *code, struct fund *fu, uint64_t sub_id,
-		       bool from_form)
-{
-	struct writers *w = c->w;
-	dp_table_puts(w->funds, year, true);
-	dp_table_puts(w->funds, code, true);
-	put_buf(w->funds, &fu->name, true);
-	for (int i = 0; i < FUND_NVALS; i++)
-		put_buf(w->funds, &fu->val[i], false);
-	dp_table_end_row(w->funds);
-	dp_table_putu(w->fundsrc, c->file_no);
-	dp_table_putu(w->fundsrc, fu->line);
-	dp_table_puts(w->fundsrc, dp_shape_name(c->shape), false);
-	if (from_form)
-		dp_table_putu(w->fundsrc, sub_id);
-	else
-		dp_table_empty(w->fundsrc);
-	dp_table_putu(w->fundsrc, fu->errors);
-	struct dp_buf b = DP_BUF_INIT;
-	static const int fids[FUND_NVALS] = { DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL };
-	for (int i = 0; i < FUND_NVALS; i++)
-		if (fu->bad[i])
-			dp_buf_addf(&b, "%s%s", b.len ? ";" : "", dp_dict_field(c->dict, (size_t)fids[i])->code);
-	dp_table_puts(w->fundsrc, dp_buf_str(&b), false);
-	dp_table_end_row(w->fundsrc);
-	dp_buf_free(&b);
-}
-
-/* Appends the rows of cr to w (when there is one) and empties cr. */
-static void cells_move(struct dp_cells_writer *w, struct cellrows *cr)
-{
-	size_t at = 0;
-	for (size_t i = 0; w && i < cr->n; i++) {
-		dp_cells_row(w, cr->text.s + at, cr->end[i] - at);
-		at = cr->end[i];
-	}
-	dp_buf_reset(&cr->text);
-	cr->n = 0;
-}
-
-static void cellrows_free(struct cellrows *cr)
-{
-	if (!cr)
-		return;
-	dp_buf_free(&cr->text);
-	free(cr->end);
-	free(cr);
-}
-
-/* Writes the submission being assembled and starts a new one. */
-static void emit_sub(struct ctx *c)
-{
-	struct sub *s = &c->s;
-	struct writers *w = c->w;
-	uint64_t id = w->next_sub++;
-	for (size_t i = 0; i < s->nfunds; i++)
-		s->errors += s->funds[i].errors;
-	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
-	struct cellrows *cr = w->dcells;
-	for (size_t k = 0; k < w->ncols; k++) {
-		const struct dp_buf *v = &s->val[w->cols[k]];
-		const char *t = v->len ? v->s : "";
-		if (w->put[k] == PUT_PLAIN)
-			dp_table_put_plain(w->dept, t, v->len);
-		else
-			put_buf(w->dept, v, w->put[k] == PUT_GUARD);
-		/* the cell as parsing the CSV field gives it back */
-		if (w->put[k] == PUT_GUARD && dp_text_needs_guard(t, v->len))
-			dp_buf_addc(&cr->text, '\'');
-		dp_buf_addz(&cr->text, t, v->len);
-	}
-	dp_table_end_row(w->dept);
-	DP_GROW(cr->end, cr->n, cr->cap);
-	cr->end[cr->n++] = cr->text.len;
-	if (w->cells)
-		cells_move(w->cells, cr);
-	dp_table_putu(w->subs, id);
-	dp_table_putu(w->subs, c->file_no);
-	dp_table_putu(w->subs, s->line);
-	dp_table_puts(w->subs, dp_shape_name(c->shape), false);
-	dp_table_putu(w->subs, s->errors);
-	struct dp_buf b = DP_BUF_INIT;
-	bad_fields(&b, c->dict, s->bad, s->nfields);
-	dp_table_puts(w->subs, dp_buf_str(&b), false);
-	/* a form's facts each have their line: findings on a field point to it.
-	 * Fields on consecutive lines are one run, first-last:line (a form
-	 * lists most of its fields in the dictionary's order: 213 bytes a form
-	 * as single pairs, a third of that as runs) */
-	dp_buf_reset(&b);
-	if (c->shape == DP_SHAPE_FORM)
-		for (size_t i = 0; i < s->nfields; i++) {
-			if (!s->line_of[i])
-				continue;
-			size_t last = i;
-			while (last + 1 < s->nfields && s->line_of[last + 1] == s->line_of[last] + 1)
-				last++;
-			if (b.len)
-				dp_buf_addc(&b, ';');
-			dp_buf_addu(&b, i);
-			if (last > i) {
-				dp_buf_addc(&b, '-');
-				dp_buf_addu(&b, last);
-			}
-			dp_buf_addc(&b, ':');
-			dp_buf_addu(&b, s->line_of[i]);
-			i = last;
-		}
-	dp_table_puts(w->subs, dp_buf_str(&b), false);
-	dp_table_end_row(w->subs);
-	dp_buf_free(&b);
-	for (size_t i = 0; i < s->nfunds; i++) {
-		write_fund(c, fiscal_year(s), dept_code(s), &s->funds[i], id, true);
-		c->fund_rows++;
-	}
-	c->submissions++;
-	if (s->errors)
-		c->rejected++;
-	sub_reset(s, c->fs->n);
-}
-
-static void emit_bulk_fund(struct ctx *c)
-{
-	struct sub *s = &c->s;
-	struct fund fu;
-	memset(&fu, 0, sizeof fu);
-	dp_buf_adds(&fu.name, dp_buf_str(&s->val[DP_F_FUND_NAME]));
-	static const int fids[FUND_NVALS] = { DP_F_FUND_ALLOC, DP_F_FUND_SPENT, DP_F_FUND_SELFEVAL };
-	for (int i = 0; i < FUND_NVALS; i++) {
-		dp_buf_adds(&fu.val[i], dp_buf_str(&s->val[fids[i]]));
-		fu.bad[i] = s->bad[fids[i]];
-	}
-	fu.line = s->line;
-	fu.errors = s->errors;
-	dp_findings_set_key(c->fs, s->findings_from, dept_code(s), fiscal_year(s));
-	write_fund(c, fiscal_year(s), dept_code(s), &fu, 0, false);
-	fund_clear(&fu);
-	c->fund_rows++;
-	if (s->errors)
-		c->funds_rejected++;
-	sub_reset(s, c->fs->n);
-}
-
-static void header_warnings(struct ctx *c, uint64_t line)
-{
-	for (size_t j = 0; j < c->hdr.ncols; j++) {
-		if (c->hdr.field[j] < 0 && c->hdr.label[j][0])
-			unknown_label(c, c->hdr.label[j], line);
-		if (c->shape == DP_SHAPE_BULK_DEPT && c->hdr.field[j] >= DP_F_FUND_NAME &&
-		    c->hdr.field[j] <= DP_F_FUND_SELFEVAL)
-			dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, line, NULL, NULL, c->hdr.label[j], NULL,
-					"批量部门表中的专项资金列“%s”已忽略：专项资金请用专项资金表（含 专项资金名称、部门代码、年度）提交",
-					c->hdr.label[j]);
-	}
-}
-
-static int on_form_row(struct ctx *c, const struct dp_record *r)
-{
-	if (c->rows > MAX_FORM_ROWS) {
-		if (!c->form_too_long) {
-			c->form_too_long = true;
-			c->s.errors++;
-			dp_findings_add(c->fs, DP_E_TOO_LONG, c->file, r->line, NULL, NULL, NULL, NULL,
-					"单户表超过 10000 行，第 %llu 行起未读取：请检查是否把批量数据误存为单户表",
-					(unsigned long long)r->line);
-		}
-		return 0;
-	}
-	const struct dp_header *h = &c->hdr;
-	const char *label_raw = (size_t)h->col_field < r->n ? r->f[h->col_field] : "";
-	size_t label_n = (size_t)h->col_field < r->n ? r->len[h->col_field] : 0;
-	const char *value = (size_t)h->col_value < r->n ? r->f[h->col_value] : "";
-	size_t value_n = (size_t)h->col_value < r->n ? r->len[h->col_value] : 0;
-	struct dp_unit_hint hint = { 0 };
-	if (h->col_unit >= 0 && (size_t)h->col_unit < r->n && r->len[h->col_unit])
-		hint = (struct dp_unit_hint){ .text = r->f[h->col_unit], .len = r->len[h->col_unit] };
-	struct dp_buf label = DP_BUF_INIT, item = DP_BUF_INIT;
-	dp_text_norm(&label, label_raw, label_n, true);
-	/* the item groups rows into one fund: its full-width forms are folded so
-	 * that 专项１ and 专项1 are one fund */
-	if (h->col_item >= 0 && (size_t)h->col_item < r->n)
-		dp_text_norm(&item, r->f[h->col_item], r->len[h->col_item], true);
-	if (label_n > DP_MAX_FIELD_BYTES) {
-		c->s.errors++;
-		dp_findings_add(c->fs, DP_E_TOO_LONG, c->file, r->line, NULL, NULL, NULL, NULL,
-				"字段名长 %zu 字节，超过上限 4096 字节", label_n);
-	} else if (!label.len) {
-		dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, r->line, NULL, NULL, NULL, NULL,
-				"第 %llu 行没有字段名，已忽略", (unsigned long long)r->line);
-	} else {
-		int fi = dp_dict_find(c->dict, label.s);
-		if (fi < 0)
-			unknown_label(c, label.s, r->line);
-		else if (fi == DP_F_FUND_NAME) {
-			struct dp_buf v = DP_BUF_INIT;
-			dp_text_norm(&v, value, value_n, false);
-			fund_get(&c->s, item.len ? item.s : dp_buf_str(&v), r->line);
-			dp_buf_free(&v);
-		}
-		else
-			set_value(c, fi, dp_dict_field(c->dict, (size_t)fi), value, value_n, &hint, r->line,
-				  item.len ? item.s : NULL);
-	}
-	dp_buf_free(&label);
-	dp_buf_free(&item);
-	return 0;
-}
-
-static int on_bulk_row(struct ctx *c, const struct dp_record *r)
-{
-	struct sub *s = &c->s;
-	s->line = r->line;
-	const struct dp_header *h = &c->hdr;
-	if (r->n > h->ncols) {
-		size_t extra = 0;
-		for (size_t j = h->ncols; j < r->n; j++)
-			extra += r->len[j] != 0;
-		if (extra)
-			dp_findings_add(c->fs, DP_W_FIELD_UNKNOWN, c->file, r->line, NULL, NULL, NULL, NULL,
-					"该行比表头多 %zu 个非空单元格，多出的内容已忽略", extra);
-	}
-	for (size_t j = 0; j < r->n && j < h->ncols; j++) {
-		int fi = h->field[j];
-		if (fi < 0) {
-			if (r->len[j] > DP_MAX_FIELD_BYTES) {
-				s->errors++;
-				dp_findings_add(c->fs, DP_E_TOO_LONG, c->file, r->line, NULL, NULL, h->label[j], NULL,
-						"“%s”列的内容长 %zu 字节，超过上限 4096 字节", h->label[j], r->len[j]);
-			}
-			continue;
-		}
-		const struct dp_field *f = dp_dict_field(c->dict, (size_t)fi);
-		if (c->shape == DP_SHAPE_BULK_DEPT && f->group == DP_FG_FUND)
-			continue;
-		if (c->shape == DP_SHAPE_BULK_FUND && f->group == DP_FG_DEPT && fi != DP_F_DEPT_CODE &&
-		    fi != DP_F_FISCAL_YEAR)
-			continue; /* e.g. 部门名称 beside the code, for the reader */
-		set_value(c, fi, f, r->f[j], r->len[j], &h->hint[j], r->line, NULL);
-	}
-	if (c->shape == DP_SHAPE_BULK_FUND)
-		emit_bulk_fund(c);
-	else
-		emit_sub(c);
-	return 0;
-}
-
-/* ---- bulk rows in parallel ----
- *
- * A bulk file is parsed by one thread, but its rows, each a submission or a
- * fund of its own, are normalized by all: the records are copied into a
- * batch, a full batch is cut into slices normalized as OpenMP tasks into
- * memory tables and findings of their own (as a form is), and the slices
- * are appended in order.  The rows, ids and findings are those one thread
- * gives.  There are two batches: the reading thread fills one while the
- * tasks work on the other.  Memory: two batches and their slices' rows,
- * whatever the file's size. */
-
-#define BATCH_BYTES ((size_t)1 << 20)
-#define BATCH_ROWS 4096
-#define SLICES 8
-
-struct file_job;
-
-struct half {
-	struct dp_recbatch rows;
-	uint64_t base;         /* the id of its first submission */
-	bool busy;             /* handed to tasks, not yet appended */
-	struct file_job *jobs; /* one per slice */
-};
-
-struct bulk_batch {
-	struct half h[2];
-	int cur;               /* the one being filled */
-};
-
-static void bulk_flush(struct ctx *c);
-static void bulk_finish(struct ctx *c);
-
-static int on_record(void *vctx, const struct dp_record *r)
-{
-	struct ctx *c = vctx;
-	if (!c->header_seen) {
-		c->header_seen = true;
-		c->shape = dp_header_parse(c->dict, r, &c->hdr);
-		c->s.line = r->line;
-		if (c->shape != DP_SHAPE_FORM)
-			header_warnings(c, r->line);
-		c->s.findings_from = c->fs->n;
-		/* another shape than dp-ingest saw: the file changed since (and
-		 * its rows would go to tables its stream did not mark) */
-		c->shape_changed = strcmp(dp_shape_name(c->shape), c->expect_shape) != 0;
-		return c->shape_changed ? 2 : 0;
-	}
-	c->rows++;
-	if (c->shape == DP_SHAPE_FORM)
-		return on_form_row(c, r);
-	if (!c->batch)
-		return on_bulk_row(c, r);
-	struct dp_recbatch *rows = &c->batch->h[c->batch->cur].rows;
-	dp_recbatch_add(rows, r);
-	if (rows->nrec >= BATCH_ROWS || rows->bytes.len >= BATCH_BYTES)
-		bulk_flush(c);
-	return 0;
-}
+#include "norm.h"
 
 static const char *const sub_cols[] = { "sub", "file", "line", "shape", "errors", "bad_fields", "field_lines", NULL };
 static const char *const fund_cols[] = { "fiscal_year", "dept_code", "fund_name", "fund_alloc",
@@ -611,7 +62,7 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 static void abort_writers(struct writers *w)
 {
 	dp_cells_abort(w->cells);
-	cellrows_free(w->dcells);
+	norm_cellrows_free(w->dcells);
 	dp_table_abort(w->dept);
 	dp_table_abort(w->subs);
 	dp_table_abort(w->funds);
@@ -633,7 +84,7 @@ static bool commit_writers(const char *work, struct writers *w, struct dp_buf *e
 	dp_buf_free(&cerr);
 	free(p);
 	free(pt);
-	cellrows_free(w->dcells);
+	norm_cellrows_free(w->dcells);
 	ok = dp_table_commit_if(ok, w->subs, NULL, err);
 	ok = dp_table_commit_if(ok, w->funds, NULL, err);
 	ok = dp_table_commit_if(ok, w->fundsrc, NULL, err);
@@ -644,28 +95,8 @@ static bool commit_writers(const char *work, struct writers *w, struct dp_buf *e
 
 #define FORM_BATCH 1024
 
-/* One input file being normalized: its own findings and, for a form read
- * in parallel, its own memory tables. */
-struct file_job {
-	const struct dp_dict *dict;
-	struct writers w;
-	struct dp_findings fs;
-	struct ctx c;
-	struct dp_csvfile_result res;
-	struct dp_buf e;
-	bool mem;
-	struct dp_input_pool *pool; /* the reading thread's */
-	struct bulk_batch *batch;   /* for a streamed file: its bulk rows in parallel */
-	enum dp_encoding enc;       /* what the file was read as last */
-	bool rejected_whole;        /* take_back */
-	struct {                    /* where the file's rows begin (take_back) */
-		unsigned tables;    /* enum tables */
-		size_t cells, cells_bytes;
-		uint64_t next_sub;
-	} mark;
-};
 
-static void job_init(struct file_job *j, const struct dp_dict *dict)
+void norm_job_init(struct file_job *j, const struct dp_dict *dict)
 {
 	memset(j, 0, sizeof *j);
 	j->dict = dict;
@@ -675,19 +106,19 @@ static void job_init(struct file_job *j, const struct dp_dict *dict)
 	j->w.fundsrc = dp_table_mem();
 	j->w.dcells = dp_xcalloc(1, sizeof *j->w.dcells);
 	j->mem = true;
-	sub_init(&j->c.s, dp_dict_count(dict));
+	norm_sub_init(&j->c.s, dp_dict_count(dict));
 }
 
-static void job_free(struct file_job *j)
+void norm_job_free(struct file_job *j)
 {
 	if (j->mem) {
 		dp_table_mem_free(j->w.dept);
 		dp_table_mem_free(j->w.subs);
 		dp_table_mem_free(j->w.funds);
 		dp_table_mem_free(j->w.fundsrc);
-		cellrows_free(j->w.dcells);
+		norm_cellrows_free(j->w.dcells);
 	}
-	sub_free(&j->c.s);
+	norm_sub_free(&j->c.s);
 	dp_buf_free(&j->c.out);
 	dp_buf_free(&j->c.why);
 	dp_buf_free(&j->c.shown);
@@ -808,7 +239,7 @@ static void read_file(struct file_job *j, const struct dp_file_row *row, size_t 
 	c->out = o;
 	c->why = y;
 	c->shown = sh;
-	sub_reset(&c->s, 0);
+	norm_sub_reset(&c->s, 0);
 	c->dict = j->dict;
 	c->fs = &j->fs;
 	c->w = &j->w;
@@ -819,14 +250,14 @@ static void read_file(struct file_job *j, const struct dp_file_row *row, size_t 
 	c->batch = j->batch;
 	j->enc = enc;
 	/* hashed as read: what is normalized must be what dp-ingest hashed */
-	dp_csvfile_read_pooled(row->file, enc, true, on_record, c, j->pool, &j->res, &j->e);
+	dp_csvfile_read_pooled(row->file, enc, true, norm_on_record, c, j->pool, &j->res, &j->e);
 	if (c->batch)
-		bulk_finish(c);
+		norm_bulk_finish(c);
 }
 
 /* Reads one file into j's writers and findings (thread-safe for distinct
  * jobs: everything it touches is the job's own). */
-static void run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no)
+void norm_run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no)
 {
 	struct ctx *c = &j->c;
 	mark_file(j, row->shape);
@@ -856,29 +287,23 @@ static void run_job(struct file_job *j, const struct dp_file_row *row, size_t fi
 		 j->res.status != DP_CF_IOERR)
 		take_back(j, utf8_bad);
 	else if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
-		emit_sub(c);
+		norm_emit_sub(c);
 	dp_header_free(&c->hdr);
 }
 
 /* Moves the rows of a job's memory tables to the end of w's. */
-static void writers_append(struct writers *w, struct writers *from)
+void norm_writers_append(struct writers *w, struct writers *from)
 {
 	dp_table_append(w->dept, from->dept);
-	cells_move(w->cells, from->dcells);
+	norm_cells_move(w->cells, from->dcells);
 	dp_table_append(w->subs, from->subs);
 	dp_table_append(w->funds, from->funds);
 	dp_table_append(w->fundsrc, from->fundsrc);
 }
 
-/* What the stage's summary line counts. */
-struct totals {
-	uint64_t subs, rejected, funds, funds_rejected;
-	uint64_t files_rejected; /* whole, for a fault found here */
-	struct dp_progress *prog; /* files done, for a terminal */
-};
 
 /* Records a job's outcome in the file table and the totals. */
-static int finish_job(struct file_job *j, struct dp_file_row *row, struct totals *tot, struct dp_buf *err)
+int norm_finish_job(struct file_job *j, struct dp_file_row *row, struct totals *tot, struct dp_buf *err)
 {
 	struct ctx *c = &j->c;
 	dp_progress_add(tot->prog, 1);
@@ -909,181 +334,6 @@ static int finish_job(struct file_job *j, struct dp_file_row *row, struct totals
 }
 
 /* Normalizes rows [from, to) of h into slice job j (a task). */
-static void bulk_slice(const struct ctx *c, struct half *h, struct file_job *j, size_t from, size_t to)
-{
-	struct ctx *jc = &j->c;
-	jc->dict = c->dict;
-	jc->file = c->file;
-	jc->file_no = c->file_no;
-	jc->shape = c->shape;
-	jc->hdr = c->hdr; /* read only */
-	jc->fs = &j->fs;
-	jc->w = &j->w;
-	/* a row is a submission with an id unless it is a fund (on_bulk_row) */
-	j->w.next_sub = h->base + (c->shape != DP_SHAPE_BULK_FUND ? from : 0);
-	sub_reset(&jc->s, 0);
-	for (size_t i = from; i < to; i++) {
-		struct dp_record r = dp_recbatch_get(&h->rows, i);
-		on_bulk_row(jc, &r);
-	}
-}
-
-/* Appends the slices of h, whose tasks are done, in order. */
-static void bulk_append(struct ctx *c, struct half *h)
-{
-	if (!h->busy)
-		return;
-	for (int k = 0; k < SLICES; k++) {
-		struct file_job *j = &h->jobs[k];
-		struct ctx *jc = &j->c;
-		writers_append(c->w, &j->w);
-		dp_findings_move(c->fs, &j->fs);
-		c->submissions += jc->submissions;
-		c->rejected += jc->rejected;
-		c->fund_rows += jc->fund_rows;
-		c->funds_rejected += jc->funds_rejected;
-		jc->submissions = jc->rejected = jc->fund_rows = jc->funds_rejected = 0;
-	}
-	h->busy = false;
-	dp_recbatch_clear(&h->rows);
-}
-
-/* Hands the batch being filled to tasks once the other one's tasks (the
- * only ones running) are done, then appends that one while these run (the
- * other threads are not left waiting for the copy), and fills it next. */
-static void bulk_flush(struct ctx *c)
-{
-	struct bulk_batch *b = c->batch;
-	struct half *h = &b->h[b->cur], *prev = &b->h[1 - b->cur];
-	if (prev->busy) {
-#pragma omp taskwait
-	}
-	size_t n = h->rows.nrec;
-	if (n) {
-		dp_recbatch_seal(&h->rows);
-		h->base = c->w->next_sub;
-		if (c->shape != DP_SHAPE_BULK_FUND)
-			c->w->next_sub += n;
-		h->busy = true;
-		for (int k = 0; k < SLICES; k++) {
-			size_t from = n * (size_t)k / SLICES, to = n * (size_t)(k + 1) / SLICES;
-			struct file_job *j = &h->jobs[k];
-#pragma omp task firstprivate(from, to, j, h) shared(c)
-			bulk_slice(c, h, j, from, to);
-		}
-	}
-	bulk_append(c, prev);
-	if (n)
-		b->cur = 1 - b->cur;
-}
-
-/* At the end of the file: every row normalized and appended. */
-static void bulk_finish(struct ctx *c)
-{
-	bulk_flush(c);
-#pragma omp taskwait
-	bulk_append(c, &c->batch->h[0]); /* (the one still busy: the last) */
-	bulk_append(c, &c->batch->h[1]);
-}
-
-static struct bulk_batch *bulk_new(const struct dp_dict *dict, const struct writers *w)
-{
-	struct bulk_batch *b = dp_xcalloc(1, sizeof *b);
-	for (int x = 0; x < 2; x++) {
-		b->h[x].jobs = dp_xcalloc(SLICES, sizeof *b->h[x].jobs);
-		for (int k = 0; k < SLICES; k++) {
-			job_init(&b->h[x].jobs[k], dict);
-			b->h[x].jobs[k].w.cols = w->cols;
-			b->h[x].jobs[k].w.put = w->put;
-			b->h[x].jobs[k].w.ncols = w->ncols;
-		}
-	}
-	return b;
-}
-
-static void bulk_free(struct bulk_batch *b)
-{
-	if (!b)
-		return;
-	for (int x = 0; x < 2; x++) {
-		struct half *h = &b->h[x];
-		for (int k = 0; k < SLICES; k++)
-			job_free(&h->jobs[k]);
-		free(h->jobs);
-		dp_recbatch_free(&h->rows);
-	}
-	free(b);
-}
-
-/* Streamed files taken at once (their jobs are kept until all are read):
- * a bound, so that a folder of many exports does not hold a job each. */
-#define STREAM_FILES 64
-
-/* A job for a file streamed straight into the tables of w, its bulk rows
- * normalized in parallel with b (NULL: on the reading thread). */
-static void job_stream_init(struct file_job *j, const struct dp_dict *dict, const struct writers *w,
-			    struct bulk_batch *b)
-{
-	memset(j, 0, sizeof *j);
-	j->dict = dict;
-	j->w = *w;
-	sub_init(&j->c.s, dp_dict_count(dict));
-	j->batch = b;
-}
-
-/* Reads files from..to of tab that are pending and of kind funds (the
- * bulk funds exports) or not, in path order, into w's tables: a stream. */
-static void stream_kind(const struct dp_dict *dict, struct writers *w, struct dp_filetab *tab, size_t from,
-			size_t to, bool funds, struct bulk_batch *b, struct file_job *jobs)
-{
-	for (size_t k = from; k < to; k++) {
-		if (strcmp(tab->v[k].status, "pending") != 0 || (strcmp(tab->v[k].shape, "bulk-funds") == 0) != funds)
-			continue;
-		struct file_job *j = &jobs[k - from];
-		job_stream_init(j, dict, w, b);
-		run_job(j, &tab->v[k], k);
-		w->next_sub = j->w.next_sub;
-	}
-}
-
-/* The streamed files from..to (bulk exports; no form among them), the
- * funds exports beside the others: they write other tables (a funds row
- * takes no submission id), so each table gets its rows in path order as
- * when read one file after the other, and the second core has a reading
- * thread of its own.  Then each file's outcome, in path order. */
-static int stream_files(const struct dp_dict *dict, struct writers *w, struct dp_filetab *tab, size_t from,
-			size_t to, struct bulk_batch *b, struct bulk_batch *b2, struct dp_findings *fs,
-			struct totals *tot, struct dp_buf *err)
-{
-	struct file_job *jobs = dp_xcalloc(to - from, sizeof *jobs);
-	struct writers wf = *w;
-	/* each stream a task of its own, so that a stream's waits for its
-	 * rows' tasks (bulk_append) are not waits for the other stream; no
-	 * taskwait here: libgomp's runs only the waiting task's children, so a
-	 * thread done with one stream would sit idle beside the other's rows,
-	 * where at the barrier it takes any task */
-#pragma omp parallel
-#pragma omp single
-	{
-#pragma omp task
-		stream_kind(dict, w, tab, from, to, false, b, jobs);
-#pragma omp task
-		stream_kind(dict, &wf, tab, from, to, true, b2, jobs);
-	}
-	int rc = DP_OK;
-	for (size_t k = from; k < to; k++) {
-		struct file_job *j = &jobs[k - from];
-		if (!j->dict)
-			continue; /* not pending */
-		dp_findings_move(fs, &j->fs);
-		if (rc == DP_OK)
-			rc = finish_job(j, &tab->v[k], tot, err);
-		job_free(j);
-	}
-	free(jobs);
-	return rc;
-}
-
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
 	if (!dp_stage_ready(o, "inputs.csv.gz", "dp-ingest", err))
@@ -1122,9 +372,9 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	struct dp_input_pool **pools = dp_xcalloc((size_t)nthreads, sizeof *pools);
 	for (int t = 0; t < nthreads; t++)
 		pools[t] = dp_input_pool_new();
-	struct bulk_batch *batch = nthreads > 1 ? bulk_new(dict, &w) : NULL, *batch2 = NULL;
+	struct bulk_batch *batch = nthreads > 1 ? norm_bulk_new(dict, &w) : NULL, *batch2 = NULL;
 	for (size_t k = 0; k < FORM_BATCH; k++) {
-		job_init(&jobs[k], dict);
+		norm_job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
 		jobs[k].w.put = w.put;
 		jobs[k].w.ncols = w.ncols;
@@ -1148,19 +398,19 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 								      strcmp(tab.v[ne].shape, "form") != 0))
 				ne++;
 			if (!batch2)
-				batch2 = bulk_new(dict, &w);
-			rc = stream_files(dict, &w, &tab, i, ne, batch, batch2, &fs, &tot, err);
+				batch2 = norm_bulk_new(dict, &w);
+			rc = norm_stream_files(dict, &w, &tab, i, ne, batch, batch2, &fs, &tot, err);
 			i = ne;
 			continue;
 		}
 		if (nb == 0) {
 			struct file_job j;
-			job_stream_init(&j, dict, &w, NULL);
-			run_job(&j, &tab.v[i], i);
+			norm_job_stream_init(&j, dict, &w, NULL);
+			norm_run_job(&j, &tab.v[i], i);
 			w.next_sub = j.w.next_sub;
 			dp_findings_move(&fs, &j.fs);
-			rc = finish_job(&j, &tab.v[i], &tot, err);
-			job_free(&j);
+			rc = norm_finish_job(&j, &tab.v[i], &tot, err);
+			norm_job_free(&j);
 			i++;
 			continue;
 		}
@@ -1172,7 +422,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			for (size_t k = 0; k < nb; k++) {
 				jobs[k].w.next_sub = base + k;
 				jobs[k].pool = pools[me];
-				run_job(&jobs[k], &tab.v[i + k], i + k);
+				norm_run_job(&jobs[k], &tab.v[i + k], i + k);
 			}
 		}
 		/* the ids went by position, but a form taken back (a fault after
@@ -1184,26 +434,26 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 				forget_file(&jobs[k]);
 				jobs[k].w.next_sub = next;
 				jobs[k].pool = pools[0];
-				run_job(&jobs[k], &tab.v[i + k], i + k);
+				norm_run_job(&jobs[k], &tab.v[i + k], i + k);
 			}
 			next += jobs[k].c.submissions;
 		}
 		for (size_t k = 0; k < nb && rc == DP_OK; k++) {
-			writers_append(&w, &jobs[k].w);
+			norm_writers_append(&w, &jobs[k].w);
 			dp_findings_move(&fs, &jobs[k].fs);
-			rc = finish_job(&jobs[k], &tab.v[i + k], &tot, err);
+			rc = norm_finish_job(&jobs[k], &tab.v[i + k], &tot, err);
 		}
 		w.next_sub = next;
 		i += nb;
 	}
 	for (size_t k = 0; k < FORM_BATCH; k++)
-		job_free(&jobs[k]);
+		norm_job_free(&jobs[k]);
 	free(jobs);
 	for (int t = 0; t < nthreads; t++)
 		dp_input_pool_free(pools[t]);
 	free(pools);
-	bulk_free(batch);
-	bulk_free(batch2);
+	norm_bulk_free(batch);
+	norm_bulk_free(batch2);
 	dp_progress_end(&prog);
 	if (rc != DP_OK) {
 		abort_writers(&w);
@@ -1231,3 +481,4 @@ out:
 	dp_rules_free(rules);
 	return rc;
 }
+

@@ -1,0 +1,190 @@
+/* The normalize stage's shared state (normalize.c), for its parts: the
+ * record code of forms and bulk rows (norm_record.c) and bulk rows
+ * normalized in parallel, streamed files (norm_bulk.c).  Private to those
+ * files. */
+#ifndef DP_NORM_H
+#define DP_NORM_H
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deptperf/csvfile.h"
+#include "deptperf/fields.h"
+#include "deptperf/filetab.h"
+#include "deptperf/findings.h"
+#include "deptperf/input.h"
+#include "deptperf/memtab.h"
+#include "deptperf/recbatch.h"
+#include "deptperf/rules.h"
+#include "deptperf/shape.h"
+#include "deptperf/progress.h"
+#include "deptperf/stage.h"
+#include "deptperf/status.h"
+#include "deptperf/table.h"
+#include "deptperf/text.h"
+#include "deptperf/value.h"
+
+
+#define MAX_FORM_ROWS 10000
+
+enum { FUND_ALLOC, FUND_SPENT, FUND_SELFEVAL, FUND_NVALS };
+
+struct fund {
+	struct dp_buf name;
+	struct dp_buf val[FUND_NVALS];
+	uint64_t line;
+	size_t errors;
+	bool bad[FUND_NVALS];
+};
+
+/* One submission (or one bulk fund row) being assembled. */
+struct sub {
+	size_t nfields;
+	struct dp_buf *val;
+	uint64_t *line_of;
+	bool *bad;
+	size_t errors;
+	size_t findings_from;
+	uint64_t line;
+	struct fund *funds;
+	size_t nfunds, capfunds;
+};
+
+/* Departments' rows as cells (memtab.h), beside their CSV rows: each row's
+ * cells NUL-terminated in text, and where each row ends. */
+struct cellrows {
+	struct dp_buf text;
+	size_t *end;
+	size_t n, cap;
+};
+
+struct writers {
+	struct dp_table *dept, *subs, *funds, *fundsrc;
+	struct cellrows *dcells;          /* the departments' cells being made */
+	struct dp_cells_writer *cells;    /* departments.cells, or NULL (a job's, or none) */
+	int *cols;
+	unsigned char *put; /* per column: how its cells are written (enum put) */
+	size_t ncols;
+	uint64_t next_sub;
+};
+
+struct ctx {
+	const struct dp_dict *dict;
+	struct dp_findings *fs;
+	struct writers *w;
+	const char *file;
+	size_t file_no;          /* its row in inputs.csv.gz, which subs and fundsrc name it by */
+	const char *expect_shape; /* the shape dp-ingest gave it */
+	bool shape_changed;      /* its header is not of that shape (reading stopped) */
+	enum dp_shape shape;
+	struct dp_header hdr;
+	bool header_seen;
+	struct sub s;
+	uint64_t rows, submissions, rejected;
+	uint64_t fund_rows, funds_rejected;
+	bool form_too_long;
+	struct dp_buf out, why, shown; /* scratch, reused for every value */
+	struct bulk_batch *batch;      /* bulk rows go here to be normalized in parallel; NULL: at once */
+};
+
+
+/* How a departments column's cells are written: as text, as text to guard
+ * (dp_field_is_guarded), or as they are (numbers and dates this stage
+ * formatted, which need neither quotes nor a guard: not scanned for them). */
+enum put { PUT_TEXT, PUT_GUARD, PUT_PLAIN };
+
+#define BATCH_BYTES ((size_t)1 << 20)
+#define BATCH_ROWS 4096
+#define SLICES 8
+
+struct file_job;
+
+struct half {
+	struct dp_recbatch rows;
+	uint64_t base;         /* the id of its first submission */
+	bool busy;             /* handed to tasks, not yet appended */
+	struct file_job *jobs; /* one per slice */
+};
+
+struct bulk_batch {
+	struct half h[2];
+	int cur;               /* the one being filled */
+};
+
+/* One input file being normalized: its own findings and, for a form read
+ * in parallel, its own memory tables. */
+struct file_job {
+	const struct dp_dict *dict;
+	struct writers w;
+	struct dp_findings fs;
+	struct ctx c;
+	struct dp_csvfile_result res;
+	struct dp_buf e;
+	bool mem;
+	struct dp_input_pool *pool; /* the reading thread's */
+	struct bulk_batch *batch;   /* for a streamed file: its bulk rows in parallel */
+	enum dp_encoding enc;       /* what the file was read as last */
+	bool rejected_whole;        /* take_back */
+	struct {                    /* where the file's rows begin (take_back) */
+		unsigned tables;    /* enum tables */
+		size_t cells, cells_bytes;
+		uint64_t next_sub;
+	} mark;
+};
+
+/* What the stage's summary line counts. */
+struct totals {
+	uint64_t subs, rejected, funds, funds_rejected;
+	uint64_t files_rejected; /* whole, for a fault found here */
+	struct dp_progress *prog; /* files done, for a terminal */
+};
+
+/* Streamed files taken at once (their jobs are kept until all are read):
+ * a bound, so that a folder of many exports does not hold a job each. */
+#define STREAM_FILES 64
+
+/* normalize.c */
+/* Records a job's outcome in the file table and the totals. */
+int norm_finish_job(struct file_job *j, struct dp_file_row *row, struct totals *tot, struct dp_buf *err);
+void norm_job_free(struct file_job *j);
+void norm_job_init(struct file_job *j, const struct dp_dict *dict);
+/* Reads one file into j's writers and findings (thread-safe for distinct
+ * jobs: everything it touches is the job's own). */
+void norm_run_job(struct file_job *j, const struct dp_file_row *row, size_t file_no);
+/* Moves the rows of a job's memory tables to the end of w's. */
+void norm_writers_append(struct writers *w, struct writers *from);
+
+/* norm_record.c */
+void norm_cellrows_free(struct cellrows *cr);
+/* Appends the rows of cr to w (when there is one) and empties cr. */
+void norm_cells_move(struct dp_cells_writer *w, struct cellrows *cr);
+/* Writes the submission being assembled and starts a new one. */
+void norm_emit_sub(struct ctx *c);
+void norm_header_warnings(struct ctx *c, uint64_t line);
+int norm_on_bulk_row(struct ctx *c, const struct dp_record *r);
+int norm_on_form_row(struct ctx *c, const struct dp_record *r);
+void norm_sub_free(struct sub *s);
+void norm_sub_init(struct sub *s, size_t nfields);
+void norm_sub_reset(struct sub *s, size_t findings_from);
+
+/* norm_bulk.c */
+int norm_on_record(void *vctx, const struct dp_record *r);
+/* At the end of the file: every row normalized and appended. */
+void norm_bulk_finish(struct ctx *c);
+void norm_bulk_free(struct bulk_batch *b);
+struct bulk_batch *norm_bulk_new(const struct dp_dict *dict, const struct writers *w);
+/* A job for a file streamed straight into the tables of w, its bulk rows
+ * normalized in parallel with b (NULL: on the reading thread). */
+void norm_job_stream_init(struct file_job *j, const struct dp_dict *dict, const struct writers *w,
+			    struct bulk_batch *b);
+/* The streamed files from..to (bulk exports; no form among them), the
+ * funds exports beside the others: they write other tables (a funds row
+ * takes no submission id), so each table gets its rows in path order as
+ * when read one file after the other, and the second core has a reading
+ * thread of its own.  Then each file's outcome, in path order. */
+int norm_stream_files(const struct dp_dict *dict, struct writers *w, struct dp_filetab *tab, size_t from,
+			size_t to, struct bulk_batch *b, struct bulk_batch *b2, struct dp_findings *fs,
+			struct totals *tot, struct dp_buf *err);
+
+#endif
