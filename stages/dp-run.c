@@ -5,7 +5,7 @@ static const char usage[] =
 	"usage: dp-run --input PATH [--input PATH ...] --out DIR\n"
 	"              [--rules FILE] [--roster FILE] [--adjust FILE] [--prev RUN_DIR]\n"
 	"              [--threads N] [--run-id ID] [--gzip-level 1-9] [--keep N] [--quiet]\n"
-	"              [--set CODE.COLUMN=VALUE ...] [--scenarios FILE]\n"
+	"              [--set CODE.COLUMN=VALUE ...] [--scenarios FILE] [--csv-bom] [--headers zh]\n"
 	"       dp-run --list-findings\n"
 	"       dp-run --list-fields\n"
 	"\n"
@@ -39,6 +39,11 @@ static const char usage[] =
 	"set's inferred parameters come with one: share/deptperf/rules/\n"
 	"guangdong-2021.scenarios.csv (pipeline/rules/ in the source tree).\n"
 	"\n"
+	"--csv-bom starts every published CSV with a UTF-8 BOM, so that Excel opens\n"
+	"it in Chinese, not mojibake; --headers zh gives the tables Chinese column\n"
+	"headers (the dictionary's names, the rule set's labels).  The defaults are\n"
+	"the plain UTF-8 and codes that scripts and --prev read (either way).\n"
+	"\n"
 	"--list-findings prints the catalogue of finding codes (what each means and\n"
 	"what to do, in Chinese and English; docs/findings.md is the same text).\n"
 	"--list-fields prints the field dictionary (codes, Chinese names, aliases,\n"
@@ -61,5 +66,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSCF", "io", usage, dp_run_chain);
+	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSCFBH", "io", usage, dp_run_chain);
 }

@@ -110,6 +110,8 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "quiet", no_argument, NULL, DP_OPT_QUIET },
 		{ "set", required_argument, NULL, DP_OPT_SET },
 		{ "scenarios", required_argument, NULL, DP_OPT_SCENARIOS },
+		{ "csv-bom", no_argument, NULL, DP_OPT_CSV_BOM },
+		{ "headers", required_argument, NULL, DP_OPT_HEADERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -187,6 +189,15 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		case DP_OPT_QUIET: o.quiet = true; break;
 		case DP_OPT_SET: sets[o.nsets++] = optarg; break;
 		case DP_OPT_SCENARIOS: o.scenarios = optarg; break;
+		case DP_OPT_CSV_BOM: o.csv_bom = true; break;
+		case DP_OPT_HEADERS:
+			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "codes") != 0) {
+				free(inputs);
+				free(sets);
+				return usage_error(name, "--headers takes zh (Chinese headers) or codes (the default)");
+			}
+			o.headers_zh = strcmp(optarg, "zh") == 0;
+			break;
 		case DP_OPT_THREADS:
 			if (!parse_int(optarg, 1, 1024, &o.threads)) {
 				free(inputs);

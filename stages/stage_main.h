@@ -22,6 +22,8 @@
 #define DP_OPT_SET 'S'
 #define DP_OPT_SCENARIOS 'C'
 #define DP_OPT_LIST_FIELDS 'F'
+#define DP_OPT_CSV_BOM 'B'
+#define DP_OPT_HEADERS 'H'
 
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */

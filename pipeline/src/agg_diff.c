@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "deptperf/headers.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/fields.h"
 #include "deptperf/text.h"
@@ -198,6 +199,14 @@ static int yrow_cmp(const void *p, const void *q)
 	return c ? c : strcmp(x->code, y->code);
 }
 
+static int prev_col(const struct dp_memtab *t, const char *col, const struct dp_dict *d, const struct dp_rules *r)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (dp_header_is("rankings.csv.gz", t->cols[c], col, d, r))
+			return (int)c;
+	return -1;
+}
+
 bool agg_yoy(struct agg *a)
 {
 	char *p = dp_path_join(a->o->prev, "rankings.csv.gz"), *m = dp_path_join(a->o->prev, "manifest.csv");
@@ -210,9 +219,13 @@ bool agg_yoy(struct agg *a)
 			    a->o->prev);
 		return false;
 	}
-	int pfy = dp_memtab_col(&prev, "fiscal_year"), pcode = dp_memtab_col(&prev, "dept_code"),
-	    prank = dp_memtab_col(&prev, "rank"), ptotal = dp_memtab_col(&prev, "total"),
-	    pgrade = dp_memtab_col(&prev, "grade"), pname = dp_memtab_col(&prev, "dept_name");
+	/* an earlier run's columns by code or by Chinese header (--headers zh),
+	 * with or without a BOM (--csv-bom) */
+	struct dp_dict *d = dp_dict_new(a->rules);
+	int pfy = prev_col(&prev, "fiscal_year", d, a->rules), pcode = prev_col(&prev, "dept_code", d, a->rules),
+	    prank = prev_col(&prev, "rank", d, a->rules), ptotal = prev_col(&prev, "total", d, a->rules),
+	    pgrade = prev_col(&prev, "grade", d, a->rules), pname = prev_col(&prev, "dept_name", d, a->rules);
+	dp_dict_free(d);
 	if (pfy < 0 || pcode < 0 || prank < 0 || ptotal < 0 || pgrade < 0) {
 		dp_buf_addf(a->err, "--prev %s: rankings.csv.gz lacks the columns of SPEC §6", a->o->prev);
 		dp_memtab_free(&prev);

@@ -18,6 +18,7 @@
 
 #include "agg.h"
 #include "deptperf/asis.h"
+#include "deptperf/headers.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/csvread.h"
 #include "deptperf/fields.h"
@@ -374,6 +375,44 @@ static bool write_manifest(struct agg *a)
 	return ok;
 }
 
+/* ---- --csv-bom, --headers zh ---- */
+
+struct zh_ctx {
+	const char *table;
+	const struct dp_dict *dict;
+	const struct dp_rules *rules;
+};
+
+static void zh_header(const char *col, struct dp_buf *out, void *ctx)
+{
+	const struct zh_ctx *z = ctx;
+	dp_header_zh(z->table, col, z->dict, z->rules, out);
+}
+
+/* Every table published, copied again with a BOM and Chinese headers as
+ * asked: the rows as they were, the manifest's sizes and hashes the new
+ * files' (written after this). */
+static void excel_safe(struct agg *a)
+{
+	struct dp_dict *d = dp_dict_new(a->rules);
+	struct zh_ctx z = { NULL, d, a->rules };
+	struct dp_table_rewrite rw = { a->o->csv_bom, a->o->headers_zh ? zh_header : NULL, &z };
+#pragma omp parallel for schedule(dynamic, 1)
+	for (size_t i = 0; i < a->npubs; i++) {
+		struct zh_ctx zi = z;
+		struct dp_table_rewrite rwi = rw;
+		zi.table = a->pubs[i].name;
+		rwi.ctx = &zi;
+		char *p = dp_path_join(a->o->out, a->pubs[i].name);
+		struct dp_buf e = DP_BUF_INIT;
+		if (!dp_table_recompress_as(p, p, a->o->gzip_level, &rwi, &a->pubs[i].info, &e))
+			agg_fail(a, &e);
+		dp_buf_free(&e);
+		free(p);
+	}
+	dp_dict_free(d);
+}
+
 /* ---- the stage ---- */
 
 static void copy_work(struct agg *a, const char *name, bool optional)
@@ -540,6 +579,8 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	}
 	if (!a.failed && o->prev && !agg_yoy(&a))
 		rc = DP_USAGE;
+	if (rc == DP_OK && !a.failed && (o->csv_bom || o->headers_zh))
+		excel_safe(&a);
 	if (rc == DP_OK && a.failed)
 		rc = DP_CANTCREATE;
 	if (a.more_failures)

@@ -470,7 +470,9 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 				  { "prev", o->prev ? o->prev : "" },
 				  { "threads", o->threads ? threads : "all cores" },
 				  { "set", sets.s },
-				  { "scenarios", o->scenarios ? o->scenarios : "" } };
+				  { "scenarios", o->scenarios ? o->scenarios : "" },
+				  { "csv_bom", o->csv_bom ? "yes" : "no" },
+				  { "headers", o->headers_zh ? "zh" : "codes" } };
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		dp_table_puts(t, rows[i][0], false);
 		dp_table_puts(t, rows[i][1] ? rows[i][1] : "", true);
@@ -600,6 +602,10 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 	arg2(&a[4], "--work", work);
 	arg2(&a[4], "--out", pub);
 	arg2(&a[4], "--prev", o->prev);
+	if (o->csv_bom)
+		arg(&a[4], "--csv-bom");
+	if (o->headers_zh)
+		arg2(&a[4], "--headers", "zh");
 	arg2(&a[4], "--gzip-level", level);
 	arg2(&a[4], "--threads", th);
 	static const char *const stages[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };

@@ -357,8 +357,63 @@ void dp_table_abort(struct dp_table *t)
 	free_bufs(t);
 }
 
+/* The header's cells, collected by libcsv */
+struct hdr_cells {
+	struct dp_buf text;   /* the new header line */
+	const struct dp_table_rewrite *rw;
+	bool done;
+};
+
+static int on_header(void *ctx, const struct dp_record *r)
+{
+	struct hdr_cells *h = ctx;
+	if (h->done)
+		return 0;
+	h->done = true;
+	struct dp_buf cell = DP_BUF_INIT;
+	if (h->rw->bom)
+		dp_buf_adds(&h->text, "\xEF\xBB\xBF");
+	for (size_t i = 0; i < r->n; i++) {
+		dp_buf_reset(&cell);
+		if (h->rw->header)
+			h->rw->header(r->f[i], &cell, h->rw->ctx);
+		else
+			dp_buf_add(&cell, r->f[i], r->len[i]);
+		if (i)
+			dp_buf_addc(&h->text, ',');
+		dp_csv_put(&h->text, cell.s ? cell.s : "", cell.len, false);
+	}
+	dp_buf_addc(&h->text, '\n');
+	dp_buf_free(&cell);
+	return 0;
+}
+
+/* Replaces the header line pending[0, *scan) as rw says. */
+static void rewrite_header(struct dp_table *t, size_t *scan, const struct dp_table_rewrite *rw)
+{
+	struct hdr_cells h = { DP_BUF_INIT, rw, false };
+	struct dp_csv *c = dp_csv_new(on_header, &h);
+	dp_csv_feed(c, t->pending.s, *scan);
+	dp_csv_finish(c);
+	dp_csv_free(c);
+	struct dp_buf rest = DP_BUF_INIT;
+	dp_buf_add(&rest, t->pending.s + *scan, t->pending.len - *scan);
+	dp_buf_reset(&t->pending);
+	dp_buf_add(&t->pending, h.text.s, h.text.len);
+	*scan = t->pending.len;
+	dp_buf_add(&t->pending, rest.s, rest.len);
+	dp_buf_free(&rest);
+	dp_buf_free(&h.text);
+}
+
 bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_table_info *info,
 			 struct dp_buf *err)
+{
+	return dp_table_recompress_as(src, dst, level, NULL, info, err);
+}
+
+bool dp_table_recompress_as(const char *src, const char *dst, int level, const struct dp_table_rewrite *rw,
+			    struct dp_table_info *info, struct dp_buf *err)
 {
 	struct dp_input *in = dp_input_open(src, DP_ENC_UTF8, err);
 	if (!in)
@@ -395,7 +450,8 @@ bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_
 				break;
 			if (inq)
 				continue;
-			lines++;
+			if (++lines == 1 && rw)
+				rewrite_header(t, &scan, rw);
 			if (scan >= FLUSH_AT) {
 				dp_buf_reset(&tail);
 				dp_buf_add(&tail, s + scan, t->pending.len - scan);

@@ -57,6 +57,8 @@ struct dp_stage_opts {
 	bool progress;              /* stderr is a terminal (and not --quiet) */
 	void (*on_stage)(const char *stage); /* dp-run: called as each stage starts (NULL: none) */
 	void (*on_progress)(const char *line); /* a long stage's progress (progress.h; NULL: none) */
+	bool csv_bom;               /* --csv-bom: published CSVs start with a UTF-8 BOM */
+	bool headers_zh;            /* --headers zh: published CSVs have Chinese headers */
 	bool quiet;                 /* --quiet: a report line only for a problem; dp-run
 				     * leaves err empty when a stage failed (it said why) */
 };

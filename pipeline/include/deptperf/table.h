@@ -98,6 +98,16 @@ bool dp_table_recompress(const char *src, const char *dst, int level, struct dp_
  * (a full disk refuses every table: one message, not one per table).
  * Returns ok && the commit. */
 bool dp_table_commit_if(bool ok, struct dp_table *t, struct dp_table_info *info, struct dp_buf *err);
+/* What dp_table_recompress_as changes in the copy: a UTF-8 BOM before the
+ * header (--csv-bom), and each header cell as header maps it (--headers
+ * zh; NULL: as it is).  The rows are copied as they are. */
+struct dp_table_rewrite {
+	bool bom;
+	void (*header)(const char *col, struct dp_buf *out, void *ctx);
+	void *ctx;
+};
+bool dp_table_recompress_as(const char *src, const char *dst, int level, const struct dp_table_rewrite *rw,
+			    struct dp_table_info *info, struct dp_buf *err);
 /* Removes the partial file and frees t; NULL does nothing. */
 void dp_table_abort(struct dp_table *t);
 
