@@ -1,3 +1,5 @@
+/* The shared main of every stage program (stage_main.h): options, --help,
+ * --version, the progress line, the report line and the exit code. */
 #include "stage_main.h"
 
 #include <errno.h>

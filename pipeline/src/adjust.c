@@ -1,3 +1,5 @@
+/* Review deductions (--adjust): the file read, its headers in English or
+ * Chinese, each row checked (adjust.h). */
 #include "deptperf/adjust.h"
 
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* Work tables published as they were written, when their gzip level is the
+ * run's (asis.h). */
 #include "deptperf/asis.h"
 
 #include <errno.h>

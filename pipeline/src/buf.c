@@ -1,3 +1,5 @@
+/* Growable byte buffers, checked sizes, and the exit-code advice (buf.h,
+ * status.h). */
 #include "deptperf/buf.h"
 #include "deptperf/status.h"
 

@@ -1,3 +1,4 @@
+/* The quarantine's copies, made by a thread of their own (copier.h). */
 #include "deptperf/copier.h"
 
 #include <pthread.h>

@@ -1,3 +1,5 @@
+/* Whole CSV files read as records in any encoding of SPEC §2.1; the reader
+ * of work tables ahead of its caller (csvfile.h). */
 #include "deptperf/csvfile.h"
 
 #include <omp.h>

@@ -1,3 +1,5 @@
+/* CSV records through libcsv in strict mode, with physical line numbers and
+ * the reading bounds (csvread.h). */
 #include "deptperf/csvread.h"
 
 #include <csv.h>

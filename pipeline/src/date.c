@@ -1,3 +1,4 @@
+/* The dates of SPEC §2.3 parsed and checked (date.h). */
 #include "deptperf/date.h"
 
 #include <stdint.h>

@@ -1,4 +1,8 @@
+/* Exact decimals and fractions, their parsing, formatting, rounding and
+ * sorting (decimal.h). */
 #include "deptperf/decimal.h"
+
+#include <assert.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +311,7 @@ struct dp_rat dp_rat_int(int64_t v)
 
 bool dp_rat_mul(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
 {
+	assert(a.d > 0 && b.d > 0); /* a dp_rat's denominator is positive (decimal.h) */
 	/* cross-reduce first so that products stay small */
 	dp_i128 g1 = gcd128(a.n, b.d), g2 = gcd128(b.n, a.d);
 	if (g1 > 1) { a.n /= g1; b.d /= g1; }
@@ -327,6 +332,7 @@ bool dp_rat_div(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
 
 bool dp_rat_add(struct dp_rat a, struct dp_rat b, struct dp_rat *out)
 {
+	assert(a.d > 0 && b.d > 0);
 	dp_i128 g = gcd128(a.d, b.d);
 	dp_i128 da = a.d / g, db = b.d / g, x, y, n, d;
 	if (__builtin_mul_overflow(a.n, db, &x) || __builtin_mul_overflow(b.n, da, &y) ||

@@ -1,3 +1,4 @@
+/* Rows of departments.csv.gz read back into field values (deptrow.h). */
 #include "deptperf/deptrow.h"
 
 #include <stdlib.h>

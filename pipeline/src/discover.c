@@ -1,3 +1,5 @@
+/* The input files of a run found, and every other path under an input
+ * accounted for (discover.h). */
 #include "deptperf/discover.h"
 
 #include <dirent.h>

@@ -1,3 +1,5 @@
+/* The field dictionary of SPEC §3 as one table, its lookups, and its
+ * Markdown for docs/fields.md (fields.h). */
 #include "deptperf/fields.h"
 
 #include <stdlib.h>

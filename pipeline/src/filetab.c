@@ -1,3 +1,4 @@
+/* inputs.csv.gz held in memory, read and written (filetab.h). */
 #include "deptperf/filetab.h"
 
 #include <stdio.h>

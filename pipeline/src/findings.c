@@ -1,3 +1,4 @@
+/* The findings of a stage: added, merged, sorted, written (findings.h). */
 #include "deptperf/findings.h"
 
 #include <stdarg.h>

@@ -1,3 +1,5 @@
+/* One input file as a stream of UTF-8 bytes: gzip, encodings, the SHA-256 of
+ * what was read (input.h). */
 #include "deptperf/input.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* A hash map from (fiscal_year, dept_code) keys to fixed-size records
+ * (keymap.h). */
 #include "deptperf/keymap.h"
 
 #include <stddef.h>

@@ -1,5 +1,8 @@
+/* Work tables held in memory, and the cells files that carry the departments
+ * between stages (memtab.h). */
 #include "deptperf/memtab.h"
 
+#include <assert.h>
 #include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +99,7 @@ void dp_memtab_split(const struct dp_memtab *t, size_t row, const char **cells)
 
 const char *dp_memtab_cell(const struct dp_memtab *t, size_t row, size_t col)
 {
+	assert(row < t->nrows && col < t->ncols);
 	return dp_text_unguard(dp_memtab_raw(t, row, col));
 }
 

@@ -1,3 +1,5 @@
+/* Files and folders for every stage: joins, copies, atomic writes, fsync,
+ * SHA-256 and CRC-32 of files (stage.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+/* Batches of CSV records copied out of a reader for other threads
+ * (recbatch.h). */
 #include "deptperf/recbatch.h"
 
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* The roster (--roster): read, its headers in English or Chinese, checked
+ * (roster.h). */
 #include "deptperf/roster.h"
 
 #include <stdlib.h>

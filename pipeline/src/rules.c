@@ -1,3 +1,5 @@
+/* Rule sets (SPEC §5.1): loaded and checked, changed by --set, the default
+ * one found, grade bands (rules.h). */
 #include "deptperf/rules.h"
 
 #include <limits.h>

@@ -4,6 +4,7 @@
  * the file's order, rank, dept_code). */
 #include "deptperf/scentab.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,6 +70,7 @@ static void year_reserve(struct year *y, size_t want)
 static bool year_add(struct ctx *c, const struct dp_record *rec)
 {
 	struct year *y = &c->y;
+	assert(rec->n == 2 + 2 * y->ncol); /* read_totals checked the width */
 	if (y->n && strcmp(y->codes.s + y->code[y->n - 1], rec->f[1]) >= 0)
 		return false;
 	year_reserve(y, y->n + 1);

@@ -1,5 +1,8 @@
+/* Scoring one submission exactly (SPEC §5.2), and a scenario's variant of it
+ * (score.h). */
 #include "deptperf/score.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -372,6 +375,7 @@ void dp_score(const struct dp_scorer *s, const struct dp_subject *subj, struct d
 void dp_score_variant(const struct dp_scorer *s, const struct dp_subject *subj, const struct dp_score_result *base,
 		      struct dp_score_result *out)
 {
+	assert(base && out != base); /* the base's result, not the one being written */
 	/* an overflow is not known per leaf: then every leaf is scored */
 	score(s, subj, s->same && !base->overflow ? base : NULL, out);
 }

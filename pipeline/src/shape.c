@@ -1,3 +1,5 @@
+/* The shape of an input table decided by its header row (SPEC §2.2)
+ * (shape.h). */
 #include "deptperf/shape.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* A temporary spool of records written once and read back once (spool.h). */
 #include "deptperf/spool.h"
 
 #include <errno.h>

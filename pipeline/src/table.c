@@ -1,3 +1,5 @@
+/* Gzip CSV tables written atomically, and copied again for publishing
+ * (table.h). */
 #include "deptperf/table.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* UTF-8 text: validation, normalization, the formula guard, reversible
+ * escaping, edit distance (text.h). */
 #include "deptperf/text.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* Units of SPEC §2.3 and the powers of ten between them (units.h). */
 #include "deptperf/units.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* The GB 32100 check character of a 统一社会信用代码 (uscc.h). */
 #include "deptperf/uscc.h"
 
 #include <string.h>

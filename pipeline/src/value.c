@@ -1,3 +1,4 @@
+/* One input value made canonical by its field's kind and unit (value.h). */
 #include "deptperf/value.h"
 
 #include <string.h>

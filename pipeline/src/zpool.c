@@ -1,3 +1,4 @@
+/* Blocks compressed into gzip members by background threads (zpool.h). */
 #include "deptperf/zpool.h"
 
 #include <libdeflate.h>

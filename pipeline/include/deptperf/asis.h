@@ -1,13 +1,11 @@
 /* A work table written once at the published gzip level, which dp-aggregate
  * publishes as it is instead of inflating and deflating it again:
- * scores.csv.gz, written by dp-score (981 MB of CSV at 1 000 000
- * submissions).  The stage that writes such a table records its level,
- * rows and SHA-256 beside it in WORK/<name>.info; dp-aggregate copies the
- * table when the level is the one it publishes at and the bytes are still
- * those recorded (checked while copying), and writes it itself otherwise.
- * (dp-validate's departments and funds were tried too: compressing them at
- * level 6 there cost dp-validate what it saved dp-aggregate; see
- * docs/decisions.md.) */
+ * scores.csv.gz, the largest table, written by dp-score.  The stage that
+ * writes such a table records its level, rows and SHA-256 beside it in
+ * WORK/<name>.info; dp-aggregate copies the table when the level is the one
+ * it publishes at and the bytes are still those recorded (checked while
+ * copying), and writes it itself otherwise.  Why only this table:
+ * docs/benchmarks.md, "Why the code is shaped so". */
 #ifndef DEPTPERF_ASIS_H
 #define DEPTPERF_ASIS_H
 

@@ -2,12 +2,8 @@
  * the caller goes on.
  *
  * For dp-validate's quarantine: each rejected form is copied whole into
- * rejected/, and creating a file is not always cheap.  On ext4 without a
- * journal, as on the machines measured, a new inode is looked for past
- * every one deleted in the last minutes: after a few thousand files were
- * removed (the previous run's, by a benchmark or an operator), creating one
- * took ≈ 230 µs against 16 µs, and 2 000 copies on the main thread were a
- * quarter of its time.  Copied here, they overlap the checking.
+ * rejected/, and creating a file can be slow (docs/benchmarks.md, "Why the
+ * code is shaped so"); copied here, the copies overlap the checking.
  *
  * Each copy is dp_copy_file_as_read's (to.tmp, then renamed).  After a failure the
  * copier copies nothing more; dp_copier_finish reports the first failure.

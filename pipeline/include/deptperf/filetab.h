@@ -22,9 +22,8 @@ struct dp_file_row {
 struct dp_filetab {
 	struct dp_file_row *v;
 	size_t n, cap;
-	/* the files' paths, in blocks that never move (a table of 100 000 forms
-	 * held 700 000 small allocations: its load was a third of dp-validate
-	 * on them) */
+	/* the files' paths, in blocks that never move: not an allocation per
+	 * path (a run may read 100 000 forms) */
 	char **blocks;
 	size_t nblocks, capblocks, used; /* used: bytes of the last block */
 };

@@ -2,7 +2,7 @@
  * for the stages that must sort or join (dp-aggregate).  Memory is the
  * table's text plus 8 bytes per row: a cell is found by stepping over the
  * cells before it, which is cheap for the short rows of work tables and
- * saves 4 bytes a cell (a quarter of a gigabyte for 1 000 000 departments).
+ * saves 4 bytes a cell.
  * Read-only after loading; threads may share it. */
 #ifndef DEPTPERF_MEMTAB_H
 #define DEPTPERF_MEMTAB_H
@@ -41,8 +41,7 @@ void dp_memtab_free(struct dp_memtab *t);
  * A table as the cells of its rows, for a stage that loads in memory a
  * whole table the stage before it has just written (dp-aggregate the
  * departments dp-validate accepted): loading one is a read, where the gzip
- * table costs inflating and parsing 57 million fields at 1 000 000
- * departments.  The file holds each row's cells NUL-terminated, the header
+ * table costs inflating and parsing every field.  The file holds each row's cells NUL-terminated, the header
  * row first, then each data row's offset, then a footer that names the
  * gzip table it copies: the table file as stat(2) gives it at commit
  * (device, inode, size, modification time: a rename or a hard link keeps

@@ -28,13 +28,11 @@
 #define DP_WORK_LEVEL 1  /* gzip level of work files that never leave the run */
 /* The work folder's departments.csv.gz: stored, not compressed.  The stages
  * after dp-normalize read departments.cells beside it (memtab.h), never
- * this table, unless the cells are missing or another table's; deflating
- * its 296 MB at 1 000 000 was a third of dp-normalize's CPU. */
+ * this table, unless the cells are missing or another table's, so
+ * deflating it would be work nobody uses. */
 #define DP_CELLS_TABLE_LEVEL 0
-/* dp-normalize's other tables (subs, special_funds, fundsrc): stored too.
- * Deflating them (170 MB at 1 000 000) was a tenth of dp-normalize's CPU,
- * and reading them stored costs dp-validate and dp-score no more: 110 MB
- * more of work folder (docs/decisions.md). */
+/* dp-normalize's other tables (subs, special_funds, fundsrc): stored too,
+ * which costs disk, not time (docs/decisions.md). */
 #define DP_NORMALIZED_LEVEL 0
 
 struct dp_stage_opts {

@@ -82,8 +82,7 @@ void dp_table_mark(struct dp_table *t);
 void dp_table_rewind(struct dp_table *t);
 /* A table handed to users (dp-aggregate's): commit waits for its bytes to
  * be on the disk (fsync) before the rename.  Work tables are not synced: a
- * run that dies is made again from its inputs, and at 1 000 000
- * submissions waiting for them cost ≈ 0.35 s (docs/decisions.md). */
+ * run that dies is made again from its inputs (docs/decisions.md). */
 void dp_table_durable(struct dp_table *t);
 /* Finishes, checks, closes and renames.  Returns false and appends to err on
  * any failure, after removing the partial file.  Frees t either way. */
