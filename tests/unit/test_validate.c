@@ -63,6 +63,50 @@ Test(validate, every_code)
 	t_findings(work, &fs);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		cr_expect_geq(t_count(&fs, cases[i].finding, cases[i].file), 1, "%s in %s", cases[i].finding, cases[i].file);
+	/* exactly these, each with its line and field: one finding more or
+	 * less, or one in another place, is a change to look at (a form's
+	 * line 1 is the file as a whole: a field missing, a fund left out) */
+	static const struct {
+		const char *file, *code;
+		uint64_t line;
+		const char *field;
+	} exact[] = {
+		{ "v01.csv", "E-REQUIRED", 1, "income_total" },
+		{ "v02.csv", "E-RANGE", 20, "output_completion" },
+		{ "v03.csv", "E-RANGE", 37, "self.budget_prep" },
+		{ "v03.csv", "E-SUM", 44, "self_total" },       /* the 6 no longer adds up */
+		{ "v04.csv", "E-SUM", 12, "income_total" },
+		{ "v05.csv", "E-SUM", 44, "self_total" },
+		{ "v06.csv", "E-SUM", 44, "self_total" },
+		{ "v07.csv", "E-USCC", 46, "uscc" },
+		{ "v08.csv", "W-UNROSTERED", 1, "dept_code" },
+		{ "v08.csv", "W-PROGRESS-MISMATCH", 22, "exec_progress" },
+		{ "v09.csv", "W-UNROSTERED", 1, "dept_code" },
+		{ "v09.csv", "W-OVERSPENT", 32, "fund_spent" },
+		{ "v10.csv", "W-GRADE-MISMATCH", 45, "self_grade" },
+		{ "v11.csv", "E-REQUIRED", 1, "self.budget_prep" },
+		{ "v11.csv", "E-SUM", 43, "self_total" },
+		{ "v12.csv", "E-RANGE", 1, "fund_name" },       /* the form, for its fund's error */
+		{ "v12.csv", "E-RANGE", 32, "fund_alloc" },
+		{ "v12.csv", "W-OVERSPENT", 32, "fund_spent" },
+		{ "v12.csv", "E-SUM", 44, "self_total" },       /* rescaled without the fund */
+		{ "v13.csv", "E-SUM", 44, "self_total" },
+		{ "v13.csv", "E-SUM", 46, "self.mgmt" },
+	};
+	size_t in_cases = 0;
+	for (size_t i = 0; i < fs.n; i++) {
+		if (!strstr(fs.v[i].file, "/in/v"))
+			continue;
+		in_cases++;
+		bool found = false;
+		for (size_t k = 0; k < sizeof exact / sizeof *exact && !found; k++)
+			found = strstr(fs.v[i].file, exact[k].file) && strcmp(fs.v[i].code, exact[k].code) == 0 &&
+				fs.v[i].line == exact[k].line && strcmp(fs.v[i].field, exact[k].field) == 0;
+		cr_expect(found, "unexpected: %s %s line %llu field %s", fs.v[i].file, fs.v[i].code,
+			  (unsigned long long)fs.v[i].line, fs.v[i].field);
+	}
+	cr_expect_eq(in_cases, sizeof exact / sizeof *exact, "%zu findings in the forms, want %zu", in_cases,
+		     sizeof exact / sizeof *exact);
 	cr_expect_eq(t_count(&fs, "W-MISSING", "roster.csv"), 2, "zz9 never filed, v01 was rejected");
 	cr_expect_geq(t_count(&fs, "W-UNROSTERED", NULL), 1);
 	/* the messages name the numbers */
