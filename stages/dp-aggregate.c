@@ -3,17 +3,19 @@
 
 static const char usage[] =
 	"usage: dp-aggregate --work DIR --out RUN_DIR [--prev RUN_DIR] [--gzip-level 1-9] [--threads N]\n"
-	"                    [--csv-bom] [--headers zh]\n"
+	"                    [--csv-bom] [--headers zh] [--report]\n"
 	"\n"
 	"Writes every table of SPEC §6 into RUN_DIR from a scored work folder:\n"
 	"rankings, summaries, discrepancies, comparisons, the accepted data, the\n"
 	"findings, and manifest.csv (rows, bytes and SHA-256 of every table).  With\n"
 	"--prev (an earlier run folder) it adds yoy.csv.gz.  --csv-bom and --headers zh\n"
 	"make the tables Excel-friendly: a UTF-8 BOM, Chinese column headers.\n"
+	"report.xlsx, the tables as one workbook for people, is written for up to\n"
+	"20 000 departments ranked, or whatever the size with --report.\n"
 	"Exit: 0 no error findings, 1 error findings or missing departments,\n"
 	"64 bad command line or --prev, 73 cannot write RUN_DIR, 74 I/O error.\n";
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-aggregate", "wopgtBH", "wo", usage, dp_aggregate_run);
+	return dp_stage_main(argc, argv, "dp-aggregate", "wopgtBHX", "wo", usage, dp_aggregate_run);
 }

@@ -6,6 +6,7 @@ static const char usage[] =
 	"              [--rules FILE] [--roster FILE] [--adjust FILE] [--prev RUN_DIR]\n"
 	"              [--threads N] [--run-id ID] [--gzip-level 1-9] [--keep N] [--quiet]\n"
 	"              [--set CODE.COLUMN=VALUE ...] [--scenarios FILE] [--csv-bom] [--headers zh]\n"
+	"              [--report]\n"
 	"       dp-run --list-findings\n"
 	"       dp-run --list-fields\n"
 	"\n"
@@ -44,6 +45,11 @@ static const char usage[] =
 	"headers (the dictionary's names, the rule set's labels).  The defaults are\n"
 	"the plain UTF-8 and codes that scripts and --prev read (either way).\n"
 	"\n"
+	"The run also publishes report.xlsx, the tables for people (Chinese sheets and\n"
+	"headers, numbers as numbers, header row frozen, filters), when it ranks at\n"
+	"most 20 000 departments; --report writes it for a larger run too (about a\n"
+	"second per 50 000 departments).\n"
+	"\n"
 	"--list-findings prints the catalogue of finding codes (what each means and\n"
 	"what to do, in Chinese and English; docs/findings.md is the same text).\n"
 	"--list-fields prints the field dictionary (codes, Chinese names, aliases,\n"
@@ -66,5 +72,5 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSCFBH", "io", usage, dp_run_chain);
+	return dp_stage_main(argc, argv, "dp-run", "iorRaptIgkLSCFBHX", "io", usage, dp_run_chain);
 }

@@ -114,6 +114,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		{ "scenarios", required_argument, NULL, DP_OPT_SCENARIOS },
 		{ "csv-bom", no_argument, NULL, DP_OPT_CSV_BOM },
 		{ "headers", required_argument, NULL, DP_OPT_HEADERS },
+		{ "report", no_argument, NULL, DP_OPT_REPORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -192,6 +193,7 @@ int dp_stage_main(int argc, char **argv, const char *name, const char *accepts, 
 		case DP_OPT_SET: sets[o.nsets++] = optarg; break;
 		case DP_OPT_SCENARIOS: o.scenarios = optarg; break;
 		case DP_OPT_CSV_BOM: o.csv_bom = true; break;
+		case DP_OPT_REPORT: o.report = true; break;
 		case DP_OPT_HEADERS:
 			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "codes") != 0) {
 				free(inputs);

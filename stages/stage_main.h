@@ -24,6 +24,7 @@
 #define DP_OPT_LIST_FIELDS 'F'
 #define DP_OPT_CSV_BOM 'B'
 #define DP_OPT_HEADERS 'H'
+#define DP_OPT_REPORT 'X'
 
 /* Parses argv with the options in `accepts` (required ones in `requires`),
  * runs fn and returns the exit code.  usage is the --help text. */

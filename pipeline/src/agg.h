@@ -51,6 +51,7 @@ struct agg {
 	size_t *dep_year;               /* index of its fiscal year in year order */
 	bool failed;                    /* set, with err, only through fail() */
 	size_t more_failures;           /* failures after the first, not told in err */
+	bool report_skipped;            /* report.xlsx left out for the run's size */
 	struct dp_buf *err;
 };
 
@@ -91,6 +92,14 @@ bool agg_join(struct agg *a);
 /* agg_year.c: the year tables (rankings, summaries, comparisons) */
 void agg_open_year_tables(struct agg *a, struct tables *t);
 void agg_per_year(struct agg *a, struct tables *t);
+
+/* agg_report.c: report.xlsx from the tables published so far; false (the
+ * failure recorded) when it cannot be written.  Left out (report_skipped)
+ * past DP_REPORT_MAX_DEPARTMENTS ranked unless --report: a workbook costs
+ * about a microsecond a cell, two seconds at 100 000 departments, which a
+ * run of that size should not pay unasked (docs/decisions.md). */
+#define DP_REPORT_MAX_DEPARTMENTS 20000
+bool agg_report_xlsx(struct agg *a);
 
 /* agg_diff.c */
 void agg_discrepancies(struct agg *a);

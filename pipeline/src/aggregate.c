@@ -399,6 +399,9 @@ static void excel_safe(struct agg *a)
 	struct dp_table_rewrite rw = { a->o->csv_bom, a->o->headers_zh ? zh_header : NULL, &z };
 #pragma omp parallel for schedule(dynamic, 1)
 	for (size_t i = 0; i < a->npubs; i++) {
+		size_t len = strlen(a->pubs[i].name);
+		if (len < 7 || strcmp(a->pubs[i].name + len - 7, ".csv.gz") != 0)
+			continue; /* report.xlsx */
 		struct zh_ctx zi = z;
 		struct dp_table_rewrite rwi = rw;
 		zi.table = a->pubs[i].name;
@@ -579,6 +582,8 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	}
 	if (!a.failed && o->prev && !agg_yoy(&a))
 		rc = DP_USAGE;
+	if (rc == DP_OK && !a.failed)
+		agg_report_xlsx(&a);
 	if (rc == DP_OK && !a.failed && (o->csv_bom || o->headers_zh))
 		excel_safe(&a);
 	if (rc == DP_OK && a.failed)
@@ -590,6 +595,9 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	if (rc == DP_OK) {
 		dp_buf_addf(&rep->line, "%zu tables written to %s; %zu departments ranked", a.npubs + 1, o->out,
 			    a.tot.nrows);
+		if (a.report_skipped)
+			dp_buf_addf(&rep->line, "; report.xlsx left out for more than %d departments (--report writes it)",
+				    DP_REPORT_MAX_DEPARTMENTS);
 		/* the exit code reports what the run found, as dp-run's does */
 		char *fp = dp_path_join(o->work, "findings.csv.gz"), *mp = dp_path_join(o->work, "missing.csv.gz");
 		struct dp_memtab f, m;

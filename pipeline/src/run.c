@@ -606,6 +606,8 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		arg(&a[4], "--csv-bom");
 	if (o->headers_zh)
 		arg2(&a[4], "--headers", "zh");
+	if (o->report)
+		arg(&a[4], "--report");
 	arg2(&a[4], "--gzip-level", level);
 	arg2(&a[4], "--threads", th);
 	static const char *const stages[5] = { "dp-ingest", "dp-normalize", "dp-validate", "dp-score", "dp-aggregate" };
