@@ -418,26 +418,22 @@ void agg_open_year_tables(struct agg *a, struct tables *t)
 					  "income_total", "expense_total", "expense_rate", "fund_alloc", "fund_spent",
 					  "fund_spend_rate", NULL };
 	dp_table_header(t->sectors, sc);
-	const char *cc[4 + 3 * NMETRICS + 1];
-	struct dp_buf names = DP_BUF_INIT;
-	size_t offs[3 * NMETRICS];
+	/* the header written cell by cell: each metric, then its sector median
+	 * and province percentile */
+	static const char *const cfixed[] = { "fiscal_year", "dept_code", "dept_name", "sector" };
+	for (size_t k = 0; k < 4; k++)
+		dp_table_puts(t->comp, cfixed[k], false);
+	struct dp_buf name = DP_BUF_INIT;
 	for (size_t m = 0; m < NMETRICS; m++) {
-		offs[3 * m] = names.len;
-		dp_buf_addf(&names, "%s%c", metrics[m], '\0');
-		offs[3 * m + 1] = names.len;
-		dp_buf_addf(&names, "%s_sector_median%c", metrics[m], '\0');
-		offs[3 * m + 2] = names.len;
-		dp_buf_addf(&names, "%s_province_percentile%c", metrics[m], '\0');
+		static const char *const suffix[] = { "", "_sector_median", "_province_percentile" };
+		for (int k = 0; k < 3; k++) {
+			dp_buf_reset(&name);
+			dp_buf_addf(&name, "%s%s", metrics[m], suffix[k]);
+			dp_table_puts(t->comp, name.s, false);
+		}
 	}
-	cc[0] = "fiscal_year";
-	cc[1] = "dept_code";
-	cc[2] = "dept_name";
-	cc[3] = "sector";
-	for (size_t i = 0; i < 3 * NMETRICS; i++)
-		cc[4 + i] = names.s + offs[i];
-	cc[4 + 3 * NMETRICS] = NULL;
-	dp_table_header(t->comp, cc);
-	dp_buf_free(&names);
+	dp_table_end_row(t->comp);
+	dp_buf_free(&name);
 }
 
 void agg_per_year(struct agg *a, struct tables *t)

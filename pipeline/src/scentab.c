@@ -299,21 +299,16 @@ static void write_headers(struct ctx *c)
 	dp_table_header(c->t[0], sc);
 	static const char *const fixed[] = { "scenario", "fiscal_year", "departments", "grade_changes", "grade_up",
 					     "grade_down", "max_rank_change", "mean_abs_rank_change", "kendall_tau" };
-	size_t nf = sizeof fixed / sizeof fixed[0];
-	const char **cols = dp_xcalloc(nf + c->ngr + 1, sizeof *cols);
-	memcpy(cols, fixed, sizeof fixed);
-	struct dp_buf b = DP_BUF_INIT;
-	size_t *off = dp_xcalloc(c->ngr + 1, sizeof *off);
+	for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
+		dp_table_puts(c->t[1], fixed[k], false);
+	struct dp_buf name = DP_BUF_INIT; /* then a count per grade band */
 	for (size_t g = 0; g < c->ngr; g++) {
-		off[g] = b.len;
-		dp_buf_addf(&b, "grade_%s%c", dp_rules_grade(c->rules, g)->label, '\0');
+		dp_buf_reset(&name);
+		dp_buf_addf(&name, "grade_%s", dp_rules_grade(c->rules, g)->label);
+		dp_table_puts(c->t[1], name.s, false);
 	}
-	for (size_t g = 0; g < c->ngr; g++)
-		cols[nf + g] = b.s + off[g];
-	dp_table_header(c->t[1], cols);
-	free(cols);
-	free(off);
-	dp_buf_free(&b);
+	dp_table_end_row(c->t[1]);
+	dp_buf_free(&name);
 	static const char *const st[] = { "fiscal_year", "dept_code", "base_rank", "best_rank", "worst_rank", "grades",
 					  "margin", NULL };
 	dp_table_header(c->t[2], st);

@@ -535,26 +535,19 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 		/* fiscal_year,dept_code,total,grade, then total and grade of each
 		 * scenario, named by its place in the file: dp-aggregate reads the
 		 * names from scenarios.csv */
-		size_t ns = c->scen->n;
-		const char **cols = dp_xcalloc(2 * ns + 5, sizeof *cols);
-		struct dp_buf names = DP_BUF_INIT;
-		size_t *off = dp_xcalloc(2 * ns + 1, sizeof *off);
-		for (size_t k = 0; k < ns; k++) {
-			off[2 * k] = names.len;
-			dp_buf_addf(&names, "total.%zu%c", k + 1, '\0');
-			off[2 * k + 1] = names.len;
-			dp_buf_addf(&names, "grade.%zu%c", k + 1, '\0');
+		static const char *const fixed[] = { "fiscal_year", "dept_code", "total", "grade" };
+		for (size_t k = 0; k < 4; k++)
+			dp_table_puts(c->scen_totals, fixed[k], false);
+		struct dp_buf name = DP_BUF_INIT;
+		for (size_t k = 1; k <= c->scen->n; k++) {
+			for (int g = 0; g < 2; g++) {
+				dp_buf_reset(&name);
+				dp_buf_addf(&name, "%s.%zu", g ? "grade" : "total", k);
+				dp_table_puts(c->scen_totals, name.s, false);
+			}
 		}
-		cols[0] = "fiscal_year";
-		cols[1] = "dept_code";
-		cols[2] = "total";
-		cols[3] = "grade";
-		for (size_t k = 0; k < 2 * ns; k++)
-			cols[4 + k] = names.s + off[k];
-		dp_table_header(c->scen_totals, cols);
-		free(cols);
-		free(off);
-		dp_buf_free(&names);
+		dp_table_end_row(c->scen_totals);
+		dp_buf_free(&name);
 	}
 	double t1 = now();
 	dp_progress_start(&c->prog, o->on_progress, "dp-score", "submissions", L.s.n);
