@@ -74,56 +74,15 @@ struct report {
 	struct dp_buf notes;           /* what 说明 adds: tables left out */
 };
 
-/* How a column's cells are written. */
-enum kind { K_TEXT, K_DEC2, K_MONEY, K_WHOLE };
-
-static enum kind kind_of(const struct report *r, const char *col)
-{
-	static const char *const whole[] = { "rank", "rank_in_parent", "rank_in_sector", "count", "n", "departments",
-					     "rows", "bytes", "submissions", "line", "prev_rank", "base_rank",
-					     "best_rank", "worst_rank", "rank_change", "grade_changes", "grade_up",
-					     "grade_down", "max_rank_change", "applicable", "applied" };
-	static const char *const dec[] = { "total", "self_total", "delta", "score", "self", "max", "adjustment",
-					   "percentile", "share", "max_points", "mean", "median", "p10", "p90", "min",
-					   "full_marks_share", "mean_total", "median_total", "best_total",
-					   "worst_total", "expense_rate", "fund_spend_rate", "total_change",
-					   "prev_total", "deduction", "base_total", "margin", "mean_abs_rank_change",
-					   "kendall_tau" };
-	for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
-		if (strcmp(col, whole[i]) == 0)
-			return K_WHOLE;
-	for (size_t i = 0; i < sizeof dec / sizeof *dec; i++)
-		if (strcmp(col, dec[i]) == 0)
-			return K_DEC2;
-	if (strncmp(col, "grade_", 6) == 0)
-		return K_WHOLE;
-	size_t n = strlen(col);
-	if ((n > 14 && strcmp(col + n - 14, "_sector_median") == 0) ||
-	    (n > 20 && strcmp(col + n - 20, "_province_percentile") == 0))
-		return K_DEC2;
-	int f = dp_dict_find_code(r->dict, col);
-	if (f >= 0) {
-		const struct dp_field *fd = dp_dict_field(r->dict, (size_t)f);
-		if (fd->kind == DP_FK_INT)
-			return K_WHOLE;
-		if (fd->kind == DP_FK_NUMBER)
-			return fd->unit == DP_UK_MONEY ? K_MONEY : K_DEC2;
-		return K_TEXT;
-	}
-	if (dp_rules_find(r->a->rules, col) >= 0) /* a sum indicator's score (rankings) */
-		return K_DEC2;
-	return K_TEXT;
-}
-
-static void put_cell(struct report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, enum kind k,
+static void put_cell(struct report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, enum dp_col_kind k,
 		     const char *s)
 {
 	dp_dec v;
 	if (!*s)
 		return;
-	if (k != K_TEXT && dp_value_dec(s, &v)) {
+	if (k != DP_COL_TEXT && dp_value_dec(s, &v)) {
 		/* for display only: the table's value is the exact one */
-		lxw_format *f = k == K_WHOLE ? r->whole : k == K_MONEY ? r->money : r->dec2;
+		lxw_format *f = k == DP_COL_WHOLE ? r->whole : k == DP_COL_MONEY ? r->money : r->dec2;
 		worksheet_write_number(ws, row, col, (double)v / (double)DP_DEC_ONE, f);
 		return;
 	}
@@ -131,7 +90,7 @@ static void put_cell(struct report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col
 }
 
 static lxw_worksheet *new_sheet(struct report *r, const struct sheet_spec *sp, int part, const char *const *hdr,
-				const enum kind *kinds, size_t ncols)
+				const enum dp_col_kind *kinds, size_t ncols)
 {
 	char name[64];
 	if (part)
@@ -143,7 +102,7 @@ static lxw_worksheet *new_sheet(struct report *r, const struct sheet_spec *sp, i
 		return NULL;
 	struct dp_buf zh = DP_BUF_INIT;
 	for (size_t c = 0; c < ncols; c++) {
-		double width = kinds[c] == K_TEXT ? 16 : 11;
+		double width = kinds[c] == DP_COL_TEXT ? 16 : 11;
 		if (strcmp(hdr[c], "message") == 0 || strcmp(hdr[c], "file") == 0)
 			width = 48;
 		else if (strcmp(hdr[c], "dept_name") == 0 || strcmp(hdr[c], "label") == 0)
@@ -180,10 +139,10 @@ static bool table_sheets(struct report *r, const struct sheet_spec *sp, struct d
 	}
 	size_t ncols = rec->n;
 	char **hdr = dp_xcalloc(ncols + 1, sizeof *hdr);
-	enum kind *kinds = dp_xcalloc(ncols + 1, sizeof *kinds);
+	enum dp_col_kind *kinds = dp_xcalloc(ncols + 1, sizeof *kinds);
 	for (size_t c = 0; c < ncols; c++) {
 		hdr[c] = dp_xstrdup(rec->f[c]);
-		kinds[c] = kind_of(r, hdr[c]);
+		kinds[c] = dp_header_kind(sp->table, hdr[c], r->dict, r->a->rules);
 	}
 	if (sp->max_rows) {
 		/* its rows counted in the manifest already: a table over the bound is left out whole */
@@ -316,7 +275,7 @@ static void notes_sheet(struct report *r)
 						      strcmp(rec->f[0], "threads") == 0)))
 				continue;
 			worksheet_write_string(ws, row, 0, param_name(rec->f[0]), r->text);
-			put_cell(r, ws, row++, 1, t == 1 ? K_WHOLE : K_TEXT, rec->f[1]);
+			put_cell(r, ws, row++, 1, t == 1 ? DP_COL_WHOLE : DP_COL_TEXT, rec->f[1]);
 		}
 		dp_rows_close(rows);
 		dp_buf_free(&e);
