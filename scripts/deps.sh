@@ -2,13 +2,13 @@
 # Installs the Debian packages deptperf needs, only those missing; says what
 # it installs.  Idempotent.  Runs apt-get as root (directly or through sudo).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libdeflate-dev libxlsxwriter-dev libcriterion-dev procps)
+pkgs=(build-essential cmake pkg-config libcsv-dev zlib1g-dev nettle-dev libdeflate-dev libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libcriterion-dev procps)
 for flag in "$@"; do
 	case "$flag" in
 	--with-bench) pkgs+=(time gzip libdeflate-tools) ;;
 	# scripts/fuzz: clang, its libFuzzer runtime, and the OpenMP clang links against
 	--with-fuzz) pkgs+=(clang libclang-rt-14-dev libomp-14-dev) ;;
-	--with-tests) pkgs+=(unzip) ;; # the tests open report.xlsx
+	--with-tests) pkgs+=(unzip python3-xlwt) ;; # the tests open report.xlsx and write .xls (scripts/csv2xls)
 	*) echo "deps: unknown flag $flag (--with-bench, --with-fuzz, --with-tests)" >&2; exit 64 ;;
 	esac
 done

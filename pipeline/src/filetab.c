@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deptperf/book.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/input.h"
 #include "deptperf/shape.h"
@@ -34,9 +35,15 @@ struct dp_file_row *dp_filetab_add(struct dp_filetab *t, const char *file)
 	struct dp_file_row *r = &t->v[t->n++];
 	memset(r, 0, sizeof *r);
 	r->file = keep_name(t, file, strlen(file));
+	r->sheet = "";
 	r->encoding = r->shape = "";
 	r->status = "pending";
 	return r;
+}
+
+void dp_filetab_set_sheet(struct dp_filetab *t, struct dp_file_row *r, const char *sheet)
+{
+	r->sheet = sheet[0] ? keep_name(t, sheet, strlen(sheet)) : "";
 }
 
 static const char *const statuses[] = { "", "pending", "accepted", "partly-rejected", "rejected", "superseded",
@@ -49,8 +56,10 @@ bool dp_filetab_set(const char **field, const char *value)
 			*field = statuses[i];
 			return true;
 		}
-	/* the names input.c and shape.c write (each "" for none: a status above) */
+	/* the names input.c, book.c and shape.c write (each "" for none: a status above) */
 	const char *w = dp_encoding_name(dp_encoding_from_name(value));
+	if (strcmp(w, value) != 0)
+		w = dp_book_kind_name(dp_book_kind_from_name(value));
 	if (strcmp(w, value) != 0)
 		w = dp_shape_name(dp_shape_from_name(value));
 	if (strcmp(w, value) != 0)
@@ -60,22 +69,27 @@ bool dp_filetab_set(const char **field, const char *value)
 }
 
 static const char *const columns[] = { "file", "sha256", "bytes", "encoding", "shape",
-				       "rows", "submissions", "status", NULL };
+				       "rows", "submissions", "status", "sheet", NULL };
 
 /* One data row of inputs.csv.gz into t; false when it is not one. */
 static bool load_row(struct dp_filetab *t, const struct dp_record *r)
 {
-	if (r->n != 8)
+	if (r->n != 8 && r->n != 9)
 		return false;
 	/* the path as the disk has it (written escaped: dp_filetab_write) */
 	struct dp_buf path = DP_BUF_INIT;
 	dp_text_unescape(&path, dp_text_unguard(r->f[0]));
 	struct dp_file_row *row = dp_filetab_add(t, dp_buf_str(&path));
-	dp_buf_free(&path);
 	snprintf(row->sha256, sizeof row->sha256, "%s", r->f[1]);
 	row->bytes = strtoull(r->f[2], NULL, 10);
 	row->rows = strtoull(r->f[5], NULL, 10);
 	row->submissions = strtoull(r->f[6], NULL, 10);
+	if (r->n == 9) {
+		dp_buf_reset(&path);
+		dp_text_unescape(&path, dp_text_unguard(r->f[8]));
+		dp_filetab_set_sheet(t, row, dp_buf_str(&path));
+	}
+	dp_buf_free(&path);
 	/* a word of no row: not our table */
 	return dp_filetab_set(&row->encoding, r->f[3]) && dp_filetab_set(&row->shape, r->f[4]) &&
 	       dp_filetab_set(&row->status, r->f[7]);
@@ -106,7 +120,17 @@ bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, s
 	struct dp_table *w = dp_table_create(path, level, err);
 	if (!w)
 		return false;
-	dp_table_header(w, columns);
+	bool sheets = false;
+	for (size_t i = 0; i < t->n && !sheets; i++)
+		sheets = t->v[i].sheet[0] != '\0';
+	if (sheets) {
+		dp_table_header(w, columns);
+	} else {
+		const char *eight[9];
+		memcpy(eight, columns, 8 * sizeof *eight);
+		eight[8] = NULL;
+		dp_table_header(w, eight);
+	}
 	struct dp_buf name = DP_BUF_INIT;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct dp_file_row *r = &t->v[i];
@@ -121,6 +145,11 @@ bool dp_filetab_write(const struct dp_filetab *t, const char *path, int level, s
 		dp_table_putu(w, r->rows);
 		dp_table_putu(w, r->submissions);
 		dp_table_puts(w, r->status, false);
+		if (sheets) {
+			dp_buf_reset(&name);
+			dp_text_escape(&name, r->sheet, true);
+			dp_table_puts(w, dp_buf_str(&name), true);
+		}
 		dp_table_end_row(w);
 	}
 	dp_buf_free(&name);

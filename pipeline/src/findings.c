@@ -93,6 +93,18 @@ void dp_findings_set_key(struct dp_findings *fs, size_t from, const char *dept_c
 	}
 }
 
+void dp_findings_prefix(struct dp_findings *fs, size_t i, const char *file, const char *prefix)
+{
+	struct dp_finding *f = &fs->v[i];
+	struct dp_buf m = DP_BUF_INIT;
+	dp_buf_adds(&m, prefix);
+	dp_buf_adds(&m, f->message);
+	char *old = f->code;
+	pack(f, f->code, file ? file : f->file, f->dept_code, f->fiscal_year, f->field, f->value, m.s);
+	free(old);
+	dp_buf_free(&m);
+}
+
 static int cmp(const void *a, const void *b)
 {
 	const struct dp_finding *x = a, *y = b;

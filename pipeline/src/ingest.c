@@ -15,6 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "deptperf/book.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/discover.h"
 #include "deptperf/fields.h"
@@ -45,6 +49,13 @@ static int on_record(void *ctx, const struct dp_record *r)
 	return 3; /* the rest is dp-normalize's to read (dp_input_sha256 hashes it) */
 }
 
+/* A sheet of a workbook: read (its shape), or skipped, or rejected. */
+struct sheet_slot {
+	char *name;
+	enum dp_shape shape;
+	const char *status; /* "pending", "skipped" or "rejected" */
+};
+
 struct slot {
 	char sha256[65];
 	uint64_t bytes;
@@ -52,6 +63,9 @@ struct slot {
 	enum dp_shape shape;
 	bool rejected;
 	struct dp_findings fs;
+	enum dp_book_kind book;     /* a workbook: its sheets, unless rejected whole */
+	struct sheet_slot *sheets;
+	size_t nsheets;
 };
 
 static void header_list(struct dp_buf *b, const struct dp_header *h)
@@ -126,23 +140,100 @@ static void scan_file(const struct dp_dict *dict, const char *path, struct dp_in
 	dp_buf_free(&e);
 }
 
-/* A name ending in .xlsx or .xls, any case. */
-static bool is_workbook(const char *path)
+/* Reads the header and first record of every sheet of a workbook (SPEC
+ * §2.1): a sheet that fits no shape, is empty or is no table (a chart) is
+ * skipped with a warning naming it; a workbook that cannot be read, or has
+ * no sheet to read, is rejected whole. */
+static void scan_book(const struct dp_dict *dict, const char *path, struct slot *s)
 {
-	const char *dot = strrchr(path, '.');
-	return dot && (strcasecmp(dot, ".xlsx") == 0 || strcasecmp(dot, ".xls") == 0);
+	struct dp_csvfile_result res = { 0 };
+	struct dp_buf e = DP_BUF_INIT, why = DP_BUF_INIT;
+	struct stat st;
+	if (stat(path, &st) != 0 || !dp_sha256_file(path, s->sha256)) {
+		unreadable_finding(&s->fs, path, strerror(errno));
+		s->rejected = true;
+		s->sha256[0] = '\0';
+		return;
+	}
+	s->bytes = (uint64_t)st.st_size;
+	struct dp_book *b = dp_book_open(path, s->book, &res, &e);
+	if (!b) {
+		if (res.status == DP_CF_IOERR)
+			unreadable_finding(&s->fs, path, e.len ? e.s : "read error");
+		else
+			dp_book_finding(&s->fs, path, NULL, &res, e.s);
+		s->rejected = true;
+		dp_buf_free(&e);
+		return;
+	}
+	size_t n = dp_book_sheets(b), read = 0;
+	s->sheets = dp_xcalloc(n ? n : 1, sizeof *s->sheets);
+	s->nsheets = n;
+	struct dp_findings sheet_fs = { 0 };
+	for (size_t i = 0; i < n && !s->rejected; i++) {
+		struct sheet_slot *sh = &s->sheets[i];
+		const char *name = dp_book_sheet_name(b, i);
+		sh->name = dp_xstrdup(name);
+		sh->status = "skipped";
+		if (dp_book_sheet_skip(b, i)) {
+			dp_findings_add(&sheet_fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL, "工作表“%s”：%s，未读取", name,
+					dp_book_sheet_skip(b, i));
+			dp_buf_addf(&why, "%s“%s”（%s）", why.len ? "、" : "", name, dp_book_sheet_skip(b, i));
+			continue;
+		}
+		struct scan sc = { dict, false, { 0 }, 0 };
+		dp_buf_reset(&e);
+		dp_book_read(b, i, on_record, &sc, &res, &e);
+		if (res.status != DP_CF_OK && res.status != DP_CF_STOPPED) {
+			/* a damaged sheet, or one past a bound: the workbook is rejected */
+			dp_book_finding(&s->fs, path, name, &res, e.s);
+			s->rejected = true;
+		} else if (!sc.header_seen) {
+			dp_findings_add(&sheet_fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL, "工作表“%s”是空的，未读取", name);
+			dp_buf_addf(&why, "%s“%s”（空）", why.len ? "、" : "", name);
+		} else if (sc.hdr.shape == DP_SHAPE_NONE) {
+			struct dp_buf h = DP_BUF_INIT;
+			header_list(&h, &sc.hdr);
+			dp_findings_add(&sheet_fs, DP_W_SKIPPED, path, 1, NULL, NULL, NULL, h.s,
+					"工作表“%s”的表头“%s”不是可识别的格式，未读取（单户表应为“字段,值,单位,分项”，"
+					"批量表的列名应为字段名称）；如是填报数据，请改正表头后重新提交", name, h.s);
+			dp_buf_addf(&why, "%s“%s”（表头“%s”不可识别）", why.len ? "、" : "", name, h.s);
+			dp_buf_free(&h);
+		} else if (sc.rows == 0) {
+			sh->status = "rejected";
+			sh->shape = sc.hdr.shape;
+			dp_findings_add(&sheet_fs, DP_E_SHAPE, path, 1, NULL, NULL, NULL, NULL,
+					"工作表“%s”只有表头，没有数据行，请检查是否填写完整", name);
+			read++;
+		} else {
+			sh->status = "pending";
+			sh->shape = sc.hdr.shape;
+			read++;
+		}
+		dp_header_free(&sc.hdr);
+	}
+	if (!s->rejected && read == 0) {
+		s->rejected = true;
+		dp_findings_add(&s->fs, DP_E_SHAPE, path, 0, NULL, NULL, NULL, NULL,
+				n ? "工作簿中没有可读取的数据表：%s，请检查是否选错了文件" :
+				    "工作簿中没有工作表%s，请检查是否选错了文件", why.s ? why.s : "");
+	}
+	if (s->rejected) { /* one row for the workbook, its finding only */
+		dp_findings_free(&sheet_fs);
+	} else {
+		dp_findings_move(&s->fs, &sheet_fs);
+	}
+	dp_book_close(b);
+	dp_buf_free(&e);
+	dp_buf_free(&why);
 }
 
-/* W-SKIPPED for a file whose name is not .csv or .csv.gz (SPEC §2.1): a
- * workbook gets the one thing its clerk can do today. */
+/* W-SKIPPED for a file whose name is not .csv, .csv.gz, .xlsx or .xls
+ * (SPEC §2.1). */
 static void skipped_finding(struct dp_findings *fs, const char *path)
 {
-	if (is_workbook(path))
-		dp_findings_add(fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL,
-				"Excel 工作簿暂不能直接读取，未读取：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新提交");
-	else
-		dp_findings_add(fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL,
-				"不是 .csv 或 .csv.gz 文件，未读取；如是填报表，请另存为 CSV UTF-8 后重新提交");
+	dp_findings_add(fs, DP_W_SKIPPED, path, 0, NULL, NULL, NULL, NULL,
+			"不是 .csv、.csv.gz、.xlsx 或 .xls 文件，未读取；如是填报表，请另存为 .xlsx 或 CSV UTF-8 后重新提交");
 }
 
 int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
@@ -156,17 +247,14 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 		dp_found_list_free(&found);
 		return rc;
 	}
-	size_t ncsv = 0;
-	for (size_t i = 0; i < found.n; i++)
+	size_t ncsv = 0, nbooks = 0;
+	for (size_t i = 0; i < found.n; i++) {
 		ncsv += found.v[i].csv && !found.v[i].skip;
-	if (ncsv == 0) {
-		size_t books = 0;
-		for (size_t i = 0; i < found.n; i++)
-			books += is_workbook(found.v[i].path);
-		dp_buf_addf(err, "no .csv or .csv.gz file under the %zu input path(s)", o->ninputs);
-		if (books)
-			dp_buf_addf(err, " (%zu Excel workbook(s), which deptperf cannot read yet: save each as "
-					 "\"CSV UTF-8 (comma delimited)\" in Excel and run again)", books);
+		nbooks += !found.v[i].csv && !found.v[i].skip && !found.v[i].unreadable &&
+			  dp_book_kind_of_path(found.v[i].path) != DP_BOOK_NONE;
+	}
+	if (ncsv + nbooks == 0) {
+		dp_buf_addf(err, "no .csv, .csv.gz, .xlsx or .xls file under the %zu input path(s)", o->ninputs);
 		dp_found_list_free(&found);
 		return DP_NOINPUT;
 	}
@@ -192,6 +280,8 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 					"%s：不是可读取的文件，从未打开；如应是填报表，请放入普通文件", f->skip);
 		} else if (f->csv) {
 			scan_file(dict, f->path, pool, &slots[i]);
+		} else if ((slots[i].book = dp_book_kind_of_path(f->path)) != DP_BOOK_NONE) {
+			scan_book(dict, f->path, &slots[i]);
 		} else {
 			/* listed as skipped, with its hash, so nothing goes unseen */
 			struct dp_buf e = DP_BUF_INIT;
@@ -214,10 +304,34 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 	dp_progress_end(&prog);
 	struct dp_filetab tab = { 0 };
 	struct dp_findings fs = { 0 };
-	size_t rejected = 0, skipped = 0;
+	size_t rejected = 0, skipped = 0, nsheets = 0;
 	rc = DP_OK;
 	for (size_t i = 0; i < found.n; i++) {
 		struct slot *s = &slots[i];
+		if (s->book && !s->rejected) {
+			/* a row per sheet */
+			for (size_t k = 0; k < s->nsheets; k++) {
+				struct dp_file_row *r = dp_filetab_add(&tab, found.v[i].path);
+				dp_filetab_set_sheet(&tab, r, s->sheets[k].name);
+				memcpy(r->sha256, s->sha256, sizeof r->sha256);
+				r->bytes = s->bytes;
+				dp_filetab_set(&r->encoding, dp_book_kind_name(s->book));
+				dp_filetab_set(&r->shape, dp_shape_name(s->sheets[k].shape));
+				dp_filetab_set(&r->status, s->sheets[k].status);
+				skipped += strcmp(s->sheets[k].status, "skipped") == 0;
+				rejected += strcmp(s->sheets[k].status, "rejected") == 0;
+				free(s->sheets[k].name);
+			}
+			free(s->sheets);
+			nsheets += s->nsheets;
+			dp_findings_move(&fs, &s->fs);
+			continue;
+		}
+		if (s->sheets) {
+			for (size_t k = 0; k < s->nsheets; k++)
+				free(s->sheets[k].name);
+			free(s->sheets);
+		}
 		struct dp_file_row *r = dp_filetab_add(&tab, found.v[i].path);
 		memcpy(r->sha256, s->sha256, sizeof r->sha256);
 		r->bytes = s->bytes;
@@ -229,6 +343,8 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 			dp_filetab_set(&r->status, "skipped");
 			skipped++;
 		}
+		if (s->book && r->sha256[0])
+			dp_filetab_set(&r->encoding, dp_book_kind_name(s->book));
 		if (found.v[i].csv && !found.v[i].skip && r->sha256[0]) {
 			dp_filetab_set(&r->encoding, dp_encoding_name(s->enc));
 			dp_filetab_set(&r->shape, dp_shape_name(s->shape));
@@ -242,8 +358,9 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 		free(p1);
 		free(p2);
 	}
-	dp_buf_addf(&rep->line, "%zu files: %zu csv, %zu rejected whole, %zu skipped (not .csv/.csv.gz, or not a regular file)", found.n,
-		    ncsv, rejected, skipped);
+	dp_buf_addf(&rep->line, "%zu files: %zu csv, %zu workbooks (%zu sheets), %zu rejected whole, %zu skipped "
+				 "(not .csv/.csv.gz/.xlsx/.xls, not a regular file, or a sheet that is no table)",
+		    found.n, ncsv, nbooks, nsheets, rejected, skipped);
 	if (rc == DP_OK && fs.errors)
 		rc = DP_FINDINGS;
 	dp_findings_free(&fs);

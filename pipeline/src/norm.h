@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deptperf/book.h"
 #include "deptperf/csvfile.h"
 #include "deptperf/fields.h"
 #include "deptperf/filetab.h"
@@ -74,12 +75,15 @@ struct ctx {
 	struct dp_findings *fs;
 	struct writers *w;
 	const char *file;
+	const char *sheet;       /* a workbook's sheet ("" for a CSV file): findings name its cells */
+	bool xls;                /* an .xls sheet: a percent's number cannot be told from its fraction */
 	size_t file_no;          /* its row in inputs.csv.gz, which subs and fundsrc name it by */
 	const char *expect_shape; /* the shape dp-ingest gave it */
 	bool shape_changed;      /* its header is not of that shape (reading stopped) */
 	enum dp_shape shape;
 	struct dp_header hdr;
 	bool header_seen;
+	uint64_t header_line;
 	struct sub s;
 	uint64_t rows, submissions, rejected;
 	uint64_t fund_rows, funds_rejected;
@@ -167,6 +171,9 @@ int norm_on_form_row(struct ctx *c, const struct dp_record *r);
 void norm_sub_free(struct sub *s);
 void norm_sub_init(struct sub *s, size_t nfields);
 void norm_sub_reset(struct sub *s, size_t findings_from);
+/* Puts the sheet and cell before the messages of findings [from, n) of
+ * fs, made reading c's sheet: "表1!C17：" (SPEC §2.1). */
+void norm_sheet_positions(const struct ctx *c, struct dp_findings *fs, size_t from);
 
 /* norm_bulk.c */
 int norm_on_record(void *vctx, const struct dp_record *r);

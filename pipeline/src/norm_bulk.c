@@ -21,6 +21,7 @@ int norm_on_record(void *vctx, const struct dp_record *r)
 	struct ctx *c = vctx;
 	if (!c->header_seen) {
 		c->header_seen = true;
+		c->header_line = r->line;
 		c->shape = dp_header_parse(c->dict, r, &c->hdr);
 		c->s.line = r->line;
 		if (c->shape != DP_SHAPE_FORM)

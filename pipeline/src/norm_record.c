@@ -77,6 +77,50 @@ static bool dst_conflicts(const struct ctx *c, int fi, const struct dp_buf *out)
 	return out->len && dst->len && strcmp(dst->s, out->s) != 0;
 }
 
+/* Whether raw[0..n) is a plain number in (0, 10]: in an .xls, FreeXL gives
+ * no cell's format but a date's, so 38.12% typed in a cell (stored as
+ * 0.3812) and 0.3812 typed as such are one number, and so are 109.15% and
+ * 1.0915; a percent field's number that could be such a fraction (an
+ * allowed percent is at most 1 000%, a fraction at most 10) is refused
+ * rather than read as 0.3812% (docs/decisions.md "Excel workbooks"). */
+static bool xls_fraction(const char *raw, size_t n)
+{
+	size_t i = 0, intpart = 0, digits = 0;
+	bool point = false, nonzero = false;
+	while (i < n && raw[i] == ' ')
+		i++;
+	for (; i < n && raw[i] != ' '; i++) {
+		if (raw[i] == '.' && !point) {
+			point = true;
+			continue;
+		}
+		if (raw[i] < '0' || raw[i] > '9')
+			return false;
+		digits++;
+		nonzero = nonzero || raw[i] != '0';
+		if (!point && (intpart = intpart * 10 + (size_t)(raw[i] - '0')) > 10)
+			return false;
+		if (point && intpart == 10 && raw[i] != '0')
+			return false;
+	}
+	while (i < n && raw[i] == ' ')
+		i++;
+	return i == n && digits && nonzero;
+}
+
+/* E-UNIT for xls_fraction's case, into why; 0 otherwise. */
+static enum dp_code xls_percent(const struct ctx *c, const struct dp_field *f, const char *raw, size_t n,
+				struct dp_buf *why)
+{
+	if (!c->xls || f->unit != DP_UK_PERCENT || !xls_fraction(raw, n))
+		return 0;
+	dp_buf_reset(why);
+	dp_buf_addf(why, "%s 的值“%.*s”来自 .xls 工作簿，无法分辨它是 %.*s%% 还是设为百分比格式的单元格存下的小数"
+			 "（38.12%% 存为 0.3812）：请另存为 .xlsx 后重新提交，或在单元格中填写带 %% 的文本",
+		    f->label, (int)n, raw, (int)n, raw);
+	return DP_E_UNIT;
+}
+
 /* Stores one value of field fi (f, its definition), read on line,
  * reporting what is wrong. */
 static void set_value(struct ctx *c, int fi, const struct dp_field *f, const char *raw, size_t n,
@@ -92,6 +136,8 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 		 * its place, with nothing to compare it with */
 		struct dp_buf *dst = &s->val[fi];
 		enum dp_code code = dp_value_norm(f, raw, n, hint, dst, why);
+		if (!code)
+			code = xls_percent(c, f, raw, n, why);
 		if (!code) {
 			if (dst->len && fund_slot < 0)
 				s->line_of[fi] = line;
@@ -101,6 +147,8 @@ static void set_value(struct ctx *c, int fi, const struct dp_field *f, const cha
 		dp_buf_reset(why);
 	}
 	enum dp_code code = dp_value_norm(f, raw, n, hint, out, why);
+	if (!code)
+		code = xls_percent(c, f, raw, n, why);
 	dp_buf_reset(shown);
 	if (code || dst_conflicts(c, fi, out)) {
 		dp_buf_add(shown, raw, dp_utf8_prefix(raw, n, 200));
@@ -409,3 +457,17 @@ int norm_on_bulk_row(struct ctx *c, const struct dp_record *r)
 	return 0;
 }
 
+
+void norm_sheet_positions(const struct ctx *c, struct dp_findings *fs, size_t from)
+{
+	struct dp_buf p = DP_BUF_INIT;
+	for (size_t i = from; i < fs->n; i++) {
+		const struct dp_finding *f = &fs->v[i];
+		if (f->line == 0)
+			continue; /* (on the whole workbook: its message names the sheet) */
+		dp_buf_reset(&p);
+		dp_sheet_finding_where(&p, c->dict, &c->hdr, c->header_line, c->sheet, f->code, f->field, f->line);
+		dp_findings_prefix(fs, i, NULL, p.s);
+	}
+	dp_buf_free(&p);
+}

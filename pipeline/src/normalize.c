@@ -193,6 +193,8 @@ static void take_back(struct file_job *j, uint64_t utf8_bad)
 				"文件编码前后不一致：表头和第一条记录是 UTF-8，第 %llu 字节起却不是；"
 				"整个文件按 GB18030 读取时表头又无法识别，请整个文件另存为“CSV UTF-8”后重新提交",
 				(unsigned long long)utf8_bad);
+	else if (c->sheet[0])
+		dp_book_finding(&j->fs, c->file, c->sheet, &j->res, j->e.s);
 	else
 		dp_csvfile_finding(&j->fs, c->file, &j->res, j->e.s, utf8_bad);
 	c->submissions = c->rejected = c->fund_rows = c->funds_rejected = 0;
@@ -244,13 +246,19 @@ static void read_file(struct file_job *j, const struct dp_file_row *row, size_t 
 	c->fs = &j->fs;
 	c->w = &j->w;
 	c->file = row->file;
+	c->sheet = row->sheet;
+	c->xls = dp_book_kind_from_name(row->encoding) == DP_BOOK_XLS;
 	c->file_no = file_no;
 	c->expect_shape = row->shape;
 	dp_buf_reset(&j->e);
 	c->batch = j->batch;
 	j->enc = enc;
 	/* hashed as read: what is normalized must be what dp-ingest hashed */
-	dp_csvfile_read_pooled(row->file, enc, true, norm_on_record, c, j->pool, &j->res, &j->e);
+	enum dp_book_kind book = dp_book_kind_from_name(row->encoding);
+	if (book != DP_BOOK_NONE)
+		dp_sheet_read(row->file, book, row->sheet, true, norm_on_record, c, &j->res, &j->e);
+	else
+		dp_csvfile_read_pooled(row->file, enc, true, norm_on_record, c, j->pool, &j->res, &j->e);
 	if (c->batch)
 		norm_bulk_finish(c);
 }
@@ -288,6 +296,8 @@ void norm_run_job(struct file_job *j, const struct dp_file_row *row, size_t file
 		take_back(j, utf8_bad);
 	else if (j->res.status == DP_CF_OK && c->shape == DP_SHAPE_FORM)
 		norm_emit_sub(c);
+	if (!j->rejected_whole && c->sheet[0])
+		norm_sheet_positions(c, &j->fs, 0);
 	dp_header_free(&c->hdr);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deptperf/book.h"
 #include "deptperf/text.h"
 
 const char *dp_shape_name(enum dp_shape s)
@@ -116,4 +117,25 @@ void dp_header_free(struct dp_header *h)
 	free(h->unit);
 	free(h->hint);
 	memset(h, 0, sizeof *h);
+}
+
+long dp_header_col(const struct dp_dict *d, const struct dp_header *h, const char *field)
+{
+	if (!field || !field[0])
+		return -1;
+	int fi = dp_dict_find_code(d, field);
+	if (h->shape == DP_SHAPE_FORM)
+		return fi >= 0 ? h->col_value : h->col_field;
+	for (size_t j = 0; j < h->ncols; j++)
+		if (fi >= 0 ? h->field[j] == fi : strcmp(h->label[j], field) == 0)
+			return (long)j;
+	return -1;
+}
+
+void dp_sheet_finding_where(struct dp_buf *b, const struct dp_dict *d, const struct dp_header *h, uint64_t header_line,
+			    const char *sheet, const char *code, const char *field, uint64_t line)
+{
+	bool whole = h->shape == DP_SHAPE_FORM && line == header_line;
+	long col = whole || strcmp(code, "E-REQUIRED") == 0 ? -1 : dp_header_col(d, h, field);
+	dp_sheet_where(b, sheet, col, whole ? 0 : line);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deptperf/book.h"
 #include "deptperf/checks.h"
 #include "deptperf/copier.h"
 #include "deptperf/csvfile.h"
@@ -66,6 +67,7 @@ struct vctx {
 	struct dp_scorer *scorer;
 	struct dp_score_result res; /* the submission being checked (dp_score_applicable sets it) */
 	struct dp_filetab *tab;
+	char **site_file;           /* per row of tab: what a finding's file is while validate runs (val_site_file) */
 	struct dp_findings *fs;
 	struct dp_progress prog;    /* submissions checked, for a terminal */
 	struct dp_keymap *keys;
@@ -224,5 +226,13 @@ int val_write_funds(struct vctx *v, struct dp_buf *err);
  * file that cannot be made costs the stages after this one time, not the
  * run: it is left out. */
 bool val_write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *err);
+
+/* validate.c */
+/* The file of a finding on row fi of the file table: its path, or for a
+ * workbook's sheet its path and sheet joined by DP_SHEET_SEP, which
+ * val_place_findings turns into the path and a position in the message
+ * before the findings are written. */
+const char *val_site_file(const struct vctx *v, long fi);
+#define DP_SHEET_SEP '\x1f'
 
 #endif

@@ -141,7 +141,7 @@ bool val_fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc *r
  * errors dp-normalize's. */
 struct dp_check_site val_fund_info(const struct vctx *v, const struct fsrc *r, const struct dp_deptrow *d)
 {
-	return (struct dp_check_site){ .file = v->tab->v[r->fi].file,
+	return (struct dp_check_site){ .file = val_site_file(v, (long)r->fi),
 				 .line = r->line,
 				 .code = d->text[DP_F_DEPT_CODE],
 				 .year = d->text[DP_F_FISCAL_YEAR],
@@ -227,7 +227,7 @@ bool val_spooled_next(struct vctx *v, struct spooled *r, struct dp_buf *err)
 				       (uint64_t)fi,
 				       dp_spool_u(f[3]),
 				       w,
-				       fi >= 0 && (size_t)fi < v->tab->n ? v->tab->v[fi].file : "?",
+				       fi >= 0 && (size_t)fi < v->tab->n ? val_site_file(v, fi) : "?",
 				       year,
 				       code,
 				       f[4] };

@@ -8,7 +8,7 @@ static bool sub_info(const struct vctx *v, const struct pair *p, struct dp_check
 	if (!val_sub_id(v, p->rb->f[0], "subs.csv.gz", id, err) ||
 	    (*fi = val_file_of(v, p->rb->f[1], "subs.csv.gz", err)) < 0)
 		return false;
-	si->file = v->tab->v[*fi].file;
+	si->file = val_site_file(v, *fi);
 	si->line = strtoull(p->rb->f[2], NULL, 10);
 	si->errors = strtoull(p->rb->f[4], NULL, 10);
 	si->bad_fields = p->rb->f[5];
@@ -303,7 +303,7 @@ static bool sub_batch(struct vctx *v, struct pair *p, struct batch *bt, struct d
 static void subinfo_of(const struct vctx *v, const struct brow *r, const struct dp_buf *text,
 		       const struct dp_deptrow *d, struct dp_check_site *si)
 {
-	si->file = v->tab->v[r->fi].file;
+	si->file = val_site_file(v, (long)r->fi);
 	si->line = r->line;
 	si->field_lines = text->s + r->lines;
 	si->code = d->text[DP_F_DEPT_CODE];

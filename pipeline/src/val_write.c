@@ -38,7 +38,7 @@ static void winner_accepted(void *value, const char *key, void *ctx)
 	v->accepted++;
 	v->file_acc[w->file]++;
 	years_add(ws->years, year);
-	const char *file = v->tab->v[w->file].file;
+	const char *file = val_site_file(v, w->file);
 	const struct dp_roster_entry *re = v->roster ? dp_roster_find(v->roster, code) : NULL;
 	if (v->roster && !re)
 		dp_findings_add(v->fs, DP_W_UNROSTERED, file, w->line, code, year, "dept_code", code,
@@ -63,10 +63,11 @@ bool val_decide_subs(struct vctx *v, unsigned char *acc, struct years *years, st
 		v->superseded++;
 		if (r.fi < v->tab->n)
 			v->file_sup[r.fi]++;
-		const char *wf = w->file >= 0 ? v->tab->v[w->file].file : "?";
+		const struct dp_file_row *wr = w->file >= 0 ? &v->tab->v[w->file] : NULL;
 		dp_findings_add(v->fs, DP_W_SUPERSEDED, r.file, r.line, r.code, r.year, "filed_on", r.filed_on,
-				"已被同一部门同一年度的后一次填报取代（%s 第 %llu 行，填报日期 %s），本次填报不计分", wf,
-				(unsigned long long)w->line, w->filed_on);
+				"已被同一部门同一年度的后一次填报取代（%s%s%s%s 第 %llu 行，填报日期 %s），本次填报不计分",
+				wr ? wr->file : "?", wr && wr->sheet[0] ? " 工作表“" : "", wr ? wr->sheet : "",
+				wr && wr->sheet[0] ? "”" : "", (unsigned long long)w->line, w->filed_on);
 	}
 	struct winners ws = { v, acc, years, false };
 	dp_keymap_each(v->keys, winner_accepted, &ws);

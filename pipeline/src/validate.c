@@ -72,6 +72,13 @@ static bool copier_done(struct vctx *v, struct dp_buf *err)
  * when every rejected row of their file is known. */
 void val_quarantine_add(struct vctx *v, long file, uint64_t line)
 {
+	if (v->tab->v[file].sheet[0]) {
+		/* a workbook is kept whole, once, under its first sheet's row
+		 * (its sheets' rows are together: the table is in path order) */
+		while (file > 0 && strcmp(v->tab->v[file - 1].file, v->tab->v[file].file) == 0)
+			file--;
+		line = 0;
+	}
 	if (line == 0 && copier_of(v)) {
 		if (!v->qwhole)
 			v->qwhole = dp_xcalloc(v->tab->n + 1, 1);
@@ -202,6 +209,91 @@ static bool quarantine(struct vctx *v, struct dp_buf *err)
 		i = j;
 	}
 	return ok;
+}
+
+/* ---- findings in workbooks ---- */
+
+const char *val_site_file(const struct vctx *v, long fi)
+{
+	return v->site_file[fi];
+}
+
+/* Each row's site file (val_site_file): the path, or path, DP_SHEET_SEP
+ * and sheet for a workbook's sheet. */
+static void site_files(struct vctx *v)
+{
+	v->site_file = dp_xcalloc(v->tab->n + 1, sizeof *v->site_file);
+	for (size_t i = 0; i < v->tab->n; i++) {
+		const struct dp_file_row *r = &v->tab->v[i];
+		struct dp_buf b = DP_BUF_INIT;
+		dp_buf_adds(&b, r->file);
+		if (r->sheet[0]) {
+			dp_buf_addc(&b, DP_SHEET_SEP);
+			dp_buf_adds(&b, r->sheet);
+		}
+		v->site_file[i] = dp_buf_detach(&b);
+	}
+}
+
+struct sheet_header {
+	const struct dp_dict *dict;
+	struct dp_header h;
+	uint64_t line;
+	bool seen;
+};
+
+static int on_sheet_header(void *ctx, const struct dp_record *r)
+{
+	struct sheet_header *sh = ctx;
+	dp_header_parse(sh->dict, r, &sh->h);
+	sh->line = r->line;
+	sh->seen = true;
+	return 1;
+}
+
+/* The findings this stage made from index from on: a workbook's site file
+ * becomes its path, and the message starts with the sheet and cell (the
+ * cell's column from the sheet's header, read again: once per sheet with
+ * findings, as the findings are in no order here) or row. */
+static void place_findings(struct vctx *v, size_t from)
+{
+	struct dp_buf where = DP_BUF_INIT, path = DP_BUF_INIT;
+	char *cached = NULL; /* the site file whose header sh holds */
+	struct sheet_header sh = { .dict = v->dict };
+	for (size_t i = from; i < v->fs->n; i++) {
+		const char *file = v->fs->v[i].file, *sep = strchr(file, DP_SHEET_SEP);
+		if (!sep)
+			continue;
+		if (!cached || strcmp(cached, file) != 0) {
+			free(cached);
+			cached = dp_xstrdup(file);
+			dp_header_free(&sh.h);
+			memset(&sh.h, 0, sizeof sh.h);
+			sh.seen = false;
+			dp_buf_reset(&path);
+			dp_buf_add(&path, file, (size_t)(sep - file));
+			struct dp_csvfile_result res;
+			struct dp_buf e = DP_BUF_INIT;
+			for (size_t k = 0; k < v->tab->n; k++)
+				if (strcmp(v->site_file[k], file) == 0) {
+					dp_sheet_read(path.s, dp_book_kind_from_name(v->tab->v[k].encoding), sep + 1, false,
+						      on_sheet_header, &sh, &res, &e);
+					break;
+				}
+			dp_buf_free(&e);
+		}
+		const struct dp_finding *f = &v->fs->v[i];
+		dp_buf_reset(&where);
+		if (sh.seen)
+			dp_sheet_finding_where(&where, v->dict, &sh.h, sh.line, sep + 1, f->code, f->field, f->line);
+		else
+			dp_sheet_where(&where, sep + 1, -1, f->line);
+		dp_findings_prefix(v->fs, i, path.s, where.s);
+	}
+	free(cached);
+	dp_header_free(&sh.h);
+	dp_buf_free(&where);
+	dp_buf_free(&path);
 }
 
 /* ---- the stage ---- */
@@ -377,6 +469,8 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		rc = DP_IOERR;
 		goto out;
 	}
+	size_t normalized_findings = fs.n;
+	site_files(&v);
 	/* as many keys at most, but for orphan funds' (a count past 2^26 in a
 	 * damaged inputs.csv.gz only means the map grows as it goes) */
 	uint64_t nsub = 0;
@@ -453,6 +547,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 		else if (strcmp(tab.v[i].status, "rejected") == 0 && tab.v[i].sha256[0])
 			val_quarantine_add(&v, (long)i, 0); /* refused whole by dp-ingest (not one it could not read) */
 	}
+	place_findings(&v, normalized_findings);
 	char *p_out_in = dp_path_join(o->work, "inputs.csv.gz"), *p_out_fi = dp_path_join(o->work, "findings.csv.gz");
 	bool ok = write_missing(&v, &years, &missing, err) && quarantine(&v, err) &&
 		  dp_filetab_write(&tab, p_out_in, DP_WORK_LEVEL, NULL, err) && write_counts(&v, missing, err) &&
@@ -503,6 +598,9 @@ out:
 	free(v.file_acc);
 	free(v.file_rej);
 	free(v.file_sup);
+	for (size_t i = 0; v.site_file && i < tab.n; i++)
+		free(v.site_file[i]);
+	free(v.site_file);
 	dp_buf_free(&v.key);
 	dp_buf_free(&v.last_key);
 	dp_buf_free(&v.spkey);

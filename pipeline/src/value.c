@@ -211,6 +211,11 @@ enum dp_code dp_value_norm(const struct dp_field *f, const char *raw, size_t n, 
 		inl_n--;
 	}
 	int shift = 0;
+	if (!num_n && v[0] == '=') {
+		/* a workbook's formula saved without its value (book.h) */
+		dp_buf_addf(why, "%s“%s”是没有保存计算结果的公式：请在 Excel 中重新计算（F9）并保存后重新提交", f->label, v);
+		return DP_E_NUMBER;
+	}
 	if (!num_n) {
 		dp_buf_addf(why, "%s“%s”%s", f->label, v, dec_err_text(DP_DEC_SYNTAX));
 		return DP_E_NUMBER;

@@ -32,12 +32,18 @@ expect_rc 66 "$DP_BIN/dp-run" --input "$T/none" --out "$T/q" --quiet
 cd - >/dev/null
 expect_rc 64 "$DP_BIN/dp-ingest" --work "$T/w"
 expect_rc 66 "$DP_BIN/dp-ingest" --input "$T/none" --work "$T/w"
-# a folder of workbooks only: the message says what to do with them
-mkdir -p "$T/books"
+# workbooks are read: two that are not workbooks are rejected with a
+# finding each, and the run is published; a folder of nothing readable is
+# no input
+mkdir -p "$T/books" "$T/notes"
 printf 'PK' >"$T/books/a.xlsx"
 printf 'x' >"$T/books/b.XLS"
-expect_rc 66 "$DP_BIN/dp-run" --input "$T/books" --out "$T/bo"
-grep -q "2 Excel workbook(s).*CSV UTF-8" "$T/stderr" || fail "workbooks only: $(cat "$T/stderr")"
+expect_rc 1 "$DP_BIN/dp-run" --input "$T/books" --out "$T/bo"
+[ "$(zcat "$T/bo/latest/findings.csv.gz" | grep -c '^error,E-ENCODING,.*不是有效的 \.xlsx 工作簿\|^error,E-ENCODING,.*无法作为 \.xls 工作簿读取')" -eq 2 ] ||
+	fail "broken workbooks: $(zcat "$T/bo/latest/findings.csv.gz")"
+printf 'x' >"$T/notes/a.txt"
+expect_rc 66 "$DP_BIN/dp-run" --input "$T/notes" --out "$T/no"
+grep -q "no .csv, .csv.gz, .xlsx or .xls file" "$T/stderr" || fail "nothing readable: $(cat "$T/stderr")"
 mkdir -p "$T/empty"
 # a stage run before the one it follows says which to run first (exit 66:
 # its input is not there), and nothing about the disk

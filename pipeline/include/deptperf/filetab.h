@@ -1,4 +1,9 @@
-/* inputs.csv.gz: one row per input file (SPEC §6), kept by every stage. */
+/* inputs.csv.gz: one row per input file (SPEC §6), kept by every stage —
+ * and per sheet of a workbook (book.h): a workbook's sheets are a row each,
+ * file the workbook's path and sheet the sheet's name, in the workbook's
+ * order; a workbook none of whose sheets is read is one row with no sheet.
+ * The column sheet is written only when some row has one, so that a run of
+ * CSV files has SPEC §6's columns exactly. */
 #ifndef DEPTPERF_FILETAB_H
 #define DEPTPERF_FILETAB_H
 
@@ -10,6 +15,7 @@
 
 struct dp_file_row {
 	const char *file;  /* in the table's own memory */
+	const char *sheet; /* a workbook's sheet, in the table's own memory; "" for a CSV file */
 	char sha256[65];
 	uint64_t bytes;
 	/* each one of a few fixed words (dp_filetab_set), not copied per row */
@@ -30,6 +36,8 @@ struct dp_filetab {
 
 /* Adds a row (pending, nothing read); the path is copied. */
 struct dp_file_row *dp_filetab_add(struct dp_filetab *t, const char *file);
+/* Sets the sheet of row r (copied into t). */
+void dp_filetab_set_sheet(struct dp_filetab *t, struct dp_file_row *r, const char *sheet);
 /* Sets *field to the word value: an encoding name (dp_encoding_name), a
  * shape name (dp_shape_name), a status above, or "".  False, *field left
  * as it was, for any other text. */

@@ -38,6 +38,9 @@ void dp_findings_add(struct dp_findings *fs, enum dp_code code, const char *file
 void dp_findings_move(struct dp_findings *dst, struct dp_findings *src);
 /* Fills dept_code/fiscal_year of findings [from, n) that have none. */
 void dp_findings_set_key(struct dp_findings *fs, size_t from, const char *dept_code, const char *fiscal_year);
+/* Puts prefix before the message of finding i (a workbook's sheet and
+ * cell: "表1!C17：") and, when file is not NULL, makes file its file. */
+void dp_findings_prefix(struct dp_findings *fs, size_t i, const char *file, const char *prefix);
 /* Reads a findings.csv.gz written by dp_findings_write and adds its rows.
  * A missing file adds nothing.  Returns false with err on a damaged file. */
 bool dp_findings_load(struct dp_findings *fs, const char *path, struct dp_buf *err);

@@ -1,0 +1,765 @@
+/* .xlsx workbooks (Office Open XML) read with libzip and expat (book.h).
+ *
+ * Opening reads the small parts whole through expat: the package's
+ * relationships, the workbook (its sheets, in order, and its date system),
+ * the workbook's relationships (where each sheet's part is) and the styles
+ * (which cell formats are percents and dates).  A sheet is parsed as it is
+ * inflated, 64 KiB at a time, and each row handed over at its </row>: only
+ * the shared strings, which any cell may name, are held whole (bounded).
+ * Every part's inflated bytes are counted against its stored size as they
+ * come (a zip's own sizes can lie), and a part with a DTD is refused before
+ * any entity is defined. */
+#include "book_impl.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+struct xlsx {
+	zip_t *z;
+	char **part;            /* per sheet: its part's name, or NULL */
+	enum dp_xl_fmt *xf;     /* per cell format (cellXfs): how a number shows */
+	size_t nxf;
+	char *sst_part;         /* the shared strings' part, or NULL */
+	struct dp_buf sst;      /* the shared strings, each followed by its NUL */
+	size_t *sst_at, nsst, capsst;
+	bool sst_loaded;
+};
+
+/* ---- one part through expat ---- */
+
+/* What a part's handlers share: the parser, and why they stopped it. */
+struct parse {
+	XML_Parser p;
+	const char *part;           /* the part being read, for messages */
+	enum dp_csvfile_status st;  /* DP_CF_OK while all is well */
+	int stop;                   /* the record callback's value */
+	const char *bound;
+	uint64_t line;
+	struct dp_buf why;
+};
+
+static void halt(struct parse *ps, enum dp_csvfile_status st)
+{
+	if (ps->st == DP_CF_OK)
+		ps->st = st;
+	XML_StopParser(ps->p, XML_FALSE);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+			       int has_internal)
+{
+	(void)name, (void)sysid, (void)pubid, (void)has_internal;
+	struct parse *ps = ud;
+	dp_buf_addf(&ps->why, "工作簿的 %s 含有 DTD 声明（可用于实体膨胀或读取外部文件），不是 Excel 保存的文件，拒绝读取："
+			      "请在 Excel 中打开后另存为 .xlsx", ps->part);
+	halt(ps, DP_CF_CORRUPT);
+}
+
+static const char *local(const char *name)
+{
+	const char *c = strrchr(name, ':');
+	return c ? c + 1 : name;
+}
+
+/* The attribute whose local name is want, or NULL. */
+static const char *attr(const XML_Char **a, const char *want)
+{
+	for (; a && a[0]; a += 2)
+		if (strcmp(local(a[0]), want) == 0)
+			return a[1];
+	return NULL;
+}
+
+/* Reads part name of x's zip through ps->p.  Returns false with res and
+ * err set when it is missing (unless optional), damaged, past a bound or
+ * stopped by a handler. */
+static bool parse_part(struct xlsx *x, const char *name, bool optional, struct parse *ps,
+		       struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	ps->part = name;
+	zip_int64_t idx = zip_name_locate(x->z, name, ZIP_FL_NOCASE);
+	if (idx < 0) {
+		if (optional)
+			return true;
+		res->status = DP_CF_CORRUPT;
+		dp_buf_addf(err, "不是完整的 .xlsx 工作簿（缺少 %s），可能已损坏：请在 Excel 中打开后另存为 .xlsx", name);
+		return false;
+	}
+	zip_stat_t zs;
+	zip_stat_init(&zs);
+	if (zip_stat_index(x->z, (zip_uint64_t)idx, 0, &zs) == 0 && (zs.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	    zs.encryption_method != ZIP_EM_NONE) {
+		res->status = DP_CF_CORRUPT;
+		dp_buf_adds(err, "工作簿已加密（设置了打开密码），无法读取：请取消密码后另存为 .xlsx 再提交");
+		return false;
+	}
+	uint64_t stored = (zs.valid & ZIP_STAT_COMP_SIZE) ? zs.comp_size : 0;
+	zip_file_t *f = zip_fopen_index(x->z, (zip_uint64_t)idx, 0);
+	if (!f) {
+		res->status = DP_CF_CORRUPT;
+		dp_buf_addf(err, "工作簿的 %s 无法解压（%s），文件可能已损坏：请在 Excel 中打开后另存为 .xlsx", name,
+			    zip_strerror(x->z));
+		return false;
+	}
+	static __thread char buf[65536];
+	uint64_t got = 0;
+	bool ok = true;
+	for (;;) {
+		zip_int64_t n = zip_fread(f, buf, sizeof buf);
+		if (n < 0) {
+			res->status = DP_CF_CORRUPT;
+			dp_buf_addf(err, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
+				    name, (unsigned long long)got, zip_file_strerror(f));
+			ok = false;
+			break;
+		}
+		got += (uint64_t)n;
+		if (got > DP_BOOK_MAX_PART || (got > DP_BOOK_RATIO_FROM && got > stored * DP_BOOK_MAX_RATIO)) {
+			res->status = DP_CF_BOUND;
+			res->bound = "part";
+			res->line = ps->line;
+			dp_buf_addf(err, "的 %s 解压到 %llu 字节仍未结束（压缩时 %llu 字节；上限 %llu 字节，超过 %llu 字节后不得超过压缩大小的 %d 倍），"
+					 "可能是压缩炸弹或损坏的文件",
+				    name, (unsigned long long)got, (unsigned long long)stored,
+				    (unsigned long long)DP_BOOK_MAX_PART, (unsigned long long)DP_BOOK_RATIO_FROM,
+				    DP_BOOK_MAX_RATIO);
+			ok = false;
+			break;
+		}
+		if (XML_Parse(ps->p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
+			if (ps->st == DP_CF_OK) {
+				ps->st = DP_CF_CORRUPT;
+				dp_buf_addf(&ps->why, "工作簿的 %s 不是有效的 XML（第 %lu 行：%s），文件已损坏："
+						      "请在 Excel 中打开后另存为 .xlsx",
+					    name, (unsigned long)XML_GetCurrentLineNumber(ps->p),
+					    XML_ErrorString(XML_GetErrorCode(ps->p)));
+			}
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	zip_fclose(f);
+	if (ok && ps->st != DP_CF_OK) {
+		res->status = ps->st;
+		res->stop = ps->stop;
+		res->bound = ps->bound;
+		res->line = ps->line;
+		dp_buf_add(err, ps->why.s ? ps->why.s : "", ps->why.len);
+		ok = false;
+	}
+	return ok;
+}
+
+static void parse_init(struct parse *ps, void *ud, XML_StartElementHandler start, XML_EndElementHandler end,
+		       XML_CharacterDataHandler text)
+{
+	memset(ps, 0, sizeof *ps);
+	ps->p = XML_ParserCreate(NULL);
+	if (!ps->p)
+		abort(); /* (expat's only failure: no memory, as dp_xmalloc) */
+	XML_SetUserData(ps->p, ud);
+	XML_SetStartDoctypeDeclHandler(ps->p, on_doctype);
+	XML_SetElementHandler(ps->p, start, end);
+	if (text)
+		XML_SetCharacterDataHandler(ps->p, text);
+}
+
+static void parse_free(struct parse *ps)
+{
+	XML_ParserFree(ps->p);
+	dp_buf_free(&ps->why);
+}
+
+/* ---- the small parts ---- */
+
+struct rel {
+	char *id, *target, *type;
+};
+
+struct small {
+	struct parse ps;       /* first: the handlers' user data is this */
+	struct xlsx *x;
+	struct dp_book *b;
+	/* relationships */
+	struct rel *rels;
+	size_t nrels, caprels;
+	/* workbook: the sheets' names and relationship ids */
+	char **ids;
+	size_t nids, capids;
+	/* styles */
+	bool in_xfs;
+	unsigned *fmt_id;
+	enum dp_xl_fmt *fmt_kind;
+	size_t nfmt, capfmt;
+};
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct small *s = ud;
+	if (strcmp(local(name), "Relationship") != 0)
+		return;
+	const char *id = attr(a, "Id"), *target = attr(a, "Target"), *type = attr(a, "Type");
+	if (!id || !target)
+		return;
+	DP_GROW(s->rels, s->nrels, s->caprels);
+	s->rels[s->nrels++] = (struct rel){ dp_xstrdup(id), dp_xstrdup(target), dp_xstrdup(type ? type : "") };
+}
+
+static void XMLCALL no_end(void *ud, const XML_Char *name)
+{
+	(void)ud, (void)name;
+}
+
+static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct small *s = ud;
+	const char *n = local(name);
+	if (strcmp(n, "workbookPr") == 0) {
+		const char *d = attr(a, "date1904");
+		s->b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+	} else if (strcmp(n, "sheet") == 0) {
+		const char *sn = attr(a, "name"), *id = attr(a, "id");
+		book_add_sheet(s->b, sn ? sn : "", NULL);
+		DP_GROW(s->ids, s->nids, s->capids);
+		s->ids[s->nids++] = dp_xstrdup(id ? id : "");
+	}
+}
+
+static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct small *s = ud;
+	const char *n = local(name);
+	if (strcmp(n, "cellXfs") == 0) {
+		s->in_xfs = true;
+	} else if (strcmp(n, "numFmt") == 0) {
+		const char *id = attr(a, "numFmtId"), *code = attr(a, "formatCode");
+		if (!id || !code)
+			return;
+		DP_GROW(s->fmt_id, s->nfmt, s->capfmt);
+		s->fmt_kind = dp_xrealloc(s->fmt_kind, s->capfmt * sizeof *s->fmt_kind);
+		s->fmt_id[s->nfmt] = (unsigned)strtoul(id, NULL, 10);
+		s->fmt_kind[s->nfmt++] = dp_xl_code_fmt(code);
+	} else if (strcmp(n, "xf") == 0 && s->in_xfs) {
+		const char *id = attr(a, "numFmtId");
+		unsigned fid = id ? (unsigned)strtoul(id, NULL, 10) : 0;
+		enum dp_xl_fmt k = dp_xl_builtin_fmt(fid);
+		for (size_t i = 0; i < s->nfmt; i++) /* a format the file defines wins */
+			if (s->fmt_id[i] == fid)
+				k = s->fmt_kind[i];
+		struct xlsx *x = s->x;
+		x->xf = dp_xrealloc(x->xf, (x->nxf + 1) * sizeof *x->xf);
+		x->xf[x->nxf++] = k;
+	}
+}
+
+static void XMLCALL styles_end(void *ud, const XML_Char *name)
+{
+	struct small *s = ud;
+	if (strcmp(local(name), "cellXfs") == 0)
+		s->in_xfs = false;
+}
+
+static void rels_clear(struct small *s)
+{
+	for (size_t i = 0; i < s->nrels; i++) {
+		free(s->rels[i].id);
+		free(s->rels[i].target);
+		free(s->rels[i].type);
+	}
+	s->nrels = 0;
+}
+
+static bool ends_with(const char *s, const char *end)
+{
+	size_t a = strlen(s), b = strlen(end);
+	return a >= b && strcmp(s + a - b, end) == 0;
+}
+
+/* The part a relationship's target names, from the folder dir ("xl/"). */
+static char *resolve(const char *dir, const char *target)
+{
+	if (target[0] == '/')
+		return dp_xstrdup(target + 1);
+	struct dp_buf b = DP_BUF_INIT;
+	dp_buf_adds(&b, dir);
+	dp_buf_adds(&b, target);
+	return dp_buf_detach(&b);
+}
+
+/* Reads one small part with the handlers given, into s. */
+static bool small_part(struct small *s, const char *name, bool optional, XML_StartElementHandler start,
+		       XML_EndElementHandler end, struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	parse_init(&s->ps, s, start, end, NULL);
+	bool ok = parse_part(s->x, name, optional, &s->ps, res, err);
+	parse_free(&s->ps);
+	return ok;
+}
+
+/* The package's parts: the workbook, its sheets and their parts, the styles. */
+static bool read_structure(struct dp_book *b, struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	struct small s = { .x = x, .b = b };
+	bool ok = small_part(&s, "_rels/.rels", true, rels_start, no_end, res, err);
+	char *book = NULL;
+	for (size_t i = 0; ok && i < s.nrels; i++)
+		if (ends_with(s.rels[i].type, "/officeDocument"))
+			book = resolve("", s.rels[i].target);
+	if (!book)
+		book = dp_xstrdup("xl/workbook.xml");
+	rels_clear(&s);
+	/* the workbook's folder, and its relationships beside it */
+	const char *slash = strrchr(book, '/');
+	char *dir = dp_xmemdup(book, slash ? (size_t)(slash - book + 1) : 0);
+	struct dp_buf relname = DP_BUF_INIT;
+	dp_buf_addf(&relname, "%s_rels/%s.rels", dir, slash ? slash + 1 : book);
+	ok = ok && small_part(&s, book, false, book_start, no_end, res, err) &&
+	     small_part(&s, relname.s, false, rels_start, no_end, res, err);
+	x->part = dp_xcalloc(b->n ? b->n : 1, sizeof *x->part);
+	for (size_t i = 0; ok && i < b->n; i++) {
+		for (size_t k = 0; k < s.nrels; k++) {
+			if (strcmp(s.rels[k].id, s.ids[i]) != 0)
+				continue;
+			if (ends_with(s.rels[k].type, "/worksheet"))
+				x->part[i] = resolve(dir, s.rels[k].target);
+			else
+				b->skip[i] = ends_with(s.rels[k].type, "/chartsheet") ? "图表工作表，没有数据表" :
+											   "不是普通工作表（宏表或对话框表）";
+		}
+		if (!x->part[i] && !b->skip[i])
+			b->skip[i] = "工作簿中找不到该工作表的内容";
+	}
+	/* the styles and the shared strings: where the workbook says, else the usual places */
+	char *styles = NULL;
+	for (size_t k = 0; k < s.nrels; k++) {
+		char **to = ends_with(s.rels[k].type, "/styles") ? &styles :
+			    ends_with(s.rels[k].type, "/sharedStrings") ? &x->sst_part : NULL;
+		if (to && !*to)
+			*to = resolve(dir, s.rels[k].target);
+	}
+	rels_clear(&s);
+	if (!styles) {
+		struct dp_buf b2 = DP_BUF_INIT;
+		dp_buf_addf(&b2, "%sstyles.xml", dir);
+		styles = dp_buf_detach(&b2);
+	}
+	ok = ok && small_part(&s, styles, true, styles_start, styles_end, res, err);
+	free(styles);
+	dp_buf_free(&relname);
+	for (size_t i = 0; i < s.nids; i++)
+		free(s.ids[i]);
+	free(s.ids);
+	free(s.rels);
+	free(s.fmt_id);
+	free(s.fmt_kind);
+	free(dir);
+	free(book);
+	return ok;
+}
+
+/* ---- the shared strings ---- */
+
+/* Appends text, decoding OOXML's _xHHHH_ escapes (a CR is _x000D_). */
+static void add_escaped(struct dp_buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned cp = 0;
+		if (s[i] == '_' && i + 6 < n && s[i + 1] == 'x' && s[i + 6] == '_' &&
+		    sscanf(s + i + 2, "%4x", &cp) == 1 && strspn(s + i + 2, "0123456789abcdefABCDEF") >= 4) {
+			char u[4];
+			int k = 0;
+			if (cp < 0x80) {
+				u[k++] = (char)cp;
+			} else if (cp < 0x800) {
+				u[k++] = (char)(0xC0 | cp >> 6);
+				u[k++] = (char)(0x80 | (cp & 0x3F));
+			} else {
+				u[k++] = (char)(0xE0 | cp >> 12);
+				u[k++] = (char)(0x80 | (cp >> 6 & 0x3F));
+				u[k++] = (char)(0x80 | (cp & 0x3F));
+			}
+			if (cp) /* (a NUL is no text: left out) */
+				dp_buf_add(out, u, (size_t)k);
+			i += 6;
+		} else {
+			dp_buf_addc(out, s[i]);
+		}
+	}
+}
+
+struct sst {
+	struct parse ps;
+	struct xlsx *x;
+	int depth_t, depth_rph;
+	bool in_si;
+	struct dp_buf cur;
+};
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	(void)a;
+	struct sst *s = ud;
+	const char *n = local(name);
+	if (strcmp(n, "si") == 0) {
+		s->in_si = true;
+		dp_buf_reset(&s->cur);
+	} else if (strcmp(n, "rPh") == 0) {
+		s->depth_rph++; /* phonetic runs (furigana): not the cell's text */
+	} else if (strcmp(n, "t") == 0 && s->in_si) {
+		s->depth_t++;
+	}
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name)
+{
+	struct sst *s = ud;
+	const char *n = local(name);
+	if (strcmp(n, "si") == 0) {
+		struct xlsx *x = s->x;
+		s->in_si = false;
+		DP_GROW(x->sst_at, x->nsst, x->capsst);
+		x->sst_at[x->nsst++] = x->sst.len;
+		add_escaped(&x->sst, s->cur.s ? s->cur.s : "", s->cur.len);
+		dp_buf_addc(&x->sst, '\0');
+		if (x->sst.len > DP_BOOK_MAX_STRINGS) {
+			s->ps.bound = "part";
+			dp_buf_addf(&s->ps.why, "的共享字符串超过 %llu 字节", (unsigned long long)DP_BOOK_MAX_STRINGS);
+			halt(&s->ps, DP_CF_BOUND);
+		}
+	} else if (strcmp(n, "rPh") == 0) {
+		s->depth_rph--;
+	} else if (strcmp(n, "t") == 0 && s->depth_t > 0) {
+		s->depth_t--;
+	}
+}
+
+static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
+{
+	struct sst *s = ud;
+	if (s->depth_t > 0 && s->depth_rph == 0 && s->cur.len < DP_CSV_MAX_FIELD + 1)
+		dp_buf_add(&s->cur, t, (size_t)len); /* (longer: cut, and the cell is past its bound) */
+}
+
+/* Loads the shared strings, once per workbook (none: a workbook of inline
+ * strings, as a writer in constant memory makes). */
+static bool load_sst(struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	x->sst_loaded = true;
+	if (!x->sst_part)
+		return true;
+	struct sst s = { .x = x };
+	parse_init(&s.ps, &s, sst_start, sst_end, sst_text);
+	bool ok = parse_part(x, x->sst_part, true, &s.ps, res, err);
+	parse_free(&s.ps);
+	dp_buf_free(&s.cur);
+	return ok;
+}
+
+/* ---- a sheet, streamed ---- */
+
+struct sheet {
+	struct parse ps;
+	struct dp_book *b;
+	struct xlsx *x;
+	const char *name;
+	dp_record_fn fn;
+	void *ctx;
+	bool in_data, in_row, in_cell, in_is;
+	int depth_rph;
+	enum { IN_NONE, IN_V, IN_T, IN_F } collect;
+	uint64_t row, records;
+	long col;             /* the last cell's column in the row, -1 before it */
+	long cell_col;
+	char type[12];
+	unsigned style;
+	struct dp_buf v, t, f, out;
+	struct dp_xl_row r;
+};
+
+/* The sheet is damaged at the current cell: why says how. */
+static void fail_cell(struct sheet *s, const char *why)
+{
+	struct dp_buf ref = DP_BUF_INIT;
+	dp_cell_ref(&ref, s->cell_col >= 0 ? (size_t)s->cell_col : 0, s->row);
+	dp_buf_addf(&s->ps.why, "工作表“%s”的单元格 %s %s，文件不是 Excel 正常保存的或已损坏：请在 Excel 中打开后另存为 .xlsx",
+		    s->name, ref.s, why);
+	dp_buf_free(&ref);
+	s->ps.line = s->row;
+	halt(&s->ps, DP_CF_CORRUPT);
+}
+
+static void past(struct sheet *s, const char *bound)
+{
+	s->ps.bound = bound;
+	s->ps.line = s->row;
+	halt(&s->ps, DP_CF_BOUND);
+}
+
+/* The column of a reference such as "C17" (and its row in *row, 0 if none), or -1. */
+static long ref_col(const char *ref, uint64_t *row)
+{
+	long col = 0;
+	const char *p = ref;
+	for (; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'); p++) {
+		col = col * 26 + ((*p & ~0x20) - 'A' + 1);
+		if (col > 1 << 20)
+			return -1;
+	}
+	if (p == ref)
+		return -1;
+	*row = strtoull(p, NULL, 10);
+	return col - 1;
+}
+
+static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
+{
+	struct sheet *s = ud;
+	const char *n = local(name);
+	if (strcmp(n, "sheetData") == 0) {
+		s->in_data = true;
+	} else if (!s->in_data) {
+		return;
+	} else if (strcmp(n, "row") == 0) {
+		const char *r = attr(a, "r");
+		uint64_t row = r ? strtoull(r, NULL, 10) : s->row + 1;
+		s->cell_col = -1;
+		if (row <= s->row || row == 0) {
+			s->ps.line = row;
+			dp_buf_addf(&s->ps.why, "工作表“%s”的第 %llu 行出现在第 %llu 行之后，行的顺序错乱：文件不是 Excel 正常保存的，"
+						"请在 Excel 中打开后另存为 .xlsx", s->name, (unsigned long long)row,
+				    (unsigned long long)s->row);
+			halt(&s->ps, DP_CF_CORRUPT);
+			return;
+		}
+		s->row = row;
+		if (row > DP_BOOK_MAX_ROWS) {
+			past(s, "records");
+			return;
+		}
+		s->in_row = true;
+		s->col = -1;
+		dp_xl_row_start(&s->r, row);
+	} else if (strcmp(n, "c") == 0) {
+		if (!s->in_row) {
+			fail_cell(s, "不在任何行中");
+			return;
+		}
+		const char *r = attr(a, "r"), *t = attr(a, "t"), *st = attr(a, "s");
+		uint64_t row = s->row;
+		long col = r ? ref_col(r, &row) : s->col + 1;
+		s->cell_col = col;
+		if (col < 0 || (r && row != s->row) || col <= s->col) {
+			fail_cell(s, col < 0 ? "的引用无法识别" : row != s->row ? "不在它所在的行中" :
+								  "排在它右边的单元格之后（顺序错乱）");
+			return;
+		}
+		if ((size_t)col >= DP_CSV_MAX_FIELDS) {
+			past(s, "fields");
+			return;
+		}
+		s->col = col;
+		s->in_cell = true;
+		snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+		s->style = st ? (unsigned)strtoul(st, NULL, 10) : 0;
+		dp_buf_reset(&s->v);
+		dp_buf_reset(&s->t);
+		dp_buf_reset(&s->f);
+	} else if (!s->in_cell) {
+		return;
+	} else if (strcmp(n, "v") == 0) {
+		s->collect = IN_V;
+	} else if (strcmp(n, "f") == 0) {
+		s->collect = IN_F;
+	} else if (strcmp(n, "is") == 0) {
+		s->in_is = true;
+	} else if (strcmp(n, "rPh") == 0) {
+		s->depth_rph++;
+	} else if (strcmp(n, "t") == 0 && s->in_is && s->depth_rph == 0) {
+		s->collect = IN_T;
+	}
+}
+
+/* The text of the cell just ended, into s->out. */
+static void cell_text(struct sheet *s)
+{
+	struct dp_buf *o = &s->out;
+	dp_buf_reset(o);
+	const char *v = s->v.s ? s->v.s : "";
+	if (strcmp(s->type, "s") == 0) {
+		char *end;
+		unsigned long long k = strtoull(v, &end, 10);
+		if (!s->v.len || *end || k >= s->x->nsst) {
+			char why[80];
+			snprintf(why, sizeof why, "引用了不存在的共享字符串（编号 %.20s，共 %zu 个）", v, s->x->nsst);
+			fail_cell(s, why);
+			return;
+		}
+		dp_buf_adds(o, s->x->sst.s + s->x->sst_at[k]);
+	} else if (strcmp(s->type, "inlineStr") == 0) {
+		add_escaped(o, s->t.s ? s->t.s : "", s->t.len);
+	} else if (strcmp(s->type, "b") == 0) {
+		if (s->v.len)
+			dp_buf_adds(o, strcmp(v, "0") == 0 ? "FALSE" : "TRUE");
+	} else if (strcmp(s->type, "n") == 0) {
+		enum dp_xl_fmt fmt = s->style < s->x->nxf ? s->x->xf[s->style] : DP_XL_PLAIN;
+		if (s->v.len && !dp_xl_number(o, v, s->v.len, fmt, s->b->date1904))
+			dp_buf_add(o, v, s->v.len);
+		else if (!s->v.len && s->f.len) { /* a formula saved without its value */
+			dp_buf_addc(o, '=');
+			dp_buf_add(o, s->f.s, s->f.len);
+		}
+	} else { /* str (a formula's text), e (#DIV/0!), d (an ISO date) */
+		add_escaped(o, v, s->v.len);
+		if (!s->v.len && s->f.len) {
+			dp_buf_addc(o, '=');
+			dp_buf_add(o, s->f.s, s->f.len);
+		}
+	}
+}
+
+static void XMLCALL sheet_end(void *ud, const XML_Char *name)
+{
+	struct sheet *s = ud;
+	const char *n = local(name);
+	if (!s->in_data)
+		return;
+	if (strcmp(n, "sheetData") == 0) {
+		s->in_data = false;
+	} else if (strcmp(n, "v") == 0 || strcmp(n, "f") == 0 || (strcmp(n, "t") == 0 && s->collect == IN_T)) {
+		s->collect = IN_NONE;
+	} else if (strcmp(n, "is") == 0) {
+		s->in_is = false;
+	} else if (strcmp(n, "rPh") == 0) {
+		s->depth_rph--;
+	} else if (strcmp(n, "c") == 0 && s->in_cell) {
+		s->in_cell = false;
+		cell_text(s);
+		if (s->ps.st != DP_CF_OK)
+			return;
+		if (s->out.len > DP_CSV_MAX_FIELD) {
+			past(s, "field");
+			return;
+		}
+		if (s->out.len)
+			dp_xl_row_set(&s->r, (size_t)s->col, s->out.s, s->out.len);
+		if (s->r.text.len > DP_CSV_MAX_RECORD)
+			past(s, "record");
+	} else if (strcmp(n, "row") == 0 && s->in_row) {
+		s->in_row = false;
+		if (!s->r.nonblank)
+			return;
+		if (++s->records > DP_CSV_MAX_RECORDS) {
+			past(s, "records");
+			return;
+		}
+		struct dp_record rec = dp_xl_row_record(&s->r);
+		int stop = s->fn(s->ctx, &rec);
+		if (stop) {
+			s->ps.stop = stop;
+			halt(&s->ps, DP_CF_STOPPED);
+		}
+	}
+}
+
+static void XMLCALL sheet_text(void *ud, const XML_Char *t, int len)
+{
+	struct sheet *s = ud;
+	struct dp_buf *b = s->collect == IN_V ? &s->v : s->collect == IN_T ? &s->t : s->collect == IN_F ? &s->f : NULL;
+	if (!b)
+		return;
+	if (b->len + (size_t)len > DP_CSV_MAX_FIELD + 1) {
+		if (s->collect != IN_F) /* (a long formula matters only if it has no value) */
+			past(s, "field");
+		return;
+	}
+	dp_buf_add(b, t, (size_t)len);
+}
+
+void xlsx_read(struct dp_book *b, size_t i, dp_record_fn fn, void *ctx, struct dp_csvfile_result *res,
+	       struct dp_buf *err)
+{
+	struct xlsx *x = b->impl;
+	const char *part = x->part[i];
+	if (!x->sst_loaded && !load_sst(x, res, err))
+		return;
+	struct sheet s = { .b = b, .x = x, .name = b->names[i], .fn = fn, .ctx = ctx, .col = -1, .cell_col = -1 };
+	parse_init(&s.ps, &s, sheet_start, sheet_end, sheet_text);
+	parse_part(x, part, false, &s.ps, res, err);
+	parse_free(&s.ps);
+	dp_buf_free(&s.v);
+	dp_buf_free(&s.t);
+	dp_buf_free(&s.f);
+	dp_buf_free(&s.out);
+	dp_xl_row_free(&s.r);
+}
+
+/* ---- the workbook ---- */
+
+/* The first bytes of an OLE2 compound file: what an encrypted .xlsx is (or an
+ * .xls renamed). */
+static bool is_compound_file(const char *path)
+{
+	static const unsigned char magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+	unsigned char head[8] = { 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	return n == sizeof head && memcmp(head, magic, sizeof magic) == 0;
+}
+
+bool xlsx_open(struct dp_book *b, const char *path, struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	int ze = 0;
+	zip_t *z = zip_open(path, ZIP_RDONLY, &ze);
+	if (!z) {
+		zip_error_t e;
+		zip_error_init_with_code(&e, ze);
+		if (ze == ZIP_ER_OPEN || ze == ZIP_ER_READ || ze == ZIP_ER_MEMORY || ze == ZIP_ER_NOENT) {
+			res->status = DP_CF_IOERR;
+			dp_buf_adds(err, zip_error_strerror(&e));
+		} else if (ze == ZIP_ER_NOZIP && is_compound_file(path)) {
+			res->status = DP_CF_CORRUPT;
+			dp_buf_adds(err, "工作簿已加密（设置了打开密码），或是改了扩展名的 .xls 文件，无法读取："
+					 "请取消密码后另存为 .xlsx 再提交");
+		} else {
+			res->status = DP_CF_CORRUPT;
+			dp_buf_addf(err, "不是有效的 .xlsx 工作簿（%s），文件可能已损坏或只是改了扩展名："
+					 "请在 Excel 中打开后另存为 .xlsx 再提交",
+				    zip_error_strerror(&e));
+		}
+		zip_error_fini(&e);
+		return false;
+	}
+	struct xlsx *x = dp_xcalloc(1, sizeof *x);
+	x->z = z;
+	b->impl = x;
+	if (zip_get_num_entries(z, 0) > DP_BOOK_MAX_ENTRIES) {
+		res->status = DP_CF_BOUND;
+		res->bound = "part";
+		dp_buf_addf(err, "有 %lld 个部件，超过上限 %d", (long long)zip_get_num_entries(z, 0), DP_BOOK_MAX_ENTRIES);
+		return false;
+	}
+	return read_structure(b, x, res, err);
+}
+
+void xlsx_close(struct dp_book *b)
+{
+	struct xlsx *x = b->impl;
+	zip_discard(x->z);
+	for (size_t i = 0; x->part && i < b->n; i++)
+		free(x->part[i]);
+	free(x->part);
+	free(x->xf);
+	free(x->sst_part);
+	dp_buf_free(&x->sst);
+	free(x->sst_at);
+	free(x);
+	b->impl = NULL;
+}
