@@ -3,6 +3,7 @@
  * benchmark of Excel input (issue #24).
  *
  *   dp-tobook --out BOOK.xlsx [--inline] [--formulas] [NAME=]FILE.csv ...
+ *   dp-tobook --each DIR [--inline] [--formulas] FILE.csv ...
  *
  * Each CSV (any encoding deptperf reads) becomes a sheet, named NAME or
  * after the file.  A cell that is a plain decimal of at most 15 significant
@@ -12,14 +13,18 @@
  * inline and streams the rows (libxlsxwriter's constant memory: how a big
  * export is made), else they go to the shared strings as Excel does;
  * --formulas writes every number as a
- * formula with its cached value (=3998.03, value 3998.03).  The workbook's
- * bytes depend on its inputs only. */
+ * formula with its cached value (=3998.03, value 3998.03).  A CSV longer
+ * than a sheet goes on on sheets "NAME (2)", … under its header.  --each writes
+ * each CSV file as a workbook of its own in DIR (its sheet Sheet1, its name
+ * the file's up to the first dot): 100 000 forms in one process.  The
+ * workbook's bytes depend on its inputs only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
 #include "deptperf/csvfile.h"
+#include "deptperf/recbatch.h"
 
 struct conv {
 	lxw_workbook *wb;
@@ -28,6 +33,9 @@ struct conv {
 	bool formulas, inline_strings;
 	lxw_row_t row;
 	int failed;
+	const char *name;       /* the sheet's, and its continuations' "NAME (2)", … */
+	int part;
+	struct dp_recbatch header; /* the CSV's header, repeated atop each continuation */
 };
 
 /* A plain decimal: -?digits(.digits)?, no leading zero before more digits,
@@ -76,9 +84,33 @@ static bool iso_date(const char *s, size_t n, lxw_datetime *dt)
 	return true;
 }
 
+static int on_row(void *ctx, const struct dp_record *r);
+
+/* A CSV longer than a sheet (1 048 576 rows) goes on on the next, under
+ * its header again, as an exporter splits it. */
+static bool next_sheet(struct conv *c)
+{
+	char name[40];
+	snprintf(name, sizeof name, "%.24s (%d)", c->name, ++c->part);
+	c->ws = workbook_add_worksheet(c->wb, name);
+	c->row = 0;
+	if (!c->ws)
+		return false;
+	struct dp_record h = dp_recbatch_get(&c->header, 0);
+	return on_row(c, &h) == 0;
+}
+
 static int on_row(void *ctx, const struct dp_record *r)
 {
 	struct conv *c = ctx;
+	if (c->row == 0 && c->part == 1 && c->header.nrec == 0) {
+		dp_recbatch_add(&c->header, r);
+		dp_recbatch_seal(&c->header);
+	}
+	if (c->row == 1048576 && !next_sheet(c)) {
+		c->failed = 1;
+		return 1;
+	}
 	for (size_t k = 0; k < r->n; k++) {
 		const char *s = r->f[k];
 		size_t n = r->len[k];
@@ -121,30 +153,10 @@ static int count_row(void *ctx, const struct dp_record *r)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Writes the workbook out of the CSV files args[0..n) ("[NAME=]FILE"); 0 or
+ * an exit code. */
+static int convert(const char *out, char **args, int n, bool inline_strings, bool formulas)
 {
-	const char *out = NULL;
-	bool inline_strings = false, formulas = false;
-	int first = argc;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-			out = argv[++i];
-		else if (strcmp(argv[i], "--inline") == 0)
-			inline_strings = true;
-		else if (strcmp(argv[i], "--formulas") == 0)
-			formulas = true;
-		else if (strcmp(argv[i], "--help") == 0) {
-			puts("usage: dp-tobook --out BOOK.xlsx [--inline] [--formulas] [NAME=]FILE.csv ...");
-			return 0;
-		} else {
-			first = i;
-			break;
-		}
-	}
-	if (!out || first >= argc) {
-		fprintf(stderr, "dp-tobook: --out and at least one CSV file are required; see --help\n");
-		return 64;
-	}
 	lxw_workbook_options opt = { .constant_memory = inline_strings ? LXW_TRUE : LXW_FALSE, .use_zip64 = LXW_TRUE };
 	struct conv c = { .wb = workbook_new_opt(out, &opt), .formulas = formulas };
 	if (!c.wb) {
@@ -160,8 +172,8 @@ int main(int argc, char **argv)
 	}
 	c.date = workbook_add_format(c.wb);
 	format_set_num_format(c.date, "yyyy-mm-dd");
-	for (int i = first; i < argc && !c.failed; i++) {
-		char *arg = argv[i], *eq = strchr(arg, '='), *path = eq ? eq + 1 : arg, name[32];
+	for (int i = 0; i < n && !c.failed; i++) {
+		char *arg = args[i], *eq = strchr(arg, '='), *path = eq ? eq + 1 : arg, name[32];
 		if (eq) {
 			snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
 		} else {
@@ -173,6 +185,9 @@ int main(int argc, char **argv)
 		}
 		c.ws = workbook_add_worksheet(c.wb, name);
 		c.row = 0;
+		c.name = name;
+		c.part = 1;
+		dp_recbatch_clear(&c.header);
 		if (!c.ws) {
 			fprintf(stderr, "dp-tobook: cannot add sheet \"%s\"\n", name);
 			c.failed = 1;
@@ -193,10 +208,64 @@ int main(int argc, char **argv)
 		}
 		dp_buf_free(&err);
 	}
+	dp_recbatch_free(&c.header);
 	lxw_error e = workbook_close(c.wb);
 	if (e != LXW_NO_ERROR) {
 		fprintf(stderr, "dp-tobook: %s: %s\n", out, lxw_strerror(e));
 		return 74;
 	}
 	return c.failed ? 65 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = NULL, *each = NULL;
+	bool inline_strings = false, formulas = false;
+	int first = argc;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--each") == 0 && i + 1 < argc)
+			each = argv[++i];
+		else if (strcmp(argv[i], "--inline") == 0)
+			inline_strings = true;
+		else if (strcmp(argv[i], "--formulas") == 0)
+			formulas = true;
+		else if (strcmp(argv[i], "--help") == 0) {
+			puts("usage: dp-tobook --out BOOK.xlsx [--inline] [--formulas] [NAME=]FILE.csv ...\n"
+			     "       dp-tobook --each DIR [--inline] [--formulas] FILE.csv ...");
+			return 0;
+		} else {
+			first = i;
+			break;
+		}
+	}
+	if ((!out == !each) || first >= argc) {
+		fprintf(stderr, "dp-tobook: --out or --each, and at least one CSV file, are required; see --help\n");
+		return 64;
+	}
+	if (out)
+		return convert(out, argv + first, argc - first, inline_strings, formulas);
+	/* each file a workbook of one sheet, Sheet1, named after the file; a
+	 * file that is not CSV is left out and named (a fault file) */
+	int skipped = 0;
+	for (int i = first; i < argc; i++) {
+		const char *base = strrchr(argv[i], '/');
+		base = base ? base + 1 : argv[i];
+		size_t n = strcspn(base, ".");
+		char path[4096], arg[4200];
+		snprintf(path, sizeof path, "%s/%.*s.xlsx", each, (int)n, base);
+		snprintf(arg, sizeof arg, "Sheet1=%s", argv[i]);
+		char *one[1] = { arg };
+		int rc = convert(path, one, 1, inline_strings, formulas);
+		if (rc == 65) {
+			remove(path);
+			skipped++;
+		} else if (rc) {
+			return rc;
+		}
+	}
+	if (skipped)
+		fprintf(stderr, "dp-tobook: %d file(s) not CSV, left out\n", skipped);
+	return 0;
 }

@@ -4,9 +4,10 @@
 static const char usage[] =
 	"usage: dp-ingest --input PATH [--input PATH ...] --work DIR [--threads N]\n"
 	"\n"
-	"Finds every .csv and .csv.gz file under the inputs (folders are searched\n"
-	"recursively), records its SHA-256, size, encoding and shape, and checks its\n"
-	"CSV syntax.  Writes DIR/inputs.csv.gz and DIR/findings.csv.gz.\n"
+	"Finds every .csv, .csv.gz, .xlsx and .xls file under the inputs (folders are\n"
+	"searched recursively), records its SHA-256, size, encoding and shape (each\n"
+	"sheet's, for a workbook), and checks its header.  Writes DIR/inputs.csv.gz and\n"
+	"DIR/findings.csv.gz.\n"
 	"Exit: 0 no error findings, 1 error findings, 64 bad command line,\n"
 	"66 no input found, 73 cannot create DIR, 74 I/O error.\n";
 

@@ -5,10 +5,13 @@
 #include "book_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "deptperf/findings.h"
 #include "deptperf/stage.h"
@@ -34,19 +37,23 @@ enum dp_book_kind dp_book_kind_from_name(const char *name)
 
 void book_add_sheet(struct dp_book *b, const char *name, const char *skip)
 {
+	size_t cap = b->cap;
 	DP_GROW(b->names, b->n, b->cap);
-	b->skip = dp_xrealloc(b->skip, b->cap * sizeof *b->skip);
+	if (b->cap != cap) /* (grown with the names) */
+		b->skip = dp_xrealloc(b->skip, b->cap * sizeof *b->skip);
 	b->names[b->n] = dp_xstrdup(name);
 	b->skip[b->n++] = skip;
 }
 
-struct dp_book *dp_book_open(const char *path, enum dp_book_kind k, struct dp_csvfile_result *res,
-			     struct dp_buf *err)
+/* Opens path (from data[0..n) when data is not NULL: taken). */
+static struct dp_book *book_open(const char *path, enum dp_book_kind k, void *data, size_t n,
+				 struct dp_csvfile_result *res, struct dp_buf *err)
 {
 	struct dp_book *b = dp_xcalloc(1, sizeof *b);
 	b->kind = k;
-	bool ok = k == DP_BOOK_XLSX ? xlsx_open(b, path, res, err) : k == DP_BOOK_XLS ? xls_open(b, path, res, err) :
-										  false;
+	b->path = dp_xstrdup(path);
+	bool ok = k == DP_BOOK_XLSX ? xlsx_open(b, path, data, n, res, err) :
+		  k == DP_BOOK_XLS ? xls_open(b, path, res, err) : false;
 	if (!ok) {
 		if (res->status == DP_CF_OK)
 			res->status = DP_CF_IOERR;
@@ -54,6 +61,75 @@ struct dp_book *dp_book_open(const char *path, enum dp_book_kind k, struct dp_cs
 		return NULL;
 	}
 	return b;
+}
+
+struct dp_book *dp_book_open(const char *path, enum dp_book_kind k, struct dp_csvfile_result *res,
+			     struct dp_buf *err)
+{
+	return book_open(path, k, NULL, 0, res, err);
+}
+
+/* Reads the whole file fd (st_size bytes, at most DP_BOOK_IN_MEMORY) into
+ * a buffer; NULL, errno set, when it cannot or the file grew. */
+static void *read_whole(int fd, size_t size)
+{
+	char *p = dp_xmalloc(size + 1);
+	size_t got = 0;
+	for (;;) {
+		ssize_t r = read(fd, p + got, size + 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(p);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > size) { /* it grew since fstat: read it as a large file */
+			free(p);
+			errno = EAGAIN;
+			return NULL;
+		}
+	}
+	if (got != size) {
+		free(p);
+		errno = EAGAIN;
+		return NULL;
+	}
+	return p;
+}
+
+struct dp_book *dp_book_open_hashed(const char *path, enum dp_book_kind k, struct dp_csvfile_result *res,
+				    struct dp_buf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		res->status = DP_CF_IOERR;
+		dp_buf_addf(err, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	res->raw_bytes = (uint64_t)st.st_size;
+	void *data = NULL;
+	if (k == DP_BOOK_XLSX && (uint64_t)st.st_size <= DP_BOOK_IN_MEMORY)
+		data = read_whole(fd, (size_t)st.st_size);
+	close(fd);
+	if (data) {
+		struct sha256_ctx sha;
+		sha256_init(&sha);
+		sha256_update(&sha, (size_t)st.st_size, data);
+		dp_sha256_hex(&sha, res->sha256);
+		return book_open(path, k, data, (size_t)st.st_size, res, err);
+	}
+	if (!dp_sha256_file(path, res->sha256)) {
+		res->status = DP_CF_IOERR;
+		dp_buf_addf(err, "%s", strerror(errno));
+		return NULL;
+	}
+	return book_open(path, k, NULL, 0, res, err);
 }
 
 size_t dp_book_sheets(const struct dp_book *b)
@@ -107,6 +183,7 @@ void dp_book_close(struct dp_book *b)
 		free(b->names[i]);
 	free(b->names);
 	free(b->skip);
+	free(b->path);
 	free(b);
 }
 
@@ -121,16 +198,12 @@ void dp_sheet_read(const char *path, enum dp_book_kind k, const char *sheet, boo
 		return;
 	}
 	res->raw_bytes = (uint64_t)before.st_size;
-	/* hashed first, then read: a file changed in between has another
-	 * size or time afterwards, and no hash (E-CHANGED) */
-	if (want_sha && !dp_sha256_file(path, res->sha256)) {
-		res->status = DP_CF_IOERR;
-		dp_buf_addf(err, "%s", strerror(errno));
-		return;
-	}
-	struct dp_book *b = dp_book_open(path, k, res, err);
+	/* hashed as read (a small .xlsx), or first, then read: a file changed in
+	 * between has another size or time afterwards (E-CHANGED) */
+	struct dp_book *b = want_sha ? dp_book_open_hashed(path, k, res, err) : dp_book_open(path, k, res, err);
 	if (!b)
 		return;
+	bool in_memory = b->in_memory;
 	long i = dp_book_sheet_find(b, sheet);
 	if (i < 0) {
 		res->status = DP_CF_IOERR;
@@ -139,7 +212,7 @@ void dp_sheet_read(const char *path, enum dp_book_kind k, const char *sheet, boo
 		dp_book_read(b, (size_t)i, fn, ctx, res, err);
 	}
 	dp_book_close(b);
-	if (want_sha && (stat(path, &after) != 0 || after.st_size != before.st_size ||
+	if (want_sha && !in_memory && (stat(path, &after) != 0 || after.st_size != before.st_size ||
 			 after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)) {
 		/* no longer the bytes hashed */
 		res->status = DP_CF_IOERR;

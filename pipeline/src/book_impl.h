@@ -7,6 +7,8 @@
 
 struct dp_book {
 	enum dp_book_kind kind;
+	char *path;
+	bool in_memory;       /* read from the bytes hashed (dp_book_open_hashed) */
 	char **names;         /* the sheets' names, in the workbook's order */
 	const char **skip;    /* per sheet: why it is no table (static text), or NULL */
 	size_t n, cap;
@@ -17,7 +19,10 @@ struct dp_book {
 /* Adds a sheet to b's list (name copied). */
 void book_add_sheet(struct dp_book *b, const char *name, const char *skip);
 
-bool xlsx_open(struct dp_book *b, const char *path, struct dp_csvfile_result *res, struct dp_buf *err);
+/* Opens path, or, when data is not NULL, its n bytes read (xlsx_open takes
+ * them: freed with the workbook). */
+bool xlsx_open(struct dp_book *b, const char *path, void *data, size_t n, struct dp_csvfile_result *res,
+	       struct dp_buf *err);
 void xlsx_read(struct dp_book *b, size_t i, dp_record_fn fn, void *ctx, struct dp_csvfile_result *res,
 	       struct dp_buf *err);
 void xlsx_close(struct dp_book *b);

@@ -9,12 +9,15 @@
 
 static const struct dp_code_info rows[DP_NCODES] = {
 	[DP_E_ENCODING] = { "E-ENCODING", true, "§2.1",
-		"文件的编码无法识别（不是 UTF-8、带 BOM 的 UTF-16 或 GB18030），或压缩文件已损坏；整个文件退回",
-		"在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新提交；消息给出第一个无法识别的字节位置",
-		"The file's encoding is none of UTF-8, UTF-16 with a BOM or GB18030, or its gzip is damaged; "
-		"the whole file is rejected",
-		"Save it again as \"CSV UTF-8 (comma delimited)\" and resubmit; the message gives the offset of "
-		"the first bad byte",
+		"文件的编码无法识别（不是 UTF-8、带 BOM 的 UTF-16 或 GB18030），压缩文件已损坏，或 Excel 工作簿已损坏、"
+		"已加密或不是 Excel 保存的（含 DTD、单元格顺序错乱、引用不存在的共享字符串）；整个文件退回",
+		"在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”或“Excel 工作簿（.xlsx）”后重新提交（加密的先取消密码）；"
+		"消息给出第一个无法识别的字节位置或出错的工作表和单元格",
+		"The file's encoding is none of UTF-8, UTF-16 with a BOM or GB18030, its gzip is damaged, or a "
+		"workbook is damaged, encrypted or not saved by a spreadsheet program (a DTD, cells out of order, a "
+		"shared string that is not there); the whole file is rejected",
+		"Save it again as \"CSV UTF-8 (comma delimited)\" or as an Excel workbook (.xlsx), without a "
+		"password, and resubmit; the message gives the first bad byte, or the sheet and cell",
 		"sample-data/inputs/faults/e-encoding.csv" },
 	[DP_E_CSV] = { "E-CSV", true, "§2.1",
 		"CSV 格式错误（如引号未闭合、引号后多出字符）；整个文件退回",
@@ -23,11 +26,11 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"Fix the quoting on the line named and resubmit; export from Excel rather than editing by hand",
 		"sample-data/inputs/faults/e-csv.csv" },
 	[DP_E_SHAPE] = { "E-SHAPE", true, "§2.2",
-		"表头不是可识别的格式，或文件为空、只有表头；整个文件退回",
+		"表头不是可识别的格式，或文件为空、只有表头，或工作簿中没有可读取的工作表；整个文件（工作表）退回",
 		"单户表表头用“字段,值,单位,分项”；批量表的列名用字段名称（部门代码、年度、收入合计……）；"
 		"专项资金表须含 专项资金名称、部门代码、年度",
-		"The header row fits no known shape, or the file is empty or has only a header; the whole file "
-		"is rejected",
+		"The header row fits no known shape, or the file is empty or has only a header, or a workbook "
+		"has no sheet to read; the whole file (sheet) is rejected",
 		"A form's header is field,value,unit,item (字段,值,单位,分项); a bulk export's columns are field "
 		"names; a funds export needs fund_name, dept_code and fiscal_year",
 		"sample-data/inputs/faults/e-shape.csv" },
@@ -93,10 +96,10 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"Check the 18 characters against the certificate",
 		"sample-data/inputs/faults/e-uscc.csv" },
 	[DP_E_TOO_LONG] = { "E-TOO-LONG", true, "§2.1, §4",
-		"字段超过 4096 字节、单户表超过 10000 行，或文件超出读取上限；该填报或文件退回",
+		"字段超过 4096 字节、单户表超过 10000 行，或文件、工作簿的部件（解压后的大小、行数）超出读取上限；该填报或文件退回",
 		"检查是否误把整段文字或整张表粘进一个单元格；过大的批量表请分成几个文件提交",
-		"A field is over 4 096 bytes, a form over 10 000 rows, or a file past a reading bound; the "
-		"submission or file is rejected",
+		"A field is over 4 096 bytes, a form over 10 000 rows, or a file or a workbook's part (its "
+		"inflated size, its rows) past a reading bound; the submission or file is rejected",
 		"Look for a whole text or table pasted into one cell; split a very large export into files",
 		"sample-data/inputs/faults/e-too-long.csv" },
 	[DP_E_UNREADABLE] = { "E-UNREADABLE", true, "§2.1",
@@ -128,14 +131,15 @@ static const struct dp_code_info rows[DP_NCODES] = {
 		"Check the average and the four quarterly figures",
 		"sample-data/inputs/faults/w-progress-mismatch.csv" },
 	[DP_W_SKIPPED] = { "W-SKIPPED", false, "§2.1",
-		"文件未读取（不是 .csv 或 .csv.gz 文件，或不是普通文件：命名管道、套接字、设备、指向文件夹的链接、悬空链接、链接循环），"
-		"已在 inputs.csv.gz 中列为 skipped",
-		"如不是填报材料，无需处理；Excel 工作簿（.xlsx/.xls）暂不能直接读取，请另存为 CSV UTF-8 后重新提交",
-		"A file was not read (its name does not end in .csv or .csv.gz, or it is no regular file: a "
-		"FIFO, a socket, a device, a link to a folder, a dangling link, a link loop); it is listed as "
+		"文件或工作表未读取（文件名不以 .csv、.csv.gz、.xlsx、.xls 结尾，或不是普通文件：命名管道、套接字、设备、"
+		"指向文件夹的链接、悬空链接、链接循环；或工作簿中的工作表为空、表头不可识别、是图表），已在 inputs.csv.gz 中列为 skipped",
+		"如不是填报材料，无需处理；如工作表是填报数据，按消息改正表头后重新提交",
+		"A file or sheet was not read (its name does not end in .csv, .csv.gz, .xlsx or .xls, or it is "
+		"no regular file: a FIFO, a socket, a device, a link to a folder, a dangling link, a link loop; "
+		"or a workbook's sheet is empty, has a header of no known shape, or is a chart); it is listed as "
 		"skipped in inputs.csv.gz",
-		"Nothing, if it is not a submission; an Excel workbook (.xlsx/.xls) cannot be read yet: save it "
-		"as CSV UTF-8 and resubmit",
+		"Nothing, if it is not a submission; if the sheet holds submissions, fix its header as the "
+		"message says and resubmit",
 		"sample-data/inputs/faults/notes.txt" },
 	[DP_W_OVERSPENT] = { "W-OVERSPENT", false, "§4",
 		"专项资金支出大于下达数",

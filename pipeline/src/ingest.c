@@ -6,16 +6,15 @@
  * not text, a damaged gzip stream — or decides, as here, that a file whose
  * first record was UTF-8 and whose rest is not is GB18030 (reading and
  * parsing a 275 MB export twice was a third of ingest and normalize's
- * time).  Files are read in parallel; each file's
- * result goes to its own slot and findings list, and both are merged in
- * path order after the loop, so the output does not depend on the thread
- * count. */
+ * time).  A workbook's every sheet is read the same way (its header and
+ * first row), and the workbook becomes a row per sheet.  Files are read in
+ * parallel; each file's result goes to its own slot and findings list, and
+ * both are merged in path order after the loop, so the output does not
+ * depend on the thread count. */
+#include <errno.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#include <errno.h>
 #include <sys/stat.h>
 
 #include "deptperf/book.h"
@@ -148,18 +147,14 @@ static void scan_book(const struct dp_dict *dict, const char *path, struct slot 
 {
 	struct dp_csvfile_result res = { 0 };
 	struct dp_buf e = DP_BUF_INIT, why = DP_BUF_INIT;
-	struct stat st;
-	if (stat(path, &st) != 0 || !dp_sha256_file(path, s->sha256)) {
-		unreadable_finding(&s->fs, path, strerror(errno));
-		s->rejected = true;
-		s->sha256[0] = '\0';
-		return;
-	}
-	s->bytes = (uint64_t)st.st_size;
-	struct dp_book *b = dp_book_open(path, s->book, &res, &e);
+	struct dp_book *b = dp_book_open_hashed(path, s->book, &res, &e);
+	memcpy(s->sha256, res.sha256, sizeof s->sha256);
+	s->bytes = res.raw_bytes;
 	if (!b) {
-		if (res.status == DP_CF_IOERR)
+		if (res.status == DP_CF_IOERR) {
 			unreadable_finding(&s->fs, path, e.len ? e.s : "read error");
+			s->sha256[0] = '\0'; /* (nothing to quarantine) */
+		}
 		else
 			dp_book_finding(&s->fs, path, NULL, &res, e.s);
 		s->rejected = true;

@@ -251,15 +251,48 @@ static int on_sheet_header(void *ctx, const struct dp_record *r)
 	return 1;
 }
 
+static int by_file(const void *a, const void *b)
+{
+	return strcmp(((const struct dp_finding *)a)->file, ((const struct dp_finding *)b)->file);
+}
+
+/* f against the path p[0..n): < 0, 0 or > 0 as strcmp. */
+static int path_cmp(const char *f, const char *p, size_t n)
+{
+	int c = strncmp(f, p, n);
+	return c ? c : f[n] != '\0';
+}
+
+/* The row of the file table whose site file is site (path, DP_SHEET_SEP,
+ * sheet; the path path_len bytes), or -1: the table is in the byte order of
+ * its paths, a workbook's sheets together. */
+static long site_row(const struct vctx *v, const char *site, size_t path_len)
+{
+	size_t lo = 0, hi = v->tab->n;
+	while (lo < hi) { /* the first row whose path is not below site's */
+		size_t mid = lo + (hi - lo) / 2;
+		if (path_cmp(v->tab->v[mid].file, site, path_len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < v->tab->n && path_cmp(v->tab->v[k].file, site, path_len) == 0; k++)
+		if (strcmp(v->site_file[k], site) == 0)
+			return (long)k;
+	return -1;
+}
+
 /* The findings this stage made from index from on: a workbook's site file
  * becomes its path, and the message starts with the sheet and cell (the
- * cell's column from the sheet's header, read again: once per sheet with
- * findings, as the findings are in no order here) or row. */
+ * cell's column from the sheet's header, read again once per sheet with
+ * findings: they are sorted by file first, an order dp_findings_write
+ * makes anyway) or row. */
 static void place_findings(struct vctx *v, size_t from)
 {
 	struct dp_buf where = DP_BUF_INIT, path = DP_BUF_INIT;
 	char *cached = NULL; /* the site file whose header sh holds */
 	struct sheet_header sh = { .dict = v->dict };
+	dp_qsort(v->fs->v + from, v->fs->n - from, sizeof *v->fs->v, by_file);
 	for (size_t i = from; i < v->fs->n; i++) {
 		const char *file = v->fs->v[i].file, *sep = strchr(file, DP_SHEET_SEP);
 		if (!sep)
@@ -274,12 +307,10 @@ static void place_findings(struct vctx *v, size_t from)
 			dp_buf_add(&path, file, (size_t)(sep - file));
 			struct dp_csvfile_result res;
 			struct dp_buf e = DP_BUF_INIT;
-			for (size_t k = 0; k < v->tab->n; k++)
-				if (strcmp(v->site_file[k], file) == 0) {
-					dp_sheet_read(path.s, dp_book_kind_from_name(v->tab->v[k].encoding), sep + 1, false,
-						      on_sheet_header, &sh, &res, &e);
-					break;
-				}
+			long k = site_row(v, file, (size_t)(sep - file));
+			if (k >= 0)
+				dp_sheet_read(path.s, dp_book_kind_from_name(v->tab->v[k].encoding), sep + 1, false,
+					      on_sheet_header, &sh, &res, &e);
 			dp_buf_free(&e);
 		}
 		const struct dp_finding *f = &v->fs->v[i];

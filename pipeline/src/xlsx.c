@@ -16,20 +16,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 #include <zip.h>
 
 struct xlsx {
 	zip_t *z;
+	XML_Parser p;           /* reset for each part */
 	char **part;            /* per sheet: its part's name, or NULL */
 	enum dp_xl_fmt *xf;     /* per cell format (cellXfs): how a number shows */
-	size_t nxf;
+	size_t nxf, capxf;
 	char *sst_part;         /* the shared strings' part, or NULL */
+	char *styles_part;      /* the styles' part, read at the first cell with a style (load_styles) */
+	bool styles_loaded;
 	struct dp_buf sst;      /* the shared strings, each followed by its NUL */
 	size_t *sst_at, nsst, capsst;
+	uint64_t sst_bytes;     /* their memory: text and offsets (DP_BOOK_MAX_STRINGS) */
 	bool sst_loaded;
 };
 
 /* ---- one part through expat ---- */
+
+static unsigned long salt_value;
+
+static void draw_salt(void)
+{
+	unsigned long s = 0;
+	while (s == 0) /* (0 asks expat to draw its own) */
+		if (getrandom(&s, sizeof s, 0) != (ssize_t)sizeof s)
+			s = (unsigned long)time(NULL) ^ (unsigned long)getpid();
+	salt_value = s;
+}
 
 /* What a part's handlers share: the parser, and why they stopped it. */
 struct parse {
@@ -75,10 +94,11 @@ static const char *attr(const XML_Char **a, const char *want)
 }
 
 /* Reads part name of x's zip through ps->p.  Returns false with res and
- * err set when it is missing (unless optional), damaged, past a bound or
- * stopped by a handler. */
-static bool parse_part(struct xlsx *x, const char *name, bool optional, struct parse *ps,
-		       struct dp_csvfile_result *res, struct dp_buf *err)
+ * err set when it is missing (unless optional), damaged, past a bound (its
+ * inflated bytes: max, or DP_BOOK_MAX_PART when 0) or stopped by a
+ * handler. */
+static bool parse_part_max(struct xlsx *x, const char *name, bool optional, uint64_t max, struct parse *ps,
+			   struct dp_csvfile_result *res, struct dp_buf *err)
 {
 	ps->part = name;
 	zip_int64_t idx = zip_name_locate(x->z, name, ZIP_FL_NOCASE);
@@ -105,7 +125,7 @@ static bool parse_part(struct xlsx *x, const char *name, bool optional, struct p
 			    zip_strerror(x->z));
 		return false;
 	}
-	static __thread char buf[65536];
+	char buf[16384]; /* (on the stack: the styles are read from inside a sheet's handler) */
 	uint64_t got = 0;
 	bool ok = true;
 	for (;;) {
@@ -118,14 +138,14 @@ static bool parse_part(struct xlsx *x, const char *name, bool optional, struct p
 			break;
 		}
 		got += (uint64_t)n;
-		if (got > DP_BOOK_MAX_PART || (got > DP_BOOK_RATIO_FROM && got > stored * DP_BOOK_MAX_RATIO)) {
+		if (got > (max ? max : DP_BOOK_MAX_PART) || (got > DP_BOOK_RATIO_FROM && got > stored * DP_BOOK_MAX_RATIO)) {
 			res->status = DP_CF_BOUND;
 			res->bound = "part";
 			res->line = ps->line;
 			dp_buf_addf(err, "的 %s 解压到 %llu 字节仍未结束（压缩时 %llu 字节；上限 %llu 字节，超过 %llu 字节后不得超过压缩大小的 %d 倍），"
 					 "可能是压缩炸弹或损坏的文件",
 				    name, (unsigned long long)got, (unsigned long long)stored,
-				    (unsigned long long)DP_BOOK_MAX_PART, (unsigned long long)DP_BOOK_RATIO_FROM,
+				    (unsigned long long)(max ? max : DP_BOOK_MAX_PART), (unsigned long long)DP_BOOK_RATIO_FROM,
 				    DP_BOOK_MAX_RATIO);
 			ok = false;
 			break;
@@ -155,13 +175,37 @@ static bool parse_part(struct xlsx *x, const char *name, bool optional, struct p
 	return ok;
 }
 
-static void parse_init(struct parse *ps, void *ud, XML_StartElementHandler start, XML_EndElementHandler end,
-		       XML_CharacterDataHandler text)
+static bool parse_part(struct xlsx *x, const char *name, bool optional, struct parse *ps,
+		       struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	return parse_part_max(x, name, optional, 0, ps, res, err);
+}
+
+/* The salt of expat's hash tables, random once per process: expat draws one
+ * from the kernel for every parser it starts otherwise (a system call per
+ * part: a sixth of reading 100 000 small workbooks). */
+static unsigned long hash_salt(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, draw_salt);
+	return salt_value;
+}
+
+/* Readies x's parser (one per workbook, reset between its parts: a parser
+ * made and freed per part was most of expat's time on small workbooks) for
+ * a part read with these handlers. */
+static void parse_init(struct xlsx *x, struct parse *ps, void *ud, XML_StartElementHandler start,
+		       XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
 	memset(ps, 0, sizeof *ps);
-	ps->p = XML_ParserCreate(NULL);
-	if (!ps->p)
+	if (x->p)
+		XML_ParserReset(x->p, NULL);
+	else
+		x->p = XML_ParserCreate(NULL);
+	if (!x->p)
 		abort(); /* (expat's only failure: no memory, as dp_xmalloc) */
+	ps->p = x->p;
+	XML_SetHashSalt(ps->p, hash_salt());
 	XML_SetUserData(ps->p, ud);
 	XML_SetStartDoctypeDeclHandler(ps->p, on_doctype);
 	XML_SetElementHandler(ps->p, start, end);
@@ -171,8 +215,7 @@ static void parse_init(struct parse *ps, void *ud, XML_StartElementHandler start
 
 static void parse_free(struct parse *ps)
 {
-	XML_ParserFree(ps->p);
-	dp_buf_free(&ps->why);
+	dp_buf_free(&ps->why); /* (the parser is the workbook's) */
 }
 
 /* ---- the small parts ---- */
@@ -191,12 +234,14 @@ struct small {
 	/* workbook: the sheets' names and relationship ids */
 	char **ids;
 	size_t nids, capids;
-	/* styles */
+	/* styles: the kind of each number format the file defines, by its id
+	 * (ids above 65 535, which Excel never writes, are left General) */
 	bool in_xfs;
-	unsigned *fmt_id;
-	enum dp_xl_fmt *fmt_kind;
-	size_t nfmt, capfmt;
+	unsigned char *fmt_kind; /* 65 536 entries, FMT_NONE where not defined */
 };
+
+#define FMT_IDS 65536
+#define FMT_NONE 0xFF
 
 static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
@@ -206,6 +251,12 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 	const char *id = attr(a, "Id"), *target = attr(a, "Target"), *type = attr(a, "Type");
 	if (!id || !target)
 		return;
+	if (s->nrels >= 2 * (size_t)DP_BOOK_MAX_ENTRIES) {
+		s->ps.bound = "part";
+		dp_buf_addf(&s->ps.why, "有超过 %d 个关系（relationships）", 2 * DP_BOOK_MAX_ENTRIES);
+		halt(&s->ps, DP_CF_BOUND);
+		return;
+	}
 	DP_GROW(s->rels, s->nrels, s->caprels);
 	s->rels[s->nrels++] = (struct rel){ dp_xstrdup(id), dp_xstrdup(target), dp_xstrdup(type ? type : "") };
 }
@@ -224,6 +275,12 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
 		s->b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
 	} else if (strcmp(n, "sheet") == 0) {
 		const char *sn = attr(a, "name"), *id = attr(a, "id");
+		if (s->b->n >= DP_BOOK_MAX_ENTRIES) {
+			s->ps.bound = "part";
+			dp_buf_addf(&s->ps.why, "有超过 %d 个工作表", DP_BOOK_MAX_ENTRIES);
+			halt(&s->ps, DP_CF_BOUND);
+			return;
+		}
 		book_add_sheet(s->b, sn ? sn : "", NULL);
 		DP_GROW(s->ids, s->nids, s->capids);
 		s->ids[s->nids++] = dp_xstrdup(id ? id : "");
@@ -238,21 +295,22 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 		s->in_xfs = true;
 	} else if (strcmp(n, "numFmt") == 0) {
 		const char *id = attr(a, "numFmtId"), *code = attr(a, "formatCode");
-		if (!id || !code)
+		unsigned long fid = id ? strtoul(id, NULL, 10) : FMT_IDS;
+		if (!code || fid >= FMT_IDS)
 			return;
-		DP_GROW(s->fmt_id, s->nfmt, s->capfmt);
-		s->fmt_kind = dp_xrealloc(s->fmt_kind, s->capfmt * sizeof *s->fmt_kind);
-		s->fmt_id[s->nfmt] = (unsigned)strtoul(id, NULL, 10);
-		s->fmt_kind[s->nfmt++] = dp_xl_code_fmt(code);
+		if (!s->fmt_kind) {
+			s->fmt_kind = dp_xmalloc(FMT_IDS);
+			memset(s->fmt_kind, FMT_NONE, FMT_IDS);
+		}
+		s->fmt_kind[fid] = (unsigned char)dp_xl_code_fmt(code);
 	} else if (strcmp(n, "xf") == 0 && s->in_xfs) {
 		const char *id = attr(a, "numFmtId");
-		unsigned fid = id ? (unsigned)strtoul(id, NULL, 10) : 0;
-		enum dp_xl_fmt k = dp_xl_builtin_fmt(fid);
-		for (size_t i = 0; i < s->nfmt; i++) /* a format the file defines wins */
-			if (s->fmt_id[i] == fid)
-				k = s->fmt_kind[i];
+		unsigned long fid = id ? strtoul(id, NULL, 10) : 0;
+		enum dp_xl_fmt k = fid < FMT_IDS ? dp_xl_builtin_fmt((unsigned)fid) : DP_XL_PLAIN;
+		if (s->fmt_kind && fid < FMT_IDS && s->fmt_kind[fid] != FMT_NONE) /* a format the file defines wins */
+			k = (enum dp_xl_fmt)s->fmt_kind[fid];
 		struct xlsx *x = s->x;
-		x->xf = dp_xrealloc(x->xf, (x->nxf + 1) * sizeof *x->xf);
+		DP_GROW(x->xf, x->nxf, x->capxf);
 		x->xf[x->nxf++] = k;
 	}
 }
@@ -295,8 +353,8 @@ static char *resolve(const char *dir, const char *target)
 static bool small_part(struct small *s, const char *name, bool optional, XML_StartElementHandler start,
 		       XML_EndElementHandler end, struct dp_csvfile_result *res, struct dp_buf *err)
 {
-	parse_init(&s->ps, s, start, end, NULL);
-	bool ok = parse_part(s->x, name, optional, &s->ps, res, err);
+	parse_init(s->x, &s->ps, s, start, end, NULL);
+	bool ok = parse_part_max(s->x, name, optional, DP_BOOK_MAX_SMALL, &s->ps, res, err);
 	parse_free(&s->ps);
 	return ok;
 }
@@ -348,17 +406,35 @@ static bool read_structure(struct dp_book *b, struct xlsx *x, struct dp_csvfile_
 		dp_buf_addf(&b2, "%sstyles.xml", dir);
 		styles = dp_buf_detach(&b2);
 	}
-	ok = ok && small_part(&s, styles, true, styles_start, styles_end, res, err);
-	free(styles);
+	x->styles_part = styles;
 	dp_buf_free(&relname);
 	for (size_t i = 0; i < s.nids; i++)
 		free(s.ids[i]);
 	free(s.ids);
 	free(s.rels);
-	free(s.fmt_id);
 	free(s.fmt_kind);
 	free(dir);
 	free(book);
+	return ok;
+}
+
+/* Reads the styles: which cell formats are percents and dates.  Called at
+ * the first number cell with a style, from inside the sheet's handler: with
+ * a parser of its own (the workbook's is reading the sheet).  A cell without
+ * a style is General (style 0, as Excel writes it): a workbook of unstyled
+ * numbers — dp-ingest's header and first row of most forms — never reads
+ * them. */
+static bool load_styles(struct dp_book *b, struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
+{
+	x->styles_loaded = true;
+	struct small s = { .x = x, .b = b };
+	XML_Parser sheets = x->p;
+	x->p = NULL;
+	bool ok = small_part(&s, x->styles_part, true, styles_start, styles_end, res, err);
+	if (x->p)
+		XML_ParserFree(x->p);
+	x->p = sheets;
+	free(s.fmt_kind);
 	return ok;
 }
 
@@ -424,9 +500,11 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 		s->in_si = false;
 		DP_GROW(x->sst_at, x->nsst, x->capsst);
 		x->sst_at[x->nsst++] = x->sst.len;
+		size_t before = x->sst.len;
 		add_escaped(&x->sst, s->cur.s ? s->cur.s : "", s->cur.len);
 		dp_buf_addc(&x->sst, '\0');
-		if (x->sst.len > DP_BOOK_MAX_STRINGS) {
+		x->sst_bytes += x->sst.len - before + sizeof *x->sst_at;
+		if (x->sst_bytes > DP_BOOK_MAX_STRINGS) {
 			s->ps.bound = "part";
 			dp_buf_addf(&s->ps.why, "的共享字符串超过 %llu 字节", (unsigned long long)DP_BOOK_MAX_STRINGS);
 			halt(&s->ps, DP_CF_BOUND);
@@ -453,7 +531,7 @@ static bool load_sst(struct xlsx *x, struct dp_csvfile_result *res, struct dp_bu
 	if (!x->sst_part)
 		return true;
 	struct sst s = { .x = x };
-	parse_init(&s.ps, &s, sst_start, sst_end, sst_text);
+	parse_init(x, &s.ps, &s, sst_start, sst_end, sst_text);
 	bool ok = parse_part(x, x->sst_part, true, &s.ps, res, err);
 	parse_free(&s.ps);
 	dp_buf_free(&s.cur);
@@ -606,6 +684,15 @@ static void cell_text(struct sheet *s)
 		if (s->v.len)
 			dp_buf_adds(o, strcmp(v, "0") == 0 ? "FALSE" : "TRUE");
 	} else if (strcmp(s->type, "n") == 0) {
+		if (s->style && s->v.len && !s->x->styles_loaded) {
+			struct dp_csvfile_result r = { 0 };
+			if (!load_styles(s->b, s->x, &r, &s->ps.why)) {
+				s->ps.bound = r.bound;
+				s->ps.line = s->row;
+				halt(&s->ps, r.status);
+				return;
+			}
+		}
 		enum dp_xl_fmt fmt = s->style < s->x->nxf ? s->x->xf[s->style] : DP_XL_PLAIN;
 		if (s->v.len && !dp_xl_number(o, v, s->v.len, fmt, s->b->date1904))
 			dp_buf_add(o, v, s->v.len);
@@ -613,7 +700,12 @@ static void cell_text(struct sheet *s)
 			dp_buf_addc(o, '=');
 			dp_buf_add(o, s->f.s, s->f.len);
 		}
-	} else { /* str (a formula's text), e (#DIV/0!), d (an ISO date) */
+	} else if (strcmp(s->type, "d") == 0) { /* an ISO 8601 date: its day, when at midnight */
+		size_t n = s->v.len;
+		if (n > 10 && v[10] == 'T' && strspn(v + 11, "0:.") == n - 11)
+			n = 10;
+		dp_buf_add(o, v, n);
+	} else { /* str (a formula's text), e (#DIV/0!) */
 		add_escaped(o, v, s->v.len);
 		if (!s->v.len && s->f.len) {
 			dp_buf_addc(o, '=');
@@ -688,7 +780,7 @@ void xlsx_read(struct dp_book *b, size_t i, dp_record_fn fn, void *ctx, struct d
 	if (!x->sst_loaded && !load_sst(x, res, err))
 		return;
 	struct sheet s = { .b = b, .x = x, .name = b->names[i], .fn = fn, .ctx = ctx, .col = -1, .cell_col = -1 };
-	parse_init(&s.ps, &s, sheet_start, sheet_end, sheet_text);
+	parse_init(x, &s.ps, &s, sheet_start, sheet_end, sheet_text);
 	parse_part(x, part, false, &s.ps, res, err);
 	parse_free(&s.ps);
 	dp_buf_free(&s.v);
@@ -714,10 +806,29 @@ static bool is_compound_file(const char *path)
 	return n == sizeof head && memcmp(head, magic, sizeof magic) == 0;
 }
 
-bool xlsx_open(struct dp_book *b, const char *path, struct dp_csvfile_result *res, struct dp_buf *err)
+/* A zip opened from the n bytes of data (taken), or NULL with *ze set. */
+static zip_t *open_memory(void *data, size_t n, int *ze)
+{
+	zip_error_t e;
+	zip_error_init(&e);
+	zip_source_t *src = zip_source_buffer_create(data, n, 1, &e);
+	zip_t *z = NULL;
+	if (!src) {
+		free(data);
+	} else if (!(z = zip_open_from_source(src, ZIP_RDONLY, &e))) {
+		zip_source_free(src); /* (frees data) */
+	}
+	*ze = zip_error_code_zip(&e);
+	zip_error_fini(&e);
+	return z;
+}
+
+bool xlsx_open(struct dp_book *b, const char *path, void *data, size_t n, struct dp_csvfile_result *res,
+	       struct dp_buf *err)
 {
 	int ze = 0;
-	zip_t *z = zip_open(path, ZIP_RDONLY, &ze);
+	b->in_memory = data != NULL;
+	zip_t *z = data ? open_memory(data, n, &ze) : zip_open(path, ZIP_RDONLY, &ze);
 	if (!z) {
 		zip_error_t e;
 		zip_error_init_with_code(&e, ze);
@@ -752,12 +863,15 @@ bool xlsx_open(struct dp_book *b, const char *path, struct dp_csvfile_result *re
 void xlsx_close(struct dp_book *b)
 {
 	struct xlsx *x = b->impl;
+	if (x->p)
+		XML_ParserFree(x->p);
 	zip_discard(x->z);
 	for (size_t i = 0; x->part && i < b->n; i++)
 		free(x->part[i]);
 	free(x->part);
 	free(x->xf);
 	free(x->sst_part);
+	free(x->styles_part);
 	dp_buf_free(&x->sst);
 	free(x->sst_at);
 	free(x);

@@ -7,6 +7,8 @@ DP_BENCH_DATA="$T/data" DP_BIN="$DP_BIN" DP_GEN="$DP_GEN" \
 grep -q '^## forms100k' "$T/bench.md" || fail "no forms section"
 grep -q '^## bulk1m' "$T/bench.md" || fail "no bulk1m section"
 grep -qE '^Ten scenarios cost [0-9.]+× the plain run' "$T/bench.md" || fail "no scenarios section"
+grep -qE '^Workbooks cost [0-9.]+× the CSV run' "$T/bench.md" || fail "no workbooks section"
+[ "$(grep -c '^## xlsx' "$T/bench.md")" -eq 2 ] || fail "not two workbook sections"
 grep -q 'Speed-up 1 → 2 threads' "$T/bench.md" || fail "no speed-up line"
 if grep -qE '\| - \||inf|nan|Command' "$T/bench.md"; then fail "a measurement is missing: $(cat "$T/bench.md")"; fi
 grep -qE '^[0-9.]+ s → [0-9.]+ s: [0-9.]+×\.$' "$T/bench.md" || fail "no timing of the scoring loop alone"

@@ -11,7 +11,8 @@
  * there), order (a cell before its left neighbour), bomb (a sheet of
  * 300 MB of spaces), rows (blank rows up to 1 048 576 and one past),
  * encrypted (the sheet's entry encrypted with AES, a password set on the
- * zip), nosheet (a workbook of a chart sheet only). */
+ * zip), sheets (10 001 sheets, past the bound), nosheet (a workbook of a
+ * chart sheet only). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,10 @@ static const char *styles =
 static void add(zip_t *z, const char *name, const char *text)
 {
 	zip_source_t *s = zip_source_buffer(z, text, strlen(text), 0);
-	if (!s || zip_file_add(z, name, s, ZIP_FL_ENC_UTF_8) < 0) {
+	zip_int64_t i = s ? zip_file_add(z, name, s, ZIP_FL_ENC_UTF_8) : -1;
+	/* MKXLSX_STORE=1: the parts stored, not deflated (fuzzing seeds whose
+	 * mutations reach the XML) */
+	if (i < 0 || (getenv("MKXLSX_STORE") && zip_set_file_compression(z, (zip_uint64_t)i, ZIP_CM_STORE, 0) < 0)) {
 		fprintf(stderr, "mkxlsx: %s: %s\n", name, zip_strerror(z));
 		exit(1);
 	}
@@ -57,7 +61,7 @@ static void add(zip_t *z, const char *name, const char *text)
 
 static const char *book(const char *sheets, int date1904)
 {
-	static char b[2048];
+	static char b[1 << 20];
 	snprintf(b, sizeof b,
 		 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		 "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
@@ -178,6 +182,17 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mkxlsx: cannot encrypt: %s\n", zip_strerror(z));
 			return 1;
 		}
+	} else if (strcmp(kind, "sheets") == 0) {
+		/* 10 001 sheets, one past the bound, all naming the one part */
+		size_t cap = (size_t)1 << 20, len = 0;
+		big = malloc(cap);
+		if (!big)
+			return 71;
+		big[0] = '\0';
+		for (int k = 1; k <= 10001; k++)
+			len += (size_t)snprintf(big + len, cap - len, "<sheet name=\"S%d\" sheetId=\"%d\" r:id=\"rId1\"/>", k, k);
+		add(z, "xl/workbook.xml", book(big, 0));
+		add(z, "xl/worksheets/sheet1.xml", SHEET_HEAD SHEET_TAIL);
 	} else if (strcmp(kind, "nosheet") == 0) {
 		add(z, "xl/workbook.xml", book("<sheet name=\"图表\" sheetId=\"2\" r:id=\"rId2\"/>", 0));
 		add(z, "xl/chartsheets/sheet1.xml", "<chartsheet/>");

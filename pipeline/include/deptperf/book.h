@@ -12,8 +12,9 @@
  *
  * Every read is bounded while it streams (docs/decisions.md "Bounds"): the
  * bounds of csvread.h per cell, row and sheet, and for an .xlsx the parts'
- * inflated sizes (DP_BOOK_MAX_PART, DP_BOOK_MAX_RATIO), the number of zip
- * entries and the shared strings, which are the only thing held whole.  An
+ * inflated sizes (DP_BOOK_MAX_PART, DP_BOOK_MAX_RATIO, DP_BOOK_MAX_SMALL),
+ * the number of zip entries and sheets, and the shared strings, which are
+ * the only thing held whole.  An
  * .xls is read by FreeXL, which holds the whole workbook: its size is
  * bounded (DP_BOOK_MAX_XLS).  A DTD in any part (entity expansion, external
  * entities) refuses the workbook.
@@ -43,7 +44,8 @@ enum dp_book_kind dp_book_kind_from_name(const char *name);
 #define DP_BOOK_MAX_PART ((uint64_t)4 << 30)          /* inflated bytes of one part */
 #define DP_BOOK_RATIO_FROM ((uint64_t)256 << 20)      /* past this many inflated bytes, */
 #define DP_BOOK_MAX_RATIO 100                         /* a part may be at most this × its stored size */
-#define DP_BOOK_MAX_STRINGS ((uint64_t)256 << 20)     /* bytes of the shared strings, held in memory */
+#define DP_BOOK_MAX_STRINGS ((uint64_t)256 << 20)     /* bytes of the shared strings held in memory (text and offsets) */
+#define DP_BOOK_MAX_SMALL ((uint64_t)64 << 20)        /* inflated bytes of the workbook, its relationships, its styles */
 #define DP_BOOK_MAX_XLS ((uint64_t)64 << 20)          /* bytes of an .xls file (FreeXL reads it whole) */
 #define DP_BOOK_MAX_ROWS ((uint64_t)1 << 20)          /* rows of a sheet, as Excel */
 
@@ -56,6 +58,14 @@ struct dp_book;
  * owns the result: dp_book_close. */
 struct dp_book *dp_book_open(const char *path, enum dp_book_kind k, struct dp_csvfile_result *res,
 			     struct dp_buf *err);
+/* The same, and the SHA-256 of the whole file into res->sha256 and its size
+ * into res->raw_bytes, from the bytes read: an .xlsx of up to
+ * DP_BOOK_IN_MEMORY bytes is read once into memory, hashed there and opened
+ * from there (one read of a small form, and what is hashed is what is
+ * read); a larger one, or an .xls, is hashed and then opened. */
+struct dp_book *dp_book_open_hashed(const char *path, enum dp_book_kind k, struct dp_csvfile_result *res,
+				    struct dp_buf *err);
+#define DP_BOOK_IN_MEMORY ((uint64_t)16 << 20)
 size_t dp_book_sheets(const struct dp_book *b);
 const char *dp_book_sheet_name(const struct dp_book *b, size_t i);
 /* Why sheet i is no table (a chart sheet), or NULL. */
