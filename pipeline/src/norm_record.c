@@ -457,7 +457,6 @@ int norm_on_bulk_row(struct ctx *c, const struct dp_record *r)
 	return 0;
 }
 
-
 void norm_sheet_positions(const struct ctx *c, struct dp_findings *fs, size_t from)
 {
 	struct dp_buf p = DP_BUF_INIT;

@@ -247,14 +247,14 @@ static void read_file(struct file_job *j, const struct dp_file_row *row, size_t 
 	c->w = &j->w;
 	c->file = row->file;
 	c->sheet = row->sheet;
-	c->xls = dp_book_kind_from_name(row->encoding) == DP_BOOK_XLS;
+	enum dp_book_kind book = dp_book_kind_from_name(row->encoding);
+	c->xls = book == DP_BOOK_XLS;
 	c->file_no = file_no;
 	c->expect_shape = row->shape;
 	dp_buf_reset(&j->e);
 	c->batch = j->batch;
 	j->enc = enc;
 	/* hashed as read: what is normalized must be what dp-ingest hashed */
-	enum dp_book_kind book = dp_book_kind_from_name(row->encoding);
 	if (book != DP_BOOK_NONE)
 		dp_sheet_read(row->file, book, row->sheet, true, norm_on_record, c, &j->res, &j->e);
 	else
