@@ -34,7 +34,7 @@ struct xlsx {
 	struct dp_buf sst;      /* the shared strings, each followed by its NUL */
 	size_t *sst_at, nsst, capsst;
 	uint64_t sst_bytes;     /* their memory: text and offsets (DP_BOOK_MAX_STRINGS) */
-	bool sst_loaded;
+	struct sst_stream *sst_in; /* the shared strings' part, read as far as the cells need it */
 };
 
 /* ---- one part through expat ---- */
@@ -491,6 +491,8 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 	}
 }
 
+static void sst_enough(struct sst *s);
+
 static void XMLCALL sst_end(void *ud, const XML_Char *name)
 {
 	struct sst *s = ud;
@@ -508,6 +510,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 			s->ps.bound = "part";
 			dp_buf_addf(&s->ps.why, "的共享字符串超过 %llu 字节", (unsigned long long)DP_BOOK_MAX_STRINGS);
 			halt(&s->ps, DP_CF_BOUND);
+		} else {
+			sst_enough(s);
 		}
 	} else if (strcmp(n, "rPh") == 0) {
 		s->depth_rph--;
@@ -523,19 +527,138 @@ static void XMLCALL sst_text(void *ud, const XML_Char *t, int len)
 		dp_buf_add(&s->cur, t, (size_t)len); /* (longer: cut, and the cell is past its bound) */
 }
 
-/* Loads the shared strings, once per workbook (none: a workbook of inline
- * strings, as a writer in constant memory makes). */
-static bool load_sst(struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
+/* The shared strings are read as far as the cells read so far name them:
+ * dp-ingest, which reads a sheet's first two rows, reads the first few
+ * strings of a form, not its every label; a parser of their own, suspended
+ * (resumable) once the string wanted is there, and resumed when a cell names
+ * a later one. */
+struct sst_stream {
+	struct sst s;            /* its handlers' state; s.ps.p is its parser */
+	zip_file_t *f;
+	uint64_t stored, got;    /* the part's stored and inflated bytes */
+	size_t want;             /* suspend once more strings than this are read */
+	bool suspended, final, done;
+	char buf[16384];         /* the bytes being parsed (kept while suspended) */
+};
+
+/* sst_end's stop: the string wanted is read. */
+static void sst_enough(struct sst *s)
 {
-	x->sst_loaded = true;
+	struct sst_stream *ss = (struct sst_stream *)s;
+	if (s->ps.st == DP_CF_OK && s->x->nsst > ss->want)
+		XML_StopParser(s->ps.p, XML_TRUE);
+}
+
+/* Opens the shared strings' part for sst_upto; false with fail's status and
+ * why set. */
+static bool sst_open(struct xlsx *x, struct parse *fail)
+{
+	struct sst_stream *ss = x->sst_in = dp_xcalloc(1, sizeof *ss);
+	ss->s.x = x;
+	struct parse *ps = &ss->s.ps;
+	ps->part = x->sst_part;
+	zip_int64_t idx = zip_name_locate(x->z, x->sst_part, ZIP_FL_NOCASE);
+	if (idx < 0) {
+		ss->done = true; /* (no strings: a cell naming one is damaged) */
+		return true;
+	}
+	zip_stat_t zs;
+	zip_stat_init(&zs);
+	if (zip_stat_index(x->z, (zip_uint64_t)idx, 0, &zs) == 0 && (zs.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+	    zs.encryption_method != ZIP_EM_NONE) {
+		dp_buf_adds(&fail->why, "工作簿已加密（设置了打开密码），无法读取：请取消密码后另存为 .xlsx 再提交");
+		fail->st = DP_CF_CORRUPT;
+		return false;
+	}
+	ss->stored = (zs.valid & ZIP_STAT_COMP_SIZE) ? zs.comp_size : 0;
+	if (!(ss->f = zip_fopen_index(x->z, (zip_uint64_t)idx, 0))) {
+		dp_buf_addf(&fail->why, "工作簿的 %s 无法解压（%s），文件可能已损坏：请在 Excel 中打开后另存为 .xlsx",
+			    x->sst_part, zip_strerror(x->z));
+		fail->st = DP_CF_CORRUPT;
+		return false;
+	}
+	ps->p = XML_ParserCreate(NULL);
+	if (!ps->p)
+		abort(); /* (expat's only failure: no memory, as dp_xmalloc) */
+	XML_SetHashSalt(ps->p, hash_salt());
+	XML_SetUserData(ps->p, &ss->s);
+	XML_SetStartDoctypeDeclHandler(ps->p, on_doctype);
+	XML_SetElementHandler(ps->p, sst_start, sst_end);
+	XML_SetCharacterDataHandler(ps->p, sst_text);
+	return true;
+}
+
+/* Reads the shared strings until string k is there or they end.  False,
+ * with fail's status, bound and why set (the sheet's parse, which the caller
+ * halts), when they are damaged, hostile or past a bound. */
+static bool sst_upto(struct xlsx *x, size_t k, struct parse *fail)
+{
 	if (!x->sst_part)
 		return true;
-	struct sst s = { .x = x };
-	parse_init(x, &s.ps, &s, sst_start, sst_end, sst_text);
-	bool ok = parse_part(x, x->sst_part, true, &s.ps, res, err);
-	parse_free(&s.ps);
-	dp_buf_free(&s.cur);
-	return ok;
+	if (!x->sst_in && !sst_open(x, fail))
+		return false;
+	struct sst_stream *ss = x->sst_in;
+	struct parse *ps = &ss->s.ps;
+	ss->want = k;
+	while (x->nsst <= k && !ss->done && ps->st == DP_CF_OK) {
+		enum XML_Status st;
+		if (ss->suspended) {
+			ss->suspended = false;
+			st = XML_ResumeParser(ps->p);
+		} else {
+			zip_int64_t n = zip_fread(ss->f, ss->buf, sizeof ss->buf);
+			if (n < 0) {
+				dp_buf_addf(&ps->why, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
+					    x->sst_part, (unsigned long long)ss->got, zip_file_strerror(ss->f));
+				ps->st = DP_CF_CORRUPT;
+				break;
+			}
+			ss->got += (uint64_t)n;
+			if (ss->got > DP_BOOK_MAX_PART || (ss->got > DP_BOOK_RATIO_FROM && ss->got > ss->stored * DP_BOOK_MAX_RATIO)) {
+				dp_buf_addf(&ps->why, "的 %s 解压到 %llu 字节仍未结束（压缩时 %llu 字节），可能是压缩炸弹或损坏的文件",
+					    x->sst_part, (unsigned long long)ss->got, (unsigned long long)ss->stored);
+				ps->st = DP_CF_BOUND;
+				ps->bound = "part";
+				break;
+			}
+			ss->final = n == 0;
+			st = XML_Parse(ps->p, ss->buf, (int)n, ss->final);
+		}
+		if (st == XML_STATUS_SUSPENDED) {
+			ss->suspended = true;
+		} else if (st == XML_STATUS_ERROR) {
+			if (ps->st == DP_CF_OK) {
+				ps->st = DP_CF_CORRUPT;
+				dp_buf_addf(&ps->why, "工作簿的 %s 不是有效的 XML（第 %lu 行：%s），文件已损坏："
+						      "请在 Excel 中打开后另存为 .xlsx",
+					    x->sst_part, (unsigned long)XML_GetCurrentLineNumber(ps->p),
+					    XML_ErrorString(XML_GetErrorCode(ps->p)));
+			}
+		} else if (ss->final) {
+			ss->done = true;
+		}
+	}
+	if (ps->st == DP_CF_OK)
+		return true;
+	fail->st = ps->st;
+	fail->bound = ps->bound;
+	dp_buf_add(&fail->why, ps->why.s ? ps->why.s : "", ps->why.len);
+	return false;
+}
+
+static void sst_close(struct xlsx *x)
+{
+	struct sst_stream *ss = x->sst_in;
+	if (!ss)
+		return;
+	if (ss->f)
+		zip_fclose(ss->f);
+	if (ss->s.ps.p)
+		XML_ParserFree(ss->s.ps.p);
+	dp_buf_free(&ss->s.ps.why);
+	dp_buf_free(&ss->s.cur);
+	free(ss);
+	x->sst_in = NULL;
 }
 
 /* ---- a sheet, streamed ---- */
@@ -671,6 +794,11 @@ static void cell_text(struct sheet *s)
 	if (strcmp(s->type, "s") == 0) {
 		char *end;
 		unsigned long long k = strtoull(v, &end, 10);
+		if (s->v.len && !*end && k >= s->x->nsst && k < SIZE_MAX && !sst_upto(s->x, (size_t)k, &s->ps)) {
+			s->ps.line = s->row;
+			halt(&s->ps, s->ps.st);
+			return;
+		}
 		if (!s->v.len || *end || k >= s->x->nsst) {
 			char why[80];
 			snprintf(why, sizeof why, "引用了不存在的共享字符串（编号 %.20s，共 %zu 个）", v, s->x->nsst);
@@ -777,8 +905,6 @@ void xlsx_read(struct dp_book *b, size_t i, dp_record_fn fn, void *ctx, struct d
 {
 	struct xlsx *x = b->impl;
 	const char *part = x->part[i];
-	if (!x->sst_loaded && !load_sst(x, res, err))
-		return;
 	struct sheet s = { .b = b, .x = x, .name = b->names[i], .fn = fn, .ctx = ctx, .col = -1, .cell_col = -1 };
 	parse_init(x, &s.ps, &s, sheet_start, sheet_end, sheet_text);
 	parse_part(x, part, false, &s.ps, res, err);
@@ -870,6 +996,7 @@ void xlsx_close(struct dp_book *b)
 		free(x->part[i]);
 	free(x->part);
 	free(x->xf);
+	sst_close(x);
 	free(x->sst_part);
 	free(x->styles_part);
 	dp_buf_free(&x->sst);
