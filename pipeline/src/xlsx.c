@@ -717,15 +717,42 @@ static long ref_col(const char *ref, uint64_t *row)
 	return col - 1;
 }
 
+/* The elements of a sheet that matter, by local name (a sheet is mostly
+ * c and v: told by their first letter, not by a chain of strcmp). */
+enum el { EL_OTHER, EL_SHEETDATA, EL_ROW, EL_C, EL_V, EL_F, EL_IS, EL_T, EL_RPH };
+
+static enum el el_of(const char *name)
+{
+	const char *n = local(name);
+	switch (n[0]) {
+	case 'c':
+		return n[1] ? EL_OTHER : EL_C;
+	case 'v':
+		return n[1] ? EL_OTHER : EL_V;
+	case 'f':
+		return n[1] ? EL_OTHER : EL_F;
+	case 't':
+		return n[1] ? EL_OTHER : EL_T;
+	case 'r':
+		return strcmp(n, "row") == 0 ? EL_ROW : strcmp(n, "rPh") == 0 ? EL_RPH : EL_OTHER;
+	case 'i':
+		return strcmp(n, "is") == 0 ? EL_IS : EL_OTHER;
+	case 's':
+		return strcmp(n, "sheetData") == 0 ? EL_SHEETDATA : EL_OTHER;
+	default:
+		return EL_OTHER;
+	}
+}
+
 static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct sheet *s = ud;
-	const char *n = local(name);
-	if (strcmp(n, "sheetData") == 0) {
+	enum el e = el_of(name);
+	if (e == EL_SHEETDATA) {
 		s->in_data = true;
 	} else if (!s->in_data) {
 		return;
-	} else if (strcmp(n, "row") == 0) {
+	} else if (e == EL_ROW) {
 		const char *r = attr(a, "r");
 		uint64_t row = r ? strtoull(r, NULL, 10) : s->row + 1;
 		s->cell_col = -1;
@@ -745,12 +772,23 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 		s->in_row = true;
 		s->col = -1;
 		dp_xl_row_start(&s->r, row);
-	} else if (strcmp(n, "c") == 0) {
+	} else if (e == EL_C) {
 		if (!s->in_row) {
 			fail_cell(s, "不在任何行中");
 			return;
 		}
-		const char *r = attr(a, "r"), *t = attr(a, "t"), *st = attr(a, "s");
+		const char *r = NULL, *t = NULL, *st = NULL; /* its attributes r, t, s, in one pass */
+		for (const XML_Char **p = a; p && p[0]; p += 2) {
+			const char *an = local(p[0]);
+			if (an[0] == '\0' || an[1] != '\0')
+				continue;
+			if (an[0] == 'r')
+				r = p[1];
+			else if (an[0] == 't')
+				t = p[1];
+			else if (an[0] == 's')
+				st = p[1];
+		}
 		uint64_t row = s->row;
 		long col = r ? ref_col(r, &row) : s->col + 1;
 		s->cell_col = col;
@@ -772,15 +810,15 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 		dp_buf_reset(&s->f);
 	} else if (!s->in_cell) {
 		return;
-	} else if (strcmp(n, "v") == 0) {
+	} else if (e == EL_V) {
 		s->collect = IN_V;
-	} else if (strcmp(n, "f") == 0) {
+	} else if (e == EL_F) {
 		s->collect = IN_F;
-	} else if (strcmp(n, "is") == 0) {
+	} else if (e == EL_IS) {
 		s->in_is = true;
-	} else if (strcmp(n, "rPh") == 0) {
+	} else if (e == EL_RPH) {
 		s->depth_rph++;
-	} else if (strcmp(n, "t") == 0 && s->in_is && s->depth_rph == 0) {
+	} else if (e == EL_T && s->in_is && s->depth_rph == 0) {
 		s->collect = IN_T;
 	}
 }
@@ -845,18 +883,18 @@ static void cell_text(struct sheet *s)
 static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 {
 	struct sheet *s = ud;
-	const char *n = local(name);
 	if (!s->in_data)
 		return;
-	if (strcmp(n, "sheetData") == 0) {
+	enum el e = el_of(name);
+	if (e == EL_SHEETDATA) {
 		s->in_data = false;
-	} else if (strcmp(n, "v") == 0 || strcmp(n, "f") == 0 || (strcmp(n, "t") == 0 && s->collect == IN_T)) {
+	} else if (e == EL_V || e == EL_F || (e == EL_T && s->collect == IN_T)) {
 		s->collect = IN_NONE;
-	} else if (strcmp(n, "is") == 0) {
+	} else if (e == EL_IS) {
 		s->in_is = false;
-	} else if (strcmp(n, "rPh") == 0) {
+	} else if (e == EL_RPH) {
 		s->depth_rph--;
-	} else if (strcmp(n, "c") == 0 && s->in_cell) {
+	} else if (e == EL_C && s->in_cell) {
 		s->in_cell = false;
 		cell_text(s);
 		if (s->ps.st != DP_CF_OK)
@@ -869,7 +907,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 			dp_xl_row_set(&s->r, (size_t)s->col, s->out.s, s->out.len);
 		if (s->r.text.len > DP_CSV_MAX_RECORD)
 			past(s, "record");
-	} else if (strcmp(n, "row") == 0 && s->in_row) {
+	} else if (e == EL_ROW && s->in_row) {
 		s->in_row = false;
 		if (!s->r.nonblank)
 			return;
