@@ -363,7 +363,10 @@ static bool small_part(struct small *s, const char *name, bool optional, XML_Sta
 static bool read_structure(struct dp_book *b, struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
 {
 	struct small s = { .x = x, .b = b };
-	bool ok = small_part(&s, "_rels/.rels", true, rels_start, no_end, res, err);
+	/* the workbook where every spreadsheet program puts it, else where the
+	 * package's relationships say (a part less to read per workbook) */
+	bool usual = zip_name_locate(x->z, "xl/workbook.xml", ZIP_FL_NOCASE) >= 0;
+	bool ok = usual || small_part(&s, "_rels/.rels", true, rels_start, no_end, res, err);
 	char *book = NULL;
 	for (size_t i = 0; ok && i < s.nrels; i++)
 		if (ends_with(s.rels[i].type, "/officeDocument"))

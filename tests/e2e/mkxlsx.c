@@ -6,7 +6,8 @@
  *
  *   mkxlsx KIND OUT.xlsx
  *
- * KIND: form (a good form of every cell kind), dtd (a billion-laughs
+ * KIND: form (a good form of every cell kind), moved (the same with its
+ * parts in wb/, found through the package's relationships), dtd (a billion-laughs
  * DTD), xxe (an external entity), sst-range (a shared string that is not
  * there), order (a cell before its left neighbour), bomb (a sheet of
  * 300 MB of spaces), rows (blank rows up to 1 048 576 and one past),
@@ -28,6 +29,11 @@ static const char *root_rels =
 	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
 	"</Relationships>";
+static const char *moved_rels =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"/wb/workbook.xml\"/>"
+	"</Relationships>";
 #define REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 static const char *book_rels =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -47,8 +53,26 @@ static const char *styles =
 	"<cellXfs count=\"4\"><xf numFmtId=\"0\"/><xf numFmtId=\"10\"/><xf numFmtId=\"176\"/><xf numFmtId=\"177\"/></cellXfs>"
 	"</styleSheet>";
 
+/* The folder of the workbook's parts: xl/, or wb/ for kind moved (a package
+ * whose workbook only its relationships tell where to find). */
+static const char *dir = "xl/";
+
+/* name with "xl/" at its start made dir. */
+static const char *in_dir(const char *name)
+{
+	static char b[8][256];
+	static int k;
+	char *o = b[k++ % 8];
+	if (strncmp(name, "xl/", 3) == 0)
+		snprintf(o, sizeof b[0], "%s%s", dir, name + 3);
+	else
+		snprintf(o, sizeof b[0], "%s", name);
+	return o;
+}
+
 static void add(zip_t *z, const char *name, const char *text)
 {
+	name = in_dir(name);
 	zip_source_t *s = zip_source_buffer(z, text, strlen(text), 0);
 	zip_int64_t i = s ? zip_file_add(z, name, s, ZIP_FL_ENC_UTF_8) : -1;
 	/* MKXLSX_STORE=1: the parts stored, not deflated (fuzzing seeds whose
@@ -135,12 +159,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkxlsx: cannot create %s\n", argv[2]);
 		return 73;
 	}
+	if (strcmp(kind, "moved") == 0)
+		dir = "wb/";
 	add(z, "[Content_Types].xml", content_types);
-	add(z, "_rels/.rels", root_rels);
+	add(z, "_rels/.rels", strcmp(kind, "moved") == 0 ? moved_rels : root_rels);
 	add(z, "xl/_rels/workbook.xml.rels", book_rels);
 	add(z, "xl/styles.xml", styles);
 	char *big = NULL;
-	if (strcmp(kind, "form") == 0) {
+	if (strcmp(kind, "form") == 0 || strcmp(kind, "moved") == 0) {
 		form(z, 0);
 	} else if (strcmp(kind, "dtd") == 0) {
 		one_sheet(z, "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">"

@@ -102,6 +102,12 @@ for want in "^error,E-NUMBER,[^,]*,14,M001,2021,expense_basic,'=SUM(X1:X9),\"\\?
 	'^warning,W-SKIPPED,.*工作表“图表”：图表工作表'; do
 	grep -q "$want" <<<"$f" || fail "the kinds form has no finding $want: $f"
 done
+# the same workbook with its parts where only the package's relationships say
+mkdir -p "$T/moved"
+"$DP_MKXLSX" moved "$T/moved/m001.xlsx"
+expect_rc 1 "$DP_BIN/dp-run" --input "$T/moved" --out "$T/om"
+cmp -s <(zcat "$T/ok/latest/findings.csv.gz" | sed 's#/kinds/#/x/#') <(zcat "$T/om/latest/findings.csv.gz" | sed 's#/moved/#/x/#') ||
+	fail "a workbook whose parts are in wb/ is read otherwise: $(zcat "$T/om/latest/findings.csv.gz")"
 # its values, read through normalize (the form is rejected: read them in the work folder)
 w="$T/kw"
 score_work "$w" "$T/kinds"
