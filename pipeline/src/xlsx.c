@@ -93,6 +93,18 @@ static const char *attr(const XML_Char **a, const char *want)
 	return NULL;
 }
 
+/* The sentence of libzip's error code e, into a buffer of the caller's.
+ * Only the code is taken from libzip's error: the fuzzer met a file whose
+ * zip_file_strerror freed a string libzip had not set (libzip 1.7.3). */
+static const char *zip_why(int code, char *buf, size_t cap)
+{
+	zip_error_t e;
+	zip_error_init_with_code(&e, code);
+	snprintf(buf, cap, "%s", zip_error_strerror(&e));
+	zip_error_fini(&e);
+	return buf;
+}
+
 /* Reads part name of x's zip through ps->p.  Returns false with res and
  * err set when it is missing (unless optional), damaged, past a bound (its
  * inflated bytes: max, or DP_BOOK_MAX_PART when 0) or stopped by a
@@ -101,6 +113,7 @@ static bool parse_part_max(struct xlsx *x, const char *name, bool optional, uint
 			   struct dp_csvfile_result *res, struct dp_buf *err)
 {
 	ps->part = name;
+	char why[128];
 	zip_int64_t idx = zip_name_locate(x->z, name, ZIP_FL_NOCASE);
 	if (idx < 0) {
 		if (optional)
@@ -122,7 +135,7 @@ static bool parse_part_max(struct xlsx *x, const char *name, bool optional, uint
 	if (!f) {
 		res->status = DP_CF_CORRUPT;
 		dp_buf_addf(err, "工作簿的 %s 无法解压（%s），文件可能已损坏：请在 Excel 中打开后另存为 .xlsx", name,
-			    zip_strerror(x->z));
+			    zip_why(zip_error_code_zip(zip_get_error(x->z)), why, sizeof why));
 		return false;
 	}
 	char buf[16384]; /* (on the stack: the styles are read from inside a sheet's handler) */
@@ -133,7 +146,7 @@ static bool parse_part_max(struct xlsx *x, const char *name, bool optional, uint
 		if (n < 0) {
 			res->status = DP_CF_CORRUPT;
 			dp_buf_addf(err, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
-				    name, (unsigned long long)got, zip_file_strerror(f));
+				    name, (unsigned long long)got, zip_why(zip_error_code_zip(zip_file_get_error(f)), why, sizeof why));
 			ok = false;
 			break;
 		}
@@ -552,33 +565,34 @@ static void sst_enough(struct sst *s)
 		XML_StopParser(s->ps.p, XML_TRUE);
 }
 
-/* Opens the shared strings' part for sst_upto; false with fail's status and
- * why set. */
-static bool sst_open(struct xlsx *x, struct parse *fail)
+/* Opens the shared strings' part for sst_upto: x->sst_in, whose parse's
+ * status says when it cannot be (every later sst_upto then fails as well). */
+static void sst_open(struct xlsx *x)
 {
 	struct sst_stream *ss = x->sst_in = dp_xcalloc(1, sizeof *ss);
+	char why[128];
 	ss->s.x = x;
 	struct parse *ps = &ss->s.ps;
 	ps->part = x->sst_part;
 	zip_int64_t idx = zip_name_locate(x->z, x->sst_part, ZIP_FL_NOCASE);
 	if (idx < 0) {
 		ss->done = true; /* (no strings: a cell naming one is damaged) */
-		return true;
+		return;
 	}
 	zip_stat_t zs;
 	zip_stat_init(&zs);
 	if (zip_stat_index(x->z, (zip_uint64_t)idx, 0, &zs) == 0 && (zs.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
 	    zs.encryption_method != ZIP_EM_NONE) {
-		dp_buf_adds(&fail->why, "工作簿已加密（设置了打开密码），无法读取：请取消密码后另存为 .xlsx 再提交");
-		fail->st = DP_CF_CORRUPT;
-		return false;
+		dp_buf_adds(&ps->why, "工作簿已加密（设置了打开密码），无法读取：请取消密码后另存为 .xlsx 再提交");
+		ps->st = DP_CF_CORRUPT;
+		return;
 	}
 	ss->stored = (zs.valid & ZIP_STAT_COMP_SIZE) ? zs.comp_size : 0;
 	if (!(ss->f = zip_fopen_index(x->z, (zip_uint64_t)idx, 0))) {
-		dp_buf_addf(&fail->why, "工作簿的 %s 无法解压（%s），文件可能已损坏：请在 Excel 中打开后另存为 .xlsx",
-			    x->sst_part, zip_strerror(x->z));
-		fail->st = DP_CF_CORRUPT;
-		return false;
+		dp_buf_addf(&ps->why, "工作簿的 %s 无法解压（%s），文件可能已损坏：请在 Excel 中打开后另存为 .xlsx",
+			    x->sst_part, zip_why(zip_error_code_zip(zip_get_error(x->z)), why, sizeof why));
+		ps->st = DP_CF_CORRUPT;
+		return;
 	}
 	ps->p = XML_ParserCreate(NULL);
 	if (!ps->p)
@@ -588,7 +602,6 @@ static bool sst_open(struct xlsx *x, struct parse *fail)
 	XML_SetStartDoctypeDeclHandler(ps->p, on_doctype);
 	XML_SetElementHandler(ps->p, sst_start, sst_end);
 	XML_SetCharacterDataHandler(ps->p, sst_text);
-	return true;
 }
 
 /* Reads the shared strings until string k is there or they end.  False,
@@ -598,10 +611,11 @@ static bool sst_upto(struct xlsx *x, size_t k, struct parse *fail)
 {
 	if (!x->sst_part)
 		return true;
-	if (!x->sst_in && !sst_open(x, fail))
-		return false;
+	if (!x->sst_in)
+		sst_open(x);
 	struct sst_stream *ss = x->sst_in;
 	struct parse *ps = &ss->s.ps;
+	char why[128];
 	ss->want = k;
 	while (x->nsst <= k && !ss->done && ps->st == DP_CF_OK) {
 		enum XML_Status st;
@@ -612,7 +626,8 @@ static bool sst_upto(struct xlsx *x, size_t k, struct parse *fail)
 			zip_int64_t n = zip_fread(ss->f, ss->buf, sizeof ss->buf);
 			if (n < 0) {
 				dp_buf_addf(&ps->why, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
-					    x->sst_part, (unsigned long long)ss->got, zip_file_strerror(ss->f));
+					    x->sst_part, (unsigned long long)ss->got,
+					    zip_why(zip_error_code_zip(zip_file_get_error(ss->f)), why, sizeof why));
 				ps->st = DP_CF_CORRUPT;
 				break;
 			}
