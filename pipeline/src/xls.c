@@ -48,19 +48,23 @@ struct out {
 	size_t n;
 };
 
+static void flush(struct out *o)
+{
+	for (size_t at = 0; at < o->n;) {
+		ssize_t w = write(o->fd, o->buf + at, o->n - at);
+		if (w <= 0)
+			_exit(3); /* the parent stopped reading */
+		at += (size_t)w;
+	}
+	o->n = 0;
+}
+
 static void put(struct out *o, const void *p, size_t n)
 {
 	const char *s = p;
 	while (n) {
-		if (o->n == sizeof o->buf) {
-			for (size_t at = 0; at < o->n;) {
-				ssize_t w = write(o->fd, o->buf + at, o->n - at);
-				if (w <= 0)
-					_exit(3); /* the parent stopped reading */
-				at += (size_t)w;
-			}
-			o->n = 0;
-		}
+		if (o->n == sizeof o->buf)
+			flush(o);
 		size_t k = sizeof o->buf - o->n < n ? sizeof o->buf - o->n : n;
 		memcpy(o->buf + o->n, s, k);
 		o->n += k;
@@ -84,13 +88,7 @@ static void put_text(struct out *o, char tag, const char *s, size_t n)
 static _Noreturn void finish(struct out *o, char tag)
 {
 	put(o, &tag, 1);
-	o->n += 0;
-	for (size_t at = 0; at < o->n;) {
-		ssize_t w = write(o->fd, o->buf + at, o->n - at);
-		if (w <= 0)
-			_exit(3);
-		at += (size_t)w;
-	}
+	flush(o);
 	_exit(0);
 }
 

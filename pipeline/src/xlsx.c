@@ -105,6 +105,46 @@ static const char *zip_why(int code, char *buf, size_t cap)
 	return buf;
 }
 
+/* Inflates the next bytes of part name (f) into buf: their count, 0 at its
+ * end, or -1 with ps's status and why set when the part is damaged or
+ * inflates past its bound (max, or DP_BOOK_MAX_PART when 0; past
+ * DP_BOOK_RATIO_FROM, DP_BOOK_MAX_RATIO × its stored size).  *got counts
+ * the part's inflated bytes. */
+static zip_int64_t inflate_chunk(zip_file_t *f, char *buf, size_t cap, const char *name, uint64_t stored, uint64_t max,
+				 uint64_t *got, struct parse *ps)
+{
+	char why[128];
+	zip_int64_t n = zip_fread(f, buf, cap);
+	if (n < 0) {
+		ps->st = DP_CF_CORRUPT;
+		dp_buf_addf(&ps->why, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
+			    name, (unsigned long long)*got, zip_why(zip_error_code_zip(zip_file_get_error(f)), why, sizeof why));
+		return -1;
+	}
+	*got += (uint64_t)n;
+	max = max ? max : DP_BOOK_MAX_PART;
+	if (*got > max || (*got > DP_BOOK_RATIO_FROM && *got > stored * DP_BOOK_MAX_RATIO)) {
+		ps->st = DP_CF_BOUND;
+		ps->bound = "part";
+		dp_buf_addf(&ps->why, "的 %s 解压到 %llu 字节仍未结束（压缩时 %llu 字节；上限 %llu 字节，超过 %llu 字节后不得超过压缩大小的 %d 倍），"
+				      "可能是压缩炸弹或损坏的文件",
+			    name, (unsigned long long)*got, (unsigned long long)stored, (unsigned long long)max,
+			    (unsigned long long)DP_BOOK_RATIO_FROM, DP_BOOK_MAX_RATIO);
+		return -1;
+	}
+	return n;
+}
+
+/* After XML_Parse failed on part name: the reason, unless a handler gave one. */
+static void xml_failed(struct parse *ps, const char *name)
+{
+	if (ps->st != DP_CF_OK)
+		return;
+	ps->st = DP_CF_CORRUPT;
+	dp_buf_addf(&ps->why, "工作簿的 %s 不是有效的 XML（第 %lu 行：%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx", name,
+		    (unsigned long)XML_GetCurrentLineNumber(ps->p), XML_ErrorString(XML_GetErrorCode(ps->p)));
+}
+
 /* Reads part name of x's zip through ps->p.  Returns false with res and
  * err set when it is missing (unless optional), damaged, past a bound (its
  * inflated bytes: max, or DP_BOOK_MAX_PART when 0) or stopped by a
@@ -140,52 +180,26 @@ static bool parse_part_max(struct xlsx *x, const char *name, bool optional, uint
 	}
 	char buf[16384]; /* (on the stack: the styles are read from inside a sheet's handler) */
 	uint64_t got = 0;
-	bool ok = true;
 	for (;;) {
-		zip_int64_t n = zip_fread(f, buf, sizeof buf);
-		if (n < 0) {
-			res->status = DP_CF_CORRUPT;
-			dp_buf_addf(err, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
-				    name, (unsigned long long)got, zip_why(zip_error_code_zip(zip_file_get_error(f)), why, sizeof why));
-			ok = false;
+		zip_int64_t n = inflate_chunk(f, buf, sizeof buf, name, stored, max, &got, ps);
+		if (n < 0)
 			break;
-		}
-		got += (uint64_t)n;
-		if (got > (max ? max : DP_BOOK_MAX_PART) || (got > DP_BOOK_RATIO_FROM && got > stored * DP_BOOK_MAX_RATIO)) {
-			res->status = DP_CF_BOUND;
-			res->bound = "part";
-			res->line = ps->line;
-			dp_buf_addf(err, "的 %s 解压到 %llu 字节仍未结束（压缩时 %llu 字节；上限 %llu 字节，超过 %llu 字节后不得超过压缩大小的 %d 倍），"
-					 "可能是压缩炸弹或损坏的文件",
-				    name, (unsigned long long)got, (unsigned long long)stored,
-				    (unsigned long long)(max ? max : DP_BOOK_MAX_PART), (unsigned long long)DP_BOOK_RATIO_FROM,
-				    DP_BOOK_MAX_RATIO);
-			ok = false;
-			break;
-		}
 		if (XML_Parse(ps->p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-			if (ps->st == DP_CF_OK) {
-				ps->st = DP_CF_CORRUPT;
-				dp_buf_addf(&ps->why, "工作簿的 %s 不是有效的 XML（第 %lu 行：%s），文件已损坏："
-						      "请在 Excel 中打开后另存为 .xlsx",
-					    name, (unsigned long)XML_GetCurrentLineNumber(ps->p),
-					    XML_ErrorString(XML_GetErrorCode(ps->p)));
-			}
+			xml_failed(ps, name);
 			break;
 		}
 		if (n == 0)
 			break;
 	}
 	zip_fclose(f);
-	if (ok && ps->st != DP_CF_OK) {
-		res->status = ps->st;
-		res->stop = ps->stop;
-		res->bound = ps->bound;
-		res->line = ps->line;
-		dp_buf_add(err, ps->why.s ? ps->why.s : "", ps->why.len);
-		ok = false;
-	}
-	return ok;
+	if (ps->st == DP_CF_OK)
+		return true;
+	res->status = ps->st;
+	res->stop = ps->stop;
+	res->bound = ps->bound;
+	res->line = ps->line;
+	dp_buf_add(err, ps->why.s ? ps->why.s : "", ps->why.len);
+	return false;
 }
 
 static bool parse_part(struct xlsx *x, const char *name, bool optional, struct parse *ps,
@@ -615,7 +629,6 @@ static bool sst_upto(struct xlsx *x, size_t k, struct parse *fail)
 		sst_open(x);
 	struct sst_stream *ss = x->sst_in;
 	struct parse *ps = &ss->s.ps;
-	char why[128];
 	ss->want = k;
 	while (x->nsst <= k && !ss->done && ps->st == DP_CF_OK) {
 		enum XML_Status st;
@@ -623,35 +636,16 @@ static bool sst_upto(struct xlsx *x, size_t k, struct parse *fail)
 			ss->suspended = false;
 			st = XML_ResumeParser(ps->p);
 		} else {
-			zip_int64_t n = zip_fread(ss->f, ss->buf, sizeof ss->buf);
-			if (n < 0) {
-				dp_buf_addf(&ps->why, "工作簿的 %s 在解压到第 %llu 字节时出错（%s），文件已损坏：请在 Excel 中打开后另存为 .xlsx",
-					    x->sst_part, (unsigned long long)ss->got,
-					    zip_why(zip_error_code_zip(zip_file_get_error(ss->f)), why, sizeof why));
-				ps->st = DP_CF_CORRUPT;
+			zip_int64_t n = inflate_chunk(ss->f, ss->buf, sizeof ss->buf, x->sst_part, ss->stored, 0, &ss->got, ps);
+			if (n < 0)
 				break;
-			}
-			ss->got += (uint64_t)n;
-			if (ss->got > DP_BOOK_MAX_PART || (ss->got > DP_BOOK_RATIO_FROM && ss->got > ss->stored * DP_BOOK_MAX_RATIO)) {
-				dp_buf_addf(&ps->why, "的 %s 解压到 %llu 字节仍未结束（压缩时 %llu 字节），可能是压缩炸弹或损坏的文件",
-					    x->sst_part, (unsigned long long)ss->got, (unsigned long long)ss->stored);
-				ps->st = DP_CF_BOUND;
-				ps->bound = "part";
-				break;
-			}
 			ss->final = n == 0;
 			st = XML_Parse(ps->p, ss->buf, (int)n, ss->final);
 		}
 		if (st == XML_STATUS_SUSPENDED) {
 			ss->suspended = true;
 		} else if (st == XML_STATUS_ERROR) {
-			if (ps->st == DP_CF_OK) {
-				ps->st = DP_CF_CORRUPT;
-				dp_buf_addf(&ps->why, "工作簿的 %s 不是有效的 XML（第 %lu 行：%s），文件已损坏："
-						      "请在 Excel 中打开后另存为 .xlsx",
-					    x->sst_part, (unsigned long)XML_GetCurrentLineNumber(ps->p),
-					    XML_ErrorString(XML_GetErrorCode(ps->p)));
-			}
+			xml_failed(ps, x->sst_part);
 		} else if (ss->final) {
 			ss->done = true;
 		}
