@@ -9,7 +9,10 @@ for flag in "$@"; do
 	# scripts/fuzz: clang, its libFuzzer runtime, and the OpenMP clang links against
 	--with-fuzz) pkgs+=(clang libclang-rt-14-dev libomp-14-dev) ;;
 	--with-tests) pkgs+=(unzip python3-xlwt) ;; # the tests open report.xlsx and write .xls (scripts/csv2xls)
-	*) echo "deps: unknown flag $flag (--with-bench, --with-fuzz, --with-tests)" >&2; exit 64 ;;
+	# e2e report_browser only: chromium opens report.html, a CJK font draws
+	# it, libpng reads the screenshot; deptperf itself needs none of them
+	--with-browser) pkgs+=(chromium fonts-wqy-microhei libpng-dev) ;;
+	*) echo "deps: unknown flag $flag (--with-bench, --with-fuzz, --with-tests, --with-browser)" >&2; exit 64 ;;
 	esac
 done
 missing=()

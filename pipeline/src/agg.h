@@ -1,6 +1,8 @@
 /* The aggregate stage's shared state and helpers (aggregate.c), for its
  * parts: the tables of one fiscal year (agg_year.c), the discrepancies and
- * year over year (agg_diff.c).  Private to those files.
+ * year over year (agg_diff.c), and the outputs for people: report.xlsx
+ * (agg_report.c), report.html (agg_html.c, agg_html_yoy.c), feedback/
+ * (agg_feedback.c), sharing agg_people.c.  Private to those files.
  *
  * Adding an output table:
  *   1. write it in one task from data nothing changes (agg_publish, then
@@ -10,7 +12,11 @@
  *   3. raise MAX_PUBS past the number of tables;
  *   4. add it to SPEC's table in README.md ("What the tables mean"), to
  *      sample-data/expected (scripts/update-golden) and, when it carries
- *      input text, check that text is guarded (e2e formula_guard).
+ *      input text, check that text is guarded (e2e formula_guard);
+ *   5. if people read it: a sheet in agg_report.c's list, and a section in
+ *      report.html (agg_html.c: read it back with agg_read_table, bound its
+ *      rows, show input text through agg_td_text) or in the department's
+ *      feedback pack (agg_feedback.c).
  */
 #ifndef DP_AGG_H
 #define DP_AGG_H
@@ -52,6 +58,9 @@ struct agg {
 	bool failed;                    /* set, with err, only through fail() */
 	size_t more_failures;           /* failures after the first, not told in err */
 	bool report_skipped;            /* report.xlsx left out for the run's size */
+	bool feedback_skipped;          /* feedback/ left out for the run's size */
+	struct pub *pages;              /* feedback/ files, for the manifest (written by one thread) */
+	size_t npages, pages_cap;
 	struct dp_buf *err;
 };
 
@@ -100,6 +109,52 @@ void agg_per_year(struct agg *a, struct tables *t);
  * run of that size should not pay unasked (docs/decisions.md). */
 #define DP_REPORT_MAX_DEPARTMENTS 20000
 bool agg_report_xlsx(struct agg *a);
+
+/* agg_people.c: what report.html and the feedback packs share.  A
+ * published table read back: fn gets each data row with the header's
+ * column names (up to AGG_MAX_COLS), until it returns false.
+ * False (the failure recorded) when it cannot be read; an optional table
+ * that is not there is no failure. */
+#define AGG_MAX_COLS 64
+struct agg_cols {
+	size_t n;
+	char *name[AGG_MAX_COLS];
+};
+struct dp_record;
+typedef bool (*agg_row_fn)(void *ctx, const struct agg_cols *c, const struct dp_record *rec); /* false: stop */
+bool agg_read_table(struct agg *a, const char *dir, const char *name, bool optional, agg_row_fn fn, void *ctx);
+int agg_col(const struct agg_cols *c, const char *name); /* -1: none */
+const char *agg_cell(const struct agg_cols *c, const struct dp_record *rec, const char *name);
+bool agg_cell_dec(const struct agg_cols *c, const struct dp_record *rec, const char *name, dp_dec *v);
+/* Writes page as OUT/name and fills info (rows: the page's table rows). */
+bool agg_write_page(struct agg *a, const char *name, const struct dp_buf *page, uint64_t rows,
+		    struct dp_table_info *info);
+/* The rows of a table published so far (its manifest row), or 0. */
+uint64_t agg_published_rows(const struct agg *a, const char *name);
+extern const char agg_page_style[], agg_page_script[];
+/* Table cells of published text: a number as it is (right-aligned), text
+ * isolated (html.h); a header row of the program's own words, NULL-ended,
+ * that opens <tbody>. */
+void agg_td_num(struct dp_buf *b, const char *published);
+void agg_td_text(struct dp_buf *b, const char *published);
+void agg_th_row(struct dp_buf *b, const char *const *heads);
+/* A row of a published table's columns cols (NULL-ended; "#total": a
+ * number, else text). */
+void agg_tr(struct dp_buf *b, const struct agg_cols *c, const struct dp_record *rec, const char *const *cols);
+void agg_dec_text(struct dp_buf *b, dp_dec v);
+double agg_dec_double(dp_dec v);
+
+/* agg_html.c: report.html, always (it holds a bounded part of the long
+ * tables, whatever the run's size). */
+bool agg_report_html(struct agg *a);
+/* agg_html_yoy.c: its year over year section, rows counted into *rows. */
+void agg_html_yoy(struct agg *a, struct dp_buf *out, uint64_t *rows);
+
+/* agg_feedback.c: feedback/<dept_code>.html per department and
+ * feedback/<parent_code>.units.html per 主管部门, up to
+ * DP_REPORT_MAX_DEPARTMENTS ranked departments unless --report
+ * (feedback_skipped).  Listed in the manifest through a->pages. */
+bool agg_feedback(struct agg *a);
 
 /* agg_diff.c */
 void agg_discrepancies(struct agg *a);

@@ -344,12 +344,19 @@ static void param_rows(struct dp_buf *b, const char *path)
 
 static bool write_manifest(struct agg *a)
 {
-	dp_qsort(a->pubs, a->npubs, sizeof *a->pubs, pub_cmp);
+	/* the tables and the people's files, feedback/ included, by name */
+	size_t n = a->npubs + a->npages;
+	struct pub *all = dp_xcalloc(n + 1, sizeof *all);
+	memcpy(all, a->pubs, a->npubs * sizeof *all);
+	if (a->npages)
+		memcpy(all + a->npubs, a->pages, a->npages * sizeof *all);
+	dp_qsort(all, n, sizeof *all, pub_cmp);
 	struct dp_buf b = DP_BUF_INIT;
 	dp_buf_adds(&b, "file,rows,bytes,sha256\n");
-	for (size_t i = 0; i < a->npubs; i++)
-		dp_buf_addf(&b, "%s,%llu,%llu,%s\n", a->pubs[i].name, (unsigned long long)a->pubs[i].info.rows,
-			    (unsigned long long)a->pubs[i].info.bytes, a->pubs[i].info.sha256);
+	for (size_t i = 0; i < n; i++)
+		dp_buf_addf(&b, "%s,%llu,%llu,%s\n", all[i].name, (unsigned long long)all[i].info.rows,
+			    (unsigned long long)all[i].info.bytes, all[i].info.sha256);
+	free(all);
 	/* then the run's parameters and counts, after one blank line */
 	dp_buf_adds(&b, "\nparameter,value\n");
 	dp_buf_addf(&b, "deptperf_version,%s\n", dp_version());
@@ -584,6 +591,10 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		rc = DP_USAGE;
 	if (rc == DP_OK && !a.failed)
 		agg_report_xlsx(&a);
+	if (rc == DP_OK && !a.failed)
+		agg_feedback(&a);
+	if (rc == DP_OK && !a.failed)
+		agg_report_html(&a); /* after feedback/: it says whether the packs were made */
 	if (rc == DP_OK && !a.failed && (o->csv_bom || o->headers_zh))
 		excel_safe(&a);
 	if (rc == DP_OK && a.failed)
@@ -595,9 +606,11 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	if (rc == DP_OK) {
 		dp_buf_addf(&rep->line, "%zu tables written to %s; %zu departments ranked", a.npubs + 1, o->out,
 			    a.tot.nrows);
-		if (a.report_skipped)
-			dp_buf_addf(&rep->line, "; report.xlsx left out for more than %d departments (--report writes it)",
-				    DP_REPORT_MAX_DEPARTMENTS);
+		if (a.report_skipped || a.feedback_skipped)
+			dp_buf_addf(&rep->line, "; %s left out for more than %d departments (--report writes %s)",
+				    a.report_skipped && a.feedback_skipped ? "report.xlsx and feedback/" :
+				    a.report_skipped ? "report.xlsx" : "feedback/",
+				    DP_REPORT_MAX_DEPARTMENTS, a.report_skipped && a.feedback_skipped ? "them" : "it");
 		/* the exit code reports what the run found, as dp-run's does */
 		char *fp = dp_path_join(o->work, "findings.csv.gz"), *mp = dp_path_join(o->work, "missing.csv.gz");
 		struct dp_memtab f, m;
@@ -622,6 +635,9 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 out:
 	for (size_t i = 0; i < a.npubs; i++)
 		free(a.pubs[i].name);
+	for (size_t i = 0; i < a.npages; i++)
+		free(a.pages[i].name);
+	free(a.pages);
 	free(a.dep_of_tot);
 	free(a.rank_of_tot);
 	free(a.dep_order);

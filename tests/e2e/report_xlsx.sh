@@ -5,8 +5,8 @@
 # numbers, text from the input as text (never a formula, the CSVs' leading
 # ' taken off), the header row frozen and filtered, listed in the manifest,
 # the same bytes for every thread count; 同比 with --prev; left out past
-# 20 000 departments unless --report, with the scores sheet then noted in
-# 说明 as too long.
+# 20 000 departments unless --report (and feedback/ with it), with the
+# scores sheet then noted in 说明 as too long.
 source "$(dirname "$0")/lib.bash"
 command -v unzip >/dev/null || fail "unzip is needed (scripts/deps.sh --with-tests)"
 cd "$DP_SRC"
@@ -41,10 +41,17 @@ unzip -p "$T/c/latest/report.xlsx" xl/workbook.xml | grep -q '<sheet name="同�
 "$DP_GEN" --out "$T/big" --seed 9 --bulk 20001 --clean >/dev/null
 expect_rc 0 "$DP_BIN/dp-run" --input "$T/big" --out "$T/d"
 [ ! -e "$T/d/latest/report.xlsx" ] || fail "report.xlsx written for 20 001 departments"
-grep -q 'report.xlsx left out for more than 20000 departments (--report writes it)' "$T/stderr" || fail "$(cat "$T/stderr")"
+[ ! -e "$T/d/latest/feedback" ] || fail "feedback/ written for 20 001 departments"
+grep -q 'report.xlsx and feedback/ left out for more than 20000 departments (--report writes them)' "$T/stderr" ||
+	fail "$(cat "$T/stderr")"
+grep -q '排名部门超过 20000 个，本次没有生成各部门的反馈意见（feedback/）；加 --report 可生成。' "$T/d/latest/report.html" ||
+	fail "report.html does not say the packs were left out"
 expect_rc 0 "$DP_BIN/dp-run" --input "$T/big" --out "$T/e" --report
 Y="$T/e/latest/report.xlsx"
 [ -f "$Y" ] || fail "--report wrote no report.xlsx"
+[ "$(find "$T/e/latest/feedback" -name '*.html' | wc -l)" -eq "$(grep -c '^feedback/' "$T/e/latest/manifest.csv")" ] &&
+	[ "$(find "$T/e/latest/feedback" -name '*.html' ! -name '*.units.html' | wc -l)" -eq 20001 ] ||
+	fail "--report did not write a pack per department"
 ! unzip -p "$Y" xl/workbook.xml | grep -q '<sheet name="得分明细"' || fail "380 019 score rows were put in a sheet"
 last=$(unzip -Z1 "$Y" | grep '^xl/worksheets/sheet' | sort -V | tail -1)
 unzip -p "$Y" "$last" | grep -q '得分明细：共 380019 行，超过本工作簿收录的 100000 行，未收入；全部见 scores.csv.gz' ||

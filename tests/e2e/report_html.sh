@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# report.html and the feedback packs (SPEC §6, issue #25 items 3–5), read as
+# files (the browser test is report_browser): report.html self-contained
+# (one inline style and script, allowed by their hashes, nothing fetched),
+# its counts those of the manifest (read = accepted + rejected +
+# superseded), every chart and section there, the whole ranking when short;
+# a pack for every department that was ranked, rejected, warned or
+# missing, one per 主管部门, each in the manifest with its SHA-256, status and
+# findings and reasons as the tables say; the same bytes for every thread
+# count; and hostile text — markup, </script>, quotes, a right-to-left
+# override, 4-byte characters, a control character — shown as text (and
+# well-formed in report.xlsx), and a department code ../x
+# making no file outside feedback/.
+source "$(dirname "$0")/lib.bash"
+cd "$DP_SRC"
+args=(--input sample-data/inputs --roster sample-data/roster.csv --adjust sample-data/adjust.csv)
+expect_rc 1 "$DP_BIN/dp-run" "${args[@]}" --out "$T/a"
+R="$T/a/latest"
+H="$R/report.html"
+[ -f "$H" ] || fail "no report.html"
+listed() { # listed FILE: the manifest lists run-relative FILE as it is
+	grep -qxF "$1,$(grep "^$1," "$R/manifest.csv" | cut -d, -f2),$(stat -c %s "$R/$1"),$(sha256sum "$R/$1" | cut -d' ' -f1)" "$R/manifest.csv"
+}
+listed report.html || fail "the manifest does not list report.html as it is"
+
+# self-contained: nothing from elsewhere, the policy allows its own two
+[ "$(grep -o '<script' "$H" | wc -l)" -eq 1 ] || fail "more or less than one script"
+[ "$(grep -o '<style' "$H" | wc -l)" -eq 1 ] || fail "more or less than one style sheet"
+! grep -Eq ' (src|srcset|data|action|xlink:href)=|<link|<iframe|<object|<embed|url\(|@import' "$H" ||
+	fail "report.html refers to something outside it: $(grep -Eo ' (src|srcset|data|action)=[^ ]*|<link[^>]*|url\([^)]*' "$H" | head -3)"
+! grep -o ' href="[^"]*"' "$H" | grep -v '^ href="#' || fail "a link out of report.html"
+grep -q "Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-" "$H" || fail "no policy"
+csp() { printf '%s' "$1" | openssl dgst -sha256 -binary 2>/dev/null | base64; }
+if command -v openssl >/dev/null; then
+	script=$(sed -n 's:.*<script>\(.*\)</script>.*:\1:p' "$H")
+	grep -qF "'sha256-$(csp "$script")'" "$H" || fail "the policy does not hold the script's hash"
+fi
+
+# counts as the manifest's
+m() { grep "^$1," "$R/manifest.csv" | cut -d, -f2; }
+read_=$(m submissions_read) acc=$(m submissions_accepted) rej=$(m submissions_rejected) sup=$(m submissions_superseded)
+[ "$read_" -eq $((acc + rej + sup)) ] || fail "the manifest's counts do not add up"
+grep -q "读入 $read_ 份 = 受理 $acc + 退回 $rej + 被替代 $sup。" "$H" || fail "report.html's counts are not the manifest's"
+for id in counts grades ranking sectors discrepancies missing findings chart-grades-2021 chart-sectors-2021 chart-findings; do
+	grep -q "id=\"$id\"" "$H" || fail "report.html has no #$id"
+done
+! grep -q 'id="yoy"' "$H" || fail "a yoy section without --prev"
+# the whole ranking (33 rows, short): every department, in order
+ranked=$(zcat "$R/rankings.csv.gz" | tail -n +2 | cut -d, -f3)
+shown=$(sed -n '/id="ranking-2021"/,/<\/table>/p' "$H" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><bdi>\([^<]*\)</bdi>.*:\1:')
+[ "$ranked" = "$shown" ] || fail "the ranking on the page is not rankings.csv.gz's"
+# findings by code: each code with its count
+zcat "$R/findings.csv.gz" | tail -n +2 | cut -d, -f2 | sort | uniq -c | while read -r n code; do
+	grep -q "<td><bdi>$code</bdi></td><td class=\"[a-z]*\">[^<]*</td><td class=\"n\">$n</td>" "$H" ||
+		fail "findings by code: $code is not counted $n"
+done
+grep -q "<h3>2021 年度（共 $(($(zcat "$R/discrepancies.csv.gz" | wc -l) - 1)) 项）</h3>" "$H" ||
+	fail "report.html does not count the discrepancies"
+grep -q '<td class="n">12</td>' "$R/feedback/F01.html" || fail "F01's pack does not give the finding's line"
+
+# a pack per department with a status: ranked, missing, with findings
+codes=$( (zcat "$R/rankings.csv.gz" | tail -n +2 | cut -d, -f3
+	zcat "$R/missing.csv.gz" | tail -n +2 | cut -d, -f2
+	zcat "$R/findings.csv.gz" | tail -n +2 | cut -d, -f5) | grep . | sort -u)
+for c in $codes; do
+	[ -f "$R/feedback/$c.html" ] || fail "no feedback/$c.html"
+	listed "feedback/$c.html" || fail "the manifest does not list feedback/$c.html as it is"
+done
+for p in $(zcat "$R/rankings.csv.gz" | tail -n +2 | cut -d, -f5 | sort -u); do
+	listed "feedback/$p.units.html" || fail "no 主管部门 pack feedback/$p.units.html in the manifest"
+	for c in $(zcat "$R/rankings.csv.gz" | awk -F, -v p="$p" 'NR > 1 && $5 == p { print $3 }'); do
+		grep -q "<a href=\"$c.html\"><bdi>$c</bdi></a>" "$R/feedback/$p.units.html" || fail "$p.units.html does not list $c"
+	done
+done
+[ "$(grep -c '^feedback/' "$R/manifest.csv")" -eq "$(find "$R/feedback" -type f | wc -l)" ] ||
+	fail "feedback/ holds files the manifest does not list"
+grep -q '状态：<b class="good">已受理</b>' "$R/feedback/440000015.html" || fail "the seed's department is not accepted"
+grep -q '<td class="n">96.95</td>' "$R/feedback/440000015.html" || fail "the seed's pack has no 96.95"
+grep -q '状态：<b class="bad">退回</b>' "$R/feedback/F01.html" || fail "F01 is not rejected"
+grep -q '状态：<b class="bad">缺报</b>' "$R/feedback/F98.html" || fail "F98 is not missing"
+grep -q '另有 1 份较早的填报被后来的填报替代' "$R/feedback/F16.html" || fail "F16's superseded submission is not told"
+grep -q '下级指标复核得分之和：履职效能 43.24 + 管理效率 45.04 = 88.28' "$R/feedback/440000109.html" ||
+	fail "a sum's difference is not explained"
+grep -q '复核扣分 1.00 分（复核：固定资产卡片未及时登记）' "$R/feedback/440000100.html" ||
+	fail "the review deduction and its reason are not told"
+
+# the same bytes for every thread count
+expect_rc 1 "$DP_BIN/dp-run" "${args[@]}" --out "$T/b" --threads 1
+cmp "$H" "$T/b/latest/report.html" || fail "report.html differs between thread counts"
+diff -r "$R/feedback" "$T/b/latest/feedback" >/dev/null || fail "feedback/ differs between thread counts"
+
+# --prev: year over year
+expect_rc 1 "$DP_BIN/dp-run" "${args[@]}" --out "$T/c" --prev "$(readlink -f "$R")"
+grep -q 'id="chart-yoy"\|没有总分变化的部门' "$T/c/latest/report.html" && grep -q 'id="yoy"' "$T/c/latest/report.html" ||
+	fail "no yoy section with --prev"
+
+# a long ranking: its first and last 1 000 rows, the gap said
+"$DP_GEN" --out "$T/long" --seed 5 --bulk 2100 --clean >/dev/null
+expect_rc 0 "$DP_BIN/dp-run" --input "$T/long" --out "$T/l"
+L="$T/l/latest"
+rows=$(sed -n '/id="ranking-/,/<\/table>/p' "$L/report.html" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><bdi>\([^<]*\)</bdi>.*:\1:')
+want=$(zcat "$L/rankings.csv.gz" | tail -n +2 | cut -d, -f3 | sed -n '1,1000p; 1101,2100p')
+[ "$rows" = "$want" ] || fail "a ranking of 2 100: not its first and last 1 000 rows"
+grep -q '…… 中间 100 个部门未列出 ……' "$L/report.html" || fail "the ranking's gap is not said"
+
+# hostile text
+mkdir -p "$T/in"
+seed=sample-data/inputs/forms/440000015-hrss-service-center.csv
+name=$'<script>alert(1)</script>&"\' \u202eRTL 𠀀😀\001'
+sector='</script><svg onload=alert(2)>'
+# (awk -v, not sed: the name's & would be sed's match)
+awk -v name="\"${name//\"/\"\"}\"" -v sector="\"$sector\"" -F, '
+	$1 == "部门代码" { $0 = "部门代码,440000099,," }
+	$1 == "部门名称" { $0 = "部门名称," name ",," }
+	$1 == "所属领域" { $0 = "所属领域," sector ",," }
+	{ print }' "$seed" >"$T/in/hostile.csv"
+sed -e "s|^部门代码,440000015,|部门代码,../x,|" "$seed" >"$T/in/traversal.csv"
+cp "$seed" "$T/in/"
+expect_rc 1 "$DP_BIN/dp-run" --input "$T/in" --out "$T/h"
+Rh="$T/h/latest"
+zcat "$Rh/rankings.csv.gz" | grep -q '^2021,.*,440000099,' || fail "the hostile form was not accepted: $(zcat "$Rh/findings.csv.gz")"
+for f in "$Rh/report.html" "$Rh"/feedback/*.html; do
+	! grep -q '<script>alert\|<svg onload\|</script><svg' "$f" || fail "$f: input text became markup"
+	[ "$(grep -o '<script' "$f" | wc -l)" -eq 1 ] || fail "$f: more than its one script"
+done
+esc='&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#39; '$'\u202e''RTL 𠀀😀'$'\uFFFD'
+grep -qF "<bdi>$esc</bdi>" "$Rh/report.html" || fail "report.html does not show the hostile name as text"
+grep -qF "<bdi>$esc</bdi>" "$Rh/feedback/440000099.html" || fail "the pack does not show the hostile name as text"
+grep -qF '&lt;/script&gt;&lt;svg onload=alert(2)&gt;' "$Rh/report.html" || fail "the hostile sector is not text in report.html"
+# and report.xlsx of the same names is well-formed XML (a control character
+# is _x0001_ there)
+if command -v python3 >/dev/null; then
+	python3 -c 'import sys, zipfile, xml.dom.minidom
+z = zipfile.ZipFile(sys.argv[1])
+for n in z.namelist():
+    if n.endswith(".xml") or n.endswith(".rels"):
+        xml.dom.minidom.parseString(z.read(n))' "$Rh/report.xlsx" || fail "report.xlsx of hostile names is not well-formed XML"
+fi
+# ../x: rejected (E-CODE) before any table names it; no page anywhere but
+# report.html and feedback/ (a code that is no code would be x-<hash>.html:
+# unit test_html)
+zcat "$Rh/findings.csv.gz" | grep -q '^error,E-CODE,.*,dept_code,\.\./x,' || fail "../x was not rejected as a code"
+[ -z "$(find "$T" -name 'x.html' -o -name '*.html' ! -path '*/feedback/*' ! -name report.html)" ] ||
+	fail "a page outside feedback/: $(find "$T" -name '*.html' ! -path '*/feedback/*' ! -name report.html)"
+echo "report.html and feedback/: self-contained, counts and sections as the tables, a pack per department and 主管部门 in the manifest, deterministic, hostile text shown as text"
