@@ -57,7 +57,7 @@ struct agg {
 	size_t *dep_year;               /* index of its fiscal year in year order */
 	bool failed;                    /* set, with err, only through fail() */
 	size_t more_failures;           /* failures after the first, not told in err */
-	bool report_skipped;            /* report.xlsx left out for the run's size */
+	bool report_cut;                /* report.xlsx's long sheets cut for the run's size */
 	bool feedback_skipped;          /* feedback/ left out for the run's size */
 	struct pub *pages;              /* feedback/ files, for the manifest (written by one thread) */
 	size_t npages, pages_cap;
@@ -103,10 +103,12 @@ void agg_open_year_tables(struct agg *a, struct tables *t);
 void agg_per_year(struct agg *a, struct tables *t);
 
 /* agg_report.c: report.xlsx from the tables published so far; false (the
- * failure recorded) when it cannot be written.  Left out (report_skipped)
- * past DP_REPORT_MAX_DEPARTMENTS ranked unless --report: a workbook costs
- * about a microsecond a cell, two seconds at 100 000 departments, which a
- * run of that size should not pay unasked (docs/decisions.md). */
+ * failure recorded) when it cannot be written.  Past
+ * DP_REPORT_MAX_DEPARTMENTS ranked, unless --report, its per-department
+ * sheets hold their first rows only (report_cut): a workbook costs about a
+ * microsecond a cell, two seconds for the ranking alone at 100 000
+ * departments, which a run of that size should not pay unasked
+ * (docs/decisions.md). */
 #define DP_REPORT_MAX_DEPARTMENTS 20000
 bool agg_report_xlsx(struct agg *a);
 

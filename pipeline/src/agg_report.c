@@ -10,7 +10,9 @@
  * tables read back row by row: memory does not grow with the run.  A
  * table longer than a sheet (1 048 575 rows under the header) goes on over
  * further sheets, up to MAX_SHEETS; past that (scores at more than about
- * 100 000 departments) its CSV is the place, and 说明 says so.  The file's
+ * 100 000 departments) its CSV is the place, and 说明 says so.  A run
+ * of more than DP_REPORT_MAX_DEPARTMENTS departments (without --report)
+ * gets the per-department sheets' first LARGE_RUN_ROWS rows.  The file's
  * dates are fixed and 说明 leaves out the run's id and time, so the same
  * inputs give the same bytes (the manifest records the run). */
 #include <stdlib.h>
@@ -36,7 +38,15 @@ struct sheet_spec {
 	bool optional;        /* written only when the run published the table */
 	uint64_t max_rows;    /* more: left out, 说明 says where they are (0: no bound but the sheets') */
 	uint64_t first_rows;  /* more: only the first ones, 说明 says so (0: no bound) */
+	bool per_department;  /* a row (or more) per department: cut to LARGE_RUN_ROWS in a large run */
 };
+
+/* A run that ranks more than DP_REPORT_MAX_DEPARTMENTS departments, without
+ * --report, gets a workbook whose per-department sheets hold their first
+ * rows only (the ranking's best, the first findings …): at about a
+ * microsecond a cell, whole sheets would cost seconds at 100 000
+ * departments (docs/decisions.md). */
+#define LARGE_RUN_ROWS 5000
 
 /* 得分明细 has a row per department and indicator: past this (about 5 000
  * departments) the workbook would take longer to write than the rest of
@@ -49,19 +59,19 @@ struct sheet_spec {
 #define DETAIL_ROWS 20000
 
 static const struct sheet_spec sheets[] = {
-	{ "rankings.csv.gz", "排名", "每个已受理填报的复核总分、等级、排名（并列同名次），自评总分与差额，主管部门内和领域内排名，百分位，以及各汇总指标得分", false, 0, 0 },
+	{ "rankings.csv.gz", "排名", "每个已受理填报的复核总分、等级、排名（并列同名次），自评总分与差额，主管部门内和领域内排名，百分位，以及各汇总指标得分", false, 0, 0, true },
 	{ "scores.csv.gz", "得分明细", "每个部门每个指标的满分、复核得分、自评得分、差额、复核扣分、是否适用", false,
-	  SCORES_MAX_ROWS, 0 },
-	{ "findings.csv.gz", "问题清单", "每个问题的级别、代码、文件、行号、部门、字段、填报值和处理说明（代码含义见 docs/findings.md）", false, 0, DETAIL_ROWS },
-	{ "missing.csv.gz", "缺报", "名册中有、但没有已受理填报的部门", true, 0, 0 },
-	{ "summary_grades.csv.gz", "等级分布", "全省及各领域的优、良、中、差个数和占比", false, 0, 0 },
-	{ "summary_indicators.csv.gz", "指标统计", "每个指标的部门数、平均分、中位数、第10/90百分位、最低分、最高分、满分占比", false, 0, 0 },
-	{ "summary_sectors.csv.gz", "领域汇总", "每个所属领域的部门数、平均与中位总分、最高与最低分部门、收支与专项资金合计及支出率", false, 0, 0 },
-	{ "comparisons.csv.gz", "成本比较", "运行成本各项指标及其领域中位数、全省百分位", false, 0, DETAIL_ROWS },
-	{ "discrepancies.csv.gz", "自评差异", "自评得分与复核得分相差 0.01 分及以上的指标，差额大的在前", false, 0, DETAIL_ROWS },
-	{ "yoy.csv.gz", "同比", "与上次运行（--prev）相比的总分、排名、等级变化", true, 0, DETAIL_ROWS },
-	{ "scenario_summary.csv.gz", "情景分析", "每个情景（--scenarios）下等级改变的部门数、排名变化和与基准排名的一致性", true, 0, 0 },
-	{ "rank_stability.csv.gz", "排名稳定性", "每个部门在基准和各情景下的最好、最差排名、可能等级和距等级分界的分差", true, 0, DETAIL_ROWS },
+	  SCORES_MAX_ROWS, 0, true },
+	{ "findings.csv.gz", "问题清单", "每个问题的级别、代码、文件、行号、部门、字段、填报值和处理说明（代码含义见 docs/findings.md）", false, 0, DETAIL_ROWS, true },
+	{ "missing.csv.gz", "缺报", "名册中有、但没有已受理填报的部门", true, 0, 0, true },
+	{ "summary_grades.csv.gz", "等级分布", "全省及各领域的优、良、中、差个数和占比", false, 0, 0, false },
+	{ "summary_indicators.csv.gz", "指标统计", "每个指标的部门数、平均分、中位数、第10/90百分位、最低分、最高分、满分占比", false, 0, 0, false },
+	{ "summary_sectors.csv.gz", "领域汇总", "每个所属领域的部门数、平均与中位总分、最高与最低分部门、收支与专项资金合计及支出率", false, 0, 0, false },
+	{ "comparisons.csv.gz", "成本比较", "运行成本各项指标及其领域中位数、全省百分位", false, 0, DETAIL_ROWS, true },
+	{ "discrepancies.csv.gz", "自评差异", "自评得分与复核得分相差 0.01 分及以上的指标，差额大的在前", false, 0, DETAIL_ROWS, true },
+	{ "yoy.csv.gz", "同比", "与上次运行（--prev）相比的总分、排名、等级变化", true, 0, DETAIL_ROWS, true },
+	{ "scenario_summary.csv.gz", "情景分析", "每个情景（--scenarios）下等级改变的部门数、排名变化和与基准排名的一致性", true, 0, 0, false },
+	{ "rank_stability.csv.gz", "排名稳定性", "每个部门在基准和各情景下的最好、最差排名、可能等级和距等级分界的分差", true, 0, DETAIL_ROWS, true },
 };
 #define NSHEETS (sizeof sheets / sizeof sheets[0])
 
@@ -72,6 +82,7 @@ struct report {
 	struct dp_dict *dict;
 	uint64_t rows;                 /* data rows written, for the manifest */
 	struct dp_buf notes;           /* what 说明 adds: tables left out */
+	uint64_t cap;                  /* a large run's rows per per-department sheet, or 0 */
 };
 
 static void put_cell(struct report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, enum dp_col_kind k,
@@ -161,12 +172,15 @@ static bool table_sheets(struct report *r, const struct sheet_spec *sp, struct d
 			return true;
 		}
 	}
+	uint64_t first = sp->first_rows;
+	if (r->cap && sp->per_department && (!first || first > r->cap))
+		first = r->cap;
 	int part = 0;
 	lxw_worksheet *ws = new_sheet(r, sp, part, (const char *const *)hdr, kinds, ncols);
 	uint64_t in_sheet = 0, total = 0;
 	bool ok = ws != NULL, cut = false;
 	while (ok && (rec = dp_rows_next(rows, err))) {
-		if (sp->first_rows && total == sp->first_rows) {
+		if (first && total == first) {
 			dp_buf_addf(&r->notes, "%s：只收前 %llu 行（排序同 %s）；全部见 %s。\n", sp->name,
 				    (unsigned long long)total, sp->table, sp->table);
 			break;
@@ -323,12 +337,6 @@ static void notes_sheet(struct report *r)
 bool agg_report_xlsx(struct agg *a)
 {
 	char *path = dp_path_join(a->o->out, "report.xlsx");
-	if (a->tot.nrows > DP_REPORT_MAX_DEPARTMENTS && !a->o->report) {
-		unlink(path); /* an earlier one's, in an --out used again */
-		free(path);
-		a->report_skipped = true;
-		return true;
-	}
 	/* libxlsxwriter prints its own errors on stderr (compiled in): while it
 	 * works, stderr is /dev/null, and a failure is told as this stage's one
 	 * line (lxw_strerror), like every other */
@@ -337,7 +345,13 @@ bool agg_report_xlsx(struct agg *a)
 	if (saved >= 0 && devnull >= 0)
 		dup2(devnull, 2);
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = (char *)a->o->work, .use_zip64 = LXW_TRUE };
-	struct report r = { a, workbook_new_opt(path, &opt), NULL, NULL, NULL, NULL, NULL, NULL, 0, DP_BUF_INIT };
+	struct report r = { a, workbook_new_opt(path, &opt), NULL, NULL, NULL, NULL, NULL, NULL, 0, DP_BUF_INIT, 0 };
+	if (a->tot.nrows > DP_REPORT_MAX_DEPARTMENTS && !a->o->report) {
+		r.cap = LARGE_RUN_ROWS;
+		a->report_cut = true;
+		dp_buf_addf(&r.notes, "本次排名部门超过 %d 个：每个部门一行的工作表只收前 %d 行；加 --report 可收全部。\n",
+			    DP_REPORT_MAX_DEPARTMENTS, LARGE_RUN_ROWS);
+	}
 	struct dp_buf e = DP_BUF_INIT;
 	bool ok = r.wb != NULL;
 	if (!ok)

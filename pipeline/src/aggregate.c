@@ -606,11 +606,9 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	if (rc == DP_OK) {
 		dp_buf_addf(&rep->line, "%zu tables written to %s; %zu departments ranked", a.npubs + 1, o->out,
 			    a.tot.nrows);
-		if (a.report_skipped || a.feedback_skipped)
-			dp_buf_addf(&rep->line, "; %s left out for more than %d departments (--report writes %s)",
-				    a.report_skipped && a.feedback_skipped ? "report.xlsx and feedback/" :
-				    a.report_skipped ? "report.xlsx" : "feedback/",
-				    DP_REPORT_MAX_DEPARTMENTS, a.report_skipped && a.feedback_skipped ? "them" : "it");
+		if (a.report_cut || a.feedback_skipped) /* one condition, the run's size */
+			dp_buf_addf(&rep->line, "; more than %d departments: report.xlsx's long sheets cut, feedback/ left out"
+						" (--report writes them whole)", DP_REPORT_MAX_DEPARTMENTS);
 		/* the exit code reports what the run found, as dp-run's does */
 		char *fp = dp_path_join(o->work, "findings.csv.gz"), *mp = dp_path_join(o->work, "missing.csv.gz");
 		struct dp_memtab f, m;

@@ -4,9 +4,9 @@
 # headers (the ranking's indicator columns by their labels), numbers as
 # numbers, text from the input as text (never a formula, the CSVs' leading
 # ' taken off), the header row frozen and filtered, listed in the manifest,
-# the same bytes for every thread count; 同比 with --prev; left out past
-# 20 000 departments unless --report (and feedback/ with it), with the
-# scores sheet then noted in 说明 as too long.
+# the same bytes for every thread count; 同比 with --prev; past 20 000
+# departments its per-department sheets cut to their first 5 000 rows
+# unless --report (and feedback/ left out), 说明 saying so.
 source "$(dirname "$0")/lib.bash"
 command -v unzip >/dev/null || fail "unzip is needed (scripts/deps.sh --with-tests)"
 cd "$DP_SRC"
@@ -37,18 +37,26 @@ expect_rc 1 "$DP_BIN/dp-run" "${args[@]}" --out "$T/b" --threads 1
 cmp "$X" "$T/b/latest/report.xlsx" || fail "report.xlsx differs between runs and thread counts"
 expect_rc 1 "$DP_BIN/dp-run" "${args[@]}" --out "$T/c" --prev "$(readlink -f "$T/a/latest")"
 unzip -p "$T/c/latest/report.xlsx" xl/workbook.xml | grep -q '<sheet name="同比"' || fail "no 同比 with --prev"
-# past 20 000 departments: left out, said, and written with --report
+# past 20 000 departments: cut (the first 5 000 rows of a per-department
+# sheet), feedback/ left out, both said; whole with --report
 "$DP_GEN" --out "$T/big" --seed 9 --bulk 20001 --clean >/dev/null
 expect_rc 0 "$DP_BIN/dp-run" --input "$T/big" --out "$T/d"
-[ ! -e "$T/d/latest/report.xlsx" ] || fail "report.xlsx written for 20 001 departments"
+D="$T/d/latest/report.xlsx"
+[ -f "$D" ] || fail "no report.xlsx for 20 001 departments"
 [ ! -e "$T/d/latest/feedback" ] || fail "feedback/ written for 20 001 departments"
-grep -q 'report.xlsx and feedback/ left out for more than 20000 departments (--report writes them)' "$T/stderr" ||
+grep -q "more than 20000 departments: report.xlsx's long sheets cut, feedback/ left out (--report writes them whole)" "$T/stderr" ||
 	fail "$(cat "$T/stderr")"
 grep -q '排名部门超过 20000 个，本次没有生成各部门的反馈意见（feedback/）；加 --report 可生成。' "$T/d/latest/report.html" ||
 	fail "report.html does not say the packs were left out"
+[ "$(unzip -p "$D" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)" -eq 5001 ] || fail "the large run's 排名 is not its first 5 000 rows"
+unzip -p "$D" xl/worksheets/sheet1.xml | grep -q "<t>$(zcat "$T/d/latest/rankings.csv.gz" | sed -n 5001p | cut -d, -f3)</t>" ||
+	fail "the large run's 排名 does not end with the 5 000th department"
+last=$(unzip -Z1 "$D" | grep '^xl/worksheets/sheet' | sort -V | tail -1)
+unzip -p "$D" "$last" | grep -q '本次排名部门超过 20000 个：每个部门一行的工作表只收前 5000 行；加 --report 可收全部。' ||
+	fail "说明 does not say the sheets were cut"
 expect_rc 0 "$DP_BIN/dp-run" --input "$T/big" --out "$T/e" --report
 Y="$T/e/latest/report.xlsx"
-[ -f "$Y" ] || fail "--report wrote no report.xlsx"
+[ "$(unzip -p "$Y" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)" -eq 20002 ] || fail "--report: 排名 is not whole"
 [ "$(find "$T/e/latest/feedback" -name '*.html' | wc -l)" -eq "$(grep -c '^feedback/' "$T/e/latest/manifest.csv")" ] &&
 	[ "$(find "$T/e/latest/feedback" -name '*.html' ! -name '*.units.html' | wc -l)" -eq 20001 ] ||
 	fail "--report did not write a pack per department"
@@ -56,4 +64,4 @@ Y="$T/e/latest/report.xlsx"
 last=$(unzip -Z1 "$Y" | grep '^xl/worksheets/sheet' | sort -V | tail -1)
 unzip -p "$Y" "$last" | grep -q '得分明细：共 380019 行，超过本工作簿收录的 100000 行，未收入；全部见 scores.csv.gz' ||
 	fail "说明 does not say where the scores are"
-echo "report.xlsx: 12 sheets as asked, numbers and text as they should be, deterministic; left out past 20 000 departments unless --report"
+echo "report.xlsx: 12 sheets as asked, numbers and text as they should be, deterministic; cut past 20 000 departments unless --report"

@@ -57,7 +57,7 @@ struct dp_stage_opts {
 	void (*on_progress)(const char *line); /* a long stage's progress (progress.h; NULL: none) */
 	bool csv_bom;               /* --csv-bom: published CSVs start with a UTF-8 BOM */
 	bool headers_zh;            /* --headers zh: published CSVs have Chinese headers */
-	bool report;                /* --report: report.xlsx whatever the run's size */
+	bool report;                /* --report: report.xlsx and feedback/ whole whatever the run's size */
 	bool quiet;                 /* --quiet: a report line only for a problem; dp-run
 				     * leaves err empty when a stage failed (it said why) */
 };
