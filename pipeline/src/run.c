@@ -25,6 +25,7 @@
 #include "deptperf/adjust.h"
 #include "deptperf/roster.h"
 #include "deptperf/rules.h"
+#include "deptperf/runs.h"
 #include "deptperf/scenario.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
@@ -38,53 +39,6 @@ extern char **environ;
  * files of 3 KB took 0.50 s one at a time, 0.24 s four at a time, 0.11 s
  * sixteen, 0.22 s sixty-four. */
 enum { SYNC_WAITERS = 16 };
-
-static bool rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) == 0;
-	DIR *d = opendir(path);
-	if (!d)
-		return false;
-	bool ok = true;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = dp_path_join(path, e->d_name);
-		ok = rm_rf(p) && ok;
-		free(p);
-	}
-	closedir(d);
-	return rmdir(path) == 0 && ok;
-}
-
-static bool sync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
-static bool safe_id(const char *id)
-{
-	size_t n = strlen(id);
-	if (!n || n > 64 || id[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = id[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
-		      c == '_' || c == '.'))
-			return false;
-	}
-	return true;
-}
 
 /* The signals that stop a run (SPEC §8): while dp_run_chain runs they are
  * blocked and taken with sigwaitinfo beside the stages' SIGCHLD, so none is
@@ -371,70 +325,6 @@ static int precheck(const struct dp_stage_opts *o, struct dp_buf *err)
 	return rc;
 }
 
-struct run_dir {
-	char *name;
-	time_t mtime;
-};
-
-static int run_dir_cmp(const void *p, const void *q)
-{
-	const struct run_dir *x = p, *y = q;
-	if (x->mtime != y->mtime)
-		return x->mtime < y->mtime ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* Keeps the newest `keep` runs, and always the one just published. */
-static void prune(const char *runs, int keep, const char *current)
-{
-	DIR *d = opendir(runs);
-	if (!d)
-		return;
-	struct run_dir *v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *p = dp_path_join(runs, e->d_name);
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			DP_GROW(v, n, cap);
-			v[n].name = dp_xstrdup(e->d_name);
-			v[n].mtime = st.st_mtime;
-			n++;
-		}
-		free(p);
-	}
-	closedir(d);
-	dp_qsort(v, n, sizeof *v, run_dir_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (n - i > (size_t)keep && strcmp(v[i].name, current) != 0) {
-			char *p = dp_path_join(runs, v[i].name);
-			rm_rf(p);
-			free(p);
-		}
-		free(v[i].name);
-	}
-	free(v);
-}
-
-static void clean_stale(const char *out)
-{
-	DIR *d = opendir(out);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, ".tmp-", 5) == 0 || strcmp(e->d_name, ".latest.tmp") == 0) {
-			char *p = dp_path_join(out, e->d_name);
-			rm_rf(p);
-			free(p);
-		}
-	}
-	closedir(d);
-}
-
 static bool write_params(const struct dp_stage_opts *o, const char *work, const char *id, struct dp_buf *err)
 {
 	char *p = dp_path_join(work, "params.csv.gz");
@@ -486,7 +376,7 @@ static bool write_params(const struct dp_stage_opts *o, const char *work, const 
 
 static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_stage_report *rep, struct dp_buf *err)
 {
-	if (o->run_id && !safe_id(o->run_id)) {
+	if (o->run_id && !dp_run_id_ok(o->run_id)) {
 		dp_buf_addf(err, "--run-id “%s” may hold only letters, digits, '-', '_' and '.', up to 64", o->run_id);
 		return DP_USAGE;
 	}
@@ -509,7 +399,7 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		close(lock);
 		return DP_LOCKED;
 	}
-	clean_stale(o->out);
+	dp_runs_clean_stale(o->out);
 	/* latest is the link this program keeps; anything else there is
 	 * someone's, never replaced (nor a run made that could not be
 	 * pointed at) */
@@ -656,35 +546,9 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		rc = DP_SIGNALLED + w->got;
 		goto out;
 	}
-	if (rename(pub, final) != 0 || !sync_dir(runs)) {
-		dp_buf_addf(err, "%s: cannot publish: %s", final, strerror(errno));
-		rc = DP_CANTCREATE;
-		goto out;
-	}
-	struct dp_buf target = DP_BUF_INIT;
-	dp_buf_addf(&target, "runs/%s", id.s);
-	char *ltmp = dp_path_join(o->out, ".latest.tmp"), *latest = dp_path_join(o->out, "latest");
-	unlink(ltmp);
-	bool swapped = symlink(target.s, ltmp) == 0 && rename(ltmp, latest) == 0;
-	if (!swapped) {
-		int e = errno;
-		unlink(ltmp);
-		/* a run latest does not point at was not published: removed, so
-		 * that nobody takes it for one and --keep counts published runs */
-		rm_rf(final);
-		sync_dir(runs);
-		dp_buf_addf(err, "%s: cannot point latest at %s (%s); the run was removed", o->out, target.s, strerror(e));
-		rc = DP_CANTCREATE;
-	} else if (!sync_dir(o->out)) {
-		dp_buf_addf(err, "%s: latest points at %s, but the folder could not be flushed to disk: %s", o->out,
-			    target.s, strerror(errno));
-		rc = DP_CANTCREATE;
-	}
-	free(ltmp);
-	free(latest);
-	dp_buf_free(&target);
+	rc = dp_runs_publish(o->out, pub, id.s, err);
 	if (rc == DP_OK) {
-		prune(runs, o->keep, id.s);
+		dp_runs_prune(runs, o->keep, id.s);
 		dp_buf_addf(&rep->line, "published %s (latest → runs/%s)%s; peak memory MB:", final, id.s,
 			    worst == DP_FINDINGS ? "; error findings or missing departments: read findings.csv.gz" : "");
 		for (int s = 0; s < 5; s++)
@@ -692,7 +556,7 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		rc = worst;
 	}
 out:
-	rm_rf(tmp);
+	dp_rm_rf(tmp);
 	free(tmp);
 	free(work);
 	free(pub);
