@@ -141,8 +141,10 @@ void agg_td_num(struct dp_buf *b, const char *published);
 void agg_td_text(struct dp_buf *b, const char *published);
 void agg_th_row(struct dp_buf *b, const char *const *heads);
 /* A row of a published table's columns cols (NULL-ended; "#total": a
- * number, else text). */
-void agg_tr(struct dp_buf *b, const struct agg_cols *c, const struct dp_record *rec, const char *const *cols);
+ * number; "@dept_code": a department code, linked to its feedback page
+ * when the run wrote feedback/; else text). */
+void agg_tr(const struct agg *a, struct dp_buf *b, const struct agg_cols *c, const struct dp_record *rec,
+	    const char *const *cols);
 void agg_dec_text(struct dp_buf *b, dp_dec v);
 double agg_dec_double(dp_dec v);
 

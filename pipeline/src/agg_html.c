@@ -131,9 +131,9 @@ static bool on_rank(void *ctx, const struct agg_cols *c, const struct dp_record 
 	bool top = y->ranked < TABLE_ROWS / 2, tail = !top && y->ranked + TABLE_ROWS / 2 >= y->expected &&
 						      y->ntail < TABLE_ROWS / 2;
 	if (top || tail) {
-		static const char *const cols[] = { "#rank", "dept_code", "dept_name", "sector", "#total", "grade",
+		static const char *const cols[] = { "#rank", "@dept_code", "dept_name", "sector", "#total", "grade",
 						    "#self_total", "#delta", "#rank_in_sector", "#percentile", NULL };
-		agg_tr(top ? &y->rank_top : &y->rank_tail, c, rec, cols);
+		agg_tr(p->a, top ? &y->rank_top : &y->rank_tail, c, rec, cols);
 		y->ntail += tail;
 	}
 	y->ranked++;
@@ -408,8 +408,8 @@ static bool on_disc(void *ctx, const struct agg_cols *c, const struct dp_record 
 	struct year *y = year_of(p, agg_cell(c, rec, "fiscal_year"));
 	if (y->ndisc++ >= DISCREPANCY_ROWS)
 		return p->nyears > 1; /* one year: its largest are read, its count is the manifest's */
-	static const char *const cols[] = { "dept_code", "dept_name", "label", "#self", "#score", "#delta", NULL };
-	agg_tr(&y->disc, c, rec, cols);
+	static const char *const cols[] = { "@dept_code", "dept_name", "label", "#self", "#score", "#delta", NULL };
+	agg_tr(p->a, &y->disc, c, rec, cols);
 	p->rows++;
 	return true;
 }
@@ -446,8 +446,8 @@ static bool on_missing(void *ctx, const struct agg_cols *c, const struct dp_reco
 	struct page *p = ctx;
 	if (p->nmissing++ >= TABLE_ROWS)
 		return true;
-	static const char *const cols[] = { "fiscal_year", "dept_code", "dept_name", "parent_code", "sector", NULL };
-	agg_tr(&p->missing, c, rec, cols);
+	static const char *const cols[] = { "fiscal_year", "@dept_code", "dept_name", "parent_code", "sector", NULL };
+	agg_tr(p->a, &p->missing, c, rec, cols);
 	p->rows++;
 	return true;
 }

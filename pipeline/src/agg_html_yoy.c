@@ -81,7 +81,7 @@ static bool on_yoy(void *ctx, const struct agg_cols *c, const struct dp_record *
 	static const char *const cols[] = { "dept_code", "dept_name", "#prev_total", "#total", "#total_change",
 					    "#prev_rank", "#rank", "grade_change", NULL };
 	struct dp_buf row = DP_BUF_INIT;
-	agg_tr(&row, c, rec, cols);
+	agg_tr(p->a, &row, c, rec, cols);
 	if (change > 0)
 		keep_mover(p->up, &p->nup, 1, change, code, name, row.s);
 	else if (change < 0)

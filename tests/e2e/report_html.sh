@@ -28,7 +28,14 @@ listed report.html || fail "the manifest does not list report.html as it is"
 [ "$(grep -o '<style' "$H" | wc -l)" -eq 1 ] || fail "more or less than one style sheet"
 ! grep -Eq ' (src|srcset|data|action|xlink:href)=|<link|<iframe|<object|<embed|url\(|@import' "$H" ||
 	fail "report.html refers to something outside it: $(grep -Eo ' (src|srcset|data|action)=[^ ]*|<link[^>]*|url\([^)]*' "$H" | head -3)"
-! grep -o ' href="[^"]*"' "$H" | grep -v '^ href="#' || fail "a link out of report.html"
+# links: to the page's own sections, and to the packs in feedback/ that exist
+for href in $(grep -o ' href="[^"]*"' "$H" | sed 's/^ href="//; s/"$//' | grep -v '^#' | sort -u); do
+	case "$href" in
+	feedback/*.html) [ -f "$R/$href" ] || fail "report.html links to $href, which is not there" ;;
+	*) fail "a link out of report.html: $href" ;;
+	esac
+done
+grep -q '<td><a href="feedback/440000015.html"><bdi>440000015</bdi></a></td>' "$H" || fail "the ranking does not link the packs"
 grep -q "Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-" "$H" || fail "no policy"
 csp() { printf '%s' "$1" | openssl dgst -sha256 -binary 2>/dev/null | base64; }
 if command -v openssl >/dev/null; then
@@ -47,7 +54,7 @@ done
 ! grep -q 'id="yoy"' "$H" || fail "a yoy section without --prev"
 # the whole ranking (33 rows, short): every department, in order
 ranked=$(zcat "$R/rankings.csv.gz" | tail -n +2 | cut -d, -f3)
-shown=$(sed -n '/id="ranking-2021"/,/<\/table>/p' "$H" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><bdi>\([^<]*\)</bdi>.*:\1:')
+shown=$(sed -n '/id="ranking-2021"/,/<\/table>/p' "$H" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><a href="[^"]*"><bdi>\([^<]*\)</bdi>.*:\1:')
 [ "$ranked" = "$shown" ] || fail "the ranking on the page is not rankings.csv.gz's"
 # findings by code: each code with its count
 zcat "$R/findings.csv.gz" | tail -n +2 | cut -d, -f2 | sort | uniq -c | while read -r n code; do
@@ -98,7 +105,7 @@ grep -q 'id="chart-yoy"\|没有总分变化的部门' "$T/c/latest/report.html" 
 "$DP_GEN" --out "$T/long" --seed 5 --bulk 2100 --clean >/dev/null
 expect_rc 0 "$DP_BIN/dp-run" --input "$T/long" --out "$T/l"
 L="$T/l/latest"
-rows=$(sed -n '/id="ranking-/,/<\/table>/p' "$L/report.html" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><bdi>\([^<]*\)</bdi>.*:\1:')
+rows=$(sed -n '/id="ranking-/,/<\/table>/p' "$L/report.html" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><a href="[^"]*"><bdi>\([^<]*\)</bdi>.*:\1:')
 want=$(zcat "$L/rankings.csv.gz" | tail -n +2 | cut -d, -f3 | sed -n '1,1000p; 1101,2100p')
 [ "$rows" = "$want" ] || fail "a ranking of 2 100: not its first and last 1 000 rows"
 grep -q '…… 中间 100 个部门未列出 ……' "$L/report.html" || fail "the ranking's gap is not said"
