@@ -6,7 +6,7 @@
  * do, its recomputed scores beside its self-scores with the reason for each
  * difference, and its rank and percentile; and feedback/<parent>.units.html
  * per 主管部门 listing its units with their status and scores, each linked
- * to its own pack.
+ * to its own pack; and feedback/index.html listing every pack.
  *
  * A pack is named by its code through dp_html_page_name, which never
  * names a file outside feedback/ (codes are checked before they are
@@ -580,6 +580,55 @@ static bool each_group(struct fb *f, const struct entry *e, size_t n, bool by_pa
 	return true;
 }
 
+/* feedback/index.html: every pack, to find one among thousands — each
+ * department with its status per year and its findings, linked; then the
+ * 主管部门 packs (parents: the units' entries sorted by parent, np of them). */
+static bool index_page(struct fb *f, const struct entry *parents, size_t np)
+{
+	struct dp_buf b = DP_BUF_INIT, name = DP_BUF_INIT;
+	page_head(&b, "部门整体支出绩效自评 反馈意见目录");
+	dp_buf_adds(&b, "<p>每个部门一页（状态、问题及修改方法、复核得分与自评对照、排名），每个主管部门另有一页所属单位汇总。"
+			"输入部门代码或名称查找：</p>\n<p><input type=\"search\" id=\"search\" placeholder=\"查找部门\" "
+			"aria-label=\"查找部门\"> <span id=\"search-count\"></span></p>\n"
+			"<table class=\"searchable\"><thead><tr><th>部门代码</th><th>部门名称</th><th>年度</th><th>状态</th>"
+			"<th>错误</th><th>提示</th></tr></thead>\n<tbody>\n");
+	uint64_t rows = 0;
+	for (size_t i = 0; i < f->nunits; i++) {
+		const struct unit *u = &f->units[i];
+		const char *dname = u->rank_row >= 0 ? cell(&f->rank, (size_t)u->rank_row, f->r_name) :
+				    u->missing_row >= 0 ? cell(&f->missing, (size_t)u->missing_row, f->m_name) : "";
+		dp_html_page_name(dp_text_unguard(u->code), "", &name);
+		dp_buf_adds(&b, "<tr><td><a href=\"");
+		dp_html_text(&b, name.s);
+		dp_buf_adds(&b, "\">");
+		dp_html_input(&b, u->code);
+		dp_buf_adds(&b, "</a></td>");
+		td(&b, dname, false);
+		td(&b, u->fy, false);
+		dp_buf_addf(&b, "<td class=\"%s\">%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
+			    strcmp(u->status, "已受理") == 0 ? "good" : "bad", u->status, u->errors, u->warnings);
+		rows++;
+	}
+	dp_buf_adds(&b, "</tbody></table>\n<h2>主管部门的所属单位汇总</h2>\n<p>");
+	for (size_t i = 0; i < np; i++) {
+		if (i && strcmp(parents[i].parent, parents[i - 1].parent) == 0)
+			continue;
+		dp_html_page_name(dp_text_unguard(parents[i].parent), ".units", &name);
+		dp_buf_adds(&b, "<a href=\"");
+		dp_html_text(&b, name.s);
+		dp_buf_adds(&b, "\">");
+		dp_html_input(&b, parents[i].parent);
+		dp_buf_adds(&b, "</a> ");
+		rows++;
+	}
+	dp_buf_adds(&b, "</p>\n");
+	dp_html_end(&b, agg_page_script);
+	bool ok = add_page(f, "index.html", &b, rows);
+	dp_buf_free(&b);
+	dp_buf_free(&name);
+	return ok;
+}
+
 /* Removes the .html files of an earlier run's feedback/ in an --out used
  * again (dp-run publishes into a new folder: nothing there). */
 static void clear_old(const char *dir)
@@ -704,6 +753,7 @@ bool agg_feedback(struct agg *a)
 						  cell(&f.missing, i, f.m_parent), SRC_MISSING, i };
 	dp_qsort(e, np, sizeof *e, parent_cmp);
 	ok = ok && each_group(&f, e, np, true, parent_page);
+	ok = ok && index_page(&f, e, np);
 	free(e);
 out:
 	free(f.units);

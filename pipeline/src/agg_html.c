@@ -602,7 +602,8 @@ static void counts_section(struct page *p, struct dp_buf *out)
 			    DP_REPORT_MAX_DEPARTMENTS);
 	else
 		dp_buf_adds(out, "<p class=\"note\">各部门的反馈意见（状态、问题及修改方法、得分与自评对照、排名）在 feedback/ 文件夹，"
-				 "每个部门一个文件，每个主管部门另有一个所属单位汇总（…units.html）。</p>\n");
+				 "每个部门一个文件，每个主管部门另有一个所属单位汇总（…units.html）；"
+				 "<a href=\"feedback/index.html\">目录</a>列出全部。</p>\n");
 }
 
 /* The rule set in one line: the root's max and the grade bands. */

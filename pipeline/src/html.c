@@ -100,10 +100,11 @@ void dp_html_end(struct dp_buf *b, const char *script)
 	dp_buf_adds(b, "</script>\n</body>\n</html>\n");
 }
 
-/* Whether name is one Windows keeps for a device, whatever follows a dot. */
-static bool windows_device(const char *name)
+/* Whether name is one Windows keeps for a device, whatever follows a dot,
+ * or the feedback folder's own index page. */
+static bool reserved(const char *name)
 {
-	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$" };
+	static const char *const dev[] = { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "index" };
 	for (size_t i = 0; i < sizeof dev / sizeof *dev; i++)
 		if (strcasecmp(name, dev[i]) == 0)
 			return true;
@@ -114,7 +115,7 @@ static bool windows_device(const char *name)
 void dp_html_page_name(const char *code, const char *suffix, struct dp_buf *out)
 {
 	dp_buf_reset(out);
-	if (dp_text_is_code(code, strlen(code)) && !windows_device(code)) {
+	if (dp_text_is_code(code, strlen(code)) && !reserved(code)) {
 		dp_buf_addf(out, "%s%s.html", code, suffix);
 		return;
 	}

@@ -54,6 +54,9 @@ shown=$(sed -n '/id="ranking-2021"/,/<\/table>/p' "$T/dom" | grep -c '^<tr><td' 
 grep -q '找到 1 行' "$T/dom" || fail "the search does not say how many rows it found"
 page "file://$R/feedback/F01.html" "feedback/F01.html"
 page "file://$R/feedback/440000010.units.html" "feedback/440000010.units.html"
+page "file://$R/feedback/index.html#q=F01" "feedback/index.html#q=F01"
+shown=$(grep -c '^<tr><td><a href' "$T/dom" || true)
+[ "$shown" -eq 1 ] || fail "feedback/index.html's search for F01 shows $shown rows"
 
 # hostile names: shown, never run (a script run or refused would be on the console)
 mkdir -p "$T/in"

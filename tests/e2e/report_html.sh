@@ -81,6 +81,11 @@ for p in $(zcat "$R/rankings.csv.gz" | tail -n +2 | cut -d, -f5 | sort -u); do
 done
 [ "$(grep -c '^feedback/' "$R/manifest.csv")" -eq "$(find "$R/feedback" -type f | wc -l)" ] ||
 	fail "feedback/ holds files the manifest does not list"
+# feedback/index.html links every other page of the folder, and nothing else
+listed feedback/index.html || fail "no feedback/index.html in the manifest"
+diff <(grep -o ' href="[^"#]*"' "$R/feedback/index.html" | sed 's/^ href="//; s/"$//' | sort -u) \
+	<(cd "$R/feedback" && ls | grep -v '^index.html$' | sort) >/dev/null ||
+	fail "feedback/index.html does not link exactly the folder's pages"
 grep -q '状态：<b class="good">已受理</b>' "$R/feedback/440000015.html" || fail "the seed's department is not accepted"
 grep -q '<td class="n">96.95</td>' "$R/feedback/440000015.html" || fail "the seed's pack has no 96.95"
 grep -q '状态：<b class="bad">退回</b>' "$R/feedback/F01.html" || fail "F01 is not rejected"

@@ -88,6 +88,8 @@ Test(html, page_names)
 		{ "COM1", "", "x-6eac394becc8817c.html" },
 		{ "COM10", "", "COM10.html" },           /* no device */
 		{ "CONSOLE", "", "CONSOLE.html" },
+		{ "Index", "", "x-39c3be1198a2fddf.html" },    /* the folder's index.html */
+		{ "index", ".units", "x-1bc04b5291c26a46.units.html" },
 		{ "012345678901234567890123456789012", "", "x-fb17f8f400d53d50.html" }, /* 33 characters */
 	};
 	struct dp_buf b = DP_BUF_INIT;

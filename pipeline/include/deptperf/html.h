@@ -35,7 +35,8 @@ void dp_html_end(struct dp_buf *b, const char *script);
 /* The file name of the page of code (a department's), with suffix before
  * ".html", into out (reset): the code itself when it is a code of SPEC §3
  * ([0-9A-Za-z_-]{1,32}) and not a name Windows keeps for a device (CON,
- * NUL, COM1…: the packs are copied to shares); otherwise x-<the first 16
+ * NUL, COM1…: the packs are copied to shares) nor "index" (the folder's
+ * index.html), whatever the case; otherwise x-<the first 16
  * hex digits of the code's SHA-256>, so that no text can name a file
  * elsewhere ("../x") or one the file system treats specially. */
 void dp_html_page_name(const char *code, const char *suffix, struct dp_buf *out);
