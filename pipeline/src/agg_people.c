@@ -11,7 +11,6 @@
 #include "deptperf/csvread.h"
 #include "deptperf/html.h"
 #include "deptperf/text.h"
-#include "deptperf/html.h"
 #include "deptperf/value.h"
 
 bool agg_read_table(struct agg *a, const char *dir, const char *name, bool optional, agg_row_fn fn, void *ctx)
