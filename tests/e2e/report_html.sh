@@ -106,14 +106,29 @@ expect_rc 1 "$DP_BIN/dp-run" "${args[@]}" --out "$T/c" --prev "$(readlink -f "$R
 grep -q 'id="chart-yoy"\|没有总分变化的部门' "$T/c/latest/report.html" && grep -q 'id="yoy"' "$T/c/latest/report.html" ||
 	fail "no yoy section with --prev"
 
-# a long ranking: its first and last 1 000 rows, the gap said
-"$DP_GEN" --out "$T/long" --seed 5 --bulk 2100 --clean >/dev/null
+# two years, one long: 2020's 300 departments whole, 2021's 2 100 as their
+# first and last 1 000 with the gap said; each year its charts and its own
+# count of discrepancies
+"$DP_GEN" --out "$T/long/2020" --seed 3 --year 2020 --bulk 300 --clean >/dev/null
+"$DP_GEN" --out "$T/long/2021" --seed 5 --year 2021 --bulk 2100 --clean >/dev/null
 expect_rc 0 "$DP_BIN/dp-run" --input "$T/long" --out "$T/l"
 L="$T/l/latest"
-rows=$(sed -n '/id="ranking-/,/<\/table>/p' "$L/report.html" | grep '^<tr><td class="n">' | sed 's:^<tr><td class="n">[0-9]*</td><td><a href="[^"]*"><bdi>\([^<]*\)</bdi>.*:\1:')
-want=$(zcat "$L/rankings.csv.gz" | tail -n +2 | cut -d, -f3 | sed -n '1,1000p; 1101,2100p')
-[ "$rows" = "$want" ] || fail "a ranking of 2 100: not its first and last 1 000 rows"
+code_rows() { # code_rows YEAR: the department codes of that year's ranking on the page
+	sed -n "/id=\"ranking-$1\"/,/<\/table>/p" "$L/report.html" | grep '^<tr><td class="n">' |
+		sed 's:^<tr><td class="n">[0-9]*</td><td><a href="[^"]*"><bdi>\([^<]*\)</bdi>.*:\1:'
+}
+ranked() { zcat "$L/rankings.csv.gz" | awk -F, -v y="$1" '$1 == y { print $3 }'; }
+[ "$(code_rows 2020)" = "$(ranked 2020)" ] || fail "2020's 300 departments are not all on the page"
+[ "$(code_rows 2021)" = "$(ranked 2021 | sed -n '1,1000p; 1101,2100p')" ] ||
+	fail "a ranking of 2 100: not its first and last 1 000 rows"
 grep -q '…… 中间 100 个部门未列出 ……' "$L/report.html" || fail "the ranking's gap is not said"
+for y in 2020 2021; do
+	for id in chart-grades-$y chart-sectors-$y; do
+		grep -q "id=\"$id\"" "$L/report.html" || fail "no $id"
+	done
+	n=$(zcat "$L/discrepancies.csv.gz" | awk -F, -v y="$y" '$1 == y' | wc -l)
+	grep -q "<h3>$y 年度（共 $n 项）</h3>" "$L/report.html" || fail "$y's discrepancies are not counted $n"
+done
 
 # hostile text
 mkdir -p "$T/in"
