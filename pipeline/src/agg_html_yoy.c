@@ -37,6 +37,18 @@ static int grade_index(const struct dp_rules *r, const char *g)
 	return 7; /* a grade of an earlier rule set */
 }
 
+/* Whether (change, code) would enter v, sorted the largest first by
+ * sign·change (ties by code), holding n of at most MOVERS: a row is made
+ * only for those. */
+static bool would_keep(const struct mover *v, size_t n, int sign, dp_dec change, const char *code)
+{
+	if (n < MOVERS)
+		return true;
+	dp_dec c = v[n - 1].change;
+	int cmp = sign * (change > c) - sign * (change < c);
+	return cmp > 0 || (cmp == 0 && strcmp(code, v[n - 1].code) < 0);
+}
+
 /* Keeps v sorted, the largest first by sign·change, at most MOVERS. */
 static void keep_mover(struct mover *v, size_t *n, int sign, dp_dec change, const char *code, const char *name,
 		       const char *row)
@@ -78,6 +90,9 @@ static bool on_yoy(void *ctx, const struct agg_cols *c, const struct dp_record *
 	if (!agg_cell_dec(c, rec, "total_change", &change))
 		return true;
 	const char *code = agg_cell(c, rec, "dept_code"), *name = agg_cell(c, rec, "dept_name");
+	if (change == 0 || !(change > 0 ? would_keep(p->up, p->nup, 1, change, code) :
+					  would_keep(p->down, p->ndown, -1, change, code)))
+		return true;
 	static const char *const cols[] = { "dept_code", "dept_name", "#prev_total", "#total", "#total_change",
 					    "#prev_rank", "#rank", "grade_change", NULL };
 	struct dp_buf row = DP_BUF_INIT;
