@@ -457,24 +457,18 @@ static bool publish_asis(struct agg *a, const char *name)
 }
 
 /* The three tables are read at once, the largest first: the departments
- * from the cells file dp-validate wrote beside them when it is theirs
- * (memtab.h), else from the gzip table. */
+ * from the cells file dp-validate wrote (memtab.h), the others from their
+ * gzip tables. */
 static bool load_work(struct agg *a)
 {
-	static const char *names[] = { "departments.csv.gz", "totals.csv.gz", "special_funds.csv.gz" };
+	static const char *names[] = { "departments.cells", "totals.csv.gz", "special_funds.csv.gz" };
 	struct dp_memtab *t[] = { &a->dep, &a->tot, &a->funds };
 	bool ok[3];
 #pragma omp parallel for schedule(dynamic, 1)
 	for (int i = 0; i < 3; i++) {
 		char *p = dp_path_join(a->o->work, names[i]);
 		struct dp_buf e = DP_BUF_INIT;
-		bool cells = false;
-		if (i == 0) {
-			char *pc = dp_path_join(a->o->work, "departments.cells");
-			cells = dp_memtab_load_cells(t[i], pc, p);
-			free(pc);
-		}
-		ok[i] = cells || dp_memtab_load(t[i], p, false, &e);
+		ok[i] = i == 0 ? dp_memtab_load_cells(t[i], p, &e) : dp_memtab_load(t[i], p, false, &e);
 		if (!ok[i])
 			agg_fail(a, &e);
 		dp_buf_free(&e);

@@ -126,35 +126,16 @@ void dp_memtab_free(struct dp_memtab *t)
 
 /* ---- cells files ---- */
 
-#define CELLS_MAGIC "DPCELLS4"
-
-/* A file as stat(2) gives it: a rename or a hard link keeps all of it, a
- * write changes its size or its time.  All 0 for a file that cannot be
- * stat'ed. */
-struct file_id {
-	uint64_t dev, ino, size;
-	int64_t mtime_s, mtime_ns;
-};
-_Static_assert(sizeof(struct file_id) == 40, "file_id is compared with memcmp: no padding");
-
-static struct file_id file_id_of(const char *path)
-{
-	struct stat st;
-	struct file_id id = { 0, 0, 0, 0, 0 };
-	if (stat(path, &st) == 0)
-		id = (struct file_id){ (uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
-				       (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec };
-	return id;
-}
+#define CELLS_MAGIC "DPCELLS5"
 
 struct cells_footer {
 	char magic[8];
 	uint64_t ncols, nrows;
 	uint64_t body;          /* bytes of cells, the header row's included */
-	uint32_t crc32;         /* of the gzip table copied */
 	uint32_t own_crc32;     /* of this file's bytes before the footer: the body and the offsets */
-	struct file_id table;   /* the gzip table copied, at commit */
+	uint32_t zero;          /* (no padding left unset: the footer is written as it is) */
 };
+_Static_assert(sizeof(struct cells_footer) == 40, "the footer is written as its bytes: no padding");
 
 /* The body is written in blocks of CELLS_BLOCK bytes by glibc's POSIX AIO
  * (aio_write: its own thread), CELLS_NBUF in flight: copying hundreds of
@@ -546,50 +527,34 @@ struct dp_cells_reader {
 	uint32_t own_crc32;     /* the footer's */
 };
 
-/* Whether the footer names the table at table_path: the same file, unchanged
- * since the cells were committed (device, inode, size and modification
- * time), or else a file of the same size and bytes (a copy: its CRC-32 is
- * the footer's).  The first is what make and git trust; hashing the table
- * each time was a third of a second per stage at 1 000 000 departments.
- * The CRC-32 tells a copy from another table, which is what it is for (it
- * is no seal: whoever can write the table can write the cells). */
-static bool names_table(const struct cells_footer *ft, const char *table_path)
-{
-	struct file_id now = file_id_of(table_path);
-	if (!now.ino)
-		return false;
-	if (memcmp(&now, &ft->table, sizeof now) == 0)
-		return true;
-	uint32_t crc;
-	return now.size == ft->table.size && dp_crc32_file(table_path, &crc) && crc == ft->crc32;
-}
-
 /* The cells file path opened, its footer in *ft, when the footer is whole
- * and names the table at table_path (names_table); -1 otherwise. */
-static int open_cells(const char *path, const char *table_path, struct cells_footer *ft)
+ * and its counts fit the file's size; -1 otherwise, err saying why. */
+static int open_cells(const char *path, struct cells_footer *ft, struct dp_buf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		dp_buf_addf(err, "%s: %s", path, strerror(errno));
 		return -1;
+	}
 	struct stat st;
 	bool ok = fstat(fd, &st) == 0 && (uint64_t)st.st_size >= sizeof *ft &&
 		  read_at(fd, ft, sizeof *ft, st.st_size - (off_t)sizeof *ft) &&
 		  memcmp(ft->magic, CELLS_MAGIC, sizeof ft->magic) == 0 && ft->ncols > 0 && ft->ncols < 100000 &&
 		  ft->body > 0 && ft->body <= (uint64_t)st.st_size - sizeof *ft &&
 		  ft->nrows <= ((uint64_t)st.st_size - sizeof *ft - ft->body) / sizeof(uint64_t) &&
-		  (uint64_t)st.st_size - sizeof *ft - ft->body == ft->nrows * sizeof(uint64_t) &&
-		  names_table(ft, table_path);
+		  (uint64_t)st.st_size - sizeof *ft - ft->body == ft->nrows * sizeof(uint64_t);
 	if (!ok) {
+		dp_buf_addf(err, "%s: not a whole cells file of this version (%s)", path, CELLS_MAGIC);
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path)
+struct dp_cells_reader *dp_cells_open(const char *path, struct dp_buf *err)
 {
 	struct cells_footer ft;
-	int fd = open_cells(path, table_path, &ft);
+	int fd = open_cells(path, &ft, err);
 	if (fd < 0)
 		return NULL;
 	struct dp_cells_reader *r = dp_xcalloc(1, sizeof *r);
@@ -599,6 +564,7 @@ struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path)
 	const char *h;
 	size_t n;
 	if (!rowstream_next(&r->rs, &h, &n, NULL, NULL)) { /* the header row */
+		dp_buf_addf(err, "%s: cannot read its header row", path);
 		dp_cells_close(r);
 		return NULL;
 	}
@@ -651,8 +617,7 @@ void dp_cells_close(struct dp_cells_reader *r)
 	free(r);
 }
 
-bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_path, uint32_t table_crc32,
-		     struct dp_buf *err)
+bool dp_cells_commit(struct dp_cells_writer *w, const char *path, struct dp_buf *err)
 {
 	struct cells_footer ft;
 	memset(&ft, 0, sizeof ft);
@@ -660,8 +625,6 @@ bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *ta
 	ft.ncols = w->ncols;
 	ft.nrows = w->nrows;
 	ft.body = w->body;
-	ft.table = file_id_of(table_path);
-	ft.crc32 = table_crc32;
 	/* the offsets and the footer after the body, in blocks as it is */
 	char chunk[OFF_CHUNK / 4 * sizeof(uint64_t)];
 	uint64_t spilled = w->offs_out * sizeof *w->off;
@@ -726,11 +689,11 @@ static bool cells_sound(const struct cells_footer *ft, const uint64_t *off, cons
 /* The file is mapped, not read: its pages come from the page cache at once,
  * where reading it into fresh memory took a page fault per 4 KiB (1.3 s for
  * 300 MB on the virtual machines this was measured on; 0.1 s mapped). */
-bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_path)
+bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, struct dp_buf *err)
 {
 	memset(t, 0, sizeof *t);
 	struct cells_footer ft;
-	int fd = open_cells(path, table_path, &ft);
+	int fd = open_cells(path, &ft, err);
 	if (fd < 0)
 		return false;
 	t->map_len = (size_t)ft.body;
@@ -756,6 +719,7 @@ bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *tab
 				      (size_t)ft.nrows * sizeof *off) == ft.own_crc32;
 	}
 	if (!ok) {
+		dp_buf_addf(err, "%s: damaged (its bytes are not those written)", path);
 		free(off);
 		dp_memtab_free(t);
 		return false;

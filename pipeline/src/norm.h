@@ -52,8 +52,8 @@ struct sub {
 	size_t nfunds, capfunds;
 };
 
-/* Departments' rows as cells (memtab.h), beside their CSV rows: each row's
- * cells NUL-terminated in text, and where each row ends. */
+/* Departments' rows as cells (memtab.h): each row's cells NUL-terminated
+ * in text, and where each row ends. */
 struct cellrows {
 	struct dp_buf text;
 	size_t *end;
@@ -61,11 +61,12 @@ struct cellrows {
 };
 
 struct writers {
-	struct dp_table *dept, *subs, *funds, *fundsrc;
+	struct dp_table *subs, *funds, *fundsrc;
 	struct cellrows *dcells;          /* the departments' cells being made */
-	struct dp_cells_writer *cells;    /* departments.cells, or NULL (a job's, or none) */
+	struct dp_cells_writer *cells;    /* departments.cells, or NULL (a job's: dcells are moved there) */
 	int *cols;
-	unsigned char *put; /* per column: how its cells are written (enum put) */
+	bool *guard;        /* per column: its text may need a formula guard (dp_field_is_guarded;
+			     * not numbers and dates, which this stage formatted) */
 	size_t ncols;
 	uint64_t next_sub;
 };
@@ -93,10 +94,6 @@ struct ctx {
 };
 
 
-/* How a departments column's cells are written: as text, as text to guard
- * (dp_field_is_guarded), or as they are (numbers and dates this stage
- * formatted, which need neither quotes nor a guard: not scanned for them). */
-enum put { PUT_TEXT, PUT_GUARD, PUT_PLAIN };
 
 #define BATCH_BYTES ((size_t)1 << 20)
 #define BATCH_ROWS 4096

@@ -130,7 +130,7 @@ struct bulk_batch *norm_bulk_new(const struct dp_dict *dict, const struct writer
 		for (int k = 0; k < SLICES; k++) {
 			norm_job_init(&b->h[x].jobs[k], dict);
 			b->h[x].jobs[k].w.cols = w->cols;
-			b->h[x].jobs[k].w.put = w->put;
+			b->h[x].jobs[k].w.guard = w->guard;
 			b->h[x].jobs[k].w.ncols = w->ncols;
 		}
 	}

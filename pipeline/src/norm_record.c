@@ -274,16 +274,11 @@ void norm_emit_sub(struct ctx *c)
 	for (size_t k = 0; k < w->ncols; k++) {
 		const struct dp_buf *v = &s->val[w->cols[k]];
 		const char *t = v->len ? v->s : "";
-		if (w->put[k] == PUT_PLAIN)
-			dp_table_put_plain(w->dept, t, v->len);
-		else
-			put_buf(w->dept, v, w->put[k] == PUT_GUARD);
-		/* the cell as parsing the CSV field gives it back */
-		if (w->put[k] == PUT_GUARD && dp_text_needs_guard(t, v->len))
+		/* the cell as the published CSV field holds it */
+		if (w->guard[k] && dp_text_needs_guard(t, v->len))
 			dp_buf_addc(&cr->text, '\'');
 		dp_buf_addz(&cr->text, t, v->len);
 	}
-	dp_table_end_row(w->dept);
 	DP_GROW(cr->end, cr->n, cr->cap);
 	cr->end[cr->n++] = cr->text.len;
 	if (w->cells)

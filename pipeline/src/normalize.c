@@ -5,9 +5,9 @@
  * end (at most 10 000 rows); a bulk row is written as soon as it is read, or,
  * with more than one thread, once the batch it is in has been normalized on
  * every core (see "bulk rows in parallel").
- * Beside the §6 tables it writes the departments' cells for dp-validate
- * (departments.cells, memtab.h) and two work files whose rows match the
- * tables one to one: subs.csv.gz (where each submission came from: its
+ * It writes the departments as cells (departments.cells, memtab.h), the
+ * funds (special_funds.csv.gz) and two work files whose rows match them
+ * one to one: subs.csv.gz (where each submission came from: its
  * file's row in inputs.csv.gz and its line; how many errors it has) and
  * fundsrc.csv.gz (the same for each fund).  See docs/work-files.md. */
 #include "norm.h"
@@ -21,12 +21,11 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 			 struct dp_buf *err)
 {
 	memset(w, 0, sizeof *w);
-	static const char *names[4] = { "departments.csv.gz", "subs.csv.gz", "special_funds.csv.gz",
-					"fundsrc.csv.gz" };
-	struct dp_table **t[4] = { &w->dept, &w->subs, &w->funds, &w->fundsrc };
-	for (int i = 0; i < 4; i++) {
+	static const char *names[3] = { "subs.csv.gz", "special_funds.csv.gz", "fundsrc.csv.gz" };
+	struct dp_table **t[3] = { &w->subs, &w->funds, &w->fundsrc };
+	for (int i = 0; i < 3; i++) {
 		char *p = dp_path_join(o->work, names[i]);
-		*t[i] = dp_table_create(p, i == 0 ? DP_CELLS_TABLE_LEVEL : DP_NORMALIZED_LEVEL, err);
+		*t[i] = dp_table_create(p, DP_NORMALIZED_LEVEL, err);
 		free(p);
 		if (!*t[i])
 			return false;
@@ -35,61 +34,47 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 	w->dcells = dp_xcalloc(1, sizeof *w->dcells);
 	w->cols = dp_xcalloc(dp_dict_count(dict), sizeof *w->cols);
 	w->ncols = dp_dict_dept_columns(dict, w->cols);
-	w->put = dp_xcalloc(w->ncols + 1, sizeof *w->put);
+	w->guard = dp_xcalloc(w->ncols + 1, sizeof *w->guard);
 	const char **hdr = dp_xcalloc(w->ncols + 1, sizeof *hdr);
 	for (size_t k = 0; k < w->ncols; k++) {
 		const struct dp_field *f = dp_dict_field(dict, (size_t)w->cols[k]);
 		hdr[k] = f->code;
 		bool formatted = f->kind == DP_FK_INT || f->kind == DP_FK_NUMBER || f->kind == DP_FK_DATE ||
 				 f->kind == DP_FK_YEAR;
-		w->put[k] = formatted ? PUT_PLAIN : dp_field_is_guarded(f) ? PUT_GUARD : PUT_TEXT;
+		w->guard[k] = !formatted && dp_field_is_guarded(f);
 	}
-	dp_table_header(w->dept, hdr);
-	/* departments.cells is for dp-validate to read instead of parsing the
-	 * table again; a run goes on without it when it cannot be made */
 	char *p = dp_path_join(o->work, "departments.cells.tmp");
-	struct dp_buf cerr = DP_BUF_INIT;
-	w->cells = dp_cells_create(p, hdr, w->ncols, &cerr);
-	dp_buf_free(&cerr);
+	w->cells = dp_cells_create(p, hdr, w->ncols, err);
 	free(p);
 	free(hdr);
 	dp_table_header(w->subs, sub_cols);
 	dp_table_header(w->funds, fund_cols);
 	dp_table_header(w->fundsrc, fundsrc_cols);
-	return true;
+	return w->cells != NULL;
 }
 
 static void abort_writers(struct writers *w)
 {
 	dp_cells_abort(w->cells);
 	norm_cellrows_free(w->dcells);
-	dp_table_abort(w->dept);
 	dp_table_abort(w->subs);
 	dp_table_abort(w->funds);
 	dp_table_abort(w->fundsrc);
 	free(w->cols);
-	free(w->put);
+	free(w->guard);
 }
 
 static bool commit_writers(const char *work, struct writers *w, struct dp_buf *err)
 {
-	struct dp_table_info info;
-	bool ok = dp_table_commit(w->dept, &info, err);
-	char *p = dp_path_join(work, "departments.cells"), *pt = dp_path_join(work, "departments.csv.gz");
-	struct dp_buf cerr = DP_BUF_INIT;
-	if (ok && w->cells)
-		dp_cells_commit(w->cells, p, pt, info.crc32, &cerr); /* (or left out) */
-	else
-		dp_cells_abort(w->cells);
-	dp_buf_free(&cerr);
+	char *p = dp_path_join(work, "departments.cells");
+	bool ok = dp_cells_commit(w->cells, p, err);
 	free(p);
-	free(pt);
 	norm_cellrows_free(w->dcells);
 	ok = dp_table_commit_if(ok, w->subs, NULL, err);
 	ok = dp_table_commit_if(ok, w->funds, NULL, err);
 	ok = dp_table_commit_if(ok, w->fundsrc, NULL, err);
 	free(w->cols);
-	free(w->put);
+	free(w->guard);
 	return ok;
 }
 
@@ -100,7 +85,6 @@ void norm_job_init(struct file_job *j, const struct dp_dict *dict)
 {
 	memset(j, 0, sizeof *j);
 	j->dict = dict;
-	j->w.dept = dp_table_mem();
 	j->w.subs = dp_table_mem();
 	j->w.funds = dp_table_mem();
 	j->w.fundsrc = dp_table_mem();
@@ -112,7 +96,6 @@ void norm_job_init(struct file_job *j, const struct dp_dict *dict)
 void norm_job_free(struct file_job *j)
 {
 	if (j->mem) {
-		dp_table_mem_free(j->w.dept);
 		dp_table_mem_free(j->w.subs);
 		dp_table_mem_free(j->w.funds);
 		dp_table_mem_free(j->w.fundsrc);
@@ -152,7 +135,6 @@ static void mark_file(struct file_job *j, const char *shape)
 	if (j->mark.tables & T_DEPT) {
 		j->mark.cells = w->dcells->n;
 		j->mark.cells_bytes = w->dcells->text.len;
-		dp_table_mark(w->dept);
 		dp_table_mark(w->subs);
 		dp_cells_mark(w->cells);
 	}
@@ -167,7 +149,6 @@ static void forget_file(struct file_job *j)
 {
 	struct writers *w = &j->w;
 	if (j->mark.tables & T_DEPT) {
-		dp_table_rewind(w->dept);
 		dp_table_rewind(w->subs);
 		dp_cells_rewind(w->cells);
 		w->dcells->n = j->mark.cells;
@@ -304,7 +285,6 @@ void norm_run_job(struct file_job *j, const struct dp_file_row *row, size_t file
 /* Moves the rows of a job's memory tables to the end of w's. */
 void norm_writers_append(struct writers *w, struct writers *from)
 {
-	dp_table_append(w->dept, from->dept);
 	norm_cells_move(w->cells, from->dcells);
 	dp_table_append(w->subs, from->subs);
 	dp_table_append(w->funds, from->funds);
@@ -386,7 +366,7 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	for (size_t k = 0; k < FORM_BATCH; k++) {
 		norm_job_init(&jobs[k], dict);
 		jobs[k].w.cols = w.cols; /* the column order, shared read-only */
-		jobs[k].w.put = w.put;
+		jobs[k].w.guard = w.guard;
 		jobs[k].w.ncols = w.ncols;
 	}
 	for (size_t i = 0; i < tab.n && rc == DP_OK;) {

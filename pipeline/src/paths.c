@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libdeflate.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -76,22 +75,18 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65])
 	hex[64] = '\0';
 }
 
-/* Reads in to its end, hashing what it reads into sha, into crc (from 0)
- * and writing it to out, each when not NULL; false when a write failed.
- * *total gets the bytes read. */
-static bool pass_through(FILE *in, FILE *out, struct sha256_ctx *sha, uint32_t *crc, uint64_t *total)
+/* Reads in to its end, hashing what it reads into sha and writing it to
+ * out, each when not NULL; false when a write failed.  *total gets the
+ * bytes read. */
+static bool pass_through(FILE *in, FILE *out, struct sha256_ctx *sha, uint64_t *total)
 {
 	char buf[65536];
 	size_t n;
 	bool ok = true;
 	*total = 0;
-	if (crc)
-		*crc = 0;
 	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) {
 		if (sha)
 			sha256_update(sha, n, (const uint8_t *)buf);
-		if (crc)
-			*crc = libdeflate_crc32(*crc, buf, n);
 		if (out)
 			ok = fwrite(buf, 1, n, out) == n;
 		*total += n;
@@ -107,22 +102,10 @@ bool dp_sha256_file(const char *path, char hex[65])
 	struct sha256_ctx sha;
 	sha256_init(&sha);
 	uint64_t total;
-	pass_through(in, NULL, &sha, NULL, &total);
+	pass_through(in, NULL, &sha, &total);
 	bool ok = !ferror(in);
 	fclose(in);
 	dp_sha256_hex(&sha, hex);
-	return ok;
-}
-
-bool dp_crc32_file(const char *path, uint32_t *crc)
-{
-	FILE *in = fopen(path, "rb");
-	if (!in)
-		return false;
-	uint64_t total;
-	pass_through(in, NULL, NULL, crc, &total);
-	bool ok = !ferror(in);
-	fclose(in);
 	return ok;
 }
 
@@ -151,7 +134,7 @@ static bool copy_file(const char *from, const char *to, const char *want, bool *
 	struct sha256_ctx sha;
 	sha256_init(&sha);
 	uint64_t total = 0;
-	ok = ok && pass_through(in, out, want ? &sha : NULL, NULL, &total);
+	ok = ok && pass_through(in, out, want ? &sha : NULL, &total);
 	bool read_ok = !ferror(in);
 	ok = ok && read_ok;
 	if (out && fclose(out) != 0)

@@ -86,22 +86,19 @@ static void add_sub(struct subs *s, const struct dp_deptrow *row, uint64_t line)
 	s->line[i] = line;
 }
 
-/* The submissions from departments.cells, the copy of departments.csv.gz
- * dp-validate leaves beside it (memtab.h): the same rows without inflating
- * and parsing 57 million fields at 1 000 000.  *done false (nothing read)
- * when there is no such file or it is not this table's. */
-static bool load_subs_cells(const char *work, const char *table, const struct dp_dict *d, struct subs *s,
-			    bool *done, struct dp_buf *err)
+/* The submissions from departments.cells, the accepted departments
+ * dp-validate wrote (memtab.h). */
+static bool load_subs(const char *work, const struct dp_dict *d, struct subs *s, struct dp_buf *err)
 {
 	struct dp_memtab t;
 	char *pc = dp_path_join(work, "departments.cells");
-	*done = dp_memtab_load_cells(&t, pc, table);
+	bool ok = dp_memtab_load_cells(&t, pc, err);
 	free(pc);
-	if (!*done)
-		return true;
+	if (!ok)
+		return false;
 	struct dp_record h = { .n = t.ncols, .f = (const char **)t.cols };
 	struct dp_deptrow row;
-	bool ok = dp_deptrow_init(&row, d, &h, err);
+	ok = dp_deptrow_init(&row, d, &h, err);
 	if (ok) {
 		dp_deptrow_only(&row, s->want);
 		subs_reserve(s, t.nrows);
@@ -117,35 +114,6 @@ static bool load_subs_cells(const char *work, const char *table, const struct dp
 	}
 	dp_deptrow_free(&row);
 	dp_memtab_free(&t);
-	return ok;
-}
-
-static bool load_subs(const char *work, const struct dp_dict *d, struct subs *s, struct dp_buf *err)
-{
-	char *p = dp_path_join(work, "departments.csv.gz");
-	bool done;
-	bool ok = load_subs_cells(work, p, d, s, &done, err);
-	struct dp_rows *r = ok && !done ? dp_rows_open(p, err) : NULL;
-	free(p);
-	if (done || !r)
-		return ok && done;
-	const struct dp_record *h = dp_rows_next(r, err), *rec;
-	struct dp_deptrow row;
-	if (!h || !dp_deptrow_init(&row, d, h, err)) {
-		if (h)
-			dp_deptrow_free(&row);
-		dp_rows_close(r);
-		return false;
-	}
-	dp_deptrow_only(&row, s->want);
-	uint64_t line = 1;
-	while ((rec = dp_rows_next(r, err))) {
-		dp_deptrow_load(&row, rec);
-		add_sub(s, &row, ++line);
-	}
-	dp_deptrow_free(&row);
-	ok = !dp_rows_failed(r);
-	dp_rows_close(r);
 	return ok;
 }
 

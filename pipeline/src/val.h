@@ -39,6 +39,7 @@
 
 enum { ST_CANDIDATE = 0, ST_REJECTED = 1, ST_ACCEPTED = 2, ST_SUPERSEDED = 3 };
 
+#define VAL_SOURCE_CELLS "parsed-departments.cells" /* dp-normalize's departments, kept */
 #define NOT_SRC UINT64_MAX /* a candidate whose cells are in v->cand */
 
 /* One per distinct (fiscal_year, dept_code): kept small, there may be a
@@ -76,12 +77,11 @@ struct vctx {
 	unsigned char *sub_state;   /* per sub id */
 	unsigned char *sub_fund;    /* per sub id: 1 has an error-free fund, 2 a fund with errors */
 	struct dp_spool *sub_spool;  /* the candidates that lost to a later filing */
-	struct dp_cells_writer *cand; /* the candidates' cells, in order (with src: the changed ones only) */
+	struct dp_cells_writer *cand; /* the cells of the candidates changed from those read, in order */
 	uint64_t ncand;              /* candidates */
 	uint64_t nlost;              /* of those, spooled when they lost to a later filing */
 	bool cand_changed;           /* some candidate's cells are not those read */
-	bool src;                    /* the departments read from normalize's cells (parsed-departments.cells) */
-	uint64_t *csrc;              /* with src, per candidate: its row there, or NOT_SRC (its cells are in cand) */
+	uint64_t *csrc;              /* per candidate: its row in parsed-departments.cells, or NOT_SRC (in cand) */
 	size_t capcsrc;
 	uint64_t fund_keys;          /* keys with an error-free bulk fund */
 	uint64_t fund_keys_won;      /* of those, keys with an accepted submission */
@@ -90,7 +90,6 @@ struct vctx {
 	const char **sub_cols;       /* the departments columns, NULL-terminated */
 	size_t nsub_cols;
 	struct dp_buf line;          /* a row being made */
-	struct dp_buf csv;           /* a candidate's CSV line */
 	size_t nsubs, capsubs;
 	struct qitem *q;             /* bulk rows to quarantine, and files when no copier runs */
 	size_t nq, capq;
@@ -172,20 +171,21 @@ bool val_key_parts(struct dp_buf *b, const char *key, const char **year, const c
  * write it. */
 void val_line_cell(struct vctx *v, size_t k, int f, const char *s);
 void val_pair_close(struct pair *p);
+/* Says in err (unless it says something already) why p's tables ended
+ * apart: dp-normalize's cells damaged, or tables of two runs. */
+void val_out_of_step(const struct pair *p, struct dp_buf *err);
 /* Advances both tables; false at the end (or on a fault: err set).  With
  * numbers, the numeric fields are parsed too. */
 bool val_pair_next(struct pair *p, struct dp_buf *err, bool *fault, bool numbers);
-/* Opens table ta (or, given ca, its cells) and its twin tb, and reads
- * their headers. */
+/* Opens table ta (or, given ca, the cells read instead: ta NULL; ca is
+ * then p's, closed with it) and its twin tb, and reads their headers. */
 bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, const char *tb,
 		      struct dp_buf *err);
 bool val_pass_funds_check(struct vctx *v, struct dp_buf *err);
 /* Appends cell s (n bytes) of field f to the row being made as it will be
- * stored: guarded where the field is (text.h), NUL-terminated; row_csv makes the
- * CSV line, dp_cells_row takes it as it is (memtab.h). */
+ * stored: guarded where the field is (text.h), NUL-terminated, for
+ * dp_cells_row (memtab.h). */
 void val_row_cell(struct vctx *v, int f, const char *s, size_t n);
-/* The CSV line of the cells s[0..n) (row_cell's), in v->csv. */
-void val_row_csv(struct vctx *v, const char *s, size_t n);
 void val_spool_loser(struct vctx *v, uint64_t id, long fi, uint64_t line, struct winner *w, const char *filed_on);
 /* The next row of the spool (valid until the next call); false at the end,
  * with err set on a fault. */
@@ -216,15 +216,11 @@ bool val_decide_subs(struct vctx *v, unsigned char *acc, struct years *years, st
  * case they were written for nothing (at 1 000 000 bulk submissions 1.5
  * million lines formatted, spooled and read back, ≈ 0.6 s). */
 int val_write_funds(struct vctx *v, struct dp_buf *err);
-/* departments.csv.gz and departments.cells, from the accepted candidates.
- * When every submission read is accepted as it was read, the table is the
- * parsed one (a hard link, else a copy): writing it again would give the
- * same bytes; so are its cells, normalize's when it left them.  Otherwise
- * the accepted rows are written from their cells (v->cand's, and
- * normalize's with v->src).  Without normalize's cells, v->cand holds every
- * candidate and is departments.cells unless some were superseded.  A cells
- * file that cannot be made costs the stages after this one time, not the
- * run: it is left out. */
+/* departments.cells, the accepted candidates'.  When every submission read
+ * is accepted as it was read, it is dp-normalize's (a hard link, else a
+ * copy): writing it again would give the same bytes.  Otherwise the
+ * accepted rows are written from their cells, v->cand's and dp-normalize's
+ * (read again). */
 bool val_write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *err);
 
 /* validate.c */

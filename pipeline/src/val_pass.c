@@ -5,13 +5,11 @@
 /* ---- the passes ---- */
 
 
-/* Opens table ta (or, given ca, its cells) and its twin tb, and reads
- * their headers. */
 bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, const char *tb,
 		      struct dp_buf *err)
 {
 	memset(p, 0, sizeof *p);
-	char *pa = dp_path_join(v->o->work, ta), *pb = dp_path_join(v->o->work, tb);
+	char *pa = ca ? NULL : dp_path_join(v->o->work, ta), *pb = dp_path_join(v->o->work, tb);
 	p->ca = ca;
 	p->a = ca ? NULL : dp_rows_open(pa, err);
 	p->b = p->a || ca ? dp_rows_open(pb, err) : NULL;
@@ -35,7 +33,7 @@ bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cel
 		h = dp_rows_next(p->a, err);
 	}
 	if (!h || !dp_rows_next(p->b, err)) {
-		dp_buf_addf(err, "%s: empty work file", ta);
+		dp_buf_addf(err, "%s: empty work file", ca ? tb : ta);
 		return false;
 	}
 	return dp_deptrow_init(&p->drow, v->dict, h, err);
@@ -68,11 +66,20 @@ bool val_pair_next(struct pair *p, struct dp_buf *err, bool *fault, bool numbers
 	}
 	bool a_failed = p->ca ? !dp_cells_whole(p->ca) : dp_rows_failed(p->a);
 	if (p->ra || p->rb || a_failed || dp_rows_failed(p->b)) {
-		if (!err->len)
-			dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
+		val_out_of_step(p, err);
 		*fault = true;
 	}
 	return false;
+}
+
+void val_out_of_step(const struct pair *p, struct dp_buf *err)
+{
+	if (err->len)
+		return;
+	if (p->ca && !dp_cells_whole(p->ca))
+		dp_buf_adds(err, VAL_SOURCE_CELLS ": damaged or cut short since dp-normalize wrote it (rerun dp-normalize)");
+	else
+		dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
 }
 
 void val_pair_close(struct pair *p)
@@ -160,8 +167,8 @@ void val_line_cell(struct vctx *v, size_t k, int f, const char *s)
 }
 
 /* Appends cell s (n bytes) of field f to the row being made as it will be
- * stored: guarded where the field is (text.h), NUL-terminated; row_csv makes the
- * CSV line, dp_cells_row takes it as it is (memtab.h). */
+ * stored: guarded where the field is (text.h), NUL-terminated, for
+ * dp_cells_row (memtab.h). */
 void val_row_cell(struct vctx *v, int f, const char *s, size_t n)
 {
 	if (dp_field_is_guarded(dp_dict_field(v->dict, (size_t)f)) && dp_text_needs_guard(s, n))
@@ -169,18 +176,6 @@ void val_row_cell(struct vctx *v, int f, const char *s, size_t n)
 	dp_buf_addz(&v->line, s, n);
 }
 
-/* The CSV line of the cells s[0..n) (row_cell's), in v->csv. */
-void val_row_csv(struct vctx *v, const char *s, size_t n)
-{
-	dp_buf_reset(&v->csv);
-	for (const char *p = s, *end = s + n; p < end;) {
-		size_t k = strlen(p);
-		if (p != s)
-			dp_buf_addc(&v->csv, ',');
-		dp_csv_put(&v->csv, p, k, false); /* guarded already */
-		p += k + 1;
-	}
-}
 
 
 void val_spool_loser(struct vctx *v, uint64_t id, long fi, uint64_t line, struct winner *w, const char *filed_on)

@@ -67,18 +67,16 @@ static void fill_in(const struct vctx *v, const struct dp_deptrow *d, const char
 		  !t[DP_F_INCOME_OTHER][0];
 }
 
-/* A candidate, in the order read: its place (with dp-normalize's cells,
- * its row there in v->csrc, src, or NOT_SRC when its cells are in v->cand)
+/* A candidate, in the order read: its place (its row in dp-normalize's
+ * cells in v->csrc, src, or NOT_SRC when its cells are in v->cand)
  * and its key's competition: it wins when it is the first, or later
  * (later()); the one that loses is spooled. */
 static void candidate(struct vctx *v, uint64_t id, long fi, uint64_t src, struct winner *w, uint64_t line,
 		      const char *filed_on)
 {
 	uint64_t c = v->ncand++;
-	if (v->src) {
-		DP_GROW(v->csrc, c, v->capcsrc);
-		v->csrc[c] = src;
-	}
+	DP_GROW(v->csrc, c, v->capcsrc);
+	v->csrc[c] = src;
 	if (w->set && !later(w, filed_on, fi, line)) {
 		val_spool_loser(v, id, fi, line, w, filed_on);
 		return;
@@ -105,7 +103,7 @@ static void sub_candidate(struct vctx *v, const struct pair *p, const struct dp_
 	const char *parent = fl.parent, *sector = fl.sector, *pname = fl.pname;
 	const char *const *t = p->drow.text;
 	uint64_t src = NOT_SRC;
-	if (v->src && !fl.any && p->ra->n == p->drow.ncols) {
+	if (!fl.any && p->ra->n == p->drow.ncols) {
 		/* its cells are those read: they stay where they are */
 		candidate(v, id, fi, row - 1, w, si->line, t[DP_F_FILED_ON]);
 		return;
@@ -130,23 +128,21 @@ static void sub_candidate(struct vctx *v, const struct pair *p, const struct dp_
 			changed = v->line.len - at != p->ra->len[k] + 1 || memcmp(v->line.s + at, raw, p->ra->len[k]) != 0;
 	}
 	v->cand_changed |= changed;
-	if (v->src && !changed)
+	if (!changed)
 		src = row - 1;
 	else
 		dp_cells_row(v->cand, v->line.s, v->line.len);
 	candidate(v, id, fi, src, w, si->line, t[DP_F_FILED_ON]);
 }
 
-/* normalize's cells of parsed-departments.csv.gz, when it left them and
- * they are that table's (memtab.h); NULL otherwise, and the table is
- * parsed.  v->src says which. */
-static struct dp_cells_reader *source_cells(struct vctx *v)
+/* dp-normalize's departments (parsed-departments.cells, memtab.h); NULL
+ * (err set) when they cannot be read. */
+static struct dp_cells_reader *source_cells(struct vctx *v, struct dp_buf *err)
 {
-	char *pt = dp_path_join(v->o->work, "parsed-departments.csv.gz");
-	char *pc = dp_path_join(v->o->work, "parsed-departments.cells");
-	struct dp_cells_reader *r = dp_cells_open(pc, pt);
-	v->src = r != NULL;
-	free(pt);
+	char *pc = dp_path_join(v->o->work, VAL_SOURCE_CELLS);
+	struct dp_cells_reader *r = dp_cells_open(pc, err);
+	if (!r)
+		dp_buf_adds(err, " (run dp-normalize again)");
 	free(pc);
 	return r;
 }
@@ -191,7 +187,7 @@ static void sub_decide(struct vctx *v, const struct pair *p, const struct dp_che
 
 /* ---- the submissions' checks on every thread ----
  *
- * With normalize's cells and more than one thread, the submissions are
+ * With more than one thread, the submissions are
  * taken in batches, their rows copied out of the cells reader's buffer, and
  * three batches are in hand at once: while every thread checks one, each
  * with its own row, findings and scratch, the stage's thread (thread 0 of
@@ -265,8 +261,7 @@ static bool sub_batch(struct vctx *v, struct pair *p, struct batch *bt, struct d
 		if (!got || !rb || rb->n < 6) {
 			if (!got && !rb && dp_cells_whole(p->ca) && !dp_rows_failed(p->b))
 				break; /* both at their end */
-			if (!err->len)
-				dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
+			val_out_of_step(p, err);
 			return false;
 		}
 		struct brow *r = &b[bt->m++];
@@ -430,7 +425,10 @@ bool val_pass_subs_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
 	bool fault = false;
-	if (!val_pair_open(v, &p, "parsed-departments.csv.gz", source_cells(v), "subs.csv.gz", err)) {
+	struct dp_cells_reader *src = source_cells(v, err);
+	if (!src || !val_pair_open(v, &p, NULL, src, "subs.csv.gz", err)) {
+		if (!src)
+			memset(&p, 0, sizeof p);
 		val_pair_close(&p);
 		return false;
 	}
@@ -458,7 +456,7 @@ bool val_pass_subs_check(struct vctx *v, struct dp_buf *err)
 			has_year = true;
 		}
 	}
-	if (p.ca && has_code && has_year && omp_get_max_threads() > 1) {
+	if (has_code && has_year && omp_get_max_threads() > 1) {
 		struct dp_record hdr = { p.drow.ncols, v->sub_cols, NULL, 1, 0 };
 		bool ok = pass_subs_batched(v, &p, &hdr, err);
 		val_pair_close(&p);

@@ -73,22 +73,21 @@ bool val_decide_subs(struct vctx *v, unsigned char *acc, struct years *years, st
 	dp_keymap_each(v->keys, winner_accepted, &ws);
 	size_t in_cand = 0;
 	for (size_t k = 0; k < v->ncand; k++)
-		in_cand += !v->csrc || v->csrc[k] == NOT_SRC;
+		in_cand += v->csrc[k] == NOT_SRC;
 	if (!err->len && (ws.bad || lost != v->nlost || v->accepted + v->superseded != v->ncand ||
 			  in_cand != dp_cells_nrows(v->cand)))
 		dp_buf_adds(err, "dp-validate: the spool of candidates is out of step");
 	return !err->len;
 }
 
-/* The accepted candidates' rows, in order, to departments.csv.gz and a
- * cells file: each candidate's cells are either a row of v->cand or (with
- * v->src) a row of normalize's cells, which rd reads. */
+/* The accepted candidates' rows, in order, to a cells file: each
+ * candidate's cells are either a row of v->cand or a row of dp-normalize's
+ * cells, which rd reads. */
 struct accepted_out {
 	struct vctx *v;
 	const unsigned char *acc;
-	struct dp_table *csv;          /* or NULL */
-	struct dp_cells_writer *cells; /* or NULL */
-	struct dp_cells_reader *rd;    /* with v->src */
+	struct dp_cells_writer *cells;
+	struct dp_cells_reader *rd;
 	uint64_t rd_rows;              /* rows rd has read */
 	size_t next;                   /* the next candidate */
 	bool failed;                   /* rd ended early */
@@ -96,22 +95,16 @@ struct accepted_out {
 
 static void write_accepted(struct accepted_out *o, const char *s, size_t n)
 {
-	if (!o->acc[o->next++])
-		return;
-	if (o->csv) {
-		val_row_csv(o->v, s, n);
-		dp_table_line(o->csv, o->v->csv.s, o->v->csv.len);
-	}
-	if (o->cells)
+	if (o->acc[o->next++])
 		dp_cells_row(o->cells, s, n);
 }
 
-/* The candidates from o->next on whose cells are normalize's, up to the
+/* The candidates from o->next on whose cells are dp-normalize's, up to the
  * next one in v->cand. */
 static void write_from_source(struct accepted_out *o)
 {
 	const uint64_t *src = o->v->csrc;
-	while (src && o->next < o->v->ncand && src[o->next] != NOT_SRC && !o->failed) {
+	while (o->next < o->v->ncand && src[o->next] != NOT_SRC && !o->failed) {
 		const char *s = NULL;
 		size_t n = 0;
 		o->failed = o->rd_rows > src[o->next]; /* rows come in order */
@@ -142,77 +135,36 @@ static bool link_parsed(const char *parsed, const char *to, struct dp_buf *err)
 	return link(parsed, to) == 0 || dp_copy_file(parsed, to, err);
 }
 
-/* departments.csv.gz and departments.cells, from the accepted candidates.
- * When every submission read is accepted as it was read, the table is the
- * parsed one (a hard link, else a copy): writing it again would give the
- * same bytes; so are its cells, normalize's when it left them.  Otherwise
- * the accepted rows are written from their cells (v->cand's, and
- * normalize's with v->src).  Without normalize's cells, v->cand holds every
- * candidate and is departments.cells unless some were superseded.  A cells
- * file that cannot be made costs the stages after this one time, not the
- * run: it is left out. */
 bool val_write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *err)
 {
-	char *p_dep = dp_path_join(v->o->work, "departments.csv.gz");
-	char *p_parsed = dp_path_join(v->o->work, "parsed-departments.csv.gz");
 	char *p_cells = dp_path_join(v->o->work, "departments.cells");
-	char *p_pcells = dp_path_join(v->o->work, "parsed-departments.cells");
+	char *p_pcells = dp_path_join(v->o->work, VAL_SOURCE_CELLS);
 	char *p_tmp = dp_path_join(v->o->work, "departments.cells.tmp");
-	struct dp_buf cerr = DP_BUF_INIT;
-	uint32_t crc = 0; /* the table's, for its cells */
-	bool as_read = !v->rejected && !v->superseded && !v->cand_changed, ok = true;
-	struct accepted_out o = { v, acc, NULL, NULL, NULL, 0, 0, false };
-	/* a cells file of its own unless it is v->cand (every candidate
-	 * accepted) or normalize's (every row as read) */
-	bool fresh = !as_read && (v->superseded || v->src);
-	if (fresh)
-		o.cells = dp_cells_create(p_tmp, v->sub_cols, v->nsub_cols, &cerr);
-	if (!as_read) {
-		if (v->src && !(o.rd = dp_cells_open(p_pcells, p_parsed))) {
-			dp_buf_addf(err, "%s: cannot read again", p_pcells);
-			ok = false;
-		} else if (!(o.csv = dp_table_create(p_dep, DP_CELLS_TABLE_LEVEL, err))) {
-			ok = false;
-		} else {
-			dp_table_crc_only(o.csv); /* its cells name it by its CRC-32 */
-			dp_table_header(o.csv, v->sub_cols);
-		}
-	}
-	if (ok && o.csv) {
-		ok = dp_cells_each(v->cand, write_changed, &o, err);
-		write_from_source(&o);
-		if (ok && (o.failed || o.next != v->ncand)) {
-			dp_buf_addf(err, "%s: shorter than when it was read", v->src ? p_pcells : "candidates.cells.tmp");
-			ok = false;
-		}
-	}
-	if (!ok) {
-		dp_table_abort(o.csv);
-	} else if (o.csv) {
-		struct dp_table_info info;
-		ok = dp_table_commit(o.csv, &info, err);
-		crc = info.crc32;
-	} else {
-		/* (with v->src departments.cells is dp-normalize's, linked below:
-		 * no cells are committed, so the table need not be hashed) */
-		ok = link_parsed(p_parsed, p_dep, err) && (v->src || dp_crc32_file(p_dep, &crc));
+	bool ok = true;
+	if (!v->rejected && !v->superseded && !v->cand_changed) {
+		/* every submission accepted as it was read */
+		ok = link_parsed(p_pcells, p_cells, err);
 		if (!ok && !err->len)
-			dp_buf_addf(err, "%s: cannot read back: %s", p_dep, strerror(errno));
+			dp_buf_addf(err, "%s: cannot write: %s", p_cells, strerror(errno));
+	} else {
+		struct accepted_out o = { v, acc, NULL, NULL, 0, 0, false };
+		ok = (o.rd = dp_cells_open(p_pcells, err)) &&
+		     (o.cells = dp_cells_create(p_tmp, v->sub_cols, v->nsub_cols, err)) &&
+		     dp_cells_each(v->cand, write_changed, &o, err);
+		if (ok)
+			write_from_source(&o);
+		if (ok && (o.failed || o.next != v->ncand)) {
+			dp_buf_addf(err, "%s: shorter than when it was read", p_pcells);
+			ok = false;
+		}
+		dp_cells_close(o.rd);
+		if (ok)
+			ok = dp_cells_commit(o.cells, p_cells, err);
+		else
+			dp_cells_abort(o.cells);
 	}
-	dp_cells_close(o.rd);
-	struct dp_cells_writer *final = fresh ? o.cells : v->src ? NULL : v->cand;
-	if (final != v->cand)
-		dp_cells_abort(v->cand);
+	dp_cells_abort(v->cand);
 	v->cand = NULL;
-	if (ok && as_read && v->src)
-		link_parsed(p_pcells, p_cells, &cerr); /* normalize's cells are this table's */
-	else if (ok && final)
-		dp_cells_commit(final, p_cells, p_dep, crc, &cerr);
-	else
-		dp_cells_abort(final);
-	dp_buf_free(&cerr);
-	free(p_dep);
-	free(p_parsed);
 	free(p_cells);
 	free(p_pcells);
 	free(p_tmp);

@@ -3,21 +3,19 @@
  * quarantine of rejected input, and the accounting that proves nothing was
  * lost.
  *
- * The normalized tables are first renamed to parsed-*.csv.gz (so that the
- * stage can run again on the same folder), then each is read once: the funds
+ * The normalized tables are first renamed to parsed-* (so that the stage
+ * can run again on the same folder), then each is read once: the funds
  * (checks, which submissions have funds), then the submissions (checks, the
- * winner of each (fiscal_year, dept_code)).  The submissions are read from
- * the cells dp-normalize wrote beside its table (parsed-departments.cells,
- * memtab.h) when they are that table's, else by parsing the table.  A
- * submission that passes its checks is a candidate: the record of its key
- * keeps the winner so far, and the one that loses to a later filing is
- * spooled (spool.h) to be named superseded; a candidate's cells stay where
- * they were read, or, when the stage fills some in (or there are no cells
- * of dp-normalize's), go to a cells file of candidates.  When all winners
+ * winner of each (fiscal_year, dept_code)), from the cells dp-normalize
+ * wrote (parsed-departments.cells, memtab.h).  A submission that passes its
+ * checks is a candidate: the record of its key keeps the winner so far, and
+ * the one that loses to a later filing is spooled (spool.h) to be named
+ * superseded; a candidate's cells stay where they were read, or, when the
+ * stage fills some in, go to a cells file of candidates.  When all winners
  * are known, the keys' records give the accepted rows and the spool the
- * superseded, with no second inflate and parse; when every submission is
- * accepted as it was read, departments.csv.gz and departments.cells are
- * dp-normalize's (links), not written again.  Memory: one small record per
+ * superseded, with no second read of the table; when every submission is
+ * accepted as it was read, departments.cells is dp-normalize's (a link),
+ * not written again.  Memory: one small record per
  * distinct key, three bytes per submission and 8 bytes per candidate
  * (docs/work-files.md). */
 #include "val.h"
@@ -329,7 +327,7 @@ static void place_findings(struct vctx *v, size_t from)
 
 /* ---- the stage ---- */
 
-static const char *const kept[] = { "departments.csv.gz", "special_funds.csv.gz", "inputs.csv.gz",
+static const char *const kept[] = { "departments.cells", "special_funds.csv.gz", "inputs.csv.gz",
 				    "findings.csv.gz" };
 
 void dp_validate_forget(const char *work)
@@ -340,25 +338,17 @@ void dp_validate_forget(const char *work)
 		unlink(p.s);
 		dp_buf_free(&p);
 	}
-	/* the cells of a table about to be made again (normalize's, or the
-	 * accepted ones validate wrote) */
-	static const char *const cells[] = { "parsed-departments.cells", "departments.cells" };
-	for (size_t i = 0; i < 2; i++) {
-		char *p = dp_path_join(work, cells[i]);
-		unlink(p);
-		free(p);
-	}
 }
 
 /* Renames work/name to parsed-name unless that is there already (a run
- * again).  err NULL: a file that may be missing (dp-normalize's cells). */
+ * again). */
 static bool keep_parsed(const char *work, const char *name, struct dp_buf *err)
 {
 	char *from = dp_path_join(work, name);
 	struct dp_buf to = DP_BUF_INIT;
 	dp_buf_addf(&to, "%s/parsed-%s", work, name);
 	bool ok = true;
-	if (access(to.s, F_OK) != 0 && rename(from, to.s) != 0 && err) {
+	if (access(to.s, F_OK) != 0 && rename(from, to.s) != 0) {
 		dp_buf_addf(err, "%s: %s (run dp-normalize first)", from, strerror(errno));
 		ok = false;
 	}
@@ -491,11 +481,6 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	bool kept_all = true;
 	for (size_t i = 0; kept_all && i < sizeof kept / sizeof kept[0]; i++)
 		kept_all = keep_parsed(o->work, kept[i], err);
-	/* and normalize's cells of its departments, when it left them (a cells
-	 * file is used only for the table it names: memtab.h; none: the table
-	 * is parsed) */
-	if (kept_all)
-		keep_parsed(o->work, "departments.cells", NULL);
 	if (!kept_all || !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
 		rc = DP_IOERR;
 		goto out;
@@ -623,7 +608,6 @@ out:
 	free(acc);
 	free(v.sub_cols);
 	dp_buf_free(&v.line);
-	dp_buf_free(&v.csv);
 	free(v.q);
 	free(v.fund_rej);
 	free(v.file_acc);

@@ -2,7 +2,7 @@
  * of every submission with what dp-validate made of it.  Prints each
  * difference; exits 1 when there is one.
  *   rejected   → an error finding with the injected code in that file (and,
- *                for bulk files, on that line), and not in departments.csv.gz
+ *                for bulk files, on that line), and not in departments.cells
  *   superseded → W-SUPERSEDED at that file and line
  *   accepted   → no error or W-SUPERSEDED there, and its key in departments
  * and: submissions read = accepted + rejected + superseded, each matching
@@ -22,7 +22,9 @@ static struct dp_memtab load(const char *dir, const char *name)
 	struct dp_memtab t;
 	struct dp_buf err = DP_BUF_INIT;
 	char *p = name ? dp_path_join(dir, name) : dp_xstrdup(dir);
-	if (!dp_memtab_load(&t, p, false, &err)) {
+	size_t n = strlen(p);
+	bool cells = n > 6 && strcmp(p + n - 6, ".cells") == 0;
+	if (!(cells ? dp_memtab_load_cells(&t, p, &err) : dp_memtab_load(&t, p, false, &err))) {
 		fprintf(stderr, "check_expect: %s\n", dp_buf_str(&err));
 		exit(2);
 	}
@@ -37,7 +39,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct dp_memtab ex = load(argv[1], NULL), fi = load(argv[2], "findings.csv.gz"),
-			 dep = load(argv[2], "departments.csv.gz"), cnt = load(argv[2], "counts.csv.gz"),
+			 dep = load(argv[2], "departments.cells"), cnt = load(argv[2], "counts.csv.gz"),
 			 inp = load(argv[2], "inputs.csv.gz"), funds = load(argv[2], "special_funds.csv.gz");
 	/* findings by "file\x1fline\x1fcode" and by "file\x1f*\x1fcode" */
 	struct dp_keymap *seen = dp_keymap_new(1);

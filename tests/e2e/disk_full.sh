@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A full disk (issue #31): dp-run --quiet on the sample inputs with --out on
-# a tmpfs of 40 KB, 80 KB, … 1 000 KB (each in a mount namespace of its own,
+# a tmpfs of 20 KB, 60 KB, … 980 KB (each in a mount namespace of its own,
 # so nothing is left mounted).  Whatever stage the disk fills in, the run
 # either publishes completely (exit 0 or 1) or fails with exit 73 or 74 and
 # exactly one line on stderr that says once that the disk is full, leaving latest
@@ -15,7 +15,7 @@ mkdir -p "$T/mnt"
 cd "$DP_SRC"
 failed=0 published=0
 stages=""
-for kb in $(seq 40 40 1000); do
+for kb in $(seq 20 40 1000); do
 	rc=0
 	unshare -m bash -c '
 		mount -t tmpfs -o size='"$kb"'k tmpfs "$1" || exit 99

@@ -52,9 +52,8 @@ normalized() { # normalized WORK THREADS INPUT-ARGS...
 for th in 1 2; do
 	normalized "$T/g$th" $th "${good[@]}"
 	normalized "$T/a$th" $th "${all[@]}"
-	for t in departments special_funds; do
-		cmp "$T/g$th/$t.csv.gz" "$T/a$th/$t.csv.gz" || fail "$t.csv.gz ($th threads) keeps rows of a malformed file"
-	done
+	cmp "$T/g$th/special_funds.csv.gz" "$T/a$th/special_funds.csv.gz" ||
+		fail "special_funds.csv.gz ($th threads) keeps rows of a malformed file"
 	same_cells "$T/g$th/departments.cells" "$T/a$th/departments.cells" ||
 		fail "departments.cells ($th threads) keeps rows of a malformed file"
 	# the good files' findings unchanged; the bad ones' only their E-CSV

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# dp-validate's ways to departments.csv.gz and departments.cells: when every
-# submission is accepted as it was read, the table and its cells are
-# dp-normalize's (hard links); a rejected submission, a superseded one, or
-# a cell the stage fills in make it write both again, the same as when it
-# parses the table instead of reading dp-normalize's cells.
+# dp-validate's ways to departments.cells: when every submission is
+# accepted as it was read, it is dp-normalize's (a hard link); a rejected
+# submission, a superseded one, or a cell the stage fills in make it write
+# the accepted rows again, taking the unchanged ones from dp-normalize's
+# cells and the changed ones from its candidates' file.
 # special_funds.csv.gz likewise: linked unless some fund is left out.
 # Every way must give the same departments, and dp-aggregate the same
-# tables from the cells file as from the gzip table.
+# rankings.
 source "$(dirname "$0")/lib.bash"
 "$DP_GEN" --out "$T/g" --seed 7 --year 2021 --forms 0 --bulk 200 --clean >/dev/null
 f=bulk/departments-2021.csv
@@ -46,22 +46,15 @@ variant superseded '{ $6 = "2022-01-01"; print }'
 # a cell filled in: the first department without 其他收入 (0.00 is written)
 variant filled '{ $9 = ""; $7 = $8; print }' replace
 
-# dp-validate read the departments from dp-normalize's cells; parsing the
-# table gives the same in every way
-for v in clean orphan rejected superseded filled; do
-	validated_without_cells "$T/w-$v"
-done
 [ "$(inode "$T/w-clean/departments.cells")" = "$(inode "$T/w-clean/parsed-departments.cells")" ] ||
 	fail "clean: departments.cells was written again, not linked to dp-normalize's"
 grep -q "0 rejected + 0 superseded" "$T/v-clean" || fail "clean: $(cat "$T/v-clean")"
 grep -q "1 rejected + 0 superseded" "$T/v-rejected" || fail "rejected: $(cat "$T/v-rejected")"
 grep -q "0 rejected + 1 superseded" "$T/v-superseded" || fail "superseded: $(cat "$T/v-superseded")"
 grep -q "0 rejected + 0 superseded" "$T/v-filled" || fail "filled: $(cat "$T/v-filled")"
-[ "$(inode "$T/w-clean/departments.csv.gz")" = "$(inode "$T/w-clean/parsed-departments.csv.gz")" ] ||
-	fail "clean: departments.csv.gz was written again, not linked"
 for v in rejected superseded filled; do
-	[ "$(inode "$T/w-$v/departments.csv.gz")" != "$(inode "$T/w-$v/parsed-departments.csv.gz")" ] ||
-		fail "$v: departments.csv.gz is the parsed table, with a submission it must not have"
+	[ "$(inode "$T/w-$v/departments.cells")" != "$(inode "$T/w-$v/parsed-departments.cells")" ] ||
+		fail "$v: departments.cells is dp-normalize's, with a submission it must not have"
 done
 # special_funds.csv.gz: the parsed table when every fund is accepted (a
 # superseded bulk submission's funds are its key's), written again without
@@ -77,46 +70,41 @@ zcat "$T/w-orphan/findings.csv.gz" | grep -c "W-ORPHAN-FUND.*445999998" >/dev/nu
 zcat "$T/w-clean/special_funds.csv.gz" >"$T/funds.clean"
 [ "$(wc -l <"$T/funds.clean")" -gt 200 ] || fail "clean: $(wc -l <"$T/funds.clean") fund lines"
 zcat "$T/w-orphan/special_funds.csv.gz" | cmp - "$T/funds.clean" || fail "orphan: the funds differ from the clean run's"
-zcat "$T/w-clean/departments.csv.gz" >"$T/dep.clean"
+deps() { "$DP_CELLS_CSV" "$1/departments.cells"; }
+deps "$T/w-clean" >"$T/dep.clean"
 [ "$(wc -l <"$T/dep.clean")" -eq 201 ] || fail "clean: $(wc -l <"$T/dep.clean") lines, want 201"
 for v in rejected superseded; do
-	zcat "$T/w-$v/departments.csv.gz" | cmp - "$T/dep.clean" || fail "$v: departments differ from the clean run's"
+	deps "$T/w-$v" | cmp - "$T/dep.clean" || fail "$v: departments differ from the clean run's"
 done
 code=${row2%%,*}
-zcat "$T/w-filled/departments.csv.gz" | grep -v "^2021,$code," >"$T/dep.filled"
+deps "$T/w-filled" | grep -v "^2021,$code," >"$T/dep.filled"
 grep -v "^2021,$code," "$T/dep.clean" | cmp - "$T/dep.filled" || fail "filled: the other departments differ"
 # 其他收入 0.00 (and 收入合计 = 财政拨款收入) where the clean run has its
 # figures, the rest of the row the same
 IFS=, read -r _ _ _ _ _ _ total fiscal other _ <<<"$row2"
-zcat "$T/w-filled/departments.csv.gz" | grep "^2021,$code," |
+deps "$T/w-filled" | grep "^2021,$code," |
 	sed "s/,$fiscal,$fiscal,0\.00,/,$total,$fiscal,$other,/" >"$T/row.filled"
 grep "^2021,$code," "$T/dep.clean" | cmp - "$T/row.filled" || fail "filled: 其他收入 not written as 0.00: $(cat "$T/row.filled")"
-# dp-aggregate: the same tables from departments.cells as without it
+# dp-aggregate: the same rankings whichever way departments.cells was made
 for v in clean superseded filled; do
 	w="$T/w-$v"
 	set +e
 	"$DP_BIN/dp-score" --work "$w" >/dev/null 2>&1
-	cp -r "$w" "$w-nocells"
-	rm "$w-nocells/departments.cells"
 	"$DP_BIN/dp-aggregate" --work "$w" --out "$T/a-$v" >/dev/null 2>"$T/err"
-	"$DP_BIN/dp-aggregate" --work "$w-nocells" --out "$T/b-$v" >/dev/null 2>&1
 	set -e
 	[ -f "$T/a-$v/rankings.csv.gz" ] || { cat "$T/err" >&2; fail "$v: dp-aggregate published nothing"; }
-	for t in "$T/a-$v/"*.csv.gz; do
-		cmp "$t" "$T/b-$v/$(basename "$t")" || fail "$v: $(basename "$t") differs without departments.cells"
-	done
 done
 cmp "$T/a-clean/rankings.csv.gz" "$T/a-superseded/rankings.csv.gz" || fail "superseded: rankings differ from the clean run's"
 # run again on the same folder, dp-validate reads normalize's tables it kept,
 # and gives the same; after ingest and normalize of other inputs there, it
 # reads theirs, not the copies it kept of the first
 w="$T/w-superseded"
-zcat "$w/departments.csv.gz" >"$T/dep.first"
+deps "$w" >"$T/dep.first"
 set +e
 "$DP_BIN/dp-validate" --work "$w" >"$T/v-again" 2>&1
 set -e
 grep -q "0 rejected + 1 superseded" "$T/v-again" || fail "validate again: $(cat "$T/v-again")"
-zcat "$w/departments.csv.gz" | cmp - "$T/dep.first" || fail "validate again: other departments"
+deps "$w" | cmp - "$T/dep.first" || fail "validate again: other departments"
 # (the same number of rows, one of them different: the copies kept would
 # be read without a word)
 w="$T/w-clean"
@@ -126,6 +114,6 @@ set +e
 "$DP_BIN/dp-validate" --work "$w" >"$T/v-other" 2>&1
 set -e
 grep -q "200 accepted + 0 rejected + 0 superseded" "$T/v-other" || fail "other inputs in the same folder: $(cat "$T/v-other")"
-zcat "$w/departments.csv.gz" | cmp - <(zcat "$T/w-filled/departments.csv.gz") ||
+deps "$w" | cmp - <(deps "$T/w-filled") ||
 	fail "other inputs in the same folder: the departments of the inputs before"
-echo "validate_paths: departments linked when clean, rewritten when rejected, superseded or filled; funds linked unless one is left out; same departments, funds and tables"
+echo "validate_paths: departments.cells linked when clean, rewritten when rejected, superseded or filled; funds linked unless one is left out; same departments, funds and rankings"

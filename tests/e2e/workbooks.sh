@@ -114,7 +114,7 @@ score_work "$w" "$T/kinds"
 for want in 'filed_on=2022-06-06' 'income_total=3998.03' 'exec_progress=38.12' 'output_completion=109.15' \
 	'dept_name=广东省测试 单位' 'cost_public_pc=20.00'; do
 	k=${want%%=*} v=${want#*=}
-	got=$("$DP_CSV_COLS" "$w/parsed-departments.csv.gz" "$k" | tail -1)
+	got=$("$DP_CELLS_CSV" "$w/parsed-departments.cells" "$k" | tail -1)
 	[ "$got" = "$v" ] || fail "the kinds form's $k is \"$got\", want \"$v\""
 done
 

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "deptperf/csvread.h"
+#include "deptperf/memtab.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 
@@ -80,6 +82,29 @@ char *t_read_gz(const char *path)
 		dp_buf_add(&b, buf, (size_t)n);
 	gzclose(g);
 	return dp_buf_detach(&b);
+}
+
+char *t_read_cells(const char *path)
+{
+	struct dp_memtab t;
+	struct dp_buf err = DP_BUF_INIT, b = DP_BUF_INIT;
+	cr_assert(dp_memtab_load_cells(&t, path, &err), "%s", dp_buf_str(&err));
+	const char **cells = dp_xcalloc(t.ncols + 1, sizeof *cells);
+	for (size_t r = 0; r <= t.nrows; r++) {
+		if (r)
+			dp_memtab_split(&t, r - 1, cells);
+		for (size_t c = 0; c < t.ncols; c++) {
+			const char *s = r ? cells[c] : t.cols[c];
+			if (c)
+				dp_buf_addc(&b, ',');
+			dp_csv_put(&b, s, strlen(s), false); /* (guarded as stored) */
+		}
+		dp_buf_addc(&b, '\n');
+	}
+	free(cells);
+	dp_memtab_free(&t);
+	dp_buf_free(&err);
+	return b.s ? dp_buf_detach(&b) : dp_xstrdup("");
 }
 
 int t_chain(const char *inputs, const char *work, int upto, const char *roster)

@@ -17,6 +17,9 @@ char *t_write(const char *dir, const char *name, const void *data, size_t n);
 char *t_writes(const char *dir, const char *name, const char *text);
 /* Reads a whole gzip or plain file into a heap string. */
 char *t_read_gz(const char *path);
+/* A cells file (memtab.h: the departments in a work folder) as the CSV
+ * text a published table of its rows holds, header first. */
+char *t_read_cells(const char *path);
 /* Runs ingest, normalize and (if upto >= 3) validate, (>= 4) score on the
  * inputs folder into work; returns the last stage's status. */
 int t_chain(const char *inputs, const char *work, int upto, const char *roster);

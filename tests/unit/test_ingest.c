@@ -133,7 +133,7 @@ Test(normalize, value_findings_with_field_and_line)
 	for (size_t i = 0; i < fs.n; i++)
 		if (strstr(fs.v[i].file, "n6.csv"))
 			cr_expect(strstr(fs.v[i].message, "收入合计"), "suggests the near label: %s", fs.v[i].message);
-	char *deps = t_read_gz(dp_path_join(work, "departments.csv.gz"));
+	char *deps = t_read_cells(dp_path_join(work, "departments.cells"));
 	cr_expect(strstr(deps, "\n2021,440000021,甲厅,"), "bulk 元 converted: %s", deps);
 	cr_expect(strstr(deps, ",3998.03,3998.03,"), "39980300 元 is 3998.03 万元");
 	dp_findings_free(&fs);
@@ -248,7 +248,7 @@ Test(normalize, faults_past_the_first_record_reject_the_file_whole)
 	}
 	struct dp_filetab tab = { 0 };
 	struct dp_buf err = DP_BUF_INIT;
-	char *ip = dp_path_join(work, "inputs.csv.gz"), *dp = dp_path_join(work, "departments.csv.gz");
+	char *ip = dp_path_join(work, "inputs.csv.gz"), *dp = dp_path_join(work, "departments.cells");
 	cr_assert(dp_filetab_load(&tab, ip, &err));
 	cr_assert_eq(tab.n, 8);
 	cr_expect_str_eq(tab.v[0].encoding, "gb18030");
@@ -274,7 +274,7 @@ Test(normalize, faults_past_the_first_record_reject_the_file_whole)
 	cr_expect_eq(tab.v[7].submissions, 0);
 	cr_expect(tab.v[5].rows > 0 && tab.v[5].rows <= 12000, "the rows read as UTF-8: %llu",
 		  (unsigned long long)tab.v[5].rows);
-	char *deps = t_read_gz(dp);
+	char *deps = t_read_cells(dp);
 	cr_expect(strstr(deps, "\n2021,440000031,广东省测试厅,"), "decoded as GB18030");
 	cr_expect(!strstr(deps, ",neither ") && !strstr(deps, ",nul ") && !strstr(deps, ",mixed ") &&
 			  !strstr(deps, ",gbfirst ") && !strstr(deps, ",cut "),

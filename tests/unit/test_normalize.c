@@ -1,5 +1,5 @@
 /* Record normalization (SPEC §2.3, norm_record.c): one value per case, in a
- * form of its own, and the canonical text departments.csv.gz gets for it:
+ * form of its own, and the canonical text departments.cells gets for it:
  * units inline or in the unit column and converted to the field's unit,
  * full-width digits, thousands separators, percents, the date forms of
  * §2.3, codes trimmed and folded. */
@@ -57,7 +57,7 @@ Test(normalize, canonical_values)
 	t_chain(in, work, 2, NULL);
 	struct dp_memtab t;
 	struct dp_buf err = DP_BUF_INIT;
-	cr_assert(dp_memtab_load(&t, dp_path_join(work, "departments.csv.gz"), false, &err), "%s", dp_buf_str(&err));
+	cr_assert(dp_memtab_load_cells(&t, dp_path_join(work, "departments.cells"), &err), "%s", dp_buf_str(&err));
 	int code = dp_memtab_col(&t, "dept_code");
 	cr_assert_geq(code, 0);
 	for (size_t i = 0; i < n; i++) {

@@ -128,7 +128,7 @@ Test(validate, every_code)
 		}
 	cr_expect_eq(tree, 1, "v13: one E-SUM, for 管理效率");
 	/* warnings alone do not reject: v08, v09, v10 are accepted */
-	char *deps = t_read_gz(dp_path_join(work, "departments.csv.gz"));
+	char *deps = t_read_cells(dp_path_join(work, "departments.cells"));
 	cr_expect(strstr(deps, ",v08,") && strstr(deps, ",v09,") && strstr(deps, ",v10,"));
 	cr_expect(!strstr(deps, ",v01,") && !strstr(deps, ",v04,"));
 	cr_expect_eq(count_lines(deps), 1 + 3);
@@ -250,7 +250,7 @@ Test(validate, all_rejected_still_writes_every_column)
 	char *dir = t_tmpdir(), *in = dp_path_join(dir, "in"), *work = dp_path_join(dir, "work");
 	t_writes(in, "one.csv", form("r3", "收入合计", "收入合计,1,万元,")); /* E-SUM: rejected */
 	t_chain(in, work, 3, NULL);
-	char *dep = t_read_gz(dp_path_join(work, "departments.csv.gz"));
+	char *dep = t_read_cells(dp_path_join(work, "departments.cells"));
 	cr_expect_eq(count_lines(dep), 1, "the header only: %s", dep);
 	cr_expect(strncmp(dep, "fiscal_year,dept_code,", 22) == 0, "%s", dep);
 	cr_expect(strstr(dep, ",dept_name,") && strstr(dep, ",self.duty,") && strstr(dep, ",self_grade\n"), "every column of SPEC §6: %s", dep);

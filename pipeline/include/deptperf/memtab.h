@@ -38,22 +38,17 @@ void dp_memtab_free(struct dp_memtab *t);
 
 /* ---- cells files ----
  *
- * A table as the cells of its rows, for a stage that loads in memory a
- * whole table the stage before it has just written (dp-aggregate the
- * departments dp-validate accepted): loading one is a read, where the gzip
- * table costs inflating and parsing every field.  The file holds each row's cells NUL-terminated, the header
- * row first, then each data row's offset, then a footer that names the
- * gzip table it copies: the table file as stat(2) gives it at commit
- * (device, inode, size, modification time: a rename or a hard link keeps
- * them) and the CRC-32 of its bytes; and the CRC-32 of the cells file's own
- * bytes before the footer, so that a file damaged since it was written is
- * not used (as a gzip table's CRC-32 refuses it).  A cells file is loaded only for the
- * table it was written beside, never after that table has changed: the
- * table is the file the footer names, or else a file of the same bytes
- * (hashed only then: a copied work folder).  Like make, this trusts that a
- * table rewritten by hand gets a new size or modification time.  Native
- * byte order: a work file, read on the machine that wrote it
- * (docs/work-files.md). */
+ * The departments' table between stages (docs/work-files.md): the only
+ * form the work folder holds it in, from dp-normalize (every submission
+ * parsed) and dp-validate (the accepted ones) to dp-score and dp-aggregate.
+ * Loading one is a read or a map, where a gzip CSV table costs inflating
+ * and parsing every field.  The file holds each row's cells NUL-terminated,
+ * the header row first, then each data row's offset, then a 40-byte footer:
+ * the magic "DPCELLS5", the columns, the rows, the cells' bytes, and the
+ * CRC-32 of every byte before the footer, so that a file damaged since it
+ * was written is refused (as a gzip table's own CRC-32 refuses it).  A cell
+ * is the text the published CSV field holds (a formula guard kept, text.h).
+ * Native byte order: a work file, read on the machine that wrote it. */
 struct dp_cells_writer;
 
 /* Creates the file path (a temporary name: dp_cells_commit gives it its
@@ -76,28 +71,23 @@ bool dp_cells_each(struct dp_cells_writer *w, bool (*fn)(void *ctx, size_t row, 
 size_t dp_cells_nrows(const struct dp_cells_writer *w);
 /* Remembers the rows appended so far; dp_cells_rewind takes back every row
  * appended after (waiting for their writes, and cutting the file there), as
- * dp_table_mark and dp_table_rewind do for the gzip table beside it.  NULL
+ * dp_table_mark and dp_table_rewind do for a gzip table.  NULL
  * does nothing. */
 void dp_cells_mark(struct dp_cells_writer *w);
 void dp_cells_rewind(struct dp_cells_writer *w);
-/* Writes the offsets and the footer naming the gzip table table_path (in
- * its place already) of CRC-32 table_crc32, closes and renames onto
- * path.  False (err set, nothing left behind) on failure.  Frees w either
- * way. */
-bool dp_cells_commit(struct dp_cells_writer *w, const char *path, const char *table_path, uint32_t table_crc32,
-		     struct dp_buf *err);
+/* Writes the offsets and the footer, closes and renames onto path.  False
+ * (err set, nothing left behind) on failure.  Frees w either way. */
+bool dp_cells_commit(struct dp_cells_writer *w, const char *path, struct dp_buf *err);
 /* Removes the partial file and frees w; NULL does nothing. */
 void dp_cells_abort(struct dp_cells_writer *w);
 /* A cells file read once, in order, for a stage that streams (dp-validate
- * reading the departments dp-normalize wrote, where parsing the gzip table
- * took a thread's whole time): memory is a buffer of a few megabytes, not
- * the file.  Rows are found by their cells' NULs; the footer and the
- * table are checked at opening as for dp_memtab_load_cells, the
- * rows' count and the body's end by dp_cells_whole. */
+ * reading the departments dp-normalize wrote): memory is a buffer of a few
+ * megabytes, not the file.  Rows are found by their cells' NULs; the footer
+ * is checked at opening, the rows' count, the body's end and the CRC-32 by
+ * dp_cells_whole. */
 struct dp_cells_reader;
-/* NULL when path is missing, is not a cells file, or copies another table
- * than table_path's. */
-struct dp_cells_reader *dp_cells_open(const char *path, const char *table_path);
+/* NULL (err set) when path is missing or is not a whole cells file. */
+struct dp_cells_reader *dp_cells_open(const char *path, struct dp_buf *err);
 size_t dp_cells_ncols(const struct dp_cells_reader *r);
 /* The header row's names, ncols of them. */
 const char *const *dp_cells_cols(const struct dp_cells_reader *r);
@@ -116,11 +106,9 @@ void dp_cells_split(const char *row, size_t ncols, const char **f, size_t *len);
 bool dp_cells_whole(struct dp_cells_reader *r);
 void dp_cells_close(struct dp_cells_reader *r);
 
-/* Loads the cells file path into t when it is whole, its bytes those
- * written (its own CRC-32), and copies the gzip table table_path as it is
- * now; false otherwise (t empty), for the caller to load the gzip table
- * instead. */
-bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, const char *table_path);
+/* Loads (maps) the cells file path into t when it is whole and its bytes
+ * those written (its CRC-32); false otherwise (t empty, err set). */
+bool dp_memtab_load_cells(struct dp_memtab *t, const char *path, struct dp_buf *err);
 /* For a caller that reads a mapped table's rows once, in order: lets the
  * kernel take back the memory of the rows before row (they are read again
  * from the file if touched after; a table not mapped is left alone).  Keeps

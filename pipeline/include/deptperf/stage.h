@@ -26,11 +26,6 @@
 #include "deptperf/buf.h"
 
 #define DP_WORK_LEVEL 1  /* gzip level of work files that never leave the run */
-/* The work folder's departments.csv.gz: stored, not compressed.  The stages
- * after dp-normalize read departments.cells beside it (memtab.h), never
- * this table, unless the cells are missing or another table's, so
- * deflating it would be work nobody uses. */
-#define DP_CELLS_TABLE_LEVEL 0
 /* dp-normalize's other tables (subs, special_funds, fundsrc): stored too,
  * which costs disk, not time (docs/decisions.md). */
 #define DP_NORMALIZED_LEVEL 0
@@ -148,10 +143,6 @@ void dp_sha256_hex(struct sha256_ctx *ctx, char hex[65]);
 /* The SHA-256 of the file path, as dp_sha256_hex writes it; false when it
  * cannot be read. */
 bool dp_sha256_file(const char *path, char hex[65]);
-/* The CRC-32 (gzip's) of the file path; false when it cannot be read.  For
- * telling a copy of a work table from another table (memtab.h): a few
- * hundredths of a second for 300 MB, where SHA-256 takes a fifth. */
-bool dp_crc32_file(const char *path, uint32_t *crc);
 /* Writes all n bytes of p to fd, again after EINTR; 0, or the errno. */
 int dp_write_full(int fd, const void *p, size_t n);
 /* fsync of every file under path and of every folder, path itself too, up
