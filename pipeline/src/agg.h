@@ -31,6 +31,7 @@
 #include "deptperf/rules.h"
 #include "deptperf/stage.h"
 #include "deptperf/table.h"
+#include "deptperf/work.h"
 
 struct pub {
 	char *name;

@@ -135,7 +135,7 @@ static void write_discs(struct agg *a, struct dp_table *w, const struct disc *v,
 /* discrepancies.csv.gz from deltas.csv.gz, in the published order. */
 void agg_discrepancies(struct agg *a)
 {
-	char *p = dp_path_join(a->o->work, "deltas.csv.gz");
+	char *p = dp_work_path(a->o->work, DP_WF_DELTAS);
 	struct dp_buf e = DP_BUF_INIT;
 	struct dp_rows *r = dp_rows_open(p, &e);
 	free(p);

@@ -360,7 +360,7 @@ static bool write_manifest(struct agg *a)
 	/* then the run's parameters and counts, after one blank line */
 	dp_buf_adds(&b, "\nparameter,value\n");
 	dp_buf_addf(&b, "deptperf_version,%s\n", dp_version());
-	char *rp = dp_path_join(a->o->work, "rules.csv");
+	char *rp = dp_work_path(a->o->work, DP_WF_RULES);
 	struct dp_buf e = DP_BUF_INIT;
 	struct dp_input *in = dp_input_open(rp, DP_ENC_UTF8, &e);
 	char hex[65] = "";
@@ -370,7 +370,7 @@ static bool write_manifest(struct agg *a)
 	dp_buf_free(&e);
 	free(rp);
 	dp_buf_addf(&b, "gzip_level,%d\n", a->o->gzip_level);
-	char *pp = dp_path_join(a->o->work, "params.csv.gz"), *cp = dp_path_join(a->o->work, "counts.csv.gz");
+	char *pp = dp_work_path(a->o->work, DP_WF_PARAMS), *cp = dp_work_path(a->o->work, DP_WF_COUNTS);
 	param_rows(&b, pp);
 	param_rows(&b, cp);
 	free(pp);
@@ -425,9 +425,10 @@ static void excel_safe(struct agg *a)
 
 /* ---- the stage ---- */
 
-static void copy_work(struct agg *a, const char *name, bool optional)
+static void copy_work(struct agg *a, enum dp_work_file f, bool optional)
 {
-	char *src = dp_path_join(a->o->work, name), *dst = dp_path_join(a->o->out, name);
+	const char *name = dp_work_name(f); /* (published under its work name) */
+	char *src = dp_work_path(a->o->work, f), *dst = dp_path_join(a->o->out, name);
 	if (!optional || access(src, F_OK) == 0) {
 		struct dp_buf e = DP_BUF_INIT;
 		if (!dp_table_recompress(src, dst, a->o->gzip_level, agg_pub_slot(a, name), &e))
@@ -461,12 +462,12 @@ static bool publish_asis(struct agg *a, const char *name)
  * gzip tables. */
 static bool load_work(struct agg *a)
 {
-	static const char *names[] = { "departments.cells", "totals.csv.gz", "special_funds.csv.gz" };
+	static const enum dp_work_file names[] = { DP_WF_DEPARTMENTS, DP_WF_TOTALS, DP_WF_FUNDS };
 	struct dp_memtab *t[] = { &a->dep, &a->tot, &a->funds };
 	bool ok[3];
 #pragma omp parallel for schedule(dynamic, 1)
 	for (int i = 0; i < 3; i++) {
-		char *p = dp_path_join(a->o->work, names[i]);
+		char *p = dp_work_path(a->o->work, names[i]);
 		struct dp_buf e = DP_BUF_INIT;
 		ok[i] = i == 0 ? dp_memtab_load_cells(t[i], p, &e) : dp_memtab_load(t[i], p, false, &e);
 		if (!ok[i])
@@ -483,13 +484,13 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		dp_buf_adds(err, "--out is required");
 		return DP_USAGE;
 	}
-	if (!dp_stage_ready(o, "totals.csv.gz", "dp-score", err))
+	if (!dp_work_ready(o->work, DP_WF_TOTALS, err))
 		return DP_NOINPUT;
 	struct agg a;
 	memset(&a, 0, sizeof a);
 	a.o = o;
 	a.err = err;
-	char *rp = dp_path_join(o->work, "rules.csv");
+	char *rp = dp_work_path(o->work, DP_WF_RULES);
 	a.rules = dp_rules_load(rp, err);
 	free(rp);
 	if (!a.rules) {
@@ -543,12 +544,12 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			agg_write_memtab(&a, &a.funds, forder, "special_funds.csv.gz");
 			free(forder);
 			dp_memtab_free(&a.funds); /* nothing reads it after the join */
-			copy_work(&a, "inputs.csv.gz", false);
-			copy_work(&a, "findings.csv.gz", false);
-			if (!publish_asis(&a, "scores.csv.gz"))
-				copy_work(&a, "scores.csv.gz", false);
-			copy_work(&a, "missing.csv.gz", true);
-			copy_work(&a, "adjustments.csv.gz", true);
+			copy_work(&a, DP_WF_INPUTS, false);
+			copy_work(&a, DP_WF_FINDINGS, false);
+			if (!publish_asis(&a, dp_work_name(DP_WF_SCORES)))
+				copy_work(&a, DP_WF_SCORES, false);
+			copy_work(&a, DP_WF_MISSING, true);
+			copy_work(&a, DP_WF_ADJUSTMENTS, true);
 		}
 		if (year_tables)
 			agg_per_year(&a, &t);
@@ -604,7 +605,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 			dp_buf_addf(&rep->line, "; more than %d departments: report.xlsx's long sheets cut, feedback/ left out"
 						" (--report writes them whole)", DP_REPORT_MAX_DEPARTMENTS);
 		/* the exit code reports what the run found, as dp-run's does */
-		char *fp = dp_path_join(o->work, "findings.csv.gz"), *mp = dp_path_join(o->work, "missing.csv.gz");
+		char *fp = dp_work_path(o->work, DP_WF_FINDINGS), *mp = dp_work_path(o->work, DP_WF_MISSING);
 		struct dp_memtab f, m;
 		struct dp_buf e = DP_BUF_INIT;
 		if (dp_memtab_load(&f, fp, true, &e)) {

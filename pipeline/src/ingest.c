@@ -27,6 +27,7 @@
 #include "deptperf/progress.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
+#include "deptperf/work.h"
 
 struct scan {
 	const struct dp_dict *dict;
@@ -235,7 +236,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 {
 	if (!dp_mkdirs(o->work, err))
 		return DP_CANTCREATE;
-	dp_validate_forget(o->work);
+	dp_work_begin(o->work, DP_ST_INGEST);
 	struct dp_found_list found = { 0 };
 	int rc = dp_discover(o->inputs, o->ninputs, &found, err);
 	if (rc != DP_OK) {
@@ -347,7 +348,7 @@ int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, st
 		dp_findings_move(&fs, &s->fs);
 	}
 	if (rc == DP_OK) {
-		char *p1 = dp_path_join(o->work, "inputs.csv.gz"), *p2 = dp_path_join(o->work, "findings.csv.gz");
+		char *p1 = dp_work_path(o->work, DP_WF_INPUTS), *p2 = dp_work_path(o->work, DP_WF_FINDINGS);
 		if (!dp_filetab_write(&tab, p1, DP_WORK_LEVEL, NULL, err) || !dp_findings_write(&fs, p2, DP_WORK_LEVEL, NULL, err))
 			rc = DP_CANTCREATE;
 		free(p1);

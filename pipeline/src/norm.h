@@ -25,6 +25,7 @@
 #include "deptperf/table.h"
 #include "deptperf/text.h"
 #include "deptperf/value.h"
+#include "deptperf/work.h"
 
 
 #define MAX_FORM_ROWS 10000

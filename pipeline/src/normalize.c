@@ -21,10 +21,10 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 			 struct dp_buf *err)
 {
 	memset(w, 0, sizeof *w);
-	static const char *names[3] = { "subs.csv.gz", "special_funds.csv.gz", "fundsrc.csv.gz" };
+	static const enum dp_work_file names[3] = { DP_WF_SUBS, DP_WF_FUNDS, DP_WF_FUNDSRC };
 	struct dp_table **t[3] = { &w->subs, &w->funds, &w->fundsrc };
 	for (int i = 0; i < 3; i++) {
-		char *p = dp_path_join(o->work, names[i]);
+		char *p = dp_work_path(o->work, names[i]);
 		*t[i] = dp_table_create(p, DP_NORMALIZED_LEVEL, err);
 		free(p);
 		if (!*t[i])
@@ -43,7 +43,7 @@ static bool open_writers(const struct dp_stage_opts *o, const struct dp_dict *di
 				 f->kind == DP_FK_YEAR;
 		w->guard[k] = !formatted && dp_field_is_guarded(f);
 	}
-	char *p = dp_path_join(o->work, "departments.cells.tmp");
+	char *p = dp_work_tmp(o->work, DP_WF_DEPARTMENTS);
 	w->cells = dp_cells_create(p, hdr, w->ncols, err);
 	free(p);
 	free(hdr);
@@ -66,7 +66,7 @@ static void abort_writers(struct writers *w)
 
 static bool commit_writers(const char *work, struct writers *w, struct dp_buf *err)
 {
-	char *p = dp_path_join(work, "departments.cells");
+	char *p = dp_work_path(work, DP_WF_DEPARTMENTS);
 	bool ok = dp_cells_commit(w->cells, p, err);
 	free(p);
 	norm_cellrows_free(w->dcells);
@@ -326,7 +326,7 @@ int norm_finish_job(struct file_job *j, struct dp_file_row *row, struct totals *
 /* Normalizes rows [from, to) of h into slice job j (a task). */
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err)
 {
-	if (!dp_stage_ready(o, "inputs.csv.gz", "dp-ingest", err))
+	if (!dp_work_ready(o->work, DP_WF_INPUTS, err))
 		return DP_NOINPUT;
 	int lrc;
 	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
@@ -335,9 +335,9 @@ int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 	struct dp_dict *dict = dp_dict_new(rules);
 	struct dp_filetab tab = { 0 };
 	struct dp_findings fs = { 0 };
-	dp_validate_forget(o->work);
-	char *p_inputs = dp_path_join(o->work, "inputs.csv.gz");
-	char *p_findings = dp_path_join(o->work, "findings.csv.gz");
+	dp_work_begin(o->work, DP_ST_NORMALIZE);
+	char *p_inputs = dp_work_path(o->work, DP_WF_INPUTS);
+	char *p_findings = dp_work_path(o->work, DP_WF_FINDINGS);
 	int rc = DP_OK;
 	struct writers w;
 	if (!dp_filetab_load(&tab, p_inputs, err) || !dp_findings_load(&fs, p_findings, err)) {

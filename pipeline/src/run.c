@@ -31,6 +31,7 @@
 #include "deptperf/status.h"
 #include "deptperf/table.h"
 #include "deptperf/text.h"
+#include "deptperf/work.h"
 
 extern char **environ;
 
@@ -327,7 +328,7 @@ static int precheck(const struct dp_stage_opts *o, struct dp_buf *err)
 
 static bool write_params(const struct dp_stage_opts *o, const char *work, const char *id, struct dp_buf *err)
 {
-	char *p = dp_path_join(work, "params.csv.gz");
+	char *p = dp_work_path(work, DP_WF_PARAMS);
 	struct dp_table *t = dp_table_create(p, DP_WORK_LEVEL, err);
 	free(p);
 	if (!t)
@@ -522,7 +523,7 @@ static int chain(const struct dp_stage_opts *o, struct sigwatch *w, struct dp_st
 		goto out;
 	}
 	/* the quarantine travels with the run */
-	char *rej_from = dp_path_join(work, "rejected"), *rej_to = dp_path_join(pub, "rejected");
+	char *rej_from = dp_work_path(work, DP_WF_REJECTED), *rej_to = dp_path_join(pub, "rejected");
 	bool stuck = access(rej_from, F_OK) == 0 && rename(rej_from, rej_to) != 0;
 	free(rej_from);
 	free(rej_to);

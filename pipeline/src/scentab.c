@@ -13,6 +13,7 @@
 #include "deptperf/rank.h"
 #include "deptperf/stage.h"
 #include "deptperf/value.h"
+#include "deptperf/work.h"
 
 static const char *const names[DP_SCENTAB_TABLES] = { "scenarios.csv.gz", "scenario_summary.csv.gz",
 						      "rank_stability.csv.gz" };
@@ -341,7 +342,7 @@ static void free_ctx(struct ctx *c)
 int dp_scentab_publish(const char *work, const char *out, const struct dp_rules *rules, int level,
 		       struct dp_scentab_pub pub[DP_SCENTAB_TABLES], struct dp_buf *err)
 {
-	char *totals = dp_path_join(work, "scenario_totals.csv.gz");
+	char *totals = dp_work_path(work, DP_WF_SCENARIO_TOTALS);
 	if (access(totals, F_OK) != 0) {
 		for (int i = 0; i < DP_SCENTAB_TABLES; i++) {
 			char *p = dp_path_join(out, names[i]);
@@ -355,7 +356,7 @@ int dp_scentab_publish(const char *work, const char *out, const struct dp_rules 
 	memset(&c, 0, sizeof c);
 	c.rules = rules;
 	c.ngr = dp_rules_grade_count(rules);
-	char *np = dp_path_join(work, "scenarios.csv");
+	char *np = dp_work_path(work, DP_WF_SCENARIOS);
 	struct dp_csvfile_result res;
 	dp_csvfile_read(np, DP_ENC_UTF8, false, on_name, &c, &res, err);
 	bool ok = dp_csvfile_config_ok(&res, np, true, "情景", err) && c.nscen > 0;

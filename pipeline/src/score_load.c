@@ -27,7 +27,7 @@ void score_need_fields(struct subs *s, const struct dp_dict *d, struct dp_scorer
 
 static bool load_funds(const char *work, struct dp_keymap *m, struct dp_buf *err)
 {
-	char *p = dp_path_join(work, "special_funds.csv.gz");
+	char *p = dp_work_path(work, DP_WF_FUNDS);
 	struct dp_rows *r = dp_rows_open(p, err);
 	free(p);
 	if (!r)
@@ -91,7 +91,7 @@ static void add_sub(struct subs *s, const struct dp_deptrow *row, uint64_t line)
 static bool load_subs(const char *work, const struct dp_dict *d, struct subs *s, struct dp_buf *err)
 {
 	struct dp_memtab t;
-	char *pc = dp_path_join(work, "departments.cells");
+	char *pc = dp_work_path(work, DP_WF_DEPARTMENTS);
 	bool ok = dp_memtab_load_cells(&t, pc, err);
 	free(pc);
 	if (!ok)
@@ -134,7 +134,7 @@ static void link_funds(struct subs *s, const struct dp_keymap *funds)
 bool score_load_all(const struct dp_stage_opts *o, const struct dp_dict *dict, struct dp_findings *fs,
 		     struct dp_keymap *funds, struct subs *s, struct dp_buf *err)
 {
-	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
+	char *p_fi = dp_work_path(o->work, DP_WF_FINDINGS);
 	struct dp_buf e[3] = { DP_BUF_INIT, DP_BUF_INIT, DP_BUF_INIT };
 	bool ok[3];
 #pragma omp parallel for schedule(dynamic, 1)

@@ -26,6 +26,7 @@
 #include "deptperf/table.h"
 #include "deptperf/text.h"
 #include "deptperf/value.h"
+#include "deptperf/work.h"
 
 
 /* The accepted submissions as dp-score holds them: only the numeric fields

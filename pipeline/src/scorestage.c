@@ -388,7 +388,7 @@ struct loaded {
 static int load_stage(const struct dp_stage_opts *o, struct loaded *L, struct dp_buf *err)
 {
 	memset(L, 0, sizeof *L);
-	if (!dp_stage_ready(o, "counts.csv.gz", "dp-validate", err))
+	if (!dp_work_ready(o->work, DP_WF_COUNTS, err))
 		return DP_NOINPUT;
 	int lrc;
 	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
@@ -461,7 +461,7 @@ static bool write_scenario_names(const char *work, const struct dp_scenarios *sc
 		dp_csv_put(&b, sc->v[k].name, strlen(sc->v[k].name), false);
 		dp_buf_addc(&b, '\n');
 	}
-	char *p = dp_path_join(work, "scenarios.csv");
+	char *p = dp_work_path(work, DP_WF_SCENARIOS);
 	bool ok = dp_write_file(p, b.s, b.len, false, err);
 	free(p);
 	dp_buf_free(&b);
@@ -474,19 +474,19 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	int rc = load_stage(o, &L, err);
 	struct sctx *c = &L.c;
 	const struct dp_rules *rules = c->rules;
-	char *p_fi = dp_path_join(o->work, "findings.csv.gz");
+	char *p_fi = dp_work_path(o->work, DP_WF_FINDINGS);
 	if (rc != DP_OK)
 		goto out;
-	char *p_sc = dp_path_join(o->work, "scores.csv.gz"), *p_to = dp_path_join(o->work, "totals.csv.gz");
-	char *p_ad = dp_path_join(o->work, "adjustments.csv.gz"), *p_de = dp_path_join(o->work, "deltas.csv.gz");
-	char *p_ru = dp_path_join(o->work, "rules.csv"), *p_st = dp_path_join(o->work, "scenario_totals.csv.gz");
+	char *p_sc = dp_work_path(o->work, DP_WF_SCORES), *p_to = dp_work_path(o->work, DP_WF_TOTALS);
+	char *p_ad = dp_work_path(o->work, DP_WF_ADJUSTMENTS), *p_de = dp_work_path(o->work, DP_WF_DELTAS);
+	char *p_ru = dp_work_path(o->work, DP_WF_RULES), *p_st = dp_work_path(o->work, DP_WF_SCENARIO_TOTALS);
 	/* the rules dp-aggregate reads: the file, or as --set changed it */
 	const char *text = dp_rules_text(rules);
 	bool rules_ok = text ? dp_write_file(p_ru, text, strlen(text), false, err) :
 			       dp_copy_file(dp_rules_path(rules), p_ru, err);
 	/* scores.csv.gz, the largest table, is written at the published level so
 	 * that dp-aggregate can publish it as it is */
-	dp_asis_forget(o->work, "scores.csv.gz");
+	dp_asis_forget(o->work, dp_work_name(DP_WF_SCORES));
 	c->scores = rules_ok ? dp_table_create(p_sc, o->gzip_level, err) : NULL;
 	c->totals = c->scores ? dp_table_create(p_to, DP_WORK_LEVEL, err) : NULL;
 	c->deltas = c->totals ? dp_table_create(p_de, DP_WORK_LEVEL, err) : NULL;
@@ -497,7 +497,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	if (!c->scen) {
 		/* an earlier run's: dp-aggregate publishes scenarios when it is there */
 		unlink(p_st);
-		char *p_sn = dp_path_join(o->work, "scenarios.csv");
+		char *p_sn = dp_work_path(o->work, DP_WF_SCENARIOS);
 		unlink(p_sn);
 		free(p_sn);
 	}
@@ -556,7 +556,7 @@ int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, str
 	report_adjustments(c);
 	struct dp_table_info sinfo;
 	bool ok = dp_table_commit(c->scores, &sinfo, err) &&
-		  dp_asis_record(o->work, "scores.csv.gz", o->gzip_level, &sinfo, err);
+		  dp_asis_record(o->work, dp_work_name(DP_WF_SCORES), o->gzip_level, &sinfo, err);
 	ok = dp_table_commit_if(ok, c->totals, NULL, err);
 	ok = dp_table_commit_if(ok, c->deltas, NULL, err);
 	if (c->adjout)

@@ -58,12 +58,3 @@ struct dp_scenarios *dp_stage_load_scenarios(const struct dp_stage_opts *o, stru
 	return s;
 }
 
-bool dp_stage_ready(const struct dp_stage_opts *o, const char *file, const char *earlier, struct dp_buf *err)
-{
-	char *p = dp_path_join(o->work, file);
-	bool ok = access(p, F_OK) == 0 || errno != ENOENT; /* another failure: the stage's reading says it */
-	if (!ok)
-		dp_buf_addf(err, "%s has no %s: run %s on this work folder first", o->work, file, earlier);
-	free(p);
-	return ok;
-}

@@ -35,11 +35,11 @@
 #include "deptperf/text.h"
 #include "deptperf/uscc.h"
 #include "deptperf/value.h"
+#include "deptperf/work.h"
 
 
 enum { ST_CANDIDATE = 0, ST_REJECTED = 1, ST_ACCEPTED = 2, ST_SUPERSEDED = 3 };
 
-#define VAL_SOURCE_CELLS "parsed-departments.cells" /* dp-normalize's departments, kept */
 #define NOT_SRC UINT64_MAX /* a candidate whose cells are in v->cand */
 
 /* One per distinct (fiscal_year, dept_code): kept small, there may be a
@@ -177,9 +177,10 @@ void val_out_of_step(const struct pair *p, struct dp_buf *err);
 /* Advances both tables; false at the end (or on a fault: err set).  With
  * numbers, the numeric fields are parsed too. */
 bool val_pair_next(struct pair *p, struct dp_buf *err, bool *fault, bool numbers);
-/* Opens table ta (or, given ca, the cells read instead: ta NULL; ca is
- * then p's, closed with it) and its twin tb, and reads their headers. */
-bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, const char *tb,
+/* Opens the table at path ta (or, given ca, the cells read instead: ta
+ * NULL; ca is then p's, closed with it) and its twin, the work file tb,
+ * and reads their headers. */
+bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, enum dp_work_file tb,
 		      struct dp_buf *err);
 bool val_pass_funds_check(struct vctx *v, struct dp_buf *err);
 /* Appends cell s (n bytes) of field f to the row being made as it will be

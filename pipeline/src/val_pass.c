@@ -5,15 +5,14 @@
 /* ---- the passes ---- */
 
 
-bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, const char *tb,
+bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cells_reader *ca, enum dp_work_file tb,
 		      struct dp_buf *err)
 {
 	memset(p, 0, sizeof *p);
-	char *pa = ca ? NULL : dp_path_join(v->o->work, ta), *pb = dp_path_join(v->o->work, tb);
+	char *pb = dp_work_path(v->o->work, tb);
 	p->ca = ca;
-	p->a = ca ? NULL : dp_rows_open(pa, err);
+	p->a = ca ? NULL : dp_rows_open(ta, err);
 	p->b = p->a || ca ? dp_rows_open(pb, err) : NULL;
-	free(pa);
 	free(pb);
 	if (!p->b)
 		return false;
@@ -33,7 +32,7 @@ bool val_pair_open(struct vctx *v, struct pair *p, const char *ta, struct dp_cel
 		h = dp_rows_next(p->a, err);
 	}
 	if (!h || !dp_rows_next(p->b, err)) {
-		dp_buf_addf(err, "%s: empty work file", ca ? tb : ta);
+		dp_buf_addf(err, "%s: empty work file", ca ? dp_work_name(tb) : ta);
 		return false;
 	}
 	return dp_deptrow_init(&p->drow, v->dict, h, err);
@@ -77,7 +76,8 @@ void val_out_of_step(const struct pair *p, struct dp_buf *err)
 	if (err->len)
 		return;
 	if (p->ca && !dp_cells_whole(p->ca))
-		dp_buf_adds(err, VAL_SOURCE_CELLS ": damaged or cut short since dp-normalize wrote it (rerun dp-normalize)");
+		dp_buf_addf(err, "parsed-%s: damaged or cut short since dp-normalize wrote it (rerun dp-normalize)",
+			    dp_work_name(DP_WF_DEPARTMENTS));
 	else
 		dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
 }
@@ -132,12 +132,12 @@ bool val_fsrc_of(const struct vctx *v, const struct dp_record *s, struct fsrc *r
 			dp_buf_adds(err, "work tables out of step (rerun dp-normalize)");
 		return false;
 	}
-	if ((r->fi = val_file_of(v, s->f[0], "fundsrc.csv.gz", err)) < 0)
+	if ((r->fi = val_file_of(v, s->f[0], dp_work_name(DP_WF_FUNDSRC), err)) < 0)
 		return false;
 	r->line = strtoull(s->f[1], NULL, 10);
 	r->bulk = s->len[3] == 0;
 	r->sub = 0;
-	if (!r->bulk && !val_sub_id(v, s->f[3], "fundsrc.csv.gz", &r->sub, err))
+	if (!r->bulk && !val_sub_id(v, s->f[3], dp_work_name(DP_WF_FUNDSRC), &r->sub, err))
 		return false;
 	r->errors = strtoull(s->f[4], NULL, 10);
 	r->bad = s->f[5];
@@ -273,7 +273,10 @@ bool val_pass_funds_check(struct vctx *v, struct dp_buf *err)
 {
 	struct pair p;
 	bool fault = false;
-	if (!val_pair_open(v, &p, "parsed-special_funds.csv.gz", NULL, "fundsrc.csv.gz", err)) {
+	char *pa = dp_work_parsed(v->o->work, DP_WF_FUNDS);
+	bool opened = val_pair_open(v, &p, pa, NULL, DP_WF_FUNDSRC, err);
+	free(pa);
+	if (!opened) {
 		val_pair_close(&p);
 		return false;
 	}

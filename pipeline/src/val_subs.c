@@ -5,8 +5,8 @@
 static bool sub_info(const struct vctx *v, const struct pair *p, struct dp_check_site *si, uint64_t *id, long *fi,
 		     struct dp_buf *err)
 {
-	if (!val_sub_id(v, p->rb->f[0], "subs.csv.gz", id, err) ||
-	    (*fi = val_file_of(v, p->rb->f[1], "subs.csv.gz", err)) < 0)
+	if (!val_sub_id(v, p->rb->f[0], dp_work_name(DP_WF_SUBS), id, err) ||
+	    (*fi = val_file_of(v, p->rb->f[1], dp_work_name(DP_WF_SUBS), err)) < 0)
 		return false;
 	si->file = val_site_file(v, *fi);
 	si->line = strtoull(p->rb->f[2], NULL, 10);
@@ -139,7 +139,7 @@ static void sub_candidate(struct vctx *v, const struct pair *p, const struct dp_
  * (err set) when they cannot be read. */
 static struct dp_cells_reader *source_cells(struct vctx *v, struct dp_buf *err)
 {
-	char *pc = dp_path_join(v->o->work, VAL_SOURCE_CELLS);
+	char *pc = dp_work_parsed(v->o->work, DP_WF_DEPARTMENTS);
 	struct dp_cells_reader *r = dp_cells_open(pc, err);
 	if (!r)
 		dp_buf_adds(err, " (run dp-normalize again)");
@@ -268,8 +268,8 @@ static bool sub_batch(struct vctx *v, struct pair *p, struct batch *bt, struct d
 		p->row++;
 		r->at = bt->rows.len;
 		r->row = p->row;
-		if (!val_sub_id(v, rb->f[0], "subs.csv.gz", &r->id, err) ||
-		    (r->fi = val_file_of(v, rb->f[1], "subs.csv.gz", err)) < 0)
+		if (!val_sub_id(v, rb->f[0], dp_work_name(DP_WF_SUBS), &r->id, err) ||
+		    (r->fi = val_file_of(v, rb->f[1], dp_work_name(DP_WF_SUBS), err)) < 0)
 			return false;
 		r->line = strtoull(rb->f[2], NULL, 10);
 		r->form = strcmp(rb->f[3], "form") == 0;
@@ -426,7 +426,7 @@ bool val_pass_subs_check(struct vctx *v, struct dp_buf *err)
 	struct pair p;
 	bool fault = false;
 	struct dp_cells_reader *src = source_cells(v, err);
-	if (!src || !val_pair_open(v, &p, NULL, src, "subs.csv.gz", err)) {
+	if (!src || !val_pair_open(v, &p, NULL, src, DP_WF_SUBS, err)) {
 		if (!src)
 			memset(&p, 0, sizeof p);
 		val_pair_close(&p);
@@ -438,7 +438,7 @@ bool val_pass_subs_check(struct vctx *v, struct dp_buf *err)
 	for (size_t k = 0; k < p.drow.ncols; k++)
 		v->sub_cols[k] = dp_dict_field(v->dict, (size_t)p.drow.field[k])->code;
 	/* (the header read is these codes: dp_deptrow_init takes no other) */
-	char *p_cand = dp_path_join(v->o->work, "candidates.cells.tmp");
+	char *p_cand = dp_work_path(v->o->work, DP_WF_CANDIDATES);
 	v->cand = dp_cells_create(p_cand, v->sub_cols, v->nsub_cols, err);
 	free(p_cand);
 	if (!v->cand) {

@@ -137,9 +137,9 @@ static bool link_parsed(const char *parsed, const char *to, struct dp_buf *err)
 
 bool val_write_subs(struct vctx *v, const unsigned char *acc, struct dp_buf *err)
 {
-	char *p_cells = dp_path_join(v->o->work, "departments.cells");
-	char *p_pcells = dp_path_join(v->o->work, VAL_SOURCE_CELLS);
-	char *p_tmp = dp_path_join(v->o->work, "departments.cells.tmp");
+	char *p_cells = dp_work_path(v->o->work, DP_WF_DEPARTMENTS);
+	char *p_pcells = dp_work_parsed(v->o->work, DP_WF_DEPARTMENTS);
+	char *p_tmp = dp_work_tmp(v->o->work, DP_WF_DEPARTMENTS);
 	bool ok = true;
 	if (!v->rejected && !v->superseded && !v->cand_changed) {
 		/* every submission accepted as it was read */
@@ -194,8 +194,8 @@ static bool funds_dropped(const struct vctx *v)
  * million lines formatted, spooled and read back, ≈ 0.6 s). */
 int val_write_funds(struct vctx *v, struct dp_buf *err)
 {
-	char *p_fun = dp_path_join(v->o->work, "special_funds.csv.gz");
-	char *p_parsed = dp_path_join(v->o->work, "parsed-special_funds.csv.gz");
+	char *p_fun = dp_work_path(v->o->work, DP_WF_FUNDS);
+	char *p_parsed = dp_work_parsed(v->o->work, DP_WF_FUNDS);
 	bool ok;
 	if (!funds_dropped(v)) {
 		v->funds_accepted = v->funds_read;
@@ -213,7 +213,10 @@ int val_write_funds(struct vctx *v, struct dp_buf *err)
 	bool fault = false;
 	if (!out)
 		return DP_CANTCREATE;
-	if (!val_pair_open(v, &p, "parsed-special_funds.csv.gz", NULL, "fundsrc.csv.gz", err)) {
+	char *pa = dp_work_parsed(v->o->work, DP_WF_FUNDS);
+	bool opened = val_pair_open(v, &p, pa, NULL, DP_WF_FUNDSRC, err);
+	free(pa);
+	if (!opened) {
 		val_pair_close(&p);
 		dp_table_abort(out);
 		return DP_IOERR;

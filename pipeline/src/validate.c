@@ -17,7 +17,7 @@
  * accepted as it was read, departments.cells is dp-normalize's (a link),
  * not written again.  Memory: one small record per
  * distinct key, three bytes per submission and 8 bytes per candidate
- * (docs/work-files.md). */
+ * (docs/memory.md). */
 #include "val.h"
 
 void val_ensure_sub(struct vctx *v, uint64_t id)
@@ -327,36 +327,6 @@ static void place_findings(struct vctx *v, size_t from)
 
 /* ---- the stage ---- */
 
-static const char *const kept[] = { "departments.cells", "special_funds.csv.gz", "inputs.csv.gz",
-				    "findings.csv.gz" };
-
-void dp_validate_forget(const char *work)
-{
-	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
-		struct dp_buf p = DP_BUF_INIT;
-		dp_buf_addf(&p, "%s/parsed-%s", work, kept[i]);
-		unlink(p.s);
-		dp_buf_free(&p);
-	}
-}
-
-/* Renames work/name to parsed-name unless that is there already (a run
- * again). */
-static bool keep_parsed(const char *work, const char *name, struct dp_buf *err)
-{
-	char *from = dp_path_join(work, name);
-	struct dp_buf to = DP_BUF_INIT;
-	dp_buf_addf(&to, "%s/parsed-%s", work, name);
-	bool ok = true;
-	if (access(to.s, F_OK) != 0 && rename(from, to.s) != 0) {
-		dp_buf_addf(err, "%s: %s (run dp-normalize first)", from, strerror(errno));
-		ok = false;
-	}
-	free(from);
-	dp_buf_free(&to);
-	return ok;
-}
-
 static const char *final_status(const struct vctx *v, size_t i)
 {
 	uint64_t acc = v->file_acc[i], rej = v->file_rej[i], sup = v->file_sup[i];
@@ -374,7 +344,7 @@ static const char *final_status(const struct vctx *v, size_t i)
 
 static bool write_missing(struct vctx *v, const struct years *years, uint64_t *missing, struct dp_buf *err)
 {
-	char *path = dp_path_join(v->o->work, "missing.csv.gz");
+	char *path = dp_work_path(v->o->work, DP_WF_MISSING);
 	if (!v->roster) {
 		unlink(path);
 		free(path);
@@ -416,7 +386,7 @@ static int years_cmp(const void *a, const void *b)
 
 static bool write_counts(const struct vctx *v, uint64_t missing, struct dp_buf *err)
 {
-	char *path = dp_path_join(v->o->work, "counts.csv.gz");
+	char *path = dp_work_path(v->o->work, DP_WF_COUNTS);
 	struct dp_table *t = dp_table_create(path, DP_WORK_LEVEL, err);
 	free(path);
 	if (!t)
@@ -451,7 +421,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	v.o = o;
 	struct dp_phases ph;
 	dp_phases_start(&ph);
-	if (!dp_stage_ready(o, "subs.csv.gz", "dp-normalize", err))
+	if (!dp_work_ready(o->work, DP_WF_SUBS, err))
 		return DP_NOINPUT;
 	int lrc;
 	struct dp_rules *rules = dp_stage_load_rules(o, &lrc, err);
@@ -471,16 +441,15 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	dp_score_result_init(&v.res, v.scorer);
 	v.tab = &tab;
 	v.fs = &fs;
-	v.rejdir = dp_path_join(o->work, "rejected");
+	v.rejdir = dp_work_path(o->work, DP_WF_REJECTED);
 	v.keys = dp_keymap_new(sizeof(struct winner));
 	dp_checks_init(&v.checks, dict, rules, v.scorer);
 	int rc = DP_OK;
 	uint64_t missing = 0;
 	unsigned char *acc = NULL;
-	char *p_in = dp_path_join(o->work, "parsed-inputs.csv.gz"), *p_fi = dp_path_join(o->work, "parsed-findings.csv.gz");
-	bool kept_all = true;
-	for (size_t i = 0; kept_all && i < sizeof kept / sizeof kept[0]; i++)
-		kept_all = keep_parsed(o->work, kept[i], err);
+	char *p_in = dp_work_parsed(o->work, DP_WF_INPUTS), *p_fi = dp_work_parsed(o->work, DP_WF_FINDINGS);
+	dp_work_begin(o->work, DP_ST_VALIDATE);
+	bool kept_all = dp_work_keep_parsed(o->work, err);
 	if (!kept_all || !dp_filetab_load(&tab, p_in, err) || !dp_findings_load(&fs, p_fi, err)) {
 		rc = DP_IOERR;
 		goto out;
@@ -526,7 +495,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 	}
 	dp_phase_end(&ph, "subs");
 	/* a departments.cells of another run must not outlive this one's table */
-	char *p_cells = dp_path_join(o->work, "departments.cells");
+	char *p_cells = dp_work_path(o->work, DP_WF_DEPARTMENTS);
 	unlink(p_cells);
 	free(p_cells);
 	acc = dp_xcalloc((size_t)v.ncand + 1, 1);
@@ -564,7 +533,7 @@ int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, 
 			val_quarantine_add(&v, (long)i, 0); /* refused whole by dp-ingest (not one it could not read) */
 	}
 	place_findings(&v, normalized_findings);
-	char *p_out_in = dp_path_join(o->work, "inputs.csv.gz"), *p_out_fi = dp_path_join(o->work, "findings.csv.gz");
+	char *p_out_in = dp_work_path(o->work, DP_WF_INPUTS), *p_out_fi = dp_work_path(o->work, DP_WF_FINDINGS);
 	bool ok = write_missing(&v, &years, &missing, err) && quarantine(&v, err) &&
 		  dp_filetab_write(&tab, p_out_in, DP_WORK_LEVEL, NULL, err) && write_counts(&v, missing, err) &&
 		  dp_findings_write(&fs, p_out_fi, DP_WORK_LEVEL, NULL, err);

@@ -13,8 +13,10 @@
  *      dp_stage_main() (stages/stage_main.h) with the options it accepts;
  *   3. list it in stages/CMakeLists.txt and, if it belongs to the chain, in
  *      the chain table of pipeline/src/run.c;
- *   4. document its work files in docs/work-files.md and its options in
- *      README.md; add tests/unit/test_<name>.c and an e2e case.
+ *   4. name its work files in work.h (the stage that makes them: what a
+ *      stage starting removes follows) and document them in
+ *      docs/work-files.md; its options in README.md; add
+ *      tests/unit/test_<name>.c and an e2e case.
  */
 #ifndef DEPTPERF_STAGE_H
 #define DEPTPERF_STAGE_H
@@ -66,10 +68,6 @@ typedef int (*dp_stage_fn)(const struct dp_stage_opts *, struct dp_stage_report 
 int dp_ingest_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_normalize_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_validate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
-/* Removes the copies of normalize's tables that dp-validate keeps in work
- * (parsed-*.csv.gz, read again when it runs again): dp-ingest and
- * dp-normalize call it, as the tables they write replace those. */
-void dp_validate_forget(const char *work);
 int dp_score_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep, struct dp_buf *err);
 /* For scripts/bench (scripts/dp-bench-scoring.c): loads a validated work folder
@@ -114,11 +112,6 @@ struct dp_scenarios;
  * the caller has loaded first, so a refusal here is the scenarios file's:
  * DP_BADCONFIG); NULL with err. */
 struct dp_scenarios *dp_stage_load_scenarios(const struct dp_stage_opts *o, struct dp_buf *err);
-
-/* Whether the stage before has run on o->work: false, with err saying
- * "WORK has no FILE: run EARLIER on this work folder first", when FILE (what
- * EARLIER writes) is not there; the stage then returns DP_NOINPUT. */
-bool dp_stage_ready(const struct dp_stage_opts *o, const char *file, const char *earlier, struct dp_buf *err);
 
 /* The path DIR/NAME as a heap string. */
 char *dp_path_join(const char *dir, const char *name);
