@@ -52,6 +52,8 @@ static struct dp_book *book_open(const char *path, enum dp_book_kind k, void *da
 	struct dp_book *b = dp_xcalloc(1, sizeof *b);
 	b->kind = k;
 	b->path = dp_xstrdup(path);
+	struct stat st;
+	b->bytes = data ? (uint64_t)n : stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 	bool ok = k == DP_BOOK_XLSX ? xlsx_open(b, path, data, n, res, err) :
 		  k == DP_BOOK_XLS ? xls_open(b, path, res, err) : false;
 	if (!ok) {
@@ -245,6 +247,12 @@ bool dp_book_finding(struct dp_findings *fs, const char *path, const char *sheet
 		dp_findings_add(fs, DP_E_TOO_LONG, path, line, NULL, NULL, NULL, NULL,
 				"%s第 %llu 行超过%s（上限 %d 列、%zu 字节），停止读取，整个文件退回", where.s, line,
 				strcmp(b, "fields") == 0 ? "列数上限" : "一行的字节上限", DP_CSV_MAX_FIELDS, DP_CSV_MAX_RECORD);
+	else if (strcmp(b, "text") == 0)
+		dp_findings_add(fs, DP_E_TOO_LONG, path, line, NULL, NULL, NULL, NULL,
+				"%s到第 %llu 行为止的单元格文字合计已超过工作簿文件大小的 %d 倍（且超过 %llu MB），"
+				"停止读取，整个文件退回：很可能是同一段文字被复制进了大量单元格，请检查后重新保存，"
+				"或把数据分成几个文件提交",
+				where.s, line, DP_BOOK_MAX_RATIO, (unsigned long long)(DP_BOOK_RATIO_FROM >> 20));
 	else if (strcmp(b, "records") == 0)
 		dp_findings_add(fs, DP_E_TOO_LONG, path, line, NULL, NULL, NULL, NULL,
 				"%s超过 %llu 行（Excel 的上限），在第 %llu 行停止读取，整个文件退回：请把数据分成几个文件提交",
@@ -573,9 +581,15 @@ void dp_xl_row_set(struct dp_xl_row *r, size_t col, const char *s, size_t n)
 	while (r->n < col)
 		row_put(r, "", 0);
 	row_put(r, s, n);
+	r->sheet_text += n;
 	if (n > r->longest)
 		r->longest = n;
 	r->nonblank = r->nonblank || n > 0; /* (a blank row is one of empty cells, as a blank CSV line) */
+}
+
+bool dp_xl_text_over(const struct dp_xl_row *r, uint64_t file_bytes)
+{
+	return r->sheet_text > DP_BOOK_RATIO_FROM && r->sheet_text / DP_BOOK_MAX_RATIO >= file_bytes;
 }
 
 struct dp_record dp_xl_row_record(struct dp_xl_row *r)

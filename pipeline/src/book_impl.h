@@ -9,6 +9,7 @@ struct dp_book {
 	enum dp_book_kind kind;
 	char *path;
 	bool in_memory;       /* read from the bytes hashed (dp_book_open_hashed) */
+	uint64_t bytes;       /* the file's size (0 if unknown): the bound of a sheet's text */
 	char **names;         /* the sheets' names, in the workbook's order */
 	const char **skip;    /* per sheet: why it is no table (static text), or NULL */
 	size_t n, cap;

@@ -515,6 +515,14 @@ void xls_read(struct dp_book *b, size_t i, dp_record_fn fn, void *ctx, struct dp
 			} else {
 				dp_xl_row_set(&r, v, cell.s, cell.len);
 				last_col = v + 1;
+				const char *bound = r.text.len > DP_CSV_MAX_RECORD ? "record" :
+						    dp_xl_text_over(&r, b->bytes) ? "text" : NULL;
+				if (bound) { /* (the child is stopped, as for a record callback's stop) */
+					res->status = DP_CF_BOUND;
+					res->bound = bound;
+					res->line = r.line;
+					stopped = done = true;
+				}
 			}
 		} else if (tag == F_FAIL) {
 			read_fail(&k, res, err);

@@ -919,6 +919,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 			dp_xl_row_set(&s->r, (size_t)s->col, s->out.s, s->out.len);
 		if (s->r.text.len > DP_CSV_MAX_RECORD)
 			past(s, "record");
+		else if (dp_xl_text_over(&s->r, s->b->bytes))
+			past(s, "text");
 	} else if (e == EL_ROW && s->in_row) {
 		s->in_row = false;
 		if (!s->r.nonblank)

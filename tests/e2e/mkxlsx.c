@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 	add(z, "_rels/.rels", strcmp(kind, "moved") == 0 ? moved_rels : root_rels);
 	add(z, "xl/_rels/workbook.xml.rels", book_rels);
 	add(z, "xl/styles.xml", styles);
-	char *big = NULL;
+	char *big = NULL, *strings = NULL;
 	if (strcmp(kind, "form") == 0 || strcmp(kind, "moved") == 0) {
 		form(z, 0);
 	} else if (strcmp(kind, "dtd") == 0) {
@@ -201,6 +201,35 @@ int main(int argc, char **argv)
 			len += (size_t)sprintf(big + len, "<row r=\"%lu\"/>", r);
 		strcpy(big + len, SHEET_TAIL);
 		one_sheet(z, big);
+	} else if (strcmp(kind, "strbomb") == 0) {
+		/* a string bomb: a bulk header, then 1 100 rows of 64 cells that
+		 * all name one shared string of 4 000 bytes — 280 MB of cell
+		 * text, every cell and row within its bound, from a file of a
+		 * few tens of kilobytes */
+		size_t cap = (size_t)8 << 20, len = 0;
+		big = malloc(cap);
+		strings = malloc(8192);
+		if (!big || !strings)
+			return 71;
+		len += (size_t)sprintf(big, SHEET_HEAD "<row r=\"1\">");
+		static const char *const hdr[] = { "部门代码", "部门名称", "主管部门代码", "所属领域", "年度", "填报日期" };
+		for (int c = 0; c < 6; c++)
+			len += (size_t)sprintf(big + len, "<c r=\"%c1\" t=\"inlineStr\"><is><t>%s</t></is></c>", 'A' + c, hdr[c]);
+		len += (size_t)sprintf(big + len, "</row>");
+		for (unsigned r = 2; r <= 1101; r++) {
+			len += (size_t)sprintf(big + len, "<row r=\"%u\">", r);
+			for (int c = 0; c < 64; c++)
+				len += (size_t)sprintf(big + len, "<c r=\"%c%c%u\" t=\"s\"><v>0</v></c>", 'A' + c / 26, 'A' + c % 26, r);
+			len += (size_t)sprintf(big + len, "</row>");
+		}
+		strcpy(big + len, SHEET_TAIL);
+		int h = sprintf(strings, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sst xmlns=\"http://schemas.openxmlformats.org/"
+					 "spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"1\"><si><t>");
+		memset(strings + h, 'A', 4000);
+		strcpy(strings + h + 4000, "</t></si></sst>");
+		add(z, "xl/workbook.xml", book("<sheet name=\"表1\" sheetId=\"1\" r:id=\"rId1\"/>", 0));
+		add(z, "xl/sharedStrings.xml", strings);
+		add(z, "xl/worksheets/sheet1.xml", big);
 	} else if (strcmp(kind, "encrypted") == 0) {
 		form(z, 0);
 		zip_int64_t i = zip_name_locate(z, "xl/worksheets/sheet1.xml", 0);
@@ -231,5 +260,6 @@ int main(int argc, char **argv)
 		return 74;
 	}
 	free(big);
+	free(strings);
 	return 0;
 }

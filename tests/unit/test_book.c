@@ -216,3 +216,40 @@ Test(book, row_assembly)
 	cr_expect_eq(rec.f[4] - rec.f[0], 1 + 1 + 2 + 1);
 	dp_xl_row_free(&r);
 }
+
+/* A sheet's cell text is counted across its rows (a row started again
+ * keeps the count) and bounded against the workbook's size only past
+ * DP_BOOK_RATIO_FROM: a string bomb is refused, a large honest export of a
+ * large file is not. */
+Test(book, sheet_text_bounded_by_the_file)
+{
+	static const struct {
+		uint64_t text, file;
+		bool over;
+	} cases[] = {
+		{ DP_BOOK_RATIO_FROM, 1000, false },               /* up to the floor, whatever the file */
+		{ DP_BOOK_RATIO_FROM + 4000, 1000, true },          /* past it, 1 000 bytes allow 100 000 */
+		{ DP_BOOK_RATIO_FROM + 4000, 3000000, false },      /* 300 MB of text from a 3 MB file */
+		{ (uint64_t)301 << 20, (uint64_t)3 << 20, true },  /* past 100 × */
+		{ (uint64_t)1 << 30, (uint64_t)20 << 20, false },  /* 1 GB from 20 MB: an export of short cells */
+		{ DP_BOOK_RATIO_FROM + 4000, 0, true },             /* a size not known */
+	};
+	static char cell[4000];
+	memset(cell, 'A', sizeof cell);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct dp_xl_row r = { 0 };
+		uint64_t line = 1;
+		/* in whole cells of 4 000 bytes, 64 to a row, then the rest */
+		for (uint64_t done = 0; done < cases[i].text;) {
+			dp_xl_row_start(&r, line++);
+			for (size_t c = 0; c < 64 && done < cases[i].text; c++) {
+				size_t n = cases[i].text - done < sizeof cell ? (size_t)(cases[i].text - done) : sizeof cell;
+				dp_xl_row_set(&r, c, cell, n);
+				done += n;
+			}
+		}
+		cr_expect_eq(r.sheet_text, cases[i].text, "case %zu: counted", i);
+		cr_expect_eq(dp_xl_text_over(&r, cases[i].file), cases[i].over, "case %zu", i);
+		dp_xl_row_free(&r);
+	}
+}

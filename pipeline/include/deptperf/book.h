@@ -14,7 +14,8 @@
  * bounds of csvread.h per cell, row and sheet, and for an .xlsx the parts'
  * inflated sizes (DP_BOOK_MAX_PART, DP_BOOK_MAX_RATIO, DP_BOOK_MAX_SMALL),
  * the number of zip entries and sheets, and the shared strings, which are
- * the only thing held whole.  An
+ * the only thing held whole; and for both a sheet's cell text against the
+ * file's size (dp_xl_text_over).  An
  * .xls is read by FreeXL, which holds the whole workbook: its size is
  * bounded (DP_BOOK_MAX_XLS).  A DTD in any part (entity expansion, external
  * entities) refuses the workbook.
@@ -48,6 +49,10 @@ enum dp_book_kind dp_book_kind_from_name(const char *name);
 #define DP_BOOK_MAX_SMALL ((uint64_t)64 << 20)        /* inflated bytes of the workbook, its relationships, its styles */
 #define DP_BOOK_MAX_XLS ((uint64_t)64 << 20)          /* bytes of an .xls file (FreeXL reads it whole) */
 #define DP_BOOK_MAX_ROWS ((uint64_t)1 << 20)          /* rows of a sheet, as Excel */
+/* A sheet's cell text, all rows together, past DP_BOOK_RATIO_FROM bytes may
+ * be at most DP_BOOK_MAX_RATIO × the workbook file's size: a string bomb
+ * (one long shared string repeated in every cell, or an .xls SST entry)
+ * makes gigabytes of text from a small file, within every bound above. */
 
 struct dp_book;
 
@@ -121,10 +126,14 @@ struct dp_xl_row {
 	uint64_t line;
 	size_t longest;
 	bool nonblank;
+	uint64_t sheet_text;  /* bytes of cell text set since the sheet began (the row zeroed then) */
 };
 void dp_xl_row_start(struct dp_xl_row *r, uint64_t line);
 /* Sets column col, after every column set so far, to s[0..n). */
 void dp_xl_row_set(struct dp_xl_row *r, size_t col, const char *s, size_t n);
+/* Whether the sheet's cell text so far is past its bound for a workbook
+ * file of file_bytes (see DP_BOOK_MAX_ROWS). */
+bool dp_xl_text_over(const struct dp_xl_row *r, uint64_t file_bytes);
 /* The row as a record (valid until the row changes). */
 struct dp_record dp_xl_row_record(struct dp_xl_row *r);
 void dp_xl_row_free(struct dp_xl_row *r);
