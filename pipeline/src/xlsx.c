@@ -4,12 +4,12 @@
  * relationships, the workbook (its sheets, in order, and its date system),
  * the workbook's relationships (where each sheet's part is) and the styles
  * (which cell formats are percents and dates).  A sheet is parsed as it is
- * inflated, 64 KiB at a time, and each row handed over at its </row>: only
- * the shared strings, which any cell may name, are held whole (bounded).
+ * inflated (xlsx_sheet.c): only the shared strings, which any cell may
+ * name, are held whole (bounded).
  * Every part's inflated bytes are counted against its stored size as they
  * come (a zip's own sizes can lie), and a part with a DTD is refused before
  * any entity is defined. */
-#include "book_impl.h"
+#include "xlsx_impl.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -22,20 +22,6 @@
 #include <unistd.h>
 #include <zip.h>
 
-struct xlsx {
-	zip_t *z;
-	XML_Parser p;           /* reset for each part */
-	char **part;            /* per sheet: its part's name, or NULL */
-	enum dp_xl_fmt *xf;     /* per cell format (cellXfs): how a number shows */
-	size_t nxf, capxf;
-	char *sst_part;         /* the shared strings' part, or NULL */
-	char *styles_part;      /* the styles' part, read at the first cell with a style (load_styles) */
-	bool styles_loaded;
-	struct dp_buf sst;      /* the shared strings, each followed by its NUL */
-	size_t *sst_at, nsst, capsst;
-	uint64_t sst_bytes;     /* their memory: text and offsets (DP_BOOK_MAX_STRINGS) */
-	struct sst_stream *sst_in; /* the shared strings' part, read as far as the cells need it */
-};
 
 /* ---- one part through expat ---- */
 
@@ -50,18 +36,8 @@ static void draw_salt(void)
 	salt_value = s;
 }
 
-/* What a part's handlers share: the parser, and why they stopped it. */
-struct parse {
-	XML_Parser p;
-	const char *part;           /* the part being read, for messages */
-	enum dp_csvfile_status st;  /* DP_CF_OK while all is well */
-	int stop;                   /* the record callback's value */
-	const char *bound;
-	uint64_t line;
-	struct dp_buf why;
-};
 
-static void halt(struct parse *ps, enum dp_csvfile_status st)
+void xlsx_halt(struct parse *ps, enum dp_csvfile_status st)
 {
 	if (ps->st == DP_CF_OK)
 		ps->st = st;
@@ -75,20 +51,20 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	struct parse *ps = ud;
 	dp_buf_addf(&ps->why, "工作簿的 %s 含有 DTD 声明（可用于实体膨胀或读取外部文件），不是 Excel 保存的文件，拒绝读取："
 			      "请在 Excel 中打开后另存为 .xlsx", ps->part);
-	halt(ps, DP_CF_CORRUPT);
+	xlsx_halt(ps, DP_CF_CORRUPT);
 }
 
-static const char *local(const char *name)
+const char *xlsx_local(const char *name)
 {
 	const char *c = strrchr(name, ':');
 	return c ? c + 1 : name;
 }
 
 /* The attribute whose local name is want, or NULL. */
-static const char *attr(const XML_Char **a, const char *want)
+const char *xlsx_attr(const XML_Char **a, const char *want)
 {
 	for (; a && a[0]; a += 2)
-		if (strcmp(local(a[0]), want) == 0)
+		if (strcmp(xlsx_local(a[0]), want) == 0)
 			return a[1];
 	return NULL;
 }
@@ -202,7 +178,7 @@ static bool parse_part_max(struct xlsx *x, const char *name, bool optional, uint
 	return false;
 }
 
-static bool parse_part(struct xlsx *x, const char *name, bool optional, struct parse *ps,
+bool xlsx_parse_part(struct xlsx *x, const char *name, bool optional, struct parse *ps,
 		       struct dp_csvfile_result *res, struct dp_buf *err)
 {
 	return parse_part_max(x, name, optional, 0, ps, res, err);
@@ -221,7 +197,7 @@ static unsigned long hash_salt(void)
 /* Readies x's parser (one per workbook, reset between its parts: a parser
  * made and freed per part was most of expat's time on small workbooks) for
  * a part read with these handlers. */
-static void parse_init(struct xlsx *x, struct parse *ps, void *ud, XML_StartElementHandler start,
+void xlsx_parse_init(struct xlsx *x, struct parse *ps, void *ud, XML_StartElementHandler start,
 		       XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
 	memset(ps, 0, sizeof *ps);
@@ -240,7 +216,7 @@ static void parse_init(struct xlsx *x, struct parse *ps, void *ud, XML_StartElem
 		XML_SetCharacterDataHandler(ps->p, text);
 }
 
-static void parse_free(struct parse *ps)
+void xlsx_parse_free(struct parse *ps)
 {
 	dp_buf_free(&ps->why); /* (the parser is the workbook's) */
 }
@@ -273,15 +249,15 @@ struct small {
 static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct small *s = ud;
-	if (strcmp(local(name), "Relationship") != 0)
+	if (strcmp(xlsx_local(name), "Relationship") != 0)
 		return;
-	const char *id = attr(a, "Id"), *target = attr(a, "Target"), *type = attr(a, "Type");
+	const char *id = xlsx_attr(a, "Id"), *target = xlsx_attr(a, "Target"), *type = xlsx_attr(a, "Type");
 	if (!id || !target)
 		return;
 	if (s->nrels >= 2 * (size_t)DP_BOOK_MAX_ENTRIES) {
 		s->ps.bound = "part";
 		dp_buf_addf(&s->ps.why, "有超过 %d 个关系（relationships）", 2 * DP_BOOK_MAX_ENTRIES);
-		halt(&s->ps, DP_CF_BOUND);
+		xlsx_halt(&s->ps, DP_CF_BOUND);
 		return;
 	}
 	DP_GROW(s->rels, s->nrels, s->caprels);
@@ -296,16 +272,16 @@ static void XMLCALL no_end(void *ud, const XML_Char *name)
 static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct small *s = ud;
-	const char *n = local(name);
+	const char *n = xlsx_local(name);
 	if (strcmp(n, "workbookPr") == 0) {
-		const char *d = attr(a, "date1904");
+		const char *d = xlsx_attr(a, "date1904");
 		s->b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
 	} else if (strcmp(n, "sheet") == 0) {
-		const char *sn = attr(a, "name"), *id = attr(a, "id");
+		const char *sn = xlsx_attr(a, "name"), *id = xlsx_attr(a, "id");
 		if (s->b->n >= DP_BOOK_MAX_ENTRIES) {
 			s->ps.bound = "part";
 			dp_buf_addf(&s->ps.why, "有超过 %d 个工作表", DP_BOOK_MAX_ENTRIES);
-			halt(&s->ps, DP_CF_BOUND);
+			xlsx_halt(&s->ps, DP_CF_BOUND);
 			return;
 		}
 		book_add_sheet(s->b, sn ? sn : "", NULL);
@@ -317,11 +293,11 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
 static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
 	struct small *s = ud;
-	const char *n = local(name);
+	const char *n = xlsx_local(name);
 	if (strcmp(n, "cellXfs") == 0) {
 		s->in_xfs = true;
 	} else if (strcmp(n, "numFmt") == 0) {
-		const char *id = attr(a, "numFmtId"), *code = attr(a, "formatCode");
+		const char *id = xlsx_attr(a, "numFmtId"), *code = xlsx_attr(a, "formatCode");
 		unsigned long fid = id ? strtoul(id, NULL, 10) : FMT_IDS;
 		if (!code || fid >= FMT_IDS)
 			return;
@@ -331,7 +307,7 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 		}
 		s->fmt_kind[fid] = (unsigned char)dp_xl_code_fmt(code);
 	} else if (strcmp(n, "xf") == 0 && s->in_xfs) {
-		const char *id = attr(a, "numFmtId");
+		const char *id = xlsx_attr(a, "numFmtId");
 		unsigned long fid = id ? strtoul(id, NULL, 10) : 0;
 		enum dp_xl_fmt k = fid < FMT_IDS ? dp_xl_builtin_fmt((unsigned)fid) : DP_XL_PLAIN;
 		if (s->fmt_kind && fid < FMT_IDS && s->fmt_kind[fid] != FMT_NONE) /* a format the file defines wins */
@@ -345,7 +321,7 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 static void XMLCALL styles_end(void *ud, const XML_Char *name)
 {
 	struct small *s = ud;
-	if (strcmp(local(name), "cellXfs") == 0)
+	if (strcmp(xlsx_local(name), "cellXfs") == 0)
 		s->in_xfs = false;
 }
 
@@ -380,9 +356,9 @@ static char *resolve(const char *dir, const char *target)
 static bool small_part(struct small *s, const char *name, bool optional, XML_StartElementHandler start,
 		       XML_EndElementHandler end, struct dp_csvfile_result *res, struct dp_buf *err)
 {
-	parse_init(s->x, &s->ps, s, start, end, NULL);
+	xlsx_parse_init(s->x, &s->ps, s, start, end, NULL);
 	bool ok = parse_part_max(s->x, name, optional, DP_BOOK_MAX_SMALL, &s->ps, res, err);
-	parse_free(&s->ps);
+	xlsx_parse_free(&s->ps);
 	return ok;
 }
 
@@ -454,7 +430,7 @@ static bool read_structure(struct dp_book *b, struct xlsx *x, struct dp_csvfile_
  * a style is General (style 0, as Excel writes it): a workbook of unstyled
  * numbers — dp-ingest's header and first row of most forms — never reads
  * them. */
-static bool load_styles(struct dp_book *b, struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
+bool xlsx_load_styles(struct dp_book *b, struct xlsx *x, struct dp_csvfile_result *res, struct dp_buf *err)
 {
 	x->styles_loaded = true;
 	struct small s = { .x = x, .b = b };
@@ -471,7 +447,7 @@ static bool load_styles(struct dp_book *b, struct xlsx *x, struct dp_csvfile_res
 /* ---- the shared strings ---- */
 
 /* Appends text, decoding OOXML's _xHHHH_ escapes (a CR is _x000D_). */
-static void add_escaped(struct dp_buf *out, const char *s, size_t n)
+void xlsx_add_escaped(struct dp_buf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned cp = 0;
@@ -510,7 +486,7 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 {
 	(void)a;
 	struct sst *s = ud;
-	const char *n = local(name);
+	const char *n = xlsx_local(name);
 	if (strcmp(n, "si") == 0) {
 		s->in_si = true;
 		dp_buf_reset(&s->cur);
@@ -526,20 +502,20 @@ static void sst_enough(struct sst *s);
 static void XMLCALL sst_end(void *ud, const XML_Char *name)
 {
 	struct sst *s = ud;
-	const char *n = local(name);
+	const char *n = xlsx_local(name);
 	if (strcmp(n, "si") == 0) {
 		struct xlsx *x = s->x;
 		s->in_si = false;
 		DP_GROW(x->sst_at, x->nsst, x->capsst);
 		x->sst_at[x->nsst++] = x->sst.len;
 		size_t before = x->sst.len;
-		add_escaped(&x->sst, s->cur.s ? s->cur.s : "", s->cur.len);
+		xlsx_add_escaped(&x->sst, s->cur.s ? s->cur.s : "", s->cur.len);
 		dp_buf_addc(&x->sst, '\0');
 		x->sst_bytes += x->sst.len - before + sizeof *x->sst_at;
 		if (x->sst_bytes > DP_BOOK_MAX_STRINGS) {
 			s->ps.bound = "part";
 			dp_buf_addf(&s->ps.why, "的共享字符串超过 %llu 字节", (unsigned long long)DP_BOOK_MAX_STRINGS);
-			halt(&s->ps, DP_CF_BOUND);
+			xlsx_halt(&s->ps, DP_CF_BOUND);
 		} else {
 			sst_enough(s);
 		}
@@ -621,7 +597,7 @@ static void sst_open(struct xlsx *x)
 /* Reads the shared strings until string k is there or they end.  False,
  * with fail's status, bound and why set (the sheet's parse, which the caller
  * halts), when they are damaged, hostile or past a bound. */
-static bool sst_upto(struct xlsx *x, size_t k, struct parse *fail)
+bool xlsx_sst_upto(struct xlsx *x, size_t k, struct parse *fail)
 {
 	if (!x->sst_part)
 		return true;
@@ -671,301 +647,6 @@ static void sst_close(struct xlsx *x)
 	dp_buf_free(&ss->s.cur);
 	free(ss);
 	x->sst_in = NULL;
-}
-
-/* ---- a sheet, streamed ---- */
-
-struct sheet {
-	struct parse ps;
-	struct dp_book *b;
-	struct xlsx *x;
-	const char *name;
-	dp_record_fn fn;
-	void *ctx;
-	bool in_data, in_row, in_cell, in_is;
-	int depth_rph;
-	enum { IN_NONE, IN_V, IN_T, IN_F } collect;
-	uint64_t row, records;
-	long col;             /* the last cell's column in the row, -1 before it */
-	long cell_col;
-	char type[12];
-	unsigned style;
-	struct dp_buf v, t, f, out;
-	struct dp_xl_row r;
-};
-
-/* The sheet is damaged at the current cell: why says how. */
-static void fail_cell(struct sheet *s, const char *why)
-{
-	struct dp_buf ref = DP_BUF_INIT;
-	dp_cell_ref(&ref, s->cell_col >= 0 ? (size_t)s->cell_col : 0, s->row);
-	dp_buf_addf(&s->ps.why, "工作表“%s”的单元格 %s %s，文件不是 Excel 正常保存的或已损坏：请在 Excel 中打开后另存为 .xlsx",
-		    s->name, ref.s, why);
-	dp_buf_free(&ref);
-	s->ps.line = s->row;
-	halt(&s->ps, DP_CF_CORRUPT);
-}
-
-static void past(struct sheet *s, const char *bound)
-{
-	s->ps.bound = bound;
-	s->ps.line = s->row;
-	halt(&s->ps, DP_CF_BOUND);
-}
-
-/* The column of a reference such as "C17" (and its row in *row, 0 if none), or -1. */
-static long ref_col(const char *ref, uint64_t *row)
-{
-	long col = 0;
-	const char *p = ref;
-	for (; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'); p++) {
-		col = col * 26 + ((*p & ~0x20) - 'A' + 1);
-		if (col > 1 << 20)
-			return -1;
-	}
-	if (p == ref)
-		return -1;
-	*row = strtoull(p, NULL, 10);
-	return col - 1;
-}
-
-/* The elements of a sheet that matter, by local name (a sheet is mostly
- * c and v: told by their first letter, not by a chain of strcmp). */
-enum el { EL_OTHER, EL_SHEETDATA, EL_ROW, EL_C, EL_V, EL_F, EL_IS, EL_T, EL_RPH };
-
-static enum el el_of(const char *name)
-{
-	const char *n = local(name);
-	switch (n[0]) {
-	case 'c':
-		return n[1] ? EL_OTHER : EL_C;
-	case 'v':
-		return n[1] ? EL_OTHER : EL_V;
-	case 'f':
-		return n[1] ? EL_OTHER : EL_F;
-	case 't':
-		return n[1] ? EL_OTHER : EL_T;
-	case 'r':
-		return strcmp(n, "row") == 0 ? EL_ROW : strcmp(n, "rPh") == 0 ? EL_RPH : EL_OTHER;
-	case 'i':
-		return strcmp(n, "is") == 0 ? EL_IS : EL_OTHER;
-	case 's':
-		return strcmp(n, "sheetData") == 0 ? EL_SHEETDATA : EL_OTHER;
-	default:
-		return EL_OTHER;
-	}
-}
-
-static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **a)
-{
-	struct sheet *s = ud;
-	enum el e = el_of(name);
-	if (e == EL_SHEETDATA) {
-		s->in_data = true;
-	} else if (!s->in_data) {
-		return;
-	} else if (e == EL_ROW) {
-		const char *r = attr(a, "r");
-		uint64_t row = r ? strtoull(r, NULL, 10) : s->row + 1;
-		s->cell_col = -1;
-		if (row <= s->row || row == 0) {
-			s->ps.line = row;
-			dp_buf_addf(&s->ps.why, "工作表“%s”的第 %llu 行出现在第 %llu 行之后，行的顺序错乱：文件不是 Excel 正常保存的，"
-						"请在 Excel 中打开后另存为 .xlsx", s->name, (unsigned long long)row,
-				    (unsigned long long)s->row);
-			halt(&s->ps, DP_CF_CORRUPT);
-			return;
-		}
-		s->row = row;
-		if (row > DP_BOOK_MAX_ROWS) {
-			past(s, "records");
-			return;
-		}
-		s->in_row = true;
-		s->col = -1;
-		dp_xl_row_start(&s->r, row);
-	} else if (e == EL_C) {
-		if (!s->in_row) {
-			fail_cell(s, "不在任何行中");
-			return;
-		}
-		const char *r = NULL, *t = NULL, *st = NULL; /* its attributes r, t, s, in one pass */
-		for (const XML_Char **p = a; p && p[0]; p += 2) {
-			const char *an = local(p[0]);
-			if (an[0] == '\0' || an[1] != '\0')
-				continue;
-			if (an[0] == 'r')
-				r = p[1];
-			else if (an[0] == 't')
-				t = p[1];
-			else if (an[0] == 's')
-				st = p[1];
-		}
-		uint64_t row = s->row;
-		long col = r ? ref_col(r, &row) : s->col + 1;
-		s->cell_col = col;
-		if (col < 0 || (r && row != s->row) || col <= s->col) {
-			fail_cell(s, col < 0 ? "的引用无法识别" : row != s->row ? "不在它所在的行中" :
-								  "排在它右边的单元格之后（顺序错乱）");
-			return;
-		}
-		if ((size_t)col >= DP_CSV_MAX_FIELDS) {
-			past(s, "fields");
-			return;
-		}
-		s->col = col;
-		s->in_cell = true;
-		snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
-		s->style = st ? (unsigned)strtoul(st, NULL, 10) : 0;
-		dp_buf_reset(&s->v);
-		dp_buf_reset(&s->t);
-		dp_buf_reset(&s->f);
-	} else if (!s->in_cell) {
-		return;
-	} else if (e == EL_V) {
-		s->collect = IN_V;
-	} else if (e == EL_F) {
-		s->collect = IN_F;
-	} else if (e == EL_IS) {
-		s->in_is = true;
-	} else if (e == EL_RPH) {
-		s->depth_rph++;
-	} else if (e == EL_T && s->in_is && s->depth_rph == 0) {
-		s->collect = IN_T;
-	}
-}
-
-/* The text of the cell just ended, into s->out. */
-static void cell_text(struct sheet *s)
-{
-	struct dp_buf *o = &s->out;
-	dp_buf_reset(o);
-	const char *v = s->v.s ? s->v.s : "";
-	if (strcmp(s->type, "s") == 0) {
-		char *end;
-		unsigned long long k = strtoull(v, &end, 10);
-		if (s->v.len && !*end && k >= s->x->nsst && k < SIZE_MAX && !sst_upto(s->x, (size_t)k, &s->ps)) {
-			s->ps.line = s->row;
-			halt(&s->ps, s->ps.st);
-			return;
-		}
-		if (!s->v.len || *end || k >= s->x->nsst) {
-			char why[80];
-			snprintf(why, sizeof why, "引用了不存在的共享字符串（编号 %.20s，共 %zu 个）", v, s->x->nsst);
-			fail_cell(s, why);
-			return;
-		}
-		dp_buf_adds(o, s->x->sst.s + s->x->sst_at[k]);
-	} else if (strcmp(s->type, "inlineStr") == 0) {
-		add_escaped(o, s->t.s ? s->t.s : "", s->t.len);
-	} else if (strcmp(s->type, "b") == 0) {
-		if (s->v.len)
-			dp_buf_adds(o, strcmp(v, "0") == 0 ? "FALSE" : "TRUE");
-	} else if (strcmp(s->type, "n") == 0) {
-		if (s->style && s->v.len && !s->x->styles_loaded) {
-			struct dp_csvfile_result r = { 0 };
-			if (!load_styles(s->b, s->x, &r, &s->ps.why)) {
-				s->ps.bound = r.bound;
-				s->ps.line = s->row;
-				halt(&s->ps, r.status);
-				return;
-			}
-		}
-		enum dp_xl_fmt fmt = s->style < s->x->nxf ? s->x->xf[s->style] : DP_XL_PLAIN;
-		if (s->v.len && !dp_xl_number(o, v, s->v.len, fmt, s->b->date1904))
-			dp_buf_add(o, v, s->v.len);
-		else if (!s->v.len && s->f.len) { /* a formula saved without its value */
-			dp_buf_addc(o, '=');
-			dp_buf_add(o, s->f.s, s->f.len);
-		}
-	} else if (strcmp(s->type, "d") == 0) { /* an ISO 8601 date: its day, when at midnight */
-		size_t n = s->v.len;
-		if (n > 10 && v[10] == 'T' && strspn(v + 11, "0:.") == n - 11)
-			n = 10;
-		dp_buf_add(o, v, n);
-	} else { /* str (a formula's text), e (#DIV/0!) */
-		add_escaped(o, v, s->v.len);
-		if (!s->v.len && s->f.len) {
-			dp_buf_addc(o, '=');
-			dp_buf_add(o, s->f.s, s->f.len);
-		}
-	}
-}
-
-static void XMLCALL sheet_end(void *ud, const XML_Char *name)
-{
-	struct sheet *s = ud;
-	if (!s->in_data)
-		return;
-	enum el e = el_of(name);
-	if (e == EL_SHEETDATA) {
-		s->in_data = false;
-	} else if (e == EL_V || e == EL_F || (e == EL_T && s->collect == IN_T)) {
-		s->collect = IN_NONE;
-	} else if (e == EL_IS) {
-		s->in_is = false;
-	} else if (e == EL_RPH) {
-		s->depth_rph--;
-	} else if (e == EL_C && s->in_cell) {
-		s->in_cell = false;
-		cell_text(s);
-		if (s->ps.st != DP_CF_OK)
-			return;
-		if (s->out.len > DP_CSV_MAX_FIELD) {
-			past(s, "field");
-			return;
-		}
-		if (s->out.len)
-			dp_xl_row_set(&s->r, (size_t)s->col, s->out.s, s->out.len);
-		if (s->r.text.len > DP_CSV_MAX_RECORD)
-			past(s, "record");
-		else if (dp_xl_text_over(&s->r, s->b->bytes))
-			past(s, "text");
-	} else if (e == EL_ROW && s->in_row) {
-		s->in_row = false;
-		if (!s->r.nonblank)
-			return;
-		if (++s->records > DP_CSV_MAX_RECORDS) {
-			past(s, "records");
-			return;
-		}
-		struct dp_record rec = dp_xl_row_record(&s->r);
-		int stop = s->fn(s->ctx, &rec);
-		if (stop) {
-			s->ps.stop = stop;
-			halt(&s->ps, DP_CF_STOPPED);
-		}
-	}
-}
-
-static void XMLCALL sheet_text(void *ud, const XML_Char *t, int len)
-{
-	struct sheet *s = ud;
-	struct dp_buf *b = s->collect == IN_V ? &s->v : s->collect == IN_T ? &s->t : s->collect == IN_F ? &s->f : NULL;
-	if (!b)
-		return;
-	if (b->len + (size_t)len > DP_CSV_MAX_FIELD + 1) {
-		if (s->collect != IN_F) /* (a long formula matters only if it has no value) */
-			past(s, "field");
-		return;
-	}
-	dp_buf_add(b, t, (size_t)len);
-}
-
-void xlsx_read(struct dp_book *b, size_t i, dp_record_fn fn, void *ctx, struct dp_csvfile_result *res,
-	       struct dp_buf *err)
-{
-	struct xlsx *x = b->impl;
-	const char *part = x->part[i];
-	struct sheet s = { .b = b, .x = x, .name = b->names[i], .fn = fn, .ctx = ctx, .col = -1, .cell_col = -1 };
-	parse_init(x, &s.ps, &s, sheet_start, sheet_end, sheet_text);
-	parse_part(x, part, false, &s.ps, res, err);
-	parse_free(&s.ps);
-	dp_buf_free(&s.v);
-	dp_buf_free(&s.t);
-	dp_buf_free(&s.f);
-	dp_buf_free(&s.out);
-	dp_xl_row_free(&s.r);
 }
 
 /* ---- the workbook ---- */
