@@ -3,6 +3,21 @@
  * Indicators keep the order of the file (the "rule-set order" of the
  * tables); dp_rules_postorder() lists them children first, for scoring.  A
  * loaded rule set is immutable and may be shared by threads.
+ *
+ * Adding a rule method (a way a leaf indicator is scored):
+ *   1. add it to enum dp_method below, with the columns it reads in
+ *      struct dp_indicator if it needs new ones;
+ *   2. parse and check its row in rules.c (load: its name in the method
+ *      column, its param; a refusal names the file's row);
+ *   3. score it in score.c: leaf_inputs (which fields it reads, whether it
+ *      applies) and its case in leaf_score, in exact decimals (decimal.h),
+ *      rounded as SPEC §5.3 says;
+ *   4. say why a score differs in agg_feedback.c (the reason of its case),
+ *      and name it and its parameters in report.xlsx's 说明 sheet
+ *      (agg_report.c, "评分规则（指标与参数）");
+ *   5. if a scenario may change its parameter, scenario.h's checklist;
+ *   6. document it in README.md "Adding a province's rule set" and add
+ *      cases to tests/unit/test_score.c and test_rules.c.
  */
 #ifndef DEPTPERF_RULES_H
 #define DEPTPERF_RULES_H
