@@ -1,5 +1,5 @@
 /* The normalize stage's shared state (normalize.c), for its parts: the
- * record code of forms and bulk rows (norm_record.c) and bulk rows
+ * rows written (norm_write.c; the records themselves are record.c's) and bulk rows
  * normalized in parallel, streamed files (norm_bulk.c).  Private to those
  * files. */
 #ifndef DP_NORM_H
@@ -20,6 +20,7 @@
 #include "deptperf/rules.h"
 #include "deptperf/shape.h"
 #include "deptperf/progress.h"
+#include "deptperf/record.h"
 #include "deptperf/stage.h"
 #include "deptperf/status.h"
 #include "deptperf/table.h"
@@ -27,31 +28,6 @@
 #include "deptperf/value.h"
 #include "deptperf/work.h"
 
-
-#define MAX_FORM_ROWS 10000
-
-enum { FUND_ALLOC, FUND_SPENT, FUND_SELFEVAL, FUND_NVALS };
-
-struct fund {
-	struct dp_buf name;
-	struct dp_buf val[FUND_NVALS];
-	uint64_t line;
-	size_t errors;
-	bool bad[FUND_NVALS];
-};
-
-/* One submission (or one bulk fund row) being assembled. */
-struct sub {
-	size_t nfields;
-	struct dp_buf *val;
-	uint64_t *line_of;
-	bool *bad;
-	size_t errors;
-	size_t findings_from;
-	uint64_t line;
-	struct fund *funds;
-	size_t nfunds, capfunds;
-};
 
 /* Departments' rows as cells (memtab.h): each row's cells NUL-terminated
  * in text, and where each row ends. */
@@ -86,11 +62,9 @@ struct ctx {
 	struct dp_header hdr;
 	bool header_seen;
 	uint64_t header_line;
-	struct sub s;
+	struct dp_rec_sub s;     /* the submission being assembled (record.h) */
 	uint64_t rows, submissions, rejected;
 	uint64_t fund_rows, funds_rejected;
-	bool form_too_long;
-	struct dp_buf out, why, shown; /* scratch, reused for every value */
 	struct bulk_batch *batch;      /* bulk rows go here to be normalized in parallel; NULL: at once */
 };
 
@@ -157,7 +131,7 @@ void norm_run_job(struct file_job *j, const struct dp_file_row *row, size_t file
 /* Moves the rows of a job's memory tables to the end of w's. */
 void norm_writers_append(struct writers *w, struct writers *from);
 
-/* norm_record.c */
+/* norm_write.c */
 void norm_cellrows_free(struct cellrows *cr);
 /* Appends the rows of cr to w (when there is one) and empties cr. */
 void norm_cells_move(struct dp_cells_writer *w, struct cellrows *cr);
@@ -166,9 +140,6 @@ void norm_emit_sub(struct ctx *c);
 void norm_header_warnings(struct ctx *c, uint64_t line);
 int norm_on_bulk_row(struct ctx *c, const struct dp_record *r);
 int norm_on_form_row(struct ctx *c, const struct dp_record *r);
-void norm_sub_free(struct sub *s);
-void norm_sub_init(struct sub *s, size_t nfields);
-void norm_sub_reset(struct sub *s, size_t findings_from);
 /* Puts the sheet and cell before the messages of findings [from, n) of
  * fs, made reading c's sheet: "表1!C17：" (SPEC §2.1). */
 void norm_sheet_positions(const struct ctx *c, struct dp_findings *fs, size_t from);

@@ -57,7 +57,7 @@ static void bulk_slice(const struct ctx *c, struct half *h, struct file_job *j, 
 	jc->w = &j->w;
 	/* a row is a submission with an id unless it is a fund (on_bulk_row) */
 	j->w.next_sub = h->base + (c->shape != DP_SHAPE_BULK_FUND ? from : 0);
-	norm_sub_reset(&jc->s, 0);
+	dp_rec_sub_reset(&jc->s, 0);
 	for (size_t i = from; i < to; i++) {
 		struct dp_record r = dp_recbatch_get(&h->rows, i);
 		norm_on_bulk_row(jc, &r);
@@ -160,7 +160,7 @@ void norm_job_stream_init(struct file_job *j, const struct dp_dict *dict, const 
 	memset(j, 0, sizeof *j);
 	j->dict = dict;
 	j->w = *w;
-	norm_sub_init(&j->c.s, dp_dict_count(dict));
+	dp_rec_sub_init(&j->c.s, dp_dict_count(dict));
 	j->batch = b;
 }
 

@@ -90,7 +90,7 @@ void norm_job_init(struct file_job *j, const struct dp_dict *dict)
 	j->w.fundsrc = dp_table_mem();
 	j->w.dcells = dp_xcalloc(1, sizeof *j->w.dcells);
 	j->mem = true;
-	norm_sub_init(&j->c.s, dp_dict_count(dict));
+	dp_rec_sub_init(&j->c.s, dp_dict_count(dict));
 }
 
 void norm_job_free(struct file_job *j)
@@ -101,10 +101,7 @@ void norm_job_free(struct file_job *j)
 		dp_table_mem_free(j->w.fundsrc);
 		norm_cellrows_free(j->w.dcells);
 	}
-	norm_sub_free(&j->c.s);
-	dp_buf_free(&j->c.out);
-	dp_buf_free(&j->c.why);
-	dp_buf_free(&j->c.shown);
+	dp_rec_sub_free(&j->c.s);
 	dp_buf_free(&j->e);
 	dp_findings_free(&j->fs);
 }
@@ -215,14 +212,10 @@ static void take_back_changed(struct file_job *j, const struct dp_file_row *row)
 static void read_file(struct file_job *j, const struct dp_file_row *row, size_t file_no, enum dp_encoding enc)
 {
 	struct ctx *c = &j->c;
-	struct sub keep = c->s;
-	struct dp_buf o = c->out, y = c->why, sh = c->shown;
+	struct dp_rec_sub keep = c->s;
 	memset(c, 0, sizeof *c);
 	c->s = keep;
-	c->out = o;
-	c->why = y;
-	c->shown = sh;
-	norm_sub_reset(&c->s, 0);
+	dp_rec_sub_reset(&c->s, 0);
 	c->dict = j->dict;
 	c->fs = &j->fs;
 	c->w = &j->w;

@@ -13,7 +13,7 @@
  * size its DIMENSION record claims: the file's size and, from its metadata
  * before the cells are loaded, every sheet's grid are bounded.  FreeXL
  * tells a date cell from a number but gives no other format: a number
- * formatted as a percent is the fraction it stores (norm_record.c refuses
+ * formatted as a percent is the fraction it stores (record.c refuses
  * one that could be; docs/decisions.md "Excel workbooks"). */
 #include "book_impl.h"
 

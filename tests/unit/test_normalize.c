@@ -1,4 +1,4 @@
-/* Record normalization (SPEC §2.3, norm_record.c): one value per case, in a
+/* Record normalization (SPEC §2.3, record.c) through the stage: one value per case, in a
  * form of its own, and the canonical text departments.cells gets for it:
  * units inline or in the unit column and converted to the field's unit,
  * full-width digits, thousands separators, percents, the date forms of
