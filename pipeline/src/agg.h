@@ -48,6 +48,7 @@ struct agg {
 	struct pub pubs[MAX_PUBS];       /* the tables written (under the critical section agg) */
 	size_t npubs;
 	struct dp_memtab dep, funds, tot;
+	struct dp_memtab counts, params; /* dp-validate's counts and dp-run's parameters (key,value rows), read once */
 	int dep_col[DP_F_FIXED_COUNT];   /* departments column of fixed fields */
 	size_t *dep_of_tot;             /* departments row of each totals row */
 	size_t *dep_order;              /* departments rows in (fiscal_year, dept_code) order */
@@ -82,6 +83,8 @@ struct tables {
 #define AHEAD 8
 
 void agg_fail(struct agg *a, struct dp_buf *e);
+/* Count name of dp-validate's counts.csv.gz (0 when it has none). */
+uint64_t agg_count(const struct agg *a, const char *name);
 struct dp_table *agg_publish(struct agg *a, const char *name);
 struct dp_table_info *agg_pub_slot(struct agg *a, const char *name);
 void agg_commit(struct agg *a, struct dp_table *t, const char *name);

@@ -554,24 +554,9 @@ static void findings_section(struct page *p, struct dp_buf *out)
 
 /* ---- counts (read = accepted + rejected + superseded) ---- */
 
-struct counts {
-	uint64_t v[12];
-};
 static const char *const count_names[] = { "submissions_read", "submissions_accepted", "submissions_rejected",
 					   "submissions_superseded", "files", "files_rejected", "files_skipped",
 					   "departments_missing", "funds_read", "funds_accepted", "funds_rejected", NULL };
-
-static bool on_count(void *ctx, const struct agg_cols *c, const struct dp_record *rec)
-{
-	(void)c;
-	struct counts *k = ctx;
-	if (rec->n < 2)
-		return true;
-	for (size_t i = 0; count_names[i]; i++)
-		if (strcmp(rec->f[0], count_names[i]) == 0)
-			k->v[i] = strtoull(rec->f[1], NULL, 10);
-	return true;
-}
 
 static void card(struct dp_buf *out, const char *label, uint64_t v, const char *cls)
 {
@@ -580,9 +565,11 @@ static void card(struct dp_buf *out, const char *label, uint64_t v, const char *
 
 static void counts_section(struct page *p, struct dp_buf *out)
 {
-	struct counts k;
-	memset(&k, 0, sizeof k);
-	agg_read_table(p->a, p->a->o->work, "counts.csv.gz", true, on_count, &k);
+	struct {
+		uint64_t v[12];
+	} k;
+	for (size_t i = 0; count_names[i]; i++)
+		k.v[i] = agg_count(p->a, count_names[i]);
 	dp_buf_adds(out, "<h2 id=\"counts\">一、数量</h2>\n<div class=\"cards\" id=\"counts-cards\">");
 	card(out, "读入的填报", k.v[0], "");
 	card(out, "受理", k.v[1], "good");

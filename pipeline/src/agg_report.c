@@ -267,32 +267,20 @@ static void notes_sheet(struct report *r)
 		}
 	}
 	row++;
-	static const char *const work[] = { "params.csv.gz", "counts.csv.gz" };
+	const struct dp_memtab *kv[] = { &r->a->params, &r->a->counts };
 	static const char *const title[] = { "运行参数", "数量（读入 = 受理 + 退回 + 被替代）" };
 	for (int t = 0; t < 2; t++) {
-		char *p = dp_path_join(r->a->o->work, work[t]);
-		struct dp_buf e = DP_BUF_INIT;
-		struct dp_rows *rows = dp_rows_open(p, &e);
-		free(p);
 		worksheet_write_string(ws, row++, 0, title[t], r->head);
-		const struct dp_record *rec;
-		bool header = true;
-		while (rows && (rec = dp_rows_next(rows, &e))) {
-			if (header) {
-				header = false;
-				continue;
-			}
+		for (size_t i = 0; kv[t]->ncols >= 2 && i < kv[t]->nrows; i++) {
+			const char *k = dp_memtab_raw(kv[t], i, 0), *v = dp_memtab_raw(kv[t], i, 1);
 			/* when and how fast it ran change nothing in the tables: left
 			 * out, so that the same inputs give the same workbook */
-			if (rec->n < 2 || (t == 0 && (strcmp(rec->f[0], "run_id") == 0 ||
-						      strcmp(rec->f[0], "published_utc") == 0 ||
-						      strcmp(rec->f[0], "threads") == 0)))
+			if (t == 0 && (strcmp(k, "run_id") == 0 || strcmp(k, "published_utc") == 0 ||
+				       strcmp(k, "threads") == 0))
 				continue;
-			worksheet_write_string(ws, row, 0, param_name(rec->f[0]), r->text);
-			put_cell(r, ws, row++, 1, t == 1 ? DP_COL_WHOLE : DP_COL_TEXT, rec->f[1]);
+			worksheet_write_string(ws, row, 0, param_name(k), r->text);
+			put_cell(r, ws, row++, 1, t == 1 ? DP_COL_WHOLE : DP_COL_TEXT, v);
 		}
-		dp_rows_close(rows);
-		dp_buf_free(&e);
 		row++;
 	}
 	worksheet_write_string(ws, row++, 0, "评分规则（指标与参数）", r->head);

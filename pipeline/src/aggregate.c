@@ -325,21 +325,39 @@ static int pub_cmp(const void *p, const void *q)
 	return strcmp(((const struct pub *)p)->name, ((const struct pub *)q)->name);
 }
 
-static void param_rows(struct dp_buf *b, const char *path)
+/* The key,value rows of t (counts, params) as CSV lines. */
+static void param_rows(struct dp_buf *b, const struct dp_memtab *t)
 {
-	/* key,value rows of a work table (counts.csv.gz, params.csv.gz) */
-	struct dp_memtab t;
-	struct dp_buf e = DP_BUF_INIT;
-	if (dp_memtab_load(&t, path, true, &e)) {
-		for (size_t i = 0; i < t.nrows; i++) {
-			dp_csv_put(b, dp_memtab_raw(&t, i, 0), strlen(dp_memtab_raw(&t, i, 0)), false);
-			dp_buf_addc(b, ',');
-			dp_csv_put(b, dp_memtab_raw(&t, i, 1), strlen(dp_memtab_raw(&t, i, 1)), true);
-			dp_buf_addc(b, '\n');
-		}
-		dp_memtab_free(&t);
+	for (size_t i = 0; t->ncols >= 2 && i < t->nrows; i++) {
+		dp_csv_put(b, dp_memtab_raw(t, i, 0), strlen(dp_memtab_raw(t, i, 0)), false);
+		dp_buf_addc(b, ',');
+		dp_csv_put(b, dp_memtab_raw(t, i, 1), strlen(dp_memtab_raw(t, i, 1)), true);
+		dp_buf_addc(b, '\n');
 	}
-	dp_buf_free(&e);
+}
+
+uint64_t agg_count(const struct agg *a, const char *name)
+{
+	for (size_t i = 0; a->counts.ncols >= 2 && i < a->counts.nrows; i++)
+		if (strcmp(dp_memtab_cell(&a->counts, i, 0), name) == 0)
+			return strtoull(dp_memtab_cell(&a->counts, i, 1), NULL, 10);
+	return 0;
+}
+
+/* counts.csv.gz and params.csv.gz (optional: a stage run by hand has no
+ * parameters), read once for the manifest, report.xlsx and report.html. */
+static void load_key_values(struct agg *a)
+{
+	static const enum dp_work_file files[] = { DP_WF_COUNTS, DP_WF_PARAMS };
+	struct dp_memtab *t[] = { &a->counts, &a->params };
+	for (int i = 0; i < 2; i++) {
+		char *p = dp_work_path(a->o->work, files[i]);
+		struct dp_buf e = DP_BUF_INIT;
+		if (!dp_memtab_load(t[i], p, true, &e))
+			memset(t[i], 0, sizeof *t[i]); /* (unreadable: as missing; the stages before read it) */
+		dp_buf_free(&e);
+		free(p);
+	}
 }
 
 static bool write_manifest(struct agg *a)
@@ -370,11 +388,8 @@ static bool write_manifest(struct agg *a)
 	dp_buf_free(&e);
 	free(rp);
 	dp_buf_addf(&b, "gzip_level,%d\n", a->o->gzip_level);
-	char *pp = dp_work_path(a->o->work, DP_WF_PARAMS), *cp = dp_work_path(a->o->work, DP_WF_COUNTS);
-	param_rows(&b, pp);
-	param_rows(&b, cp);
-	free(pp);
-	free(cp);
+	param_rows(&b, &a->params);
+	param_rows(&b, &a->counts);
 	char *path = dp_path_join(a->o->out, "manifest.csv");
 	bool ok = dp_write_file(path, b.s, b.len, true, a->err);
 	free(path);
@@ -514,6 +529,7 @@ int dp_aggregate_run(const struct dp_stage_opts *o, struct dp_stage_report *rep,
 		dp_rules_free(a.rules);
 		return DP_CANTCREATE;
 	}
+	load_key_values(&a);
 	if (!load_work(&a) || !agg_join(&a)) {
 		rc = DP_IOERR;
 		goto out;
@@ -640,6 +656,8 @@ out:
 	dp_memtab_free(&a.dep);
 	dp_memtab_free(&a.funds);
 	dp_memtab_free(&a.tot);
+	dp_memtab_free(&a.counts);
+	dp_memtab_free(&a.params);
 	free(a.dep_rank);
 	free(a.dep_year);
 	dp_rules_free(a.rules);
