@@ -4,7 +4,7 @@
 #include "score_stage.h"
 
 /* The numeric fields the rule set reads (kept per submission), and every
- * field parsed from departments.csv.gz: those and the key.  The others (a
+ * field parsed from the departments' cells: those and the key.  The others (a
  * third of the row for Guangdong 2021) are not parsed at all. */
 void score_need_fields(struct subs *s, const struct dp_dict *d, struct dp_scorer *const *scorers, size_t nscorers)
 {
@@ -64,13 +64,11 @@ static void subs_reserve(struct subs *s, size_t cap)
 		s->fy = dp_xrealloc(s->fy, dp_st_mult(s->cap, sizeof *s->fy));
 		s->code = dp_xrealloc(s->code, dp_st_mult(s->cap, sizeof *s->code));
 		s->funds = dp_xrealloc(s->funds, dp_st_mult(s->cap, sizeof *s->funds));
-		s->line = dp_xrealloc(s->line, dp_st_mult(s->cap, sizeof *s->line));
 	}
 }
 
-/* Appends the submission of the row just loaded into row (line: its row
- * of departments.csv.gz). */
-static void add_sub(struct subs *s, const struct dp_deptrow *row, uint64_t line)
+/* Appends the submission of the row just loaded into row. */
+static void add_sub(struct subs *s, const struct dp_deptrow *row)
 {
 	if (s->n >= s->cap)
 		subs_reserve(s, s->cap ? dp_st_mult(s->cap, 2) : 1024);
@@ -83,7 +81,6 @@ static void add_sub(struct subs *s, const struct dp_deptrow *row, uint64_t line)
 	dp_buf_add(&s->names, row->text[DP_F_FISCAL_YEAR], strlen(row->text[DP_F_FISCAL_YEAR]) + 1);
 	s->code[i] = s->names.len;
 	dp_buf_add(&s->names, row->text[DP_F_DEPT_CODE], strlen(row->text[DP_F_DEPT_CODE]) + 1);
-	s->line[i] = line;
 }
 
 /* The submissions from departments.cells, the accepted departments
@@ -106,7 +103,7 @@ static bool load_subs(const char *work, const struct dp_dict *d, struct subs *s,
 		for (size_t r = 0; r < t.nrows; r++) {
 			dp_memtab_split(&t, r, cells);
 			dp_deptrow_load_cells(&row, cells, NULL, t.ncols);
-			add_sub(s, &row, (uint64_t)r + 2);
+			add_sub(s, &row);
 			if (r % 65536 == 65535)
 				dp_memtab_release_before(&t, r + 1);
 		}

@@ -35,18 +35,17 @@ struct subs {
 	size_t n, cap;
 	size_t nneed;
 	int *need;               /* dict indices the rules read */
-	bool *want;              /* per dict field: parsed from departments.csv.gz */
+	bool *want;              /* per dict field: parsed from departments.cells */
 	dp_dec *val;             /* n × nneed */
 	unsigned char *has;      /* n × nneed */
 	size_t *fy, *code;       /* offsets into names */
 	struct dp_buf names;
 	const struct dp_fund_sums **funds;
-	uint64_t *line;          /* row of departments.csv.gz, for messages */
 };
 
 
 /* The numeric fields the scorers read (kept per submission), and every
- * field parsed from departments.csv.gz: those and the key. */
+ * field parsed from departments.cells: those and the key. */
 void score_need_fields(struct subs *s, const struct dp_dict *d, struct dp_scorer *const *scorers, size_t nscorers);
 /* The findings so far, the funds and the submissions, read at once; false
  * with err when a table cannot be read. */

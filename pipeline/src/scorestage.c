@@ -92,7 +92,9 @@ static void count_one(struct sctx *c, size_t i, const struct dp_score_result *r)
 {
 	const char *n = c->s->names.s;
 	if (r->overflow) {
-		dp_findings_add(c->fs, DP_E_RANGE, "departments.csv.gz", c->s->line[i], n + c->s->code[i],
+		/* (on the department's row of the published table: its code and
+		 * year say which; no line, as the table is sorted there) */
+		dp_findings_add(c->fs, DP_E_RANGE, "departments.csv.gz", 0, n + c->s->code[i],
 				n + c->s->fy[i], NULL, NULL, "数值过大，无法精确计分：请核对金额单位（万元）");
 		c->unscored++;
 	} else {
@@ -437,7 +439,6 @@ static void unload_stage(struct loaded *L)
 	free(L->s.fy);
 	free(L->s.code);
 	free(L->s.funds);
-	free(L->s.line);
 	dp_buf_free(&L->s.names);
 	dp_findings_free(&L->fs);
 	dp_keymap_free(L->funds);

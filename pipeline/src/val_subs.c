@@ -30,7 +30,7 @@ static bool later(const struct winner *w, const char *filed_on, long file, uint6
 	return line > w->line;
 }
 
-/* The cells a candidate's row d will have in departments.csv.gz that may
+/* The cells a candidate's row d will have in departments.cells that may
  * not be those read: the roster fills what it left empty, then the
  * defaults of SPEC §3.  Reads v only. */
 struct filled {
@@ -93,7 +93,7 @@ static void candidate(struct vctx *v, uint64_t id, long fi, uint64_t src, struct
 }
 
 /* A submission that passed its checks: a candidate, with the cells it will
- * have in departments.csv.gz (fill_in) in v->cand when they are not the
+ * have in departments.cells (fill_in) in v->cand when they are not the
  * cells read (and noted).  row: its row in the table read, from 1. */
 static void sub_candidate(struct vctx *v, const struct pair *p, const struct dp_check_site *si, uint64_t id, long fi,
 			    struct winner *w, uint64_t row)
@@ -432,7 +432,7 @@ bool val_pass_subs_check(struct vctx *v, struct dp_buf *err)
 		val_pair_close(&p);
 		return false;
 	}
-	/* the columns of departments.csv.gz, even when no submission is accepted */
+	/* the departments' columns, even when no submission is accepted */
 	v->sub_cols = dp_xcalloc(p.drow.ncols + 1, sizeof *v->sub_cols);
 	v->nsub_cols = p.drow.ncols;
 	for (size_t k = 0; k < p.drow.ncols; k++)
