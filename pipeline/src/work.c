@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "deptperf/asis.h"
+#include "deptperf/runs.h"
 #include "deptperf/stage.h"
 
 static const struct {
@@ -77,7 +78,12 @@ void dp_work_begin(const char *work, enum dp_work_stage s)
 			unlink(p);
 			free(p);
 		}
-		/* (the quarantine is a folder: dp-validate empties its own) */
+		/* the quarantine is dp-validate's whole: made again when it runs */
+		if (f == DP_WF_REJECTED && s <= DP_ST_VALIDATE) {
+			char *p = dp_work_path(work, DP_WF_REJECTED);
+			dp_rm_rf(p);
+			free(p);
+		}
 		if (files[f].by <= s || files[f].by == DP_ST_DRIVER || f == DP_WF_REJECTED)
 			continue;
 		char *p = dp_work_path(work, (enum dp_work_file)f);

@@ -58,9 +58,9 @@ Test(work, names_and_paths)
 }
 
 /* A stage starting removes what the stages after it made (stale: made from
- * what it is about to make again) and, before dp-validate, dp-validate's
- * kept copies; its own files, the earlier stages', the driver's and the
- * quarantine folder stay. */
+ * what it is about to make again), before dp-validate dp-validate's kept
+ * copies, up to dp-validate the quarantine; its own files, the earlier
+ * stages' and the driver's stay. */
 Test(work, a_stage_starting_removes_the_later_stages_files)
 {
 	struct {
@@ -69,18 +69,21 @@ Test(work, a_stage_starting_removes_the_later_stages_files)
 	} cases[] = {
 		{ DP_ST_INGEST,
 		  { "departments.cells", "subs.csv.gz", "counts.csv.gz", "totals.csv.gz", "scores.csv.gz",
-		    "scores.csv.gz.info", "parsed-departments.cells", "parsed-inputs.csv.gz", "rules.csv", NULL },
-		  { "inputs.csv.gz", "findings.csv.gz", "params.csv.gz", "rejected/a.csv", NULL } },
+		    "scores.csv.gz.info", "parsed-departments.cells", "parsed-inputs.csv.gz", "rules.csv", "rejected",
+		    NULL },
+		  { "inputs.csv.gz", "findings.csv.gz", "params.csv.gz", NULL } },
 		{ DP_ST_NORMALIZE,
 		  { "counts.csv.gz", "missing.csv.gz", "candidates.cells.tmp", "scenario_totals.csv.gz",
 		    "parsed-special_funds.csv.gz", "parsed-findings.csv.gz", NULL },
 		  { "inputs.csv.gz", "departments.cells", "fundsrc.csv.gz", "params.csv.gz", NULL } },
 		{ DP_ST_VALIDATE,
 		  { "scores.csv.gz", "scores.csv.gz.info", "totals.csv.gz", "deltas.csv.gz", "adjustments.csv.gz",
-		    "scenarios.csv", NULL },
+		    "scenarios.csv", "rejected/a.csv", NULL },
 		  { "parsed-departments.cells", "parsed-inputs.csv.gz", "departments.cells", "counts.csv.gz",
 		    "subs.csv.gz", NULL } },
-		{ DP_ST_SCORE, { NULL }, { "scores.csv.gz", "scores.csv.gz.info", "totals.csv.gz", "counts.csv.gz", NULL } },
+		{ DP_ST_SCORE,
+		  { NULL },
+		  { "scores.csv.gz", "scores.csv.gz.info", "totals.csv.gz", "counts.csv.gz", "rejected/a.csv", NULL } },
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		char *dir = t_tmpdir(), *work = dp_path_join(dir, "work");

@@ -6,7 +6,8 @@
  *   - a stage starting (dp_work_begin) removes what the stages after it
  *     made, and the copies dp-validate keeps: those were made from the
  *     files this stage is about to make again, and must not be read with
- *     them (dp-score on an old validation, dp-validate on old copies);
+ *     them (dp-score on an old validation, dp-validate on old copies, a
+ *     quarantine holding a file no longer rejected);
  *   - dp-validate rewrites four tables it reads (inputs, findings, the
  *     departments and the funds): it first keeps the earlier stages' as
  *     parsed-<name> (dp_work_keep_parsed), so that it can run again on the
@@ -61,8 +62,9 @@ char *dp_work_tmp(const char *work, enum dp_work_file f);
 char *dp_work_parsed(const char *work, enum dp_work_file f);
 
 /* Stage s starts on work: removes the files of every stage after s (not
- * the driver's), and dp-validate's kept copies unless s is after
- * dp-normalize.  What cannot be removed is left (the stage that reads it
+ * the driver's), dp-validate's kept copies unless s is after
+ * dp-normalize, and the quarantine (rejected/) unless s is after
+ * dp-validate, which makes it again whole.  What cannot be removed is left (the stage that reads it
  * next is refused by dp_work_ready or its checks). */
 void dp_work_begin(const char *work, enum dp_work_stage s);
 /* Whether work/f is there; false with err naming the stage to run first. */
