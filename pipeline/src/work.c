@@ -78,8 +78,9 @@ void dp_work_begin(const char *work, enum dp_work_stage s)
 			unlink(p);
 			free(p);
 		}
-		/* the quarantine is dp-validate's whole: made again when it runs */
-		if (f == DP_WF_REJECTED && s <= DP_ST_VALIDATE) {
+		/* the quarantine of the files read before (dp-validate run again
+		 * on the same tables copies the same files over their copies) */
+		if (f == DP_WF_REJECTED && s < DP_ST_VALIDATE) {
 			char *p = dp_work_path(work, DP_WF_REJECTED);
 			dp_rm_rf(p);
 			free(p);

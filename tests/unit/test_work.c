@@ -58,9 +58,9 @@ Test(work, names_and_paths)
 }
 
 /* A stage starting removes what the stages after it made (stale: made from
- * what it is about to make again), before dp-validate dp-validate's kept
- * copies, up to dp-validate the quarantine; its own files, the earlier
- * stages' and the driver's stay. */
+ * what it is about to make again) and, before dp-validate, dp-validate's
+ * kept copies and the quarantine; its own files, the earlier stages' and
+ * the driver's stay. */
 Test(work, a_stage_starting_removes_the_later_stages_files)
 {
 	struct {
@@ -74,13 +74,13 @@ Test(work, a_stage_starting_removes_the_later_stages_files)
 		  { "inputs.csv.gz", "findings.csv.gz", "params.csv.gz", NULL } },
 		{ DP_ST_NORMALIZE,
 		  { "counts.csv.gz", "missing.csv.gz", "candidates.cells.tmp", "scenario_totals.csv.gz",
-		    "parsed-special_funds.csv.gz", "parsed-findings.csv.gz", NULL },
+		    "parsed-special_funds.csv.gz", "parsed-findings.csv.gz", "rejected", NULL },
 		  { "inputs.csv.gz", "departments.cells", "fundsrc.csv.gz", "params.csv.gz", NULL } },
 		{ DP_ST_VALIDATE,
 		  { "scores.csv.gz", "scores.csv.gz.info", "totals.csv.gz", "deltas.csv.gz", "adjustments.csv.gz",
-		    "scenarios.csv", "rejected/a.csv", NULL },
+		    "scenarios.csv", NULL },
 		  { "parsed-departments.cells", "parsed-inputs.csv.gz", "departments.cells", "counts.csv.gz",
-		    "subs.csv.gz", NULL } },
+		    "subs.csv.gz", "rejected/a.csv", NULL } },
 		{ DP_ST_SCORE,
 		  { NULL },
 		  { "scores.csv.gz", "scores.csv.gz.info", "totals.csv.gz", "counts.csv.gz", "rejected/a.csv", NULL } },

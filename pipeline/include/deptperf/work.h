@@ -62,10 +62,10 @@ char *dp_work_tmp(const char *work, enum dp_work_file f);
 char *dp_work_parsed(const char *work, enum dp_work_file f);
 
 /* Stage s starts on work: removes the files of every stage after s (not
- * the driver's), dp-validate's kept copies unless s is after
- * dp-normalize, and the quarantine (rejected/) unless s is after
- * dp-validate, which makes it again whole.  What cannot be removed is left (the stage that reads it
- * next is refused by dp_work_ready or its checks). */
+ * the driver's), and, unless s is after dp-normalize, dp-validate's kept
+ * copies and the quarantine (rejected/): they are of the files read
+ * before.  What cannot be removed is left (the stage that reads it next is
+ * refused by dp_work_ready or its checks). */
 void dp_work_begin(const char *work, enum dp_work_stage s);
 /* Whether work/f is there; false with err naming the stage to run first. */
 bool dp_work_ready(const char *work, enum dp_work_file f, struct dp_buf *err);
