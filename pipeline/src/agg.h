@@ -149,6 +149,11 @@ void agg_th_row(struct dp_buf *b, const char *const *heads);
  * when the run wrote feedback/; else text). */
 void agg_tr(const struct agg *a, struct dp_buf *b, const struct agg_cols *c, const struct dp_record *rec,
 	    const char *const *cols);
+/* A link to the feedback page of code (as published: a guard kept) with
+ * suffix ("" for a department's pack, ".units" for a 主管部门's list):
+ * <a href="DIR<page name>">code</a>, dir "" from a page in feedback/,
+ * "feedback/" from report.html. */
+void agg_page_link(struct dp_buf *b, const char *dir, const char *code, const char *suffix);
 void agg_dec_text(struct dp_buf *b, dp_dec v);
 double agg_dec_double(dp_dec v);
 

@@ -452,12 +452,7 @@ static bool dept_page(struct fb *f, const struct entry *e, size_t n)
 	dp_html_input(&b, dname);
 	dp_buf_adds(&b, "</td></tr>\n<tr><th>主管部门</th><td>");
 	if (*parent) {
-		dp_html_page_name(dp_text_unguard(parent), ".units", &name);
-		dp_buf_adds(&b, "<a href=\"");
-		dp_html_text(&b, name.s);
-		dp_buf_adds(&b, "\">");
-		dp_html_input(&b, parent);
-		dp_buf_adds(&b, "</a>");
+		agg_page_link(&b, "", parent, ".units");
 	}
 	dp_buf_adds(&b, "</td><th>所属领域</th><td>");
 	dp_html_input(&b, sector);
@@ -535,12 +530,9 @@ static bool parent_page(struct fb *f, const struct entry *e, size_t n)
 		for (size_t k = i; k < j; k++) {
 			const struct unit *u = unit_of(f, e[k].code, e[k].fy);
 			long rr = u ? u->rank_row : -1, mr = u ? u->missing_row : -1;
-			dp_html_page_name(dp_text_unguard(e[k].code), "", &name);
-			dp_buf_adds(&b, "<tr><td><a href=\"");
-			dp_html_text(&b, name.s);
-			dp_buf_adds(&b, "\">");
-			dp_html_input(&b, e[k].code);
-			dp_buf_adds(&b, "</a></td>");
+			dp_buf_adds(&b, "<tr><td>");
+			agg_page_link(&b, "", e[k].code, "");
+			dp_buf_adds(&b, "</td>");
 			td(&b, rr >= 0 ? cell(&f->rank, (size_t)rr, f->r_name) : mr >= 0 ? cell(&f->missing, (size_t)mr, f->m_name) : "",
 			   false);
 			const char *st = u ? u->status : "";
@@ -585,7 +577,7 @@ static bool each_group(struct fb *f, const struct entry *e, size_t n, bool by_pa
  * 主管部门 packs (parents: the units' entries sorted by parent, np of them). */
 static bool index_page(struct fb *f, const struct entry *parents, size_t np)
 {
-	struct dp_buf b = DP_BUF_INIT, name = DP_BUF_INIT;
+	struct dp_buf b = DP_BUF_INIT;
 	page_head(&b, "部门整体支出绩效自评 反馈意见目录");
 	dp_buf_adds(&b, "<p>每个部门一页（状态、问题及修改方法、复核得分与自评对照、排名），每个主管部门另有一页所属单位汇总。"
 			"输入部门代码或名称查找：</p>\n<p><input type=\"search\" id=\"search\" placeholder=\"查找部门\" "
@@ -597,12 +589,9 @@ static bool index_page(struct fb *f, const struct entry *parents, size_t np)
 		const struct unit *u = &f->units[i];
 		const char *dname = u->rank_row >= 0 ? cell(&f->rank, (size_t)u->rank_row, f->r_name) :
 				    u->missing_row >= 0 ? cell(&f->missing, (size_t)u->missing_row, f->m_name) : "";
-		dp_html_page_name(dp_text_unguard(u->code), "", &name);
-		dp_buf_adds(&b, "<tr><td><a href=\"");
-		dp_html_text(&b, name.s);
-		dp_buf_adds(&b, "\">");
-		dp_html_input(&b, u->code);
-		dp_buf_adds(&b, "</a></td>");
+		dp_buf_adds(&b, "<tr><td>");
+		agg_page_link(&b, "", u->code, "");
+		dp_buf_adds(&b, "</td>");
 		td(&b, dname, false);
 		td(&b, u->fy, false);
 		dp_buf_addf(&b, "<td class=\"%s\">%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
@@ -613,19 +602,14 @@ static bool index_page(struct fb *f, const struct entry *parents, size_t np)
 	for (size_t i = 0; i < np; i++) {
 		if (i && strcmp(parents[i].parent, parents[i - 1].parent) == 0)
 			continue;
-		dp_html_page_name(dp_text_unguard(parents[i].parent), ".units", &name);
-		dp_buf_adds(&b, "<a href=\"");
-		dp_html_text(&b, name.s);
-		dp_buf_adds(&b, "\">");
-		dp_html_input(&b, parents[i].parent);
-		dp_buf_adds(&b, "</a> ");
+		agg_page_link(&b, "", parents[i].parent, ".units");
+		dp_buf_adds(&b, " ");
 		rows++;
 	}
 	dp_buf_adds(&b, "</p>\n");
 	dp_html_end(&b, agg_page_script);
 	bool ok = add_page(f, "index.html", &b, rows);
 	dp_buf_free(&b);
-	dp_buf_free(&name);
 	return ok;
 }
 

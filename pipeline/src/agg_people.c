@@ -148,6 +148,18 @@ void agg_td_text(struct dp_buf *b, const char *published)
 	dp_buf_adds(b, "</td>");
 }
 
+void agg_page_link(struct dp_buf *b, const char *dir, const char *code, const char *suffix)
+{
+	struct dp_buf name = DP_BUF_INIT;
+	dp_html_page_name(dp_text_unguard(code), suffix, &name);
+	dp_buf_addf(b, "<a href=\"%s", dir);
+	dp_html_text(b, name.s);
+	dp_buf_adds(b, "\">");
+	dp_html_input(b, code);
+	dp_buf_adds(b, "</a>");
+	dp_buf_free(&name);
+}
+
 void agg_tr(const struct agg *a, struct dp_buf *b, const struct agg_cols *c, const struct dp_record *rec,
 	    const char *const *cols)
 {
@@ -157,15 +169,9 @@ void agg_tr(const struct agg *a, struct dp_buf *b, const struct agg_cols *c, con
 			agg_td_num(b, agg_cell(c, rec, *cols + 1));
 		} else if (**cols == '@' && a->npages) {
 			/* a department code, linked to its pack in feedback/ */
-			const char *code = agg_cell(c, rec, *cols + 1);
-			struct dp_buf name = DP_BUF_INIT;
-			dp_html_page_name(dp_text_unguard(code), "", &name);
-			dp_buf_adds(b, "<td><a href=\"feedback/");
-			dp_html_text(b, name.s);
-			dp_buf_adds(b, "\">");
-			dp_html_input(b, code);
-			dp_buf_adds(b, "</a></td>");
-			dp_buf_free(&name);
+			dp_buf_adds(b, "<td>");
+			agg_page_link(b, "feedback/", agg_cell(c, rec, *cols + 1), "");
+			dp_buf_adds(b, "</td>");
 		} else {
 			agg_td_text(b, agg_cell(c, rec, *cols + (**cols == '@')));
 		}
